@@ -1,0 +1,252 @@
+// Launches Debian's Chromium with the built extension loaded and DevTools open, and reaches into the CORS
+// panel over the DevTools Protocol. Used by `npm start`, the end-to-end tests and the differential suite.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type CDPSession, type Page, type Target } from 'puppeteer-core';
+
+export const DEFAULT_EXTENSION_DIR = resolve(import.meta.dirname, '../../dist');
+
+export interface LaunchOptions {
+  /** The unpacked extension to load (the `vite build` output). */
+  extensionDir?: string;
+  /** No window: the only choice without a display. */
+  headless?: boolean;
+  /** Defaults to $CHROMIUM_PATH, then /usr/bin/chromium. Branded Chrome 137+ ignores --load-extension. */
+  executablePath?: string;
+  /** The first tab's URL; DevTools opens on it. */
+  startUrl?: string;
+}
+
+export interface ChromiumSession {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export function findChromium(explicitPath?: string): string {
+  const candidates = [explicitPath, process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const found = candidates.find((path): path is string => typeof path === 'string' && path !== '' && existsSync(path));
+  if (!found) {
+    throw new Error('Chromium not found: install Debian\'s chromium (apt-get install chromium) or set CHROMIUM_PATH.');
+  }
+  return found;
+}
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<ChromiumSession> {
+  const extensionDir = options.extensionDir ?? DEFAULT_EXTENSION_DIR;
+  if (!existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error(`No built extension at ${extensionDir}: run "npm run build" first.`);
+  }
+  const userDataDir = mkdtempSync(join(tmpdir(), 'cors-lens-chromium-'));
+  const args = [
+    ...(options.headless === false ? [] : ['--headless=new']),
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${userDataDir}`,
+    `--load-extension=${extensionDir}`,
+    `--disable-extensions-except=${extensionDir}`,
+    '--auto-open-devtools-for-tabs',
+    '--remote-debugging-port=0',
+    '--window-size=1280,900',
+    options.startUrl ?? 'about:blank',
+  ];
+  const child = spawn(findChromium(options.executablePath), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderrTail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+  });
+  const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+  try {
+    const port = await waitForDebuggingPort(userDataDir, child, () => stderrTail);
+    const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
+    let closed = false;
+    return {
+      browser,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await browser.close().catch(() => undefined);
+        await stopProcess(child);
+        removeProfile();
+      },
+    };
+  } catch (error) {
+    await stopProcess(child);
+    removeProfile();
+    throw error;
+  }
+}
+
+async function waitForDebuggingPort(userDataDir: string, child: ChildProcess, stderr: () => string): Promise<string> {
+  const portFile = join(userDataDir, 'DevToolsActivePort');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Chromium exited (${child.exitCode}): ${stderr()}`);
+    if (existsSync(portFile)) {
+      const port = readFileSync(portFile, 'utf8').split('\n')[0]?.trim();
+      if (port) return port;
+    }
+    await delay(100);
+  }
+  throw new Error(`Chromium did not open its debugging port within 30 s: ${stderr()}`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/** Polls `probe` until it returns something other than undefined. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await delay(100);
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/** The tab DevTools is inspecting (the first ordinary page). */
+export async function inspectedPage(session: ChromiumSession): Promise<Page> {
+  const target = await session.browser.waitForTarget((candidate) => candidate.type() === 'page', { timeout: 30_000 });
+  const page = await target.page();
+  if (!page) throw new Error('The inspected tab has no page.');
+  return page;
+}
+
+/** One row of the CORS panel, as the panel's DOM shows it. */
+export interface PanelRow {
+  method: string;
+  url: string;
+  status: number;
+  kind: string;
+  preflight: boolean;
+  text: string;
+}
+
+export interface HarLogLike {
+  entries: unknown[];
+  [key: string]: unknown;
+}
+
+export interface CorsPanel {
+  /** Evaluates an expression inside the panel page (awaits promises, returns by value). */
+  evaluate<T>(expression: string): Promise<T>;
+  /** The HAR exactly as the extension receives it from chrome.devtools.network.getHAR(). */
+  getHar(): Promise<HarLogLike>;
+  rows(): Promise<PanelRow[]>;
+  /** Waits until `predicate` holds for the panel's rows; returns them. */
+  waitForRows(predicate: (rows: PanelRow[]) => boolean, timeoutMs?: number): Promise<PanelRow[]>;
+  /** Clicks a toolbar control by its visible label. */
+  click(label: string): Promise<void>;
+}
+
+/** Waits for DevTools to register the CORS panel, shows it, and attaches to the panel page. */
+export async function openCorsPanel(session: ChromiumSession): Promise<CorsPanel> {
+  const devtoolsTarget = await session.browser.waitForTarget((target) => target.url().startsWith('devtools://'), {
+    timeout: 30_000,
+  });
+  const devtools = await devtoolsTarget.createCDPSession();
+  const panelKey = await waitFor('DevTools to list the CORS panel', async () => {
+    const keys = await evaluateIn<string[]>(devtools, 'Object.keys(globalThis.UI?.panels ?? {})');
+    return keys.find((key) => key.startsWith('chrome-extension://') && key.endsWith('CORS'));
+  });
+  await evaluateIn(devtools, `InspectorFrontendAPI.showPanel(${JSON.stringify(panelKey)})`);
+  const panelTarget: Target = await session.browser.waitForTarget(
+    (target) => target.url().startsWith('chrome-extension://') && target.url().includes('/src/panel/panel.html'),
+    { timeout: 30_000 },
+  );
+  const panel = await panelTarget.createCDPSession();
+  await waitFor('the panel to render', async () =>
+    (await evaluateIn<boolean>(panel, 'document.querySelector(".app") !== null')) ? true : undefined,
+  );
+  const rows = () => evaluateIn<PanelRow[]>(panel, READ_ROWS);
+  return {
+    evaluate: (expression) => evaluateIn(panel, expression),
+    getHar: () => evaluateIn<HarLogLike>(panel, 'new Promise((done) => chrome.devtools.network.getHAR(done))'),
+    rows,
+    waitForRows: (predicate, timeoutMs = 30_000) =>
+      waitFor('the panel rows', async () => {
+        const current = await rows();
+        return predicate(current) ? current : undefined;
+      }, timeoutMs),
+    click: async (label) => {
+      const clicked = await evaluateIn<boolean>(
+        panel,
+        `(() => { const control = [...document.querySelectorAll('button, label')].find((node) => node.textContent.trim() === ${JSON.stringify(label)}); control?.click(); return Boolean(control); })()`,
+      );
+      if (!clicked) throw new Error(`No control labelled "${label}" in the panel.`);
+    },
+  };
+}
+
+const READ_ROWS = `[...document.querySelectorAll('tr[data-entry]')].map((row) => ({
+  method: row.dataset.method ?? '',
+  url: row.dataset.url ?? '',
+  status: Number(row.dataset.status),
+  kind: row.dataset.kind ?? '',
+  preflight: row.dataset.preflight === 'true',
+  text: row.textContent ?? '',
+}))`;
+
+async function evaluateIn<T>(session: CDPSession, expression: string): Promise<T> {
+  const { result, exceptionDetails } = await session.send('Runtime.evaluate', {
+    expression,
+    awaitPromise: true,
+    returnByValue: true,
+  });
+  if (exceptionDetails) {
+    throw new Error(`Evaluation failed: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+  }
+  return result.value as T;
+}
+
+/** Chromium's own verdict on each failed request, from Network.loadingFailed. */
+export interface NetworkFailure {
+  url: string;
+  method: string;
+  errorText: string;
+  corsError: string | null;
+  failedParameter: string | null;
+}
+
+/** Records Network.loadingFailed for the page, with the CORS error Chromium names (the test oracle). */
+export async function watchNetworkFailures(page: Page): Promise<{ failures(): NetworkFailure[]; stop(): Promise<void> }> {
+  const session = await page.createCDPSession();
+  const requests = new Map<string, { url: string; method: string }>();
+  const failures: NetworkFailure[] = [];
+  session.on('Network.requestWillBeSent', (event) => {
+    requests.set(event.requestId, { url: event.request.url, method: event.request.method });
+  });
+  session.on('Network.loadingFailed', (event) => {
+    const request = requests.get(event.requestId);
+    failures.push({
+      url: request?.url ?? '',
+      method: request?.method ?? '',
+      errorText: event.errorText,
+      corsError: event.corsErrorStatus?.corsError ?? null,
+      failedParameter: event.corsErrorStatus?.failedParameter || null,
+    });
+  });
+  await session.send('Network.enable');
+  return { failures: () => [...failures], stop: () => session.detach().catch(() => undefined) };
+}

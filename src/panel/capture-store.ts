@@ -1,0 +1,87 @@
+import type { HarEntry } from '../platform/har-source';
+
+/**
+ * The panel's list of requests, reconciled from two feeds of unequal quality:
+ * - snapshots (getHAR()): authoritative and complete, but only since DevTools opened and cleared on navigation;
+ * - live entries (onRequestFinished): immediate, but can arrive before the response headers do.
+ * Live entries are shown provisionally until the next snapshot confirms or replaces them.
+ */
+export class CaptureStore {
+  /** Shown before everything else: entries kept across navigations because "Preserve log" was on. */
+  private preserved: HarEntry[] = [];
+  private confirmed: HarEntry[] = [];
+  private provisional: HarEntry[] = [];
+  /** Snapshot keys the user cleared or a navigation dropped; getHAR() may still return them. */
+  private readonly dismissed = new Set<string>();
+  private confirmedKeys = new Set<string>();
+
+  preserveLog = false;
+
+  entries(): HarEntry[] {
+    return [...this.preserved, ...this.confirmed, ...this.provisional];
+  }
+
+  get size(): number {
+    return this.preserved.length + this.confirmed.length + this.provisional.length;
+  }
+
+  addLive(entry: HarEntry): void {
+    this.provisional.push(entry);
+  }
+
+  applySnapshot(snapshot: readonly HarEntry[]): void {
+    const keyed = keyEntries(snapshot);
+    this.confirmed = keyed.filter(({ key }) => !this.dismissed.has(key)).map(({ entry }) => entry);
+    this.confirmedKeys = new Set(keyed.map(({ key }) => key));
+    // A live entry the snapshot already holds is replaced by the snapshot's (more complete) copy.
+    this.provisional = this.provisional.filter((entry) => !this.confirmedKeys.has(firstOccurrenceKey(entry)));
+  }
+
+  clear(): void {
+    for (const key of this.confirmedKeys) this.dismissed.add(key);
+    this.preserved = [];
+    this.confirmed = [];
+    this.provisional = [];
+  }
+
+  navigated(): void {
+    if (this.preserveLog) {
+      this.preserved = this.entries();
+      for (const key of this.confirmedKeys) this.dismissed.add(key);
+      this.confirmed = [];
+      this.provisional = [];
+      return;
+    }
+    this.clear();
+  }
+
+  /** True when some shown entry has no response yet, so a later snapshot may complete it. */
+  hasIncompleteEntries(): boolean {
+    return [...this.confirmed, ...this.provisional].some(looksIncomplete);
+  }
+}
+
+/** Entries carry no request id; start time, method and URL identify one, with a counter for exact twins. */
+function keyEntries(entries: readonly HarEntry[]): { key: string; entry: HarEntry }[] {
+  const seen = new Map<string, number>();
+  return entries.map((entry) => {
+    const base = baseKey(entry);
+    const occurrence = seen.get(base) ?? 0;
+    seen.set(base, occurrence + 1);
+    return { key: `${base}#${occurrence}`, entry };
+  });
+}
+
+function baseKey(entry: HarEntry): string {
+  return `${String(entry?.startedDateTime)}\u0000${String(entry?.request?.method)}\u0000${String(entry?.request?.url)}`;
+}
+
+function firstOccurrenceKey(entry: HarEntry): string {
+  return `${baseKey(entry)}#0`;
+}
+
+/** onRequestFinished can fire with status 0 and no headers before the real response is recorded. */
+export function looksIncomplete(entry: HarEntry): boolean {
+  const headers = entry?.response?.headers;
+  return (entry?.response?.status ?? 0) === 0 && (!Array.isArray(headers) || headers.length === 0);
+}

@@ -1,0 +1,86 @@
+import type { HarEntry, HarSource } from '../platform/har-source';
+import { CaptureStore } from './capture-store';
+
+export interface LiveCaptureOptions {
+  /** Wait this long after the last live entry before asking the source for a fresh snapshot. */
+  resyncDelayMs?: number;
+  /** Entries without a response are re-checked this many times, `retryDelayMs` apart. */
+  incompleteRetries?: number;
+  retryDelayMs?: number;
+}
+
+/**
+ * Connects a HarSource to a CaptureStore: backfill on start, live appends, snapshot reconciliation,
+ * navigation handling. Every listener and timer hangs off `signal`.
+ */
+export class LiveCapture {
+  readonly store = new CaptureStore();
+  private resyncTimer: ReturnType<typeof setTimeout> | undefined;
+  private retriesLeft = 0;
+  private readonly resyncDelayMs: number;
+  private readonly incompleteRetries: number;
+  private readonly retryDelayMs: number;
+
+  constructor(
+    private readonly source: HarSource,
+    private readonly onChange: (entries: HarEntry[]) => void,
+    private readonly signal: AbortSignal,
+    options: LiveCaptureOptions = {},
+  ) {
+    this.resyncDelayMs = options.resyncDelayMs ?? 250;
+    this.incompleteRetries = options.incompleteRetries ?? 4;
+    this.retryDelayMs = options.retryDelayMs ?? 750;
+    signal.addEventListener('abort', () => clearTimeout(this.resyncTimer), { once: true });
+  }
+
+  async start(): Promise<void> {
+    // Subscribe before the backfill so nothing finishing in between is lost; the snapshot dedupes.
+    this.source.subscribe(
+      {
+        onEntry: (entry) => {
+          this.store.addLive(entry);
+          this.publish();
+          this.scheduleResync(this.resyncDelayMs, this.incompleteRetries);
+        },
+        onNavigated: () => {
+          this.store.navigated();
+          this.publish();
+        },
+      },
+      this.signal,
+    );
+    await this.resync();
+  }
+
+  setPreserveLog(preserve: boolean): void {
+    this.store.preserveLog = preserve;
+  }
+
+  clear(): void {
+    this.store.clear();
+    this.publish();
+  }
+
+  /** Re-reads the authoritative snapshot now. */
+  async resync(): Promise<void> {
+    const snapshot = await this.source.snapshot();
+    if (this.signal.aborted) return;
+    this.store.applySnapshot(snapshot);
+    this.publish();
+    if (this.store.hasIncompleteEntries() && this.retriesLeft > 0) {
+      this.retriesLeft -= 1;
+      this.scheduleResync(this.retryDelayMs, this.retriesLeft);
+    }
+  }
+
+  private scheduleResync(delayMs: number, retries: number): void {
+    if (this.signal.aborted) return;
+    clearTimeout(this.resyncTimer);
+    this.retriesLeft = retries;
+    this.resyncTimer = setTimeout(() => void this.resync(), delayMs);
+  }
+
+  private publish(): void {
+    if (!this.signal.aborted) this.onChange(this.store.entries());
+  }
+}
