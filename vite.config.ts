@@ -1,12 +1,31 @@
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
-import { crx } from '@crxjs/vite-plugin';
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import manifest from './manifest.json' with { type: 'json' };
+
+const DEV_SERVER_PORT = 5173;
+
+/**
+ * `npm run dev` serves extension pages through crxjs's service worker, which fetches them from the Vite dev
+ * server and lets the Vite client inject styles: only that build loosens the policy, for localhost only.
+ * The shipped build keeps manifest.json's policy untouched.
+ */
+function devManifest(): ManifestV3Export {
+  const devServer = `http://localhost:${DEV_SERVER_PORT} ws://localhost:${DEV_SERVER_PORT}`;
+  return {
+    ...manifest,
+    content_security_policy: {
+      extension_pages: manifest.content_security_policy.extension_pages
+        .replace("connect-src 'self'", `connect-src 'self' ${devServer}`)
+        .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+    },
+  } as ManifestV3Export;
+}
 
 // The panel page is named only in chrome.devtools.panels.create(), which crxjs does not follow,
 // so it is listed as an extra build input (object form keeps its path under dist/src/panel/).
-export default defineConfig({
-  plugins: [preact(), crx({ manifest })],
+export default defineConfig(({ command }) => ({
+  plugins: [preact(), crx({ manifest: command === 'serve' ? devManifest() : (manifest as ManifestV3Export) })],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -15,5 +34,5 @@ export default defineConfig({
       input: { panel: 'src/panel/panel.html' },
     },
   },
-  server: { port: 5173, strictPort: true, hmr: { port: 5173 } },
-});
+  server: { port: DEV_SERVER_PORT, strictPort: true, hmr: { port: DEV_SERVER_PORT } },
+}));

@@ -62,7 +62,14 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-4000);
   });
-  const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+  // Chromium's helper processes can still be writing to the profile for a moment after the browser exits.
+  const removeProfile = () => {
+    try {
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (error) {
+      console.warn(`Could not remove the temporary Chromium profile ${userDataDir}: ${String(error)}`);
+    }
+  };
   try {
     const port = await waitForDebuggingPort(userDataDir, child, () => stderrTail);
     const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
@@ -158,6 +165,8 @@ export interface CorsPanel {
   waitForRows(predicate: (rows: PanelRow[]) => boolean, timeoutMs?: number): Promise<PanelRow[]>;
   /** Clicks a toolbar control by its visible label. */
   click(label: string): Promise<void>;
+  /** A PNG of the DevTools window showing the panel. */
+  screenshot(): Promise<Buffer>;
 }
 
 /** Waits for DevTools to register the CORS panel, shows it, and attaches to the panel page. */
@@ -195,6 +204,10 @@ export async function openCorsPanel(session: ChromiumSession): Promise<CorsPanel
         `(() => { const control = [...document.querySelectorAll('button, label')].find((node) => node.textContent.trim() === ${JSON.stringify(label)}); control?.click(); return Boolean(control); })()`,
       );
       if (!clicked) throw new Error(`No control labelled "${label}" in the panel.`);
+    },
+    screenshot: async () => {
+      const { data } = await devtools.send('Page.captureScreenshot', { format: 'png' });
+      return Buffer.from(data, 'base64');
     },
   };
 }

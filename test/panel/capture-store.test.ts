@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { CaptureStore, looksIncomplete } from '../../src/panel/capture-store';
+import { harEntry } from '../support/har-entry';
+
+const at = (second: number) => `2026-11-21T10:00:${String(second).padStart(2, '0')}.000Z`;
+const blockedEarly = harEntry({ url: 'http://api.test/data', status: 0, startedDateTime: at(1) });
+const blockedComplete = harEntry({
+  url: 'http://api.test/data',
+  status: 200,
+  startedDateTime: at(1),
+  responseHeaders: { 'Content-Type': 'application/json' },
+  error: 'net::ERR_FAILED',
+});
+const other = harEntry({ url: 'http://api.test/other', startedDateTime: at(2) });
+const urls = (store: CaptureStore) => store.entries().map((entry) => `${entry.request.url} ${entry.response.status}`);
+
+describe('CaptureStore', () => {
+  it('shows live entries at once and replaces them with the snapshot copy when headers arrive late', () => {
+    const store = new CaptureStore();
+    store.addLive(blockedEarly);
+    expect(urls(store)).toEqual(['http://api.test/data 0']);
+    expect(store.hasIncompleteEntries()).toBe(true);
+
+    store.applySnapshot([blockedComplete]);
+    expect(urls(store)).toEqual(['http://api.test/data 200']);
+    expect(store.hasIncompleteEntries()).toBe(false);
+  });
+
+  it('keeps live entries the snapshot does not hold yet', () => {
+    const store = new CaptureStore();
+    store.addLive(other);
+    store.applySnapshot([blockedComplete]);
+    expect(urls(store)).toEqual(['http://api.test/data 200', 'http://api.test/other 200']);
+  });
+
+  it('keeps two identical requests in flight as two rows', () => {
+    const store = new CaptureStore();
+    store.applySnapshot([blockedComplete, blockedComplete]);
+    expect(store.size).toBe(2);
+  });
+
+  it('does not bring cleared entries back when the next snapshot still holds them', () => {
+    const store = new CaptureStore();
+    store.applySnapshot([blockedComplete]);
+    store.clear();
+    expect(store.size).toBe(0);
+    store.applySnapshot([blockedComplete, other]);
+    expect(urls(store)).toEqual(['http://api.test/other 200']);
+  });
+
+  it('drops everything on navigation without Preserve log', () => {
+    const store = new CaptureStore();
+    store.applySnapshot([blockedComplete]);
+    store.navigated();
+    store.applySnapshot([]);
+    expect(store.size).toBe(0);
+  });
+
+  it('keeps earlier pages on navigation with Preserve log, without listing them twice', () => {
+    const store = new CaptureStore();
+    store.preserveLog = true;
+    store.applySnapshot([blockedComplete]);
+    store.navigated();
+    // DevTools' own "Preserve log" may keep the old entries in getHAR(): they must not come back twice.
+    store.applySnapshot([blockedComplete, other]);
+    expect(urls(store)).toEqual(['http://api.test/data 200', 'http://api.test/other 200']);
+  });
+
+  it('tells an entry without a response from one that failed after its response', () => {
+    expect(looksIncomplete(blockedEarly)).toBe(true);
+    expect(looksIncomplete(blockedComplete)).toBe(false);
+  });
+});
