@@ -50,12 +50,14 @@ function build(): void {
 }
 
 function printRows(rows: PanelRow[], demo: DemoServers): void {
-  console.log(`\nThe CORS panel lists ${rows.length} requests:`);
+  console.log(`\nThe CORS panel lists ${rows.length} exchanges:`);
   for (const row of rows) {
     const status = row.status === 0 ? '(failed)' : String(row.status);
-    console.log(`  ${row.method.padEnd(8)} ${status.padEnd(8)} ${row.kind.padEnd(13)} ${row.preflight ? '[preflight] ' : ''}${row.url}`);
+    const error = row.corsError ? `  ${row.corsError}` : '';
+    console.log(`  ${row.verdict.padEnd(8)} ${row.method.padEnd(7)} ${status.padEnd(8)} ${row.kind.padEnd(12)} ${row.url}${error}`);
   }
-  console.log(`\nThe API servers received ${demo.received().length} requests — blocked ones included: CORS is enforced by the browser.`);
+  const blocked = rows.filter((row) => row.verdict === 'blocked').length;
+  console.log(`\n${blocked} blocked. The API servers received ${demo.received().length} requests, blocked ones included: CORS is enforced by the browser, not the server.`);
 }
 
 main().then(

@@ -140,13 +140,18 @@ export async function inspectedPage(session: ChromiumSession): Promise<Page> {
   return page;
 }
 
-/** One row of the CORS panel, as the panel's DOM shows it. */
+/** One exchange row of the CORS panel, as the panel's DOM shows it. */
 export interface PanelRow {
+  id: string;
   method: string;
   url: string;
+  /** Status of the response the page's script got; 0 when none. */
   status: number;
   kind: string;
-  preflight: boolean;
+  verdict: string;
+  corsError: string;
+  /** How many HAR entries (preflights, redirect hops) the exchange holds. */
+  entries: number;
   text: string;
 }
 
@@ -167,6 +172,8 @@ export interface CorsPanel {
   click(label: string): Promise<void>;
   /** A PNG of the DevTools window showing the panel. */
   screenshot(): Promise<Buffer>;
+  /** Imports a .har file through the panel's "Import HAR…" file input, as a user would. */
+  importHar(filePath: string): Promise<void>;
 }
 
 /** Waits for DevTools to register the CORS panel, shows it, and attaches to the panel page. */
@@ -205,6 +212,12 @@ export async function openCorsPanel(session: ChromiumSession): Promise<CorsPanel
       );
       if (!clicked) throw new Error(`No control labelled "${label}" in the panel.`);
     },
+    importHar: async (filePath) => {
+      const { root } = await panel.send('DOM.getDocument', { depth: 0 });
+      const { nodeId } = await panel.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'input[type=file]' });
+      if (!nodeId) throw new Error('The panel has no file input.');
+      await panel.send('DOM.setFileInputFiles', { nodeId, files: [filePath] });
+    },
     screenshot: async () => {
       const { data } = await devtools.send('Page.captureScreenshot', { format: 'png' });
       return Buffer.from(data, 'base64');
@@ -212,12 +225,15 @@ export async function openCorsPanel(session: ChromiumSession): Promise<CorsPanel
   };
 }
 
-const READ_ROWS = `[...document.querySelectorAll('tr[data-entry]')].map((row) => ({
+const READ_ROWS = `[...document.querySelectorAll('tr[data-exchange]')].map((row) => ({
+  id: row.dataset.exchange ?? '',
   method: row.dataset.method ?? '',
   url: row.dataset.url ?? '',
   status: Number(row.dataset.status),
   kind: row.dataset.kind ?? '',
-  preflight: row.dataset.preflight === 'true',
+  verdict: row.dataset.verdict ?? '',
+  corsError: row.dataset.corsError ?? '',
+  entries: Number(row.dataset.entries),
   text: row.textContent ?? '',
 }))`;
 

@@ -1,7 +1,8 @@
 // The extension as a user meets it: dist/ loaded unpacked in Debian's Chromium, DevTools open on the demo
-// page, the CORS panel listing the page's real traffic.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// page, the CORS panel listing and diagnosing the page's real traffic.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type DemoServers } from '../../scripts/demo/server';
@@ -24,8 +25,9 @@ let failures: () => NetworkFailure[];
 
 const rowFor = (rows: PanelRow[], method: string, path: string) =>
   rows.find((row) => row.method === method && new URL(row.url).pathname === path);
+const apiRows = (rows: PanelRow[]) => rows.filter((row) => new URL(row.url).pathname.startsWith('/api/'));
 
-async function runDemoRequests(times: number): Promise<void> {
+async function demoRequestsDone(times: number): Promise<void> {
   await page.waitForFunction((expected) => document.body.dataset.done === String(expected), { timeout: 30_000 }, times);
 }
 
@@ -36,7 +38,7 @@ beforeAll(async () => {
   page = await inspectedPage(chromium);
   failures = (await watchNetworkFailures(page)).failures;
   await page.goto(demo.pageUrl);
-  await runDemoRequests(1);
+  await demoRequestsDone(1);
 });
 
 afterAll(async () => {
@@ -45,26 +47,33 @@ afterAll(async () => {
 });
 
 describe('the CORS panel on the demo page', () => {
-  it('lists every request with its real status, preflights included', async () => {
-    const rows = await panel.waitForRows((current) => current.filter((row) => row.url.includes('/api/')).length >= 11);
+  it('lists every exchange with its real status, and the verdict Chromium reached', async () => {
+    const rows = await panel.waitForRows((current) => apiRows(current).length >= 8);
 
-    // Chromium blocked this response for CORS, yet the panel shows the status the server really sent.
-    const missingHeader = rowFor(rows, 'GET', '/api/no-allow-origin');
-    expect(missingHeader).toMatchObject({ status: 200, kind: 'cross-origin', preflight: false });
-    expect(failures().find((failure) => failure.url.endsWith('/api/no-allow-origin'))?.corsError).toBe('MissingAllowOriginHeader');
+    // Chromium blocked this response, yet the status the server really sent is shown.
+    expect(rowFor(rows, 'GET', '/api/no-allow-origin')).toMatchObject({ status: 200, verdict: 'blocked', kind: 'simple' });
+    // The DELETE never ran: its preflight (OPTIONS → 404) failed, and both sit in one exchange.
+    expect(rowFor(rows, 'DELETE', '/api/items/42')).toMatchObject({ status: 0, verdict: 'blocked', kind: 'preflighted', entries: 2 });
+    expect(rowFor(rows, 'GET', '/api/public')).toMatchObject({ status: 200, verdict: 'allowed' });
+    expect(rowFor(rows, 'PUT', '/api/orders')).toMatchObject({ status: 200, verdict: 'allowed', kind: 'preflighted', entries: 2 });
+    expect(rowFor(rows, 'GET', '/api/same-origin')).toMatchObject({ status: 200, kind: 'same-origin', verdict: 'allowed' });
 
-    const missingOptionsRoute = rows.find((row) => row.preflight && row.url.endsWith('/api/items/42'));
-    expect(missingOptionsRoute).toMatchObject({ method: 'OPTIONS', status: 404, kind: 'cross-origin' });
-    // The DELETE itself never ran: its preflight failed.
-    expect(rowFor(rows, 'DELETE', '/api/items/42')?.status).toBe(0);
+    // Every request Chromium failed for CORS is blocked in the panel, with the error Chromium named.
+    const corsFailures = failures().filter((failure) => failure.corsError !== null);
+    expect(corsFailures.length).toBe(5);
+    for (const failure of corsFailures) {
+      const row = rows.find((candidate) => candidate.url === failure.url && candidate.method === failure.method);
+      expect(row, failure.url).toMatchObject({ verdict: 'blocked', corsError: failure.corsError });
+    }
+    expect(apiRows(rows).filter((row) => row.verdict === 'blocked')).toHaveLength(5);
+  });
 
-    expect(rowFor(rows, 'GET', '/api/public')).toMatchObject({ status: 200, kind: 'cross-origin' });
-    expect(rowFor(rows, 'PUT', '/api/orders')).toMatchObject({ status: 200, kind: 'cross-origin' });
-    expect(rowFor(rows, 'GET', '/api/same-origin')).toMatchObject({ status: 200, kind: 'same-origin' });
-    expect(rowFor(rows, 'GET', '/')).toMatchObject({ status: 200, kind: 'same-origin' });
-    expect(rows.filter((row) => row.preflight).map((row) => new URL(row.url).pathname).sort()).toEqual(
-      ['/api/items/42', '/api/items/7', '/api/orders', '/api/report'],
-    );
+  it('explains the selected exchange: its requests, the failed check and the fix', async () => {
+    await panel.evaluate(`document.querySelector('tr[data-method="DELETE"]').click()`);
+    const detail = await panel.evaluate<string>(`document.querySelector('[data-detail]')?.innerText ?? ''`);
+    expect(detail).toContain('PreflightMissingAllowOriginHeader');
+    expect(detail).toMatch(/preflight\s+OPTIONS .*\/api\/items\/42 → 404/);
+    expect(detail).toContain(`Access-Control-Allow-Origin: ${demo.siteOrigin}`);
   });
 
   it('saves a screenshot of the panel for the README', async () => {
@@ -75,26 +84,48 @@ describe('the CORS panel on the demo page', () => {
     writeFileSync(resolve(target, 'panel.png'), png);
   });
 
+  it('diagnoses an imported .har file exactly like the live capture, then goes back to live', async () => {
+    const live = await panel.rows();
+    const har = await panel.getHar();
+    const folder = mkdtempSync(join(tmpdir(), 'cors-lens-import-'));
+    try {
+      const file = join(folder, 'demo-capture.har');
+      writeFileSync(file, JSON.stringify({ log: har }));
+      await panel.importHar(file);
+      await panel.waitForRows(() => true);
+      const source = await panel.evaluate<string>(`document.querySelector('[data-testid=source]').textContent`);
+      expect(source).toBe('demo-capture.har');
+      const fromFile = await panel.rows();
+      const verdicts = (rows: PanelRow[]) => rows.map((row) => `${row.method} ${row.url} ${row.verdict} ${row.corsError}`).sort();
+      expect(verdicts(fromFile)).toEqual(verdicts(live));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    await panel.click('Back to live capture');
+    const back = await panel.evaluate<string>(`document.querySelector('[data-testid=source]').textContent`);
+    expect(back).toBe('Live capture');
+  });
+
   it('clears on Clear, and lists requests that come after', async () => {
     await panel.click('Clear');
     await panel.waitForRows((rows) => rows.length === 0, 5_000);
     await page.click('#run');
-    await runDemoRequests(2);
+    await demoRequestsDone(2);
     const rows = await panel.waitForRows((current) => rowFor(current, 'PUT', '/api/orders') !== undefined);
     expect(rowFor(rows, 'GET', '/')).toBeUndefined();
-    expect(rowFor(rows, 'GET', '/api/no-allow-origin')?.status).toBe(200);
+    await panel.waitForRows((current) => rowFor(current, 'GET', '/api/no-allow-origin')?.status === 200);
   });
 
   it('clears on navigation, unless Preserve log is on', async () => {
     await page.reload();
-    await runDemoRequests(1);
+    await demoRequestsDone(1);
     let rows = await panel.waitForRows((current) => rowFor(current, 'GET', '/demo.js') !== undefined);
     expect(rows.filter((row) => row.method === 'GET' && new URL(row.url).pathname === '/')).toHaveLength(1);
     await panel.waitForRows((current) => rowFor(current, 'PUT', '/api/orders') !== undefined);
 
     await panel.click('Preserve log');
     await page.reload();
-    await runDemoRequests(1);
+    await demoRequestsDone(1);
     rows = await panel.waitForRows(
       (current) => current.filter((row) => row.method === 'PUT' && row.url.endsWith('/api/orders')).length === 2,
     );

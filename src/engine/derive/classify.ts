@@ -1,0 +1,283 @@
+import type { NormalizedEntry } from '../har/types.js';
+import type {
+  CredentialsFacts, Exchange, ExchangeKind, Hop, PreflightReason, RecordedOutcome, RequestMode, Step,
+} from '../model/exchange.js';
+import { combinedHeader, hasHeader, splitNameList } from '../model/headers.js';
+import { isHttpUrl, originOf, sameOrigin } from '../model/origin.js';
+import { ABORTED_NET_ERROR } from '../spec/cors-errors.js';
+import { corsUnsafeRequestHeaders } from '../spec/headers.js';
+import { isCorsSafelistedMethod } from '../spec/methods.js';
+import type { PairedGroup, PairedHop } from './pair.js';
+import { redirectTargetOf } from './pair.js';
+
+const SEC_FETCH_MODES: ReadonlySet<string> = new Set(['cors', 'no-cors', 'same-origin', 'navigate']);
+/** Chromium resource types whose requests always use CORS mode. */
+const CORS_RESOURCE_TYPES: ReadonlySet<string> = new Set(['xhr', 'fetch', 'font', 'eventsource']);
+const NAVIGATION_RESOURCE_TYPES: ReadonlySet<string> = new Set(['document']);
+const NON_HTTP_RESOURCE_TYPES: ReadonlySet<string> = new Set(['websocket']);
+
+function requestHeader(entry: NormalizedEntry, lowerName: string): string | null {
+  return combinedHeader(entry.request.headers, lowerName);
+}
+
+/** An origin that is usable for comparisons ("null" and unparseable values are not). */
+function tupleOrigin(value: string | null): string | null {
+  if (value === null) return null;
+  const origin = originOf(value.trim());
+  return origin === null || origin === 'null' ? null : origin;
+}
+
+/**
+ * Who started the request: the Origin the browser sent; else Sec-Fetch-Site "same-origin"; else the
+ * referrer (the document or frame that made the request — better than the top page after a redirect or
+ * inside an iframe); else the page URL.
+ */
+function initiatorOriginOf(first: NormalizedEntry, preflight: NormalizedEntry | null): string | null {
+  const sameOriginBySecFetchSite = requestHeader(first, 'sec-fetch-site')?.trim().toLowerCase() === 'same-origin'
+    ? tupleOrigin(first.request.url)
+    : null;
+  return (
+    tupleOrigin(requestHeader(first, 'origin')) ??
+    (preflight === null ? null : tupleOrigin(requestHeader(preflight, 'origin'))) ??
+    sameOriginBySecFetchSite ??
+    tupleOrigin(requestHeader(first, 'referer')) ??
+    tupleOrigin(first.pageUrl) ??
+    (first.initiator?.type === 'parser' ? tupleOrigin(first.initiator.url) : null)
+  );
+}
+
+/** Producers without Sec-Fetch-Mode or _resourceType: a document request asks for HTML first. */
+function looksLikeNavigation(first: NormalizedEntry): boolean {
+  if (first.pageUrl !== null && first.pageUrl === first.request.url) return true;
+  const accept = requestHeader(first, 'accept')?.trim().toLowerCase() ?? '';
+  return accept.startsWith('text/html') && requestHeader(first, 'origin') === null;
+}
+
+function requestModeOf(first: NormalizedEntry, hasPreflight: boolean): RequestMode {
+  const secFetchMode = requestHeader(first, 'sec-fetch-mode')?.trim().toLowerCase() ?? null;
+  if (secFetchMode !== null && SEC_FETCH_MODES.has(secFetchMode)) return secFetchMode as RequestMode;
+  if (hasPreflight) return 'cors';
+  const resourceType = first.resourceType;
+  if (resourceType !== null && NAVIGATION_RESOURCE_TYPES.has(resourceType)) return 'navigate';
+  if (resourceType !== null && CORS_RESOURCE_TYPES.has(resourceType)) return 'cors';
+  if (looksLikeNavigation(first)) return 'navigate';
+  // Without Sec-Fetch-Mode, the Origin header is the tell: CORS-mode GETs carry it, no-cors GETs do not.
+  const hasOrigin = hasHeader(first.request.headers, 'origin');
+  const method = first.request.method.toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return hasOrigin ? 'cors' : 'no-cors';
+  return 'unknown';
+}
+
+export function recordedOutcomeOf(entry: NormalizedEntry): RecordedOutcome {
+  const response = entry.response;
+  if (response === null) return { kind: 'no-response' };
+  if (response.error !== null) return { kind: 'failed', error: response.error };
+  if (response.status === null || response.status <= 0) return { kind: 'no-response' };
+  return response.errorRecorded ? { kind: 'succeeded' } : { kind: 'not-recorded' };
+}
+
+/**
+ * The outcome of the exchange's last hop. Chromium records the request after a redirect that the page
+ * chose not to follow (fetch `redirect: 'manual'`, measured) as a cancelled net::ERR_ABORTED entry with no
+ * response; the script got the redirect response, so that hop's outcome counts.
+ */
+function exchangeOutcomeOf(hops: readonly Hop[]): RecordedOutcome {
+  const last = hops[hops.length - 1];
+  const previous = hops[hops.length - 2];
+  if (last === undefined) return { kind: 'no-response' };
+  const outcome = recordedOutcomeOf(last.entry);
+  const abandoned = outcome.kind === 'failed' && outcome.error === ABORTED_NET_ERROR && (last.entry.response?.status ?? 0) <= 0;
+  return abandoned && previous !== undefined ? recordedOutcomeOf(previous.entry) : outcome;
+}
+
+/**
+ * Why a hop needed a preflight. The preflight's own Access-Control-Request-* headers are the browser's
+ * statement of what it asked, so they win; the request's headers explain why each name was unsafe.
+ */
+function preflightReasonsOf(entry: NormalizedEntry, preflight: NormalizedEntry | null): PreflightReason[] {
+  const unsafe = corsUnsafeRequestHeaders(entry.request.headers);
+  const reasons: PreflightReason[] = [];
+  const requestedMethod = preflight === null ? null : requestHeader(preflight, 'access-control-request-method')?.trim();
+  const method = requestedMethod ?? entry.request.method;
+  if (!isCorsSafelistedMethod(method)) reasons.push({ kind: 'method', method });
+
+  if (preflight === null) {
+    for (const header of unsafe) reasons.push({ kind: 'header', name: header.name, why: header.why, value: header.value });
+    return reasons;
+  }
+  for (const name of splitNameList(requestHeader(preflight, 'access-control-request-headers') ?? '')) {
+    const known = unsafe.find((header) => header.name === name);
+    reasons.push(known === undefined
+      ? { kind: 'header', name, why: 'listed-in-preflight', value: requestHeader(entry, name) }
+      : { kind: 'header', name, why: known.why, value: known.value });
+  }
+  if (reasons.length === 0) reasons.push({ kind: 'forced' });
+  return reasons;
+}
+
+function stepLabel(kind: Step['kind'], hopIndex: number): string {
+  switch (kind) {
+    case 'preflight':
+      return hopIndex === 0 ? 'preflight' : `preflight of hop ${hopIndex + 1}`;
+    case 'redirect':
+      return `redirect hop ${hopIndex + 1}`;
+    case 'actual':
+      return 'actual';
+  }
+}
+
+function preflightStep(hop: Hop, preflight: NormalizedEntry): Step {
+  const asked = requestHeader(preflight, 'access-control-request-headers');
+  return {
+    kind: 'preflight',
+    hopIndex: hop.index,
+    entry: preflight,
+    label: stepLabel('preflight', hop.index),
+    requestOrigin: hop.requestOrigin,
+    corsFlag: true,
+    requestedMethod: requestHeader(preflight, 'access-control-request-method')?.trim() ?? hop.entry.request.method,
+    requestedHeaders: asked === null
+      ? hop.preflightReasons.flatMap((reason) => (reason.kind === 'header' ? [reason.name] : []))
+      : splitNameList(asked),
+    redirectTarget: null,
+  };
+}
+
+/** A 3xx with a target is checked as a redirect even when the capture lacks the request that followed it. */
+function responseStep(hop: Hop): Step {
+  const kind = hop.redirectTarget !== null ? 'redirect' : 'actual';
+  return {
+    kind,
+    hopIndex: hop.index,
+    entry: hop.entry,
+    label: stepLabel(kind, hop.index),
+    requestOrigin: hop.requestOrigin,
+    corsFlag: hop.corsChecked,
+    requestedMethod: hop.entry.request.method,
+    requestedHeaders: [],
+    redirectTarget: hop.redirectTarget,
+  };
+}
+
+const DEFAULT_CREDENTIALS: CredentialsFacts = { mode: 'not-include', basis: 'assumed-default' };
+const NO_CREDENTIALS_QUESTION: CredentialsFacts = { mode: 'not-include', basis: 'not-applicable' };
+
+function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null, corsMode: boolean): Hop[] {
+  const hops: Hop[] = [];
+  let tainted = false;
+  paired.forEach((pairedHop, index) => {
+    const entry = pairedHop.entry;
+    const hopOrigin = originOf(entry.request.url);
+    const [preflight = null, ...extraPreflights] = pairedHop.preflights;
+    const corsChecked = corsMode && (tainted || !sameOrigin(initiatorOrigin, hopOrigin));
+    const target = redirectTargetOf(entry);
+    hops.push({
+      index,
+      entry,
+      preflight,
+      extraPreflights,
+      requestOrigin: tainted ? 'null' : initiatorOrigin,
+      corsChecked,
+      preflightReasons: corsChecked || preflight !== null ? preflightReasonsOf(entry, preflight) : [],
+      redirectTarget: target,
+    });
+    // Fetch "HTTP-redirect fetch": a redirect from a cross-origin URL to yet another origin taints the origin.
+    if (target !== null && !sameOrigin(hopOrigin, originOf(target)) && !sameOrigin(initiatorOrigin, hopOrigin)) tainted = true;
+  });
+  return hops;
+}
+
+function kindOf(first: NormalizedEntry, mode: RequestMode, initiatorOrigin: string | null, hops: readonly Hop[]): ExchangeKind {
+  if (!isHttpUrl(first.request.url) || first.request.method.toUpperCase() === 'CONNECT') return 'other';
+  if (first.resourceType !== null && NON_HTTP_RESOURCE_TYPES.has(first.resourceType)) return 'other';
+  if (first.response?.status === 101 || requestHeader(first, 'upgrade')?.toLowerCase() === 'websocket') return 'other';
+  if (mode === 'navigate') return 'navigation';
+  if (initiatorOrigin === null) return 'other';
+  const staysSameOrigin = (hop: Hop): boolean =>
+    sameOrigin(initiatorOrigin, originOf(hop.entry.request.url)) &&
+    (hop.redirectTarget === null || sameOrigin(initiatorOrigin, originOf(hop.redirectTarget)));
+  if (hops.every(staysSameOrigin)) return 'same-origin';
+  if (mode === 'no-cors') return 'no-cors';
+  if (mode !== 'cors') return 'other';
+  return hops.some((hop) => hop.preflight !== null || hop.preflightReasons.length > 0) ? 'preflighted' : 'simple';
+}
+
+export function buildExchange(group: PairedGroup): Exchange {
+  if (group.kind === 'orphan-preflight') return buildOrphanExchange(group.preflight);
+  const firstPaired = group.hops[0];
+  if (firstPaired === undefined) throw new Error('A request group always has a first hop.');
+  const first = firstPaired.entry;
+  const firstPreflight = firstPaired.preflights[0] ?? null;
+  const anyPreflight = group.hops.some((hop) => hop.preflights.length > 0);
+  const initiatorOrigin = initiatorOriginOf(first, firstPreflight);
+  // An unknown mode stays unknown: a POST with Origin may be a beacon or a form (no-cors), so it is not replayed.
+  const mode = requestModeOf(first, anyPreflight);
+  const corsMode = mode === 'cors';
+  const hops = buildHops(group.hops, initiatorOrigin, corsMode);
+  const kind = kindOf(first, mode, initiatorOrigin, hops);
+  const steps: Step[] = [];
+  const replayable = kind === 'simple' || kind === 'preflighted';
+  hops.forEach((hop) => {
+    if (!replayable) return;
+    if (hop.corsChecked && hop.preflight !== null) steps.push(preflightStep(hop, hop.preflight));
+    // A same-origin hop is not CORS-checked, but its redirect's Location still is.
+    if (hop.corsChecked || hop.redirectTarget !== null) steps.push(responseStep(hop));
+  });
+  const reasons = hops.flatMap((hop) => hop.preflightReasons);
+  const preflightNeeded = replayable && hops.some((hop) => hop.corsChecked && hop.preflightReasons.length > 0);
+  const hasCookie = hops.some((hop) => hasHeader(hop.entry.request.headers, 'cookie'));
+  return {
+    id: `ex-${first.index}`,
+    hops,
+    orphanPreflight: null,
+    url: first.request.url,
+    method: first.request.method,
+    startedDateTime: first.startedDateTime,
+    entries: group.hops.flatMap((hop) => [hop.entry.index, ...hop.preflights.map((p) => p.index)]).sort((a, b) => a - b),
+    initiatorOrigin,
+    mode,
+    kind,
+    credentials: steps.length === 0 ? NO_CREDENTIALS_QUESTION : hasCookie ? { mode: 'include', basis: 'cookie-header' } : DEFAULT_CREDENTIALS,
+    outcome: exchangeOutcomeOf(hops),
+    steps,
+    preflightStatus: anyPreflight ? 'sent' : preflightNeeded ? 'not-in-capture' : 'not-needed',
+    preflightReasons: reasons,
+  };
+}
+
+function buildOrphanExchange(preflight: NormalizedEntry): Exchange {
+  const initiatorOrigin = tupleOrigin(requestHeader(preflight, 'origin'));
+  const method = requestHeader(preflight, 'access-control-request-method')?.trim() ?? 'OPTIONS';
+  const hop: Hop = {
+    index: 0,
+    entry: preflight,
+    preflight,
+    extraPreflights: [],
+    requestOrigin: initiatorOrigin,
+    corsChecked: true,
+    preflightReasons: [],
+    redirectTarget: null,
+  };
+  const reasons: PreflightReason[] = [];
+  if (!isCorsSafelistedMethod(method)) reasons.push({ kind: 'method', method });
+  for (const name of splitNameList(requestHeader(preflight, 'access-control-request-headers') ?? '')) {
+    reasons.push({ kind: 'header', name, why: 'listed-in-preflight', value: null });
+  }
+  return {
+    id: `ex-${preflight.index}`,
+    hops: [],
+    orphanPreflight: preflight,
+    url: preflight.request.url,
+    method,
+    startedDateTime: preflight.startedDateTime,
+    entries: [preflight.index],
+    initiatorOrigin,
+    mode: 'cors',
+    kind: 'preflighted',
+    credentials: DEFAULT_CREDENTIALS,
+    outcome: { kind: 'no-response' },
+    steps: [preflightStep({ ...hop, preflightReasons: reasons }, preflight)],
+    preflightStatus: 'sent',
+    preflightReasons: reasons.length > 0 ? reasons : [{ kind: 'forced' }],
+  };
+}

@@ -1,0 +1,230 @@
+import type { NormalizedEntry } from '../har/types.js';
+import { combinedHeader, splitNameList } from '../model/headers.js';
+import { parseUrl, urlKey } from '../model/origin.js';
+import { corsUnsafeRequestHeaders } from '../spec/headers.js';
+import { METHOD_REWRITING_REDIRECT_STATUSES, REDIRECT_STATUSES } from '../spec/methods.js';
+
+/**
+ * Groups HAR entries into exchanges: an actual request, its redirect hops, and the preflight(s) of each
+ * hop. HAR carries no request id linking them, so pairing uses URL, method, header names, Origin and time.
+ * Everything is indexed by URL and looked up in a bounded window, so the cost is O(n log n).
+ */
+export interface PairedHop {
+  readonly entry: NormalizedEntry;
+  /** Preflights matched to this hop, earliest first (normally zero or one). */
+  readonly preflights: NormalizedEntry[];
+}
+
+export type PairedGroup =
+  | { readonly kind: 'request'; readonly hops: readonly PairedHop[] }
+  /** A preflight whose actual request is not in the capture. */
+  | { readonly kind: 'orphan-preflight'; readonly preflight: NormalizedEntry };
+
+/** How far around a preflight's time the pairing looks, in candidates per side. */
+const PAIRING_WINDOW = 24;
+/** How many same-URL candidates a redirect hop inspects for its follow-up request. */
+const REDIRECT_SCAN_LIMIT = 64;
+
+export function isPreflightEntry(entry: NormalizedEntry): boolean {
+  if (entry.request.method !== 'OPTIONS') return false;
+  if (entry.resourceType === 'preflight' || entry.initiator?.type === 'preflight') return true;
+  // Producers without Chromium's extension fields: a browser preflight always carries both.
+  const headers = entry.request.headers;
+  return combinedHeader(headers, 'access-control-request-method') !== null && combinedHeader(headers, 'origin') !== null;
+}
+
+/** The absolute URL a redirect response points to, or null when the entry is not a followable redirect. */
+export function redirectTargetOf(entry: NormalizedEntry): string | null {
+  const response = entry.response;
+  if (response === null || response.status === null || !REDIRECT_STATUSES.has(response.status)) return null;
+  if (response.redirectUrl !== null) return response.redirectUrl;
+  const location = combinedHeader(response.headers, 'location');
+  if (location === null) return null;
+  return parseUrl(location, entry.request.url)?.href ?? null;
+}
+
+interface Timed {
+  readonly entry: NormalizedEntry;
+  /** Time used for ordering; entries without a valid timestamp inherit the previous entry's time. */
+  readonly time: number;
+}
+
+function withOrderingTimes(entries: readonly NormalizedEntry[]): Timed[] {
+  let lastKnown = 0;
+  return entries.map((entry) => {
+    if (entry.startedMs !== null) lastKnown = entry.startedMs;
+    return { entry, time: entry.startedMs ?? lastKnown };
+  });
+}
+
+function compareTimed(a: Timed, b: Timed): number {
+  return a.time - b.time || a.entry.index - b.entry.index;
+}
+
+function bucketByUrl(items: readonly Timed[]): Map<string, Timed[]> {
+  const buckets = new Map<string, Timed[]>();
+  for (const item of items) {
+    const key = urlKey(item.entry.request.url);
+    const bucket = buckets.get(key);
+    if (bucket === undefined) buckets.set(key, [item]);
+    else bucket.push(item);
+  }
+  return buckets;
+}
+
+/** First position in a time-sorted bucket whose time is >= `time`. */
+function lowerBound(bucket: readonly Timed[], time: number): number {
+  let low = 0;
+  let high = bucket.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((bucket[middle]?.time ?? 0) < time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function methodAfterRedirect(method: string, status: number): string {
+  if (status === 303 && method.toUpperCase() !== 'HEAD') return 'GET';
+  if (METHOD_REWRITING_REDIRECT_STATUSES.has(status) && method.toUpperCase() === 'POST') return 'GET';
+  return method;
+}
+
+export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] {
+  const timed = withOrderingTimes(entries);
+  const preflights = timed.filter((item) => isPreflightEntry(item.entry)).sort(compareTimed);
+  const requests = timed.filter((item) => !isPreflightEntry(item.entry)).sort(compareTimed);
+  const requestsByUrl = bucketByUrl(requests);
+
+  const nextHop = linkRedirects(requests, requestsByUrl);
+  const chains = buildChains(requests, nextHop);
+  const hopByEntry = new Map<NormalizedEntry, PairedHop>();
+  const chainOfHop = new Map<PairedHop, number>();
+  chains.forEach((chain, chainIndex) => {
+    for (const hop of chain) {
+      hopByEntry.set(hop.entry, hop);
+      chainOfHop.set(hop, chainIndex);
+    }
+  });
+
+  const orphans = assignPreflights(preflights, requestsByUrl, hopByEntry, chainOfHop);
+  const groups: PairedGroup[] = chains.map((hops) => ({ kind: 'request', hops }));
+  for (const preflight of orphans) groups.push({ kind: 'orphan-preflight', preflight });
+  return groups;
+}
+
+/** Maps each redirect response to the entry that followed it. Hops are claimed in time order. */
+function linkRedirects(requests: readonly Timed[], byUrl: ReadonlyMap<string, Timed[]>): Map<NormalizedEntry, NormalizedEntry> {
+  const next = new Map<NormalizedEntry, NormalizedEntry>();
+  const claimed = new Set<NormalizedEntry>();
+  for (const source of requests) {
+    const target = redirectTargetOf(source.entry);
+    const status = source.entry.response?.status;
+    if (target === null || status === undefined || status === null) continue;
+    const bucket = byUrl.get(urlKey(target));
+    if (bucket === undefined) continue;
+    const expectedMethod = methodAfterRedirect(source.entry.request.method, status);
+    const start = lowerBound(bucket, source.time);
+    const end = Math.min(bucket.length, start + REDIRECT_SCAN_LIMIT);
+    for (let position = start; position < end; position++) {
+      const candidate = bucket[position];
+      if (candidate === undefined) break;
+      if (candidate.entry === source.entry || claimed.has(candidate.entry)) continue;
+      if (compareTimed(candidate, source) < 0) continue;
+      if (candidate.entry.request.method !== expectedMethod) continue;
+      claimed.add(candidate.entry);
+      next.set(source.entry, candidate.entry);
+      break;
+    }
+  }
+  return next;
+}
+
+function buildChains(requests: readonly Timed[], nextHop: ReadonlyMap<NormalizedEntry, NormalizedEntry>): PairedHop[][] {
+  const targets = new Set(nextHop.values());
+  const visited = new Set<NormalizedEntry>();
+  const chains: PairedHop[][] = [];
+  const walk = (head: NormalizedEntry): void => {
+    const chain: PairedHop[] = [];
+    let current: NormalizedEntry | undefined = head;
+    while (current !== undefined && !visited.has(current)) {
+      visited.add(current);
+      chain.push({ entry: current, preflights: [] });
+      current = nextHop.get(current);
+    }
+    chains.push(chain);
+  };
+  for (const { entry } of requests) if (!targets.has(entry)) walk(entry);
+  // Whatever is left lies on a redirect cycle; start those chains at their earliest entry.
+  for (const { entry } of requests) if (!visited.has(entry)) walk(entry);
+  return chains;
+}
+
+/** Lower-case, sorted names: the form Chromium writes into Access-Control-Request-Headers. */
+function unsafeHeaderKey(entry: NormalizedEntry): string {
+  return corsUnsafeRequestHeaders(entry.request.headers).map((header) => header.name).sort().join(',');
+}
+
+function assignPreflights(
+  preflights: readonly Timed[],
+  requestsByUrl: ReadonlyMap<string, Timed[]>,
+  hopByEntry: ReadonlyMap<NormalizedEntry, PairedHop>,
+  chainOfHop: ReadonlyMap<PairedHop, number>,
+): NormalizedEntry[] {
+  const orphans: NormalizedEntry[] = [];
+  const chainOfRequestId = new Map<string, number>();
+  const headerKeyCache = new Map<NormalizedEntry, string>();
+  const headerKeyOf = (entry: NormalizedEntry): string => {
+    let key = headerKeyCache.get(entry);
+    if (key === undefined) {
+      key = unsafeHeaderKey(entry);
+      headerKeyCache.set(entry, key);
+    }
+    return key;
+  };
+
+  for (const preflight of preflights) {
+    const request = preflight.entry.request;
+    const bucket = requestsByUrl.get(urlKey(request.url));
+    if (bucket === undefined) {
+      orphans.push(preflight.entry);
+      continue;
+    }
+    const requestedMethod = combinedHeader(request.headers, 'access-control-request-method')?.trim() ?? null;
+    const requestedHeaders = splitNameList(combinedHeader(request.headers, 'access-control-request-headers') ?? '').sort().join(',');
+    const preflightOrigin = combinedHeader(request.headers, 'origin');
+    const requestId = preflight.entry.initiator?.requestId ?? null;
+    const knownChain = requestId === null ? undefined : chainOfRequestId.get(requestId);
+
+    let best: { hop: PairedHop; score: number } | null = null;
+    const center = lowerBound(bucket, preflight.time);
+    const from = Math.max(0, center - PAIRING_WINDOW);
+    const to = Math.min(bucket.length, center + PAIRING_WINDOW);
+    for (let position = from; position < to; position++) {
+      const candidate = bucket[position];
+      const hop = candidate === undefined ? undefined : hopByEntry.get(candidate.entry);
+      if (candidate === undefined || hop === undefined) continue;
+      if (requestedMethod !== null && candidate.entry.request.method !== requestedMethod) continue;
+      const candidateOrigin = combinedHeader(candidate.entry.request.headers, 'origin');
+      if (preflightOrigin !== null && candidateOrigin !== null && candidateOrigin !== preflightOrigin) continue;
+
+      let score = 0;
+      if (knownChain !== undefined && chainOfHop.get(hop) === knownChain) score += 16;
+      if (hop.preflights.length > 0) score -= 8;
+      if (candidateOrigin !== null) score += headerKeyOf(candidate.entry) === requestedHeaders ? 4 : -2;
+      // Chromium starts the actual request at or just before its preflight.
+      const gap = preflight.time - candidate.time;
+      score += gap >= 0 ? 1 : 0;
+      score -= Math.min(Math.abs(gap), 60_000) / 60_000;
+      if (best === null || score > best.score) best = { hop, score };
+    }
+    if (best === null) {
+      orphans.push(preflight.entry);
+      continue;
+    }
+    best.hop.preflights.push(preflight.entry);
+    const chain = chainOfHop.get(best.hop);
+    if (requestId !== null && chain !== undefined) chainOfRequestId.set(requestId, chain);
+  }
+  return orphans;
+}

@@ -1,0 +1,41 @@
+import { normalizeHar } from './har/normalize.js';
+import type { InputError } from './har/types.js';
+import { buildExchange } from './derive/classify.js';
+import { inferCredentials } from './derive/credentials.js';
+import { pairEntries } from './derive/pair.js';
+import { buildExchangeReport, buildReport } from './report/builder.js';
+import type { Report } from './report/types.js';
+import { predictCorsError, replay } from './rules/run.js';
+
+export interface DiagnoseOptions {
+  readonly sourceName?: string;
+  readonly sourceKind?: 'file' | 'live' | 'memory';
+}
+
+export type DiagnoseResult = { readonly ok: true; readonly report: Report } | { readonly ok: false; readonly error: InputError };
+
+/**
+ * HAR in, report out. Accepts raw text, `{log}`, a log object, an array of entries or one entry.
+ * Never throws: unreadable input is an `{ok: false}` result with a one-line reason and a JSON path.
+ */
+export function diagnose(input: unknown, options: DiagnoseOptions = {}): DiagnoseResult {
+  try {
+    return diagnoseOrThrow(input, options);
+  } catch (error) {
+    // A bug must not take the panel down; report it as an input error the user can send us.
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: { message: `Internal error while diagnosing: ${detail.split('\n')[0] ?? ''}`, path: '' } };
+  }
+}
+
+function diagnoseOrThrow(input: unknown, options: DiagnoseOptions): DiagnoseResult {
+  const normalized = normalizeHar(input);
+  if (!normalized.ok) return normalized;
+  const { log } = normalized;
+  const exchanges = pairEntries(log.entries)
+    .map((group) => inferCredentials(buildExchange(group), predictCorsError))
+    .sort((a, b) => (a.entries[0] ?? 0) - (b.entries[0] ?? 0))
+    .map((exchange) => buildExchangeReport(exchange, replay(exchange)));
+  const source = { kind: options.sourceKind ?? 'memory', name: options.sourceName ?? null, creator: log.creator };
+  return { ok: true, report: buildReport(source, exchanges, log.problems) };
+}

@@ -1,0 +1,184 @@
+import type { HeaderField } from '../model/headers.js';
+import { parseUrl } from '../model/origin.js';
+import { parseHarText } from './parse-text.js';
+import type {
+  InputError, InputProblem, NormalizedEntry, NormalizedInitiator, NormalizedLog, NormalizedResponse,
+} from './types.js';
+
+/**
+ * The only code that knows HAR field names and producer quirks. Accepts the shapes a HAR arrives in:
+ * raw file text, `{log: …}` (a saved file), a log object `{entries: …}` (getHAR()), an array of entries,
+ * or one entry (onRequestFinished). Optional fields may be missing and wrong types never throw: an entry
+ * that cannot be read is reported as a skipped problem with its index.
+ */
+export type NormalizeResult = { readonly ok: true; readonly log: NormalizedLog } | { readonly ok: false; readonly error: InputError };
+
+type JsonObject = { readonly [key: string]: unknown };
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+function fail(message: string, path: string): NormalizeResult {
+  return { ok: false, error: { message, path } };
+}
+
+export function normalizeHar(input: unknown): NormalizeResult {
+  if (typeof input === 'string') {
+    const parsed = parseHarText(input);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
+    return normalizeHar(parsed.value);
+  }
+  if (Array.isArray(input)) return normalizeEntries(input, (index) => `[${index}]`, null, new Map());
+  if (!isObject(input)) return fail(`Expected a HAR object, got ${describe(input)}.`, '');
+  if ('log' in input) {
+    if (!isObject(input.log)) return fail(`Expected "log" to be an object, got ${describe(input.log)}.`, 'log');
+    return normalizeLog(input.log, 'log.');
+  }
+  if ('entries' in input) return normalizeLog(input, '');
+  if ('request' in input) return normalizeEntries([input], () => '', null, new Map());
+  return fail('Not a HAR: expected an object with a "log" property (or a log with "entries").', '');
+}
+
+function normalizeLog(log: JsonObject, prefix: string): NormalizeResult {
+  const entries = log.entries;
+  if (entries === undefined) return fail('The HAR has no "entries" list.', `${prefix}entries`);
+  if (!Array.isArray(entries)) return fail(`Expected "entries" to be an array, got ${describe(entries)}.`, `${prefix}entries`);
+  const creator = isObject(log.creator) ? creatorLabel(log.creator) : null;
+  return normalizeEntries(entries, (index) => `${prefix}entries[${index}]`, creator, pageUrls(log.pages));
+}
+
+function creatorLabel(creator: JsonObject): string | null {
+  const name = stringOrNull(creator.name);
+  if (name === null) return null;
+  const version = stringOrNull(creator.version);
+  return version !== null && version !== '' ? `${name} ${version}` : name;
+}
+
+/** Chromium (and several other producers) put the page URL in pages[].title. */
+function pageUrls(pages: unknown): Map<string, string> {
+  const urls = new Map<string, string>();
+  if (!Array.isArray(pages)) return urls;
+  for (const page of pages) {
+    if (!isObject(page)) continue;
+    const id = stringOrNull(page.id);
+    const title = stringOrNull(page.title);
+    if (id === null || title === null || !/^https?:\/\//i.test(title)) continue;
+    urls.set(id, title);
+  }
+  return urls;
+}
+
+function normalizeEntries(
+  items: readonly unknown[], entryPath: (index: number) => string, creator: string | null,
+  pages: ReadonlyMap<string, string>,
+): NormalizeResult {
+  const entries: NormalizedEntry[] = [];
+  const problems: InputProblem[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const entry = normalizeEntry(items[index], index, entryPath(index), pages, problems);
+    if (entry !== null) entries.push(entry);
+  }
+  return { ok: true, log: { creator, entryCount: items.length, entries, problems } };
+}
+
+function normalizeEntry(
+  item: unknown, index: number, path: string, pages: ReadonlyMap<string, string>, problems: InputProblem[],
+): NormalizedEntry | null {
+  const at = (suffix: string): string => (path === '' ? suffix : `${path}.${suffix}`);
+  const skip = (where: string, message: string): null => {
+    problems.push({ entry: index, path: where, message, skipped: true });
+    return null;
+  };
+  const note = (where: string, message: string): void => {
+    problems.push({ entry: index, path: where, message, skipped: false });
+  };
+  if (!isObject(item)) return skip(path === '' ? '(entry)' : path, `Entry is ${describe(item)}, not an object.`);
+  const request = item.request;
+  if (!isObject(request)) return skip(at('request'), request === undefined ? 'Entry has no request.' : `Expected request to be an object, got ${describe(request)}.`);
+  const url = stringOrNull(request.url);
+  if (url === null || url === '') return skip(at('request.url'), 'Request has no URL.');
+  const method = stringOrNull(request.method);
+  if (method === null) note(at('request.method'), 'Request has no method; GET assumed.');
+
+  const startedDateTime = stringOrNull(item.startedDateTime);
+  const parsedMs = startedDateTime === null ? Number.NaN : Date.parse(startedDateTime);
+  const pageRef = stringOrNull(item.pageref);
+
+  return {
+    index,
+    startedDateTime,
+    startedMs: Number.isFinite(parsedMs) ? parsedMs : null,
+    request: {
+      // Case is kept: fetch() upper-cases only the six standard methods, and Chromium compares the rest exactly.
+      method: method === null || method === '' ? 'GET' : method,
+      url,
+      headers: normalizeHeaders(request.headers, at('request.headers'), note),
+    },
+    response: normalizeResponse(item.response, url, at('response'), note),
+    resourceType: stringOrNull(item._resourceType),
+    initiator: normalizeInitiator(item._initiator),
+    pageUrl: pageRef === null ? null : (pages.get(pageRef) ?? null),
+  };
+}
+
+type Note = (path: string, message: string) => void;
+
+function normalizeResponse(value: unknown, requestUrl: string, path: string, note: Note): NormalizedResponse | null {
+  if (value === undefined || value === null) return null;
+  if (!isObject(value)) {
+    note(path, `Expected response to be an object, got ${describe(value)}.`);
+    return null;
+  }
+  const status = typeof value.status === 'number' && Number.isFinite(value.status) ? value.status : null;
+  if (status === null && value.status !== undefined) note(`${path}.status`, `Expected status to be a number, got ${describe(value.status)}.`);
+  const redirectText = stringOrNull(value.redirectURL);
+  const redirectUrl = redirectText === null || redirectText === '' ? null : (parseUrl(redirectText, requestUrl)?.href ?? null);
+  return {
+    status,
+    headers: normalizeHeaders(value.headers, `${path}.headers`, note),
+    redirectUrl,
+    error: typeof value._error === 'string' && value._error !== '' ? value._error : null,
+    errorRecorded: '_error' in value,
+  };
+}
+
+function normalizeInitiator(value: unknown): NormalizedInitiator | null {
+  if (!isObject(value)) return null;
+  const requestId = value.requestId;
+  return {
+    type: stringOrNull(value.type),
+    url: stringOrNull(value.url),
+    requestId: typeof requestId === 'string' || typeof requestId === 'number' ? String(requestId) : null,
+  };
+}
+
+function normalizeHeaders(value: unknown, path: string, note: Note): HeaderField[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    note(path, `Expected headers to be an array, got ${describe(value)}.`);
+    return [];
+  }
+  const fields: HeaderField[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (!isObject(item) || typeof item.name !== 'string') {
+      note(`${path}[${i}]`, 'Header item has no string name; ignored.');
+      continue;
+    }
+    const raw = item.value;
+    const headerValue = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
+    fields.push({ name: item.name, lowerName: item.name.toLowerCase(), value: headerValue });
+  }
+  return fields;
+}

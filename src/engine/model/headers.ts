@@ -1,0 +1,62 @@
+/**
+ * Header lists as HAR gives them: ordered, names in whatever case the server sent, duplicate lines kept
+ * as separate fields. Lookups are case-insensitive; combining follows Chromium (lines joined by ", ").
+ */
+export interface HeaderField {
+  readonly name: string;
+  /** Lower-cased once at normalization so lookups never re-case. */
+  readonly lowerName: string;
+  readonly value: string;
+}
+
+export type HeaderList = readonly HeaderField[];
+
+export function headerValues(headers: HeaderList, lowerName: string): string[] {
+  const values: string[] = [];
+  for (const field of headers) if (field.lowerName === lowerName) values.push(field.value);
+  return values;
+}
+
+/** The combined value Chromium's HttpResponseHeaders::GetNormalizedHeader gives the CORS checks, or null. */
+export function combinedHeader(headers: HeaderList, lowerName: string): string | null {
+  const values = headerValues(headers, lowerName);
+  return values.length === 0 ? null : values.join(', ');
+}
+
+export function hasHeader(headers: HeaderList, lowerName: string): boolean {
+  return headers.some((field) => field.lowerName === lowerName);
+}
+
+/** RFC 9110 tchar. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export function isToken(value: string): boolean {
+  return TOKEN.test(value);
+}
+
+export type TokenListParse =
+  | { readonly ok: true; readonly tokens: readonly string[] }
+  | { readonly ok: false; readonly invalidItem: string };
+
+/**
+ * Parses a comma-separated list of tokens the way Chromium's ParseAccessControlAllowList does
+ * (net::HttpUtil::ValuesIterator: trims spaces and tabs, skips empty items, every item must be a token).
+ */
+export function parseTokenList(value: string): TokenListParse {
+  const tokens: string[] = [];
+  for (const rawItem of value.split(',')) {
+    const item = rawItem.replace(/^[ \t]+|[ \t]+$/g, '');
+    if (item === '') continue;
+    if (!isToken(item)) return { ok: false, invalidItem: item };
+    tokens.push(item);
+  }
+  return { ok: true, tokens };
+}
+
+/** Comma-separated names, lower-cased, empties dropped (for Access-Control-Request-Headers). */
+export function splitNameList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '');
+}

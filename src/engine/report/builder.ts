@@ -1,0 +1,137 @@
+import type { InputProblem, SourceInfo } from '../har/types.js';
+import type { Exchange, Step } from '../model/exchange.js';
+import type { ReplayResult, RuleFinding } from '../rules/run.js';
+import type { CorsError } from '../spec/cors-errors.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { REPORT_SCHEMA } from './types.js';
+import type { Finding, Report, ReportCredentials, ReportExchange, Verdict } from './types.js';
+
+const CROSS_ORIGIN_KINDS: ReadonlySet<string> = new Set(['no-cors', 'simple', 'preflighted']);
+
+interface VerdictDecision {
+  readonly verdict: Verdict;
+  readonly corsError: CorsError | null;
+}
+
+/**
+ * What the page's script experienced. A recorded outcome wins over the replay: if Chromium let a response
+ * through that the replay would block, the verdict is "allowed" (and the findings stay, as warnings).
+ */
+function decideVerdict(exchange: Exchange, replayed: ReplayResult): VerdictDecision {
+  const outcome = exchange.outcome;
+  const predicted = replayed.blocking?.corsError ?? null;
+  if (exchange.orphanPreflight !== null) return predicted !== null ? { verdict: 'blocked', corsError: predicted } : { verdict: 'unknown', corsError: null };
+  if (predicted !== null && outcome.kind !== 'succeeded') return { verdict: 'blocked', corsError: predicted };
+  switch (outcome.kind) {
+    case 'failed':
+      return { verdict: 'blocked', corsError: null };
+    case 'no-response':
+      return { verdict: 'unknown', corsError: null };
+    case 'succeeded':
+      return { verdict: 'allowed', corsError: null };
+    case 'not-recorded':
+      // Without an error field only the replay can tell; a check that could not run leaves it open.
+      return replayed.incomplete.length > 0 && exchange.steps.length > 0 ? { verdict: 'unknown', corsError: null } : { verdict: 'allowed', corsError: null };
+  }
+}
+
+/** Whether the request reached the server despite the block — the part developers most often get wrong. */
+function serverImpact(exchange: Exchange, step: Step): string {
+  switch (step.kind) {
+    case 'preflight':
+      return ` Only the OPTIONS preflight reached the server; the ${exchange.method} request was never sent.`;
+    case 'redirect':
+      return ` The request reached ${step.entry.request.url}, but the browser did not follow the redirect.`;
+    case 'actual': {
+      const method = step.entry.request.method;
+      const sideEffects = method === 'GET' || method === 'HEAD' ? '' : ` — a blocked ${method} still ran on the server, with its side effects`;
+      return ` The request reached the server and was processed (status ${step.entry.response?.status ?? '?'})${sideEffects}; only the page's script was denied the response.`;
+    }
+  }
+}
+
+function toFinding(exchange: Exchange, found: RuleFinding, blocked: boolean, contradicted: boolean): Finding {
+  const { result, step } = found;
+  const isCheckFailure = step !== null && result.severity === 'error';
+  const impact = blocked && isCheckFailure ? serverImpact(exchange, step) : '';
+  const contradiction = contradicted && isCheckFailure
+    ? ' Chromium nevertheless delivered this response, so the capture and this replay disagree (an extension, an older browser, or a different credentials mode).'
+    : '';
+  return {
+    rule: found.rule,
+    reason: result.reason,
+    severity: contradicted && isCheckFailure ? 'warning' : result.severity,
+    response: step?.label ?? 'exchange',
+    entry: step?.entry.index ?? null,
+    header: result.evidence.header,
+    observed: result.evidence.observed,
+    expected: result.evidence.expected,
+    message: result.message + impact + contradiction,
+    corsError: found.corsError,
+    fix: result.fix,
+    noServerFix: result.noServerFix,
+  };
+}
+
+function credentialsOf(exchange: Exchange): ReportCredentials {
+  if (exchange.credentials.basis === 'not-applicable') return { mode: 'not-applicable', basis: 'not-applicable' };
+  return { mode: exchange.credentials.mode, basis: exchange.credentials.basis };
+}
+
+function assumptionsOf(exchange: Exchange): string[] {
+  const assumptions: string[] = [];
+  const { mode, basis } = exchange.credentials;
+  if (basis === 'assumed-default') {
+    assumptions.push('Credentials mode assumed "same-origin" (the fetch default: no cookies sent cross-origin); the capture has no Cookie header and the outcome does not depend on it.');
+  } else if (basis === 'observed-outcome') {
+    assumptions.push(mode === 'include'
+      ? 'Credentials mode inferred as "include": only a credentialed request explains the recorded failure.'
+      : 'Credentials mode inferred as not "include": a credentialed request would have been blocked, but the response was delivered.');
+  }
+  if (exchange.initiatorOrigin === null && exchange.steps.length > 0) assumptions.push('The page origin could not be determined from Origin, the page URL or Referer.');
+  return assumptions;
+}
+
+export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult): ReportExchange {
+  const decision = decideVerdict(exchange, replayed);
+  const contradicted = replayed.blocking !== null && decision.verdict === 'allowed';
+  const firstPreflight = exchange.orphanPreflight ?? exchange.hops.find((hop) => hop.preflight !== null)?.preflight ?? null;
+  return {
+    id: exchange.id,
+    url: exchange.url,
+    method: exchange.method,
+    startedDateTime: exchange.startedDateTime,
+    initiatorOrigin: exchange.initiatorOrigin,
+    kind: exchange.kind,
+    entries: exchange.entries,
+    preflight: { entry: firstPreflight?.index ?? null, status: exchange.preflightStatus, reasons: exchange.preflightReasons },
+    verdict: decision.verdict,
+    corsError: decision.corsError,
+    findings: replayed.findings.map((found) => toFinding(exchange, found, decision.verdict === 'blocked', contradicted)),
+    credentials: credentialsOf(exchange),
+    assumptions: assumptionsOf(exchange),
+  };
+}
+
+export function buildReport(source: SourceInfo, exchanges: readonly ReportExchange[], problems: readonly InputProblem[]): Report {
+  let blocked = 0;
+  let allowed = 0;
+  let unknown = 0;
+  let warnings = 0;
+  let crossOrigin = 0;
+  for (const exchange of exchanges) {
+    if (exchange.verdict === 'blocked') blocked++;
+    else if (exchange.verdict === 'allowed') allowed++;
+    else unknown++;
+    if (CROSS_ORIGIN_KINDS.has(exchange.kind)) crossOrigin++;
+    for (const finding of exchange.findings) if (finding.severity === 'warning') warnings++;
+  }
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    source: { kind: source.kind, name: source.name, creator: source.creator },
+    summary: { exchanges: exchanges.length, crossOrigin, blocked, allowed, unknown, warnings },
+    exchanges,
+    inputErrors: problems.map((problem) => ({ entry: problem.entry, path: problem.path, message: problem.message, skipped: problem.skipped })),
+  };
+}

@@ -1,0 +1,85 @@
+import type { ExchangeKind, PreflightReason } from '../model/exchange.js';
+import type { Fix, Severity } from '../rules/types.js';
+import type { CorsError } from '../spec/cors-errors.js';
+
+/** The JSON contract `cors-lens/report@1`. Later versions may add fields, never remove or rename them. */
+export const REPORT_SCHEMA = 'cors-lens/report@1';
+
+export type Verdict = 'allowed' | 'blocked' | 'unknown';
+
+export interface Finding {
+  /** Rule id (public API). */
+  readonly rule: string;
+  /** The rule's failure reason key, e.g. "header-absent". */
+  readonly reason: string;
+  readonly severity: Severity;
+  /** Which response: "preflight", "actual", "redirect hop 1", "preflight of hop 2", or "exchange". */
+  readonly response: string;
+  /** The log.entries index of that response, or null for exchange-level findings. */
+  readonly entry: number | null;
+  readonly header: string | null;
+  readonly observed: string | null;
+  readonly expected: string | null;
+  readonly message: string;
+  /** The Chromium error this failure produces at this response, if it is a CORS check. */
+  readonly corsError: CorsError | null;
+  readonly fix: Fix | null;
+  /** Why there is no server-side header fix, when `fix` is null. */
+  readonly noServerFix: string | null;
+}
+
+export interface ReportPreflight {
+  readonly entry: number | null;
+  readonly status: 'sent' | 'not-in-capture' | 'not-needed';
+  readonly reasons: readonly PreflightReason[];
+}
+
+export interface ReportCredentials {
+  readonly mode: 'include' | 'not-include' | 'not-applicable';
+  readonly basis: 'cookie-header' | 'observed-outcome' | 'assumed-default' | 'not-applicable';
+}
+
+export interface ReportExchange {
+  readonly id: string;
+  readonly url: string;
+  readonly method: string;
+  readonly startedDateTime: string | null;
+  readonly initiatorOrigin: string | null;
+  readonly kind: ExchangeKind;
+  readonly entries: readonly number[];
+  readonly preflight: ReportPreflight;
+  readonly verdict: Verdict;
+  readonly corsError: CorsError | null;
+  readonly findings: readonly Finding[];
+  readonly credentials: ReportCredentials;
+  /** Assumptions the diagnosis rests on, in plain language (e.g. the inferred credentials mode). */
+  readonly assumptions: readonly string[];
+}
+
+export interface ReportInputError {
+  /** log.entries index, or null when the problem is outside any entry. */
+  readonly entry: number | null;
+  readonly path: string;
+  readonly message: string;
+  /** True when the entry could not be read and belongs to no exchange. */
+  readonly skipped: boolean;
+}
+
+export interface ReportSummary {
+  readonly exchanges: number;
+  readonly crossOrigin: number;
+  readonly blocked: number;
+  readonly allowed: number;
+  readonly unknown: number;
+  /** Number of findings with severity "warning". */
+  readonly warnings: number;
+}
+
+export interface Report {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly source: { readonly kind: 'file' | 'live' | 'memory'; readonly name: string | null; readonly creator: string | null };
+  readonly summary: ReportSummary;
+  readonly exchanges: readonly ReportExchange[];
+  readonly inputErrors: readonly ReportInputError[];
+}

@@ -1,0 +1,73 @@
+import type { Step } from '../model/exchange.js';
+import type { CorsError } from '../spec/cors-errors.js';
+import type { RuleId } from './registry.js';
+
+/**
+ * THE place that says in which order Chromium checks a response and which Network.CorsError it names
+ * when a check fails. The first failing check of the first failing step is Chromium's error; later
+ * checks of that step still run so every problem is reported. Correct this table from the differential
+ * test against real Chromium, not from the spec text.
+ *
+ * Model: services/network/public/cpp/cors/cors.cc CheckAccess, services/network/cors/preflight_controller.cc
+ * (CheckPreflightAccess, then PreflightResult::Create parsing, then EnsureAllowedCrossOriginMethod/-Headers),
+ * and cors_url_loader.cc OnReceiveRedirect (access check, then CheckRedirectLocation).
+ */
+export interface Check {
+  readonly rule: RuleId;
+  readonly corsError: CorsError;
+}
+
+/** Which list of checks a step gets. */
+export type CheckSet = 'preflight' | 'redirect' | 'redirect-without-cors-flag' | 'actual';
+
+export function checkSetOf(step: Step): CheckSet {
+  return step.kind === 'redirect' && !step.corsFlag ? 'redirect-without-cors-flag' : step.kind;
+}
+
+export const CHECK_ORDER: { readonly [K in CheckSet]: readonly Check[] } = {
+  preflight: [
+    { rule: 'preflight-redirected', corsError: 'PreflightDisallowedRedirect' },
+    // The access check runs first and its errors get the Preflight* names…
+    { rule: 'missing-allow-origin', corsError: 'PreflightMissingAllowOriginHeader' },
+    { rule: 'wildcard-origin-with-credentials', corsError: 'PreflightWildcardOriginNotAllowed' },
+    { rule: 'multiple-allow-origin-values', corsError: 'PreflightMultipleAllowOriginValues' },
+    { rule: 'invalid-allow-origin-value', corsError: 'PreflightInvalidAllowOriginValue' },
+    { rule: 'allow-origin-mismatch', corsError: 'PreflightAllowOriginMismatch' },
+    { rule: 'invalid-allow-credentials', corsError: 'PreflightInvalidAllowCredentials' },
+    // …only then is a non-2xx status reported.
+    { rule: 'preflight-invalid-status', corsError: 'PreflightInvalidStatus' },
+    { rule: 'invalid-allow-methods', corsError: 'InvalidAllowMethodsPreflightResponse' },
+    { rule: 'invalid-allow-headers', corsError: 'InvalidAllowHeadersPreflightResponse' },
+    { rule: 'disallowed-request-method', corsError: 'MethodDisallowedByPreflightResponse' },
+    { rule: 'disallowed-request-header', corsError: 'HeaderDisallowedByPreflightResponse' },
+  ],
+  redirect: [
+    { rule: 'missing-allow-origin', corsError: 'MissingAllowOriginHeader' },
+    { rule: 'wildcard-origin-with-credentials', corsError: 'WildcardOriginNotAllowed' },
+    { rule: 'multiple-allow-origin-values', corsError: 'MultipleAllowOriginValues' },
+    { rule: 'invalid-allow-origin-value', corsError: 'InvalidAllowOriginValue' },
+    { rule: 'allow-origin-mismatch', corsError: 'AllowOriginMismatch' },
+    { rule: 'invalid-allow-credentials', corsError: 'InvalidAllowCredentials' },
+    { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials' },
+  ],
+  // A same-origin hop of a CORS-mode request: no access check, but the Location is still checked.
+  'redirect-without-cors-flag': [
+    { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials' },
+  ],
+  actual: [
+    { rule: 'missing-allow-origin', corsError: 'MissingAllowOriginHeader' },
+    { rule: 'wildcard-origin-with-credentials', corsError: 'WildcardOriginNotAllowed' },
+    { rule: 'multiple-allow-origin-values', corsError: 'MultipleAllowOriginValues' },
+    { rule: 'invalid-allow-origin-value', corsError: 'InvalidAllowOriginValue' },
+    { rule: 'allow-origin-mismatch', corsError: 'AllowOriginMismatch' },
+    { rule: 'invalid-allow-credentials', corsError: 'InvalidAllowCredentials' },
+  ],
+};
+
+/** Rules about the exchange as a whole; they run after the step checks and never name a CorsError. */
+export const EXCHANGE_RULES: readonly RuleId[] = [
+  'request-failed-before-response',
+  'unexplained-network-error',
+  'preflight-not-in-capture',
+  'actual-request-not-in-capture',
+];

@@ -1,0 +1,45 @@
+import { FETCH_SPEC, MDN } from '../spec/references.js';
+import { ACAO, allowOriginBranch, allowOriginOf, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
+import type { Rule } from './types.js';
+
+type Failure = { reason: 'header-absent'; data: { origin: string; status: number } };
+
+export const missingAllowOrigin: Rule<Failure> = {
+  meta: {
+    id: 'missing-allow-origin',
+    title: 'The response names the page origin in Access-Control-Allow-Origin',
+    failureTitle: 'The response has no Access-Control-Allow-Origin header',
+    description:
+      'Without Access-Control-Allow-Origin the browser assumes the server does not share this response with other origins, and hands the script a network error instead of the response.',
+    specUrl: FETCH_SPEC.corsCheck,
+    mdnUrl: MDN.missingAllowOrigin,
+    severity: 'error',
+  },
+  evaluate: (context) =>
+    withResponse<Failure>(context, (step, response) => {
+      const value = allowOriginOf(response);
+      const origin = step.requestOrigin ?? 'null';
+      if (allowOriginBranch(value, origin, false) !== 'missing') return { status: 'pass' };
+      return {
+        status: 'fail',
+        failure: { reason: 'header-absent', data: { origin, status: response.status ?? 0 } },
+        evidence: evidence(ACAO, null, origin),
+      };
+    }),
+  messages: {
+    'header-absent': ({ data }, { step }) =>
+      `The browser found no Access-Control-Allow-Origin header on ${step === null ? 'the response' : responseName(step)} (status ${data.status}); it needed "${data.origin}" (or "*" for a request without credentials).`,
+  },
+  fix: {
+    kind: 'fix',
+    build: ({ data }, context) => {
+      const step = context.step;
+      const origin = step === null ? data.origin : originForFix(step, context);
+      return {
+        target: step === null ? 'all-responses' : originFixTarget(step, context),
+        headers: [setHeader('Access-Control-Allow-Origin', origin), setHeader('Vary', 'Origin')],
+        summary: `Send Access-Control-Allow-Origin: ${origin} (and Vary: Origin).`,
+      };
+    },
+  },
+};

@@ -1,0 +1,80 @@
+import type { Exchange, Step } from '../model/exchange.js';
+import type { CorsError } from '../spec/cors-errors.js';
+import { CHECK_ORDER, EXCHANGE_RULES, checkSetOf } from './check-order.js';
+import { RULES } from './registry.js';
+import type { RuleId } from './registry.js';
+import type { RuleResult } from './types.js';
+
+export type FailedResult = Extract<RuleResult, { status: 'fail' }>;
+
+export interface RuleFinding {
+  readonly rule: RuleId;
+  readonly step: Step | null;
+  readonly result: FailedResult;
+  /** The Chromium error this failure produces at this step; null for exchange-level rules. */
+  readonly corsError: CorsError | null;
+}
+
+export interface IncompleteCheck {
+  readonly rule: RuleId;
+  readonly step: Step | null;
+  readonly reason: string;
+}
+
+export interface Blocking {
+  readonly corsError: CorsError;
+  readonly rule: RuleId;
+  readonly step: Step;
+}
+
+export interface ReplayResult {
+  readonly findings: readonly RuleFinding[];
+  readonly blocking: Blocking | null;
+  readonly incomplete: readonly IncompleteCheck[];
+}
+
+interface StepReplay {
+  readonly findings: RuleFinding[];
+  readonly incomplete: IncompleteCheck[];
+  readonly blocking: Blocking | null;
+}
+
+/**
+ * Replays the browser's checks over the exchange's steps in order. The first failing check of the first
+ * failing step is Chromium's error; that step's other failing checks are still reported; later steps were
+ * never reached, so they are not checked.
+ */
+function replaySteps(exchange: Exchange): StepReplay {
+  const findings: RuleFinding[] = [];
+  const incomplete: IncompleteCheck[] = [];
+  let blocking: Blocking | null = null;
+  for (const step of exchange.steps) {
+    for (const check of CHECK_ORDER[checkSetOf(step)]) {
+      const result = RULES[check.rule].run({ exchange, step, blockedBy: null });
+      if (result.status === 'incomplete') incomplete.push({ rule: check.rule, step, reason: result.reason });
+      if (result.status !== 'fail') continue;
+      findings.push({ rule: check.rule, step, result, corsError: check.corsError });
+      blocking ??= { corsError: check.corsError, rule: check.rule, step };
+    }
+    if (blocking !== null) break;
+  }
+  return { findings, incomplete, blocking };
+}
+
+/** Chromium's error for the exchange as captured, or null; used to test credentials hypotheses. */
+export function predictCorsError(exchange: Exchange): CorsError | null {
+  return replaySteps(exchange).blocking?.corsError ?? null;
+}
+
+export function replay(exchange: Exchange): ReplayResult {
+  const steps = replaySteps(exchange);
+  const findings = [...steps.findings];
+  const incomplete = [...steps.incomplete];
+  const blockedBy = steps.blocking?.corsError ?? null;
+  for (const rule of EXCHANGE_RULES) {
+    const result = RULES[rule].run({ exchange, step: null, blockedBy });
+    if (result.status === 'incomplete') incomplete.push({ rule, step: null, reason: result.reason });
+    if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
+  }
+  return { findings, blocking: steps.blocking, incomplete };
+}

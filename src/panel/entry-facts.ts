@@ -1,0 +1,53 @@
+// What the panel shows of one raw HAR entry. Entries come from the page's traffic or from files, so every
+// field is read defensively; the engine has its own normalizer and this file never feeds it.
+
+export type EntryRole = 'preflight' | 'redirect' | 'request';
+
+export interface EntryFacts {
+  index: number;
+  role: EntryRole;
+  method: string;
+  url: string;
+  /** 0 when no response arrived. */
+  status: number;
+  /** Chromium's net error (net::ERR_FAILED, …), if any. */
+  error: string | null;
+}
+
+interface LooseEntry {
+  request?: { method?: unknown; url?: unknown; headers?: unknown };
+  response?: { status?: unknown; redirectURL?: unknown; _error?: unknown } | null;
+  _resourceType?: unknown;
+}
+
+export function entryFacts(raw: unknown, index: number): EntryFacts {
+  const entry = (typeof raw === 'object' && raw !== null ? raw : {}) as LooseEntry;
+  const method = typeof entry.request?.method === 'string' ? entry.request.method : '';
+  const status = typeof entry.response?.status === 'number' ? entry.response.status : 0;
+  const error = entry.response?._error;
+  const redirectUrl = entry.response?.redirectURL;
+  const isPreflight = entry._resourceType === 'preflight' || (method === 'OPTIONS' && hasRequestHeader(entry, 'access-control-request-method'));
+  const isRedirect = status >= 300 && status < 400 && typeof redirectUrl === 'string' && redirectUrl !== '';
+  return {
+    index,
+    role: isPreflight ? 'preflight' : isRedirect ? 'redirect' : 'request',
+    method,
+    url: typeof entry.request?.url === 'string' ? entry.request.url : '',
+    status,
+    error: typeof error === 'string' && error !== '' ? error : null,
+  };
+}
+
+function hasRequestHeader(entry: LooseEntry, lowerCaseName: string): boolean {
+  const headers = entry.request?.headers;
+  return Array.isArray(headers) && headers.some((header) => String((header as { name?: unknown })?.name).toLowerCase() === lowerCaseName);
+}
+
+/** The entries array of whatever a HAR import holds: {log:{entries}}, {entries}, or a bare array. */
+export function entriesOf(input: unknown): unknown[] {
+  if (Array.isArray(input)) return input;
+  if (typeof input !== 'object' || input === null) return [];
+  const record = input as { log?: { entries?: unknown }; entries?: unknown };
+  const entries = record.log?.entries ?? record.entries;
+  return Array.isArray(entries) ? entries : [];
+}

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PAGE, exchange, har } from '../fixtures/builders.js';
+
+const REPO = path.resolve(__dirname, '../..');
+const BIN = path.join(REPO, 'bin/cors-lens.mjs');
+const work = mkdtempSync(path.join(tmpdir(), 'cors-lens-cli-'));
+
+function fixture(name: string, content: string): string {
+  const file = path.join(work, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+const allowedFile = fixture('allowed.har', JSON.stringify(exchange().actual({ acao: PAGE }).har()));
+const blockedFile = fixture('blocked.har', JSON.stringify(har([
+  ...exchange({ method: 'PUT', headers: { 'Content-Type': 'application/json' } }).preflight({ status: 404 }).actual({ notSent: true }).entries(),
+  ...exchange({ at: 100, url: 'https://api.example.net/ok' }).actual({ acao: '*' }).entries(),
+])));
+const garbageFile = fixture('garbage.har', '<html>');
+
+function cli(args: readonly string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('cors-lens CLI (bin/cors-lens.mjs)', () => {
+  it('exits 0 with a text summary when nothing is blocked', () => {
+    const { code, stdout } = cli(['diagnose', allowedFile]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/1 exchanges: 1 cross-origin, 0 blocked, 1 allowed/);
+  });
+
+  it('exits 1 and prints one line per blocked exchange with its error and first fix', () => {
+    const { code, stdout } = cli(['diagnose', blockedFile]);
+    expect(code).toBe(1);
+    const blockedLines = stdout.split('\n').filter((line) => line.startsWith('BLOCKED'));
+    expect(blockedLines).toHaveLength(1);
+    expect(blockedLines[0]).toMatch(/PUT https:\/\/api\.example\.net\/items\s+PreflightMissingAllowOriginHeader\s+→ fix \(all-responses\): Send Access-Control-Allow-Origin: https:\/\/app\.example/);
+  });
+
+  it('emits the cors-lens/report@1 JSON contract', () => {
+    const { code, stdout } = cli(['diagnose', blockedFile, '--format', 'json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as Record<string, unknown> & { exchanges: Record<string, unknown>[]; summary: Record<string, number> };
+    expect(report.schema).toBe('cors-lens/report@1');
+    expect(report.tool).toEqual({ name: 'cors-lens', version: '0.1.0' });
+    expect(report.source).toEqual({ kind: 'file', name: 'blocked.har', creator: 'WebInspector 537.36' });
+    expect(report.summary).toEqual({ exchanges: 2, crossOrigin: 2, blocked: 1, allowed: 1, unknown: 0, warnings: 0 });
+    const [blocked] = report.exchanges;
+    expect(Object.keys(blocked ?? {})).toEqual(expect.arrayContaining([
+      'id', 'url', 'method', 'startedDateTime', 'initiatorOrigin', 'kind', 'entries', 'preflight', 'verdict', 'corsError', 'findings',
+    ]));
+    expect(blocked).toMatchObject({ kind: 'preflighted', entries: [0, 1], verdict: 'blocked', corsError: 'PreflightMissingAllowOriginHeader', preflight: { entry: 1, status: 'sent' } });
+    const findings = blocked?.findings as Record<string, unknown>[];
+    expect(Object.keys(findings[0] ?? {})).toEqual(expect.arrayContaining(['rule', 'severity', 'response', 'header', 'observed', 'expected', 'message', 'fix']));
+  });
+
+  it('exits 2 with a one-line reason on unreadable input', () => {
+    for (const args of [['diagnose', garbageFile], ['diagnose', path.join(work, 'missing.har')], ['diagnose'], ['frobnicate', allowedFile], ['diagnose', allowedFile, '--format', 'xml']]) {
+      const { code, stderr, stdout } = cli(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('prints help and version', () => {
+    expect(cli(['--help']).stdout).toMatch(/Usage: cors-lens diagnose FILE\.har/);
+    expect(cli(['--version']).stdout.trim()).toBe('0.1.0');
+  });
+
+  it('runs through the npm script as documented', () => {
+    const result = spawnSync('npm', ['run', '--silent', 'cors-lens', '--', 'diagnose', allowedFile, '--format', 'json'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    expect((JSON.parse(result.stdout) as { schema: string }).schema).toBe('cors-lens/report@1');
+  });
+});
