@@ -38,7 +38,7 @@ export class CaptureStore {
   }
 
   clear(): void {
-    for (const key of this.confirmedKeys) this.dismissed.add(key);
+    this.dismissAllShown();
     this.preserved = [];
     this.confirmed = [];
     this.provisional = [];
@@ -47,12 +47,21 @@ export class CaptureStore {
   navigated(): void {
     if (this.preserveLog) {
       this.preserved = this.entries();
-      for (const key of this.confirmedKeys) this.dismissed.add(key);
+      this.dismissAllShown();
       this.confirmed = [];
       this.provisional = [];
       return;
     }
     this.clear();
+  }
+
+  /**
+   * Everything the source holds now must stay hidden when later snapshots return it — the confirmed entries,
+   * and live ones no snapshot has confirmed yet (getHAR() can lag far behind onRequestFinished).
+   */
+  private dismissAllShown(): void {
+    for (const key of this.confirmedKeys) this.dismissed.add(key);
+    for (const entry of this.provisional) this.dismissed.add(firstOccurrenceKey(entry));
   }
 
   /** True when some shown entry has no response yet, so a later snapshot may complete it. */

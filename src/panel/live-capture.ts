@@ -17,6 +17,9 @@ export class LiveCapture {
   readonly store = new CaptureStore();
   private resyncTimer: ReturnType<typeof setTimeout> | undefined;
   private retriesLeft = 0;
+  /** getHAR() can take a while; one call at a time, and one more if anything changed meanwhile. */
+  private snapshotInFlight: Promise<void> | null = null;
+  private resyncAgain = false;
   private readonly resyncDelayMs: number;
   private readonly incompleteRetries: number;
   private readonly retryDelayMs: number;
@@ -61,8 +64,23 @@ export class LiveCapture {
     this.publish();
   }
 
-  /** Re-reads the authoritative snapshot now. */
-  async resync(): Promise<void> {
+  /** Re-reads the authoritative snapshot now (or right after the read under way). */
+  resync(): Promise<void> {
+    if (this.snapshotInFlight) {
+      this.resyncAgain = true;
+      return this.snapshotInFlight;
+    }
+    this.snapshotInFlight = this.readSnapshot().finally(() => {
+      this.snapshotInFlight = null;
+      if (this.resyncAgain && !this.signal.aborted) {
+        this.resyncAgain = false;
+        void this.resync();
+      }
+    });
+    return this.snapshotInFlight;
+  }
+
+  private async readSnapshot(): Promise<void> {
     const snapshot = await this.source.snapshot();
     if (this.signal.aborted) return;
     this.store.applySnapshot(snapshot);

@@ -71,3 +71,14 @@ describe('CaptureStore', () => {
     expect(looksIncomplete(blockedComplete)).toBe(false);
   });
 });
+
+describe('CaptureStore when snapshots lag behind live entries', () => {
+  it('keeps cleared live entries hidden when a later snapshot returns them', () => {
+    const store = new CaptureStore();
+    store.addLive(blockedComplete);
+    store.addLive(other);
+    store.clear();
+    store.applySnapshot([blockedComplete, other]);
+    expect(store.size).toBe(0);
+  });
+});

@@ -225,7 +225,9 @@ export function buildExchange(group: PairedGroup): Exchange {
   });
   const reasons = hops.flatMap((hop) => hop.preflightReasons);
   const preflightNeeded = replayable && hops.some((hop) => hop.corsChecked && hop.preflightReasons.length > 0);
-  const hasCookie = hops.some((hop) => hasHeader(hop.entry.request.headers, 'cookie'));
+  // The default mode ('same-origin') sends cookies to same-origin hops too; only a cookie on a
+  // cross-origin hop proves 'include' (measured: a same-origin hop redirecting cross-origin).
+  const hasCookie = hops.some((hop) => hop.corsChecked && hasHeader(hop.entry.request.headers, 'cookie'));
   return {
     id: `ex-${first.index}`,
     hops,

@@ -1,0 +1,189 @@
+// Pure comparison of Chromium's recorded verdicts with the engine's report. Shared by the live differential
+// test (test/differential/differential.test.ts) and the Chromium-free replay (test/engine/differential-replay.test.ts).
+import type { ServedRequest, Origins } from './scenario-server';
+
+/** One fetch() call in the page, as the page saw it. */
+export interface FetchOutcome {
+  rejected: boolean;
+  /** `TypeError: Failed to fetch` and the like, when rejected. */
+  error?: string;
+  status?: number;
+  /** Response.type: basic, cors, opaque, opaqueredirect. */
+  type?: string;
+}
+
+/** What the DevTools Protocol said about one request (the actual request or a preflight). */
+export interface CdpRequestRecord {
+  requestId: string;
+  /** Every URL of the request, redirect hops in order. */
+  urls: string[];
+  method: string;
+  /** Network.ResourceType: Fetch, Preflight, Other… */
+  type: string | null;
+  finished: boolean;
+  failed: null | {
+    errorText: string;
+    corsError: string | null;
+    failedParameter: string | null;
+    blockedReason: string | null;
+    canceled: boolean;
+  };
+}
+
+/** Chromium's verdict on one scenario: the oracle. */
+export interface ChromiumVerdict {
+  id: string;
+  url: string;
+  /** The (last) fetch() rejected in the page. CDP's failure, if any, is in corsError/errorText. */
+  blocked: boolean;
+  corsError: string | null;
+  failedParameter: string | null;
+  errorText: string | null;
+  fetches: FetchOutcome[];
+  /** The actual request(s) as CDP reported them; more than one when the scenario repeats. */
+  requests: CdpRequestRecord[];
+  preflights: CdpRequestRecord[];
+}
+
+/** The file under test/differential/recorded/: everything the replay needs, nothing from the engine. */
+export interface Recording {
+  browser: string;
+  recordedAt: string;
+  /** Hash of the scenario table the recording was made from: a changed table forces a new recording. */
+  tableHash: string;
+  origins: Origins;
+  verdicts: ChromiumVerdict[];
+  served: ServedRequest[];
+  /** The HAR log exactly as chrome.devtools.network.getHAR() returned it inside the panel. */
+  har: { entries: unknown[]; [key: string]: unknown };
+}
+
+/** The slice of the engine's report this suite reads (src/engine's Report has more). */
+export interface EngineExchangeLike {
+  id: string;
+  url: string;
+  method: string;
+  entries: readonly number[];
+  verdict: 'allowed' | 'blocked' | 'unknown';
+  corsError: string | null;
+}
+
+export interface EngineVerdict {
+  /** How many exchanges of the report belong to the scenario (by the scenario id in their URL). */
+  exchanges: number;
+  verdict: 'allowed' | 'blocked' | 'unknown' | 'no-exchange';
+  corsError: string | null;
+}
+
+export interface Comparison {
+  id: string;
+  chromium: ChromiumVerdict;
+  /** HAR entries whose URL (or preflight initiator URL) names the scenario. */
+  harEntries: number;
+  engine: EngineVerdict;
+  agree: boolean;
+  /** Why not, in one phrase. */
+  problem: string | null;
+}
+
+const SCENARIO_PATH = /\/s\/([A-Za-z0-9_-]+)\/\d+(?:$|[?#])/;
+
+export function scenarioIdOf(url: string): string | null {
+  return SCENARIO_PATH.exec(url)?.[1] ?? null;
+}
+
+/** Groups the engine's exchanges by scenario and folds each group into one verdict. */
+export function engineVerdicts(exchanges: readonly EngineExchangeLike[]): Map<string, EngineVerdict> {
+  const groups = new Map<string, EngineExchangeLike[]>();
+  for (const exchange of exchanges) {
+    const id = scenarioIdOf(exchange.url);
+    if (id === null) continue;
+    groups.set(id, [...(groups.get(id) ?? []), exchange]);
+  }
+  const out = new Map<string, EngineVerdict>();
+  for (const [id, group] of groups) {
+    // A scenario that repeats its fetch has one exchange per fetch; Chromium's verdict is the last fetch's,
+    // and every fetch of a scenario gets the same answer, so the group folds as: any blocked → blocked.
+    const blocked = group.filter((exchange) => exchange.verdict === 'blocked');
+    const verdict = blocked.length > 0 ? 'blocked' : group.some((e) => e.verdict === 'unknown') ? 'unknown' : 'allowed';
+    out.set(id, {
+      exchanges: group.length,
+      verdict,
+      corsError: (blocked.find((exchange) => exchange.corsError !== null) ?? blocked[0])?.corsError ?? null,
+    });
+  }
+  return out;
+}
+
+/** How many HAR entries belong to each scenario (the actual URL, or a preflight's initiator URL). */
+export function harEntriesByScenario(har: { entries: unknown[] }): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const entry of har.entries) {
+    const url = (entry as { request?: { url?: unknown } }).request?.url;
+    const id = typeof url === 'string' ? scenarioIdOf(url) : null;
+    if (id !== null) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function compare(verdict: ChromiumVerdict, engine: EngineVerdict | undefined, harEntries: number): Comparison {
+  const engineVerdict: EngineVerdict = engine ?? { exchanges: 0, verdict: 'no-exchange', corsError: null };
+  const base = { id: verdict.id, chromium: verdict, harEntries, engine: engineVerdict };
+  if (harEntries === 0) {
+    // DevTools recorded nothing for this request: the engine cannot see it, and must not invent it.
+    return engineVerdict.verdict === 'no-exchange'
+      ? { ...base, agree: true, problem: null }
+      : { ...base, agree: false, problem: 'engine reports an exchange the HAR does not hold' };
+  }
+  if (engineVerdict.verdict === 'no-exchange') return { ...base, agree: false, problem: 'no exchange in the report' };
+  const engineBlocked = engineVerdict.verdict === 'blocked';
+  if (engineVerdict.verdict === 'unknown') {
+    return { ...base, agree: false, problem: `engine says unknown; Chromium ${verdict.blocked ? 'blocked' : 'allowed'} it` };
+  }
+  if (engineBlocked !== verdict.blocked) {
+    return { ...base, agree: false, problem: `verdict: Chromium ${verdict.blocked ? 'blocked' : 'allowed'}, engine ${engineVerdict.verdict}` };
+  }
+  if (engineVerdict.corsError !== verdict.corsError) return { ...base, agree: false, problem: 'different CORS error' };
+  return { ...base, agree: true, problem: null };
+}
+
+export function compareAll(
+  verdicts: readonly ChromiumVerdict[],
+  exchanges: readonly EngineExchangeLike[],
+  har: { entries: unknown[] },
+): Map<string, Comparison> {
+  const engine = engineVerdicts(exchanges);
+  const entries = harEntriesByScenario(har);
+  return new Map(verdicts.map((verdict) => [verdict.id, compare(verdict, engine.get(verdict.id), entries.get(verdict.id) ?? 0)]));
+}
+
+/** Chromium's side of a row: the CORS error with its failed parameter, else the net error, else "allowed". */
+export function describeChromium(verdict: ChromiumVerdict): string {
+  if (!verdict.blocked) return `allowed${verdict.fetches.at(-1)?.type ? ` (${verdict.fetches.at(-1)?.type})` : ''}`;
+  if (verdict.corsError) {
+    return `${verdict.corsError}${verdict.failedParameter ? ` [${verdict.failedParameter}]` : ''}`;
+  }
+  return verdict.errorText ?? verdict.fetches.at(-1)?.error ?? 'blocked (no error text)';
+}
+
+export function describeEngine(engine: EngineVerdict): string {
+  if (engine.verdict === 'no-exchange') return 'no exchange';
+  if (engine.verdict !== 'blocked') return engine.verdict + (engine.exchanges > 1 ? ` (${engine.exchanges} exchanges)` : '');
+  return `blocked: ${engine.corsError ?? 'null'}` + (engine.exchanges > 1 ? ` (${engine.exchanges} exchanges)` : '');
+}
+
+/** One table with every disagreement: what the assertion message shows. */
+export function disagreementTable(comparisons: Iterable<Comparison>): string {
+  const rows = [...comparisons].filter((comparison) => !comparison.agree);
+  if (rows.length === 0) return 'Engine and Chromium agree on every scenario.';
+  const cells = rows.map((row) => [row.id, describeChromium(row.chromium), describeEngine(row.engine), row.problem ?? '']);
+  const header = ['scenario', 'Chromium', 'engine', 'problem'];
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => cell[column]?.length ?? 0)));
+  const line = (cell: readonly string[]) => cell.map((text, column) => text.padEnd(widths[column] ?? 0)).join(' | ');
+  return [
+    `${rows.length} disagreement(s) between the engine and Chromium:`,
+    line(header),
+    widths.map((width) => '-'.repeat(width)).join('-|-'),
+    ...cells.map(line),
+  ].join('\n');
+}

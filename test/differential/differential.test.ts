@@ -1,0 +1,290 @@
+// The differential test: Chromium is the oracle, the engine is the subject.
+//
+// Debian's Chromium runs with the built extension (dist/) loaded and DevTools open on the CORS panel. The
+// inspected tab navigates ONCE to the runner page (a navigation would clear DevTools' HAR), then every
+// scenario of scenarios.ts is fetched from the page with page.evaluate. Chromium's own verdict comes from the
+// DevTools Protocol (Network.loadingFailed → corsErrorStatus) on a CDP session of the page, plus whether the
+// fetch() promise rejected. At the end the HAR is read exactly as the extension sees it
+// (chrome.devtools.network.getHAR() inside the panel page), the engine diagnoses it, and each scenario must
+// get the same verdict and the same CORS error from both.
+//
+// Run: npx vite build && npx vitest run --project chromium test/differential
+// The recording (HAR + Chromium verdicts) is written to recorded/chromium-<major>.json when the file is
+// missing, when the scenario table or the browser version changed, or when CORS_LENS_RECORD=1; the
+// Chromium-free replay in test/engine/differential-replay.test.ts reads it.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CDPSession, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { delay, inspectedPage, launchChromium, openCorsPanel, type ChromiumSession, type CorsPanel } from '../../scripts/lib/chromium';
+import {
+  compareAll,
+  describeChromium,
+  disagreementTable,
+  type CdpRequestRecord,
+  type ChromiumVerdict,
+  type Comparison,
+  type EngineExchangeLike,
+  type FetchOutcome,
+  type Recording,
+} from './compare';
+import { startScenarioServer, substituteRequestValue, type ScenarioServer } from './scenario-server';
+import { scenarios, type Scenario } from './scenarios';
+
+const DIST = resolve(import.meta.dirname, '../../dist');
+const RECORDED_DIR = resolve(import.meta.dirname, 'recorded');
+
+let server: ScenarioServer | undefined;
+let chromium: ChromiumSession | undefined;
+let cdp: CDPSession | undefined;
+let comparisons = new Map<string, Comparison>();
+let engineProblem: string | null = null;
+let setupProblem: string | null = null;
+
+// Plain JavaScript source, so no transpiler helper leaks into the page. Runs one scenario's fetch(es).
+const RUN_FETCH = `async (spec) => {
+  const outcomes = [];
+  for (let i = 0; i < spec.repeat; i++) {
+    try {
+      const response = await fetch(spec.url, { ...spec.init, signal: AbortSignal.timeout(spec.abortAfterMs || 10000) });
+      try { await response.arrayBuffer(); } catch {}
+      outcomes.push({ rejected: false, status: response.status, type: response.type });
+    } catch (error) {
+      outcomes.push({ rejected: true, error: String(error) });
+    }
+  }
+  return outcomes;
+}`;
+
+// The XMLHttpRequest variant: same outcome shape; an error event is the XHR form of a rejected fetch.
+const RUN_XHR = `async (spec) => {
+  const outcomes = [];
+  for (let i = 0; i < spec.repeat; i++) {
+    outcomes.push(await new Promise((done) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(spec.init.method ?? 'GET', spec.url);
+      for (const [name, value] of Object.entries(spec.init.headers ?? {})) xhr.setRequestHeader(name, value);
+      xhr.withCredentials = spec.init.credentials === 'include';
+      xhr.timeout = 10000;
+      if (spec.uploadListener) xhr.upload.addEventListener('progress', () => {});
+      xhr.onload = () => done({ rejected: false, status: xhr.status, type: 'xhr' });
+      xhr.onerror = () => done({ rejected: true, error: 'XMLHttpRequest error event' });
+      xhr.ontimeout = () => done({ rejected: true, error: 'XMLHttpRequest timeout' });
+      xhr.send(spec.init.body ?? null);
+    }));
+  }
+  return outcomes;
+}`;
+
+function fetchInit(scenario: Scenario): Record<string, unknown> {
+  const { method, headers, credentials, mode, redirect, body } = scenario.request;
+  const init: Record<string, unknown> = {};
+  if (method !== undefined) init.method = method;
+  if (headers !== undefined) {
+    init.headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, substituteRequestValue(value)]));
+  }
+  if (credentials !== undefined) init.credentials = credentials;
+  if (mode !== undefined) init.mode = mode;
+  if (redirect !== undefined) init.redirect = redirect;
+  if (body !== undefined) init.body = body;
+  return init;
+}
+
+/** Listens to the page's Network domain: the oracle. */
+function recordNetwork(session: CDPSession): () => CdpRequestRecord[] {
+  const records = new Map<string, CdpRequestRecord>();
+  session.on('Network.requestWillBeSent', (event) => {
+    const known = records.get(event.requestId);
+    if (known) {
+      known.urls.push(event.request.url);
+      return;
+    }
+    records.set(event.requestId, {
+      requestId: event.requestId,
+      urls: [event.request.url],
+      method: event.request.method,
+      type: event.type ?? null,
+      finished: false,
+      failed: null,
+    });
+  });
+  session.on('Network.loadingFinished', (event) => {
+    const record = records.get(event.requestId);
+    if (record) record.finished = true;
+  });
+  session.on('Network.loadingFailed', (event) => {
+    const record = records.get(event.requestId);
+    const failed = {
+      errorText: event.errorText,
+      corsError: event.corsErrorStatus?.corsError ?? null,
+      failedParameter: event.corsErrorStatus?.failedParameter || null,
+      blockedReason: event.blockedReason ?? null,
+      canceled: event.canceled ?? false,
+    };
+    if (record) record.failed = failed;
+    else records.set(event.requestId, { requestId: event.requestId, urls: [], method: '', type: event.type ?? null, finished: false, failed });
+  });
+  return () => [...records.values()];
+}
+
+function chromiumVerdict(scenario: Scenario, url: string, fetches: FetchOutcome[], records: CdpRequestRecord[]): ChromiumVerdict {
+  const mine = records.filter((record) => record.urls.some((candidate) => candidate.includes(`/s/${scenario.id}/`)));
+  // CDP reports a preflight as its own request: method OPTIONS, type "Other" (Chromium 156), in either order
+  // relative to its actual request. No scenario fetches with method OPTIONS itself.
+  const isPreflight = (record: CdpRequestRecord) => record.method === 'OPTIONS' || record.type === 'Preflight';
+  const preflights = mine.filter(isPreflight);
+  const requests = mine.filter((record) => !isPreflight(record));
+  const last = requests.at(-1);
+  const lastFetch = fetches.at(-1);
+  const failure = last?.failed ?? null;
+  return {
+    id: scenario.id,
+    url,
+    // The page's view decides: a redirect:'manual' fetch resolves (opaqueredirect) although CDP reports its
+    // request as failed with net::ERR_ABORTED, and a mode:'same-origin' fetch to another origin rejects
+    // without any request reaching CDP.
+    blocked: lastFetch?.rejected === true,
+    corsError: failure?.corsError ?? null,
+    failedParameter: failure?.failedParameter ?? null,
+    errorText: failure?.errorText ?? null,
+    fetches,
+    requests,
+    preflights,
+  };
+}
+
+/** getHAR() until two reads a moment apart hold the same number of entries. */
+async function settledHar(panel: CorsPanel): Promise<Recording['har']> {
+  let previous = -1;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const har = await panel.getHar();
+    if (har.entries.length === previous) return har;
+    previous = har.entries.length;
+    await delay(300);
+  }
+  return panel.getHar();
+}
+
+const tableHash = createHash('sha256').update(JSON.stringify(scenarios)).digest('hex').slice(0, 16);
+
+function saveRecording(recording: Recording): string {
+  const major = /\/(\d+)\./.exec(recording.browser)?.[1] ?? 'unknown';
+  const file = resolve(RECORDED_DIR, `chromium-${major}.json`);
+  let stale = true;
+  if (existsSync(file) && process.env.CORS_LENS_RECORD !== '1') {
+    try {
+      const previous = JSON.parse(readFileSync(file, 'utf8')) as Partial<Recording>;
+      stale = previous.tableHash !== recording.tableHash || previous.browser !== recording.browser;
+    } catch {
+      stale = true;
+    }
+  }
+  if (stale) {
+    mkdirSync(RECORDED_DIR, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(recording, null, 1)}\n`);
+  }
+  return file;
+}
+
+async function runScenarios(page: Page, scenarioServer: ScenarioServer): Promise<Map<string, FetchOutcome[]>> {
+  const outcomes = new Map<string, FetchOutcome[]>();
+  for (const scenario of scenarios) {
+    const spec = {
+      url: scenarioServer.urlOf(scenario),
+      init: fetchInit(scenario),
+      repeat: scenario.request.repeat ?? 1,
+      uploadListener: scenario.request.xhrUploadListener ?? false,
+      abortAfterMs: scenario.request.abortAfterMs ?? 0,
+    };
+    const runner = scenario.request.api === 'xhr' ? RUN_XHR : RUN_FETCH;
+    outcomes.set(scenario.id, await page.evaluate(`(${runner})(${JSON.stringify(spec)})`) as FetchOutcome[]);
+  }
+  return outcomes;
+}
+
+beforeAll(async () => {
+  try {
+    server = await startScenarioServer(scenarios);
+    chromium = await launchChromium({ extensionDir: DIST });
+    const panel = await openCorsPanel(chromium);
+    const page = await inspectedPage(chromium);
+    cdp = await page.createCDPSession();
+    const records = recordNetwork(cdp);
+    await cdp.send('Network.enable');
+    await page.goto(server.runnerUrl, { waitUntil: 'load' });
+    // A default (Lax) cookie for 127.0.0.1: the same-site API origin gets it, localhost never does.
+    await page.evaluate(`fetch(${JSON.stringify(server.cookieUrl)}, { credentials: 'include' }).then((r) => r.text())`);
+
+    const fetches = await runScenarios(page, server);
+    await delay(500);
+    const har = await settledHar(panel);
+    const verdicts = scenarios.map((scenario) =>
+      chromiumVerdict(scenario, server!.urlOf(scenario), fetches.get(scenario.id) ?? [], records()),
+    );
+    const recording: Recording = {
+      browser: await chromium.browser.version(),
+      recordedAt: new Date().toISOString(),
+      tableHash,
+      origins: server.origins,
+      verdicts,
+      served: server.log(),
+      har,
+    };
+    saveRecording(recording);
+    reportSurprises(verdicts);
+
+    let exchanges: readonly EngineExchangeLike[] = [];
+    try {
+      const engine = await import('../../src/engine/index');
+      const result = engine.diagnose(har);
+      if (result.ok) exchanges = result.report.exchanges;
+      else engineProblem = `diagnose() refused the HAR: ${result.error.message} at ${result.error.path}`;
+    } catch (error) {
+      engineProblem = `the engine threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+    }
+    comparisons = compareAll(verdicts, exchanges, har);
+  } catch (error) {
+    setupProblem = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await cdp?.detach().catch(() => undefined);
+  await chromium?.close();
+  await server?.close();
+});
+
+/** Where Chromium did something other than the table's author expected: logged, never a failure. */
+function reportSurprises(verdicts: ChromiumVerdict[]): void {
+  const byId = new Map(scenarios.map((scenario) => [scenario.id, scenario]));
+  const surprises = verdicts.flatMap((verdict) => {
+    const expected = byId.get(verdict.id)?.expect ?? 'ok';
+    const actual = !verdict.blocked ? 'ok' : (verdict.corsError ?? verdict.errorText ?? 'rejected');
+    return actual === expected ? [] : [`${verdict.id}: table expects ${expected}, Chromium: ${describeChromium(verdict)}`];
+  });
+  if (surprises.length > 0) console.warn(`Chromium differs from the table's expectations:\n${surprises.join('\n')}`);
+}
+
+describe('diagnosis engine vs Chromium (differential)', () => {
+  it('drives Chromium and records a verdict for each of the 80+ scenarios', () => {
+    expect(setupProblem).toBeNull();
+    expect(scenarios.length).toBeGreaterThanOrEqual(80);
+    expect(comparisons.size).toBe(scenarios.length);
+  });
+
+  it('the engine agrees with Chromium on every scenario (summary table)', () => {
+    expect(setupProblem).toBeNull();
+    expect(engineProblem).toBeNull();
+    const disagreements = [...comparisons.values()].filter((comparison) => !comparison.agree);
+    expect(disagreements.length, disagreementTable(comparisons.values())).toBe(0);
+  });
+
+  it.each(scenarios.map((scenario) => [scenario.id, scenario.description]))('%s — %s', (id) => {
+    expect(setupProblem).toBeNull();
+    expect(engineProblem).toBeNull();
+    const comparison = comparisons.get(id);
+    expect(comparison, `no result for ${id}`).toBeDefined();
+    expect(comparison?.agree, disagreementTable([comparison!])).toBe(true);
+  });
+});

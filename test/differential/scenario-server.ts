@@ -1,0 +1,238 @@
+// Loopback servers for the differential suite: one node:http handler behind three origins, answering each
+// scenario's URLs from the table in scenarios.ts, plus the runner page on the page origin.
+//
+//   page  http://127.0.0.1:<A>   runner page, same-origin scenarios, first hop of same-origin redirects
+//   api   http://127.0.0.1:<B>   same-site cross-origin API (cookies for 127.0.0.1 reach it)
+//   alt   http://localhost:<C>   cross-site API (listens on 127.0.0.1 and, when available, ::1)
+//   closed http://127.0.0.1:<D>  a port that was free a moment ago and has no listener
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { OriginKey, ResponseSpec, Scenario } from './scenarios';
+
+export type Origins = Record<OriginKey, string>;
+
+/** What the server saw: one line per request, for the record and for debugging a surprising verdict. */
+export interface ServedRequest {
+  origin: OriginKey;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  status: number | 'destroyed';
+}
+
+export interface ScenarioServer {
+  origins: Origins;
+  /** The URL the page fetches for a scenario (hop 0). */
+  urlOf(scenario: Scenario): string;
+  runnerUrl: string;
+  /** The API-origin URL whose response sets the cookie credentialed scenarios send. */
+  cookieUrl: string;
+  log(): ServedRequest[];
+  close(): Promise<void>;
+}
+
+/** 200 bytes of safelisted characters for the "longer than 128 bytes" scenarios. */
+export const LONG_VALUE = 'text/plain,' + 'a'.repeat(189);
+
+const RUNNER_HTML = `<!doctype html>
+<meta charset="utf-8">
+<title>CORS Lens differential runner</title>
+<p>The differential test drives fetch() from this page with page.evaluate; nothing runs on its own.</p>
+`;
+
+export async function startScenarioServer(scenarios: readonly Scenario[]): Promise<ScenarioServer> {
+  const byId = new Map(scenarios.map((scenario) => [scenario.id, scenario]));
+  if (byId.size !== scenarios.length) throw new Error('Duplicate scenario id in the table.');
+  const served: ServedRequest[] = [];
+  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  const origins: Partial<Origins> = {};
+
+  /** Decides the answer to one request; both the node:http handler and the raw-socket fallback use it. */
+  const plan = (key: OriginKey, method: string, path: string, headers: Record<string, string>): Plan => {
+    const match = /^\/s\/([a-zA-Z0-9_-]+)\/(\d+)$/.exec(path);
+    if (!match) {
+      if (key === 'page' && (path === '/' || path === '/runner')) {
+        return { status: 200, headers: [['Content-Type', 'text/html; charset=utf-8'], ['Cache-Control', 'no-store']], body: RUNNER_HTML };
+      }
+      if (key === 'api' && path.startsWith('/setup/cookie')) {
+        // Sets a default (SameSite=Lax) cookie for host 127.0.0.1; the page and API origins share it.
+        return {
+          status: 200,
+          headers: [
+            ['Access-Control-Allow-Origin', origins.page ?? ''],
+            ['Access-Control-Allow-Credentials', 'true'],
+            ['Set-Cookie', 'lens_session=differential; Path=/; HttpOnly'],
+            ['Cache-Control', 'no-store'],
+          ],
+          body: 'cookie set',
+        };
+      }
+      return { status: 404, headers: [['Content-Type', 'text/plain']], body: 'not found' };
+    }
+    const scenario = byId.get(match[1] ?? '');
+    const hop = Number(match[2]);
+    if (!scenario) return { status: 404, headers: [], body: 'unknown scenario' };
+    const spec: ResponseSpec | undefined =
+      method === 'OPTIONS' && headers['access-control-request-method'] !== undefined
+        ? (scenario.preflight ?? { status: 405, body: 'OPTIONS not routed' })
+        : scenario.actual
+          ? scenario.actual[hop]
+          : hop === 0
+            ? {}
+            : undefined;
+    if (!spec) return { status: 404, headers: [], body: 'no such hop' };
+    if (spec.destroy) return 'destroy';
+    const status = spec.status ?? (spec.redirect ? 302 : 200);
+    const lines: Array<[string, string]> = [];
+    for (const [name, value] of spec.headers ?? []) lines.push([name, substitute(value, origins as Origins, headers.origin)]);
+    if (spec.redirect) {
+      const target = new URL(spec.redirect.location ?? `${(origins as Origins)[spec.redirect.to]}/s/${scenario.id}/${hop + 1}`);
+      if (spec.redirect.userinfo) {
+        const [user, password] = spec.redirect.userinfo.split(':');
+        target.username = user ?? '';
+        target.password = password ?? '';
+      }
+      lines.push(['Location', target.href]);
+    }
+    const body = spec.body ?? (status === 204 || status === 304 || method === 'HEAD' ? '' : `scenario ${scenario.id} hop ${hop}\n`);
+    if (body !== '') lines.push(['Content-Type', 'text/plain; charset=utf-8']);
+    return { status, headers: lines, body, delayMs: spec.delayMs ?? 0 };
+  };
+
+  const handler = (key: OriginKey) => (request: IncomingMessage, response: ServerResponse) => {
+    const path = request.url ?? '/';
+    const method = request.method ?? 'GET';
+    const headers = flatHeaders(request.rawHeaders);
+    // Drain bodies so keep-alive sockets stay usable.
+    request.resume();
+    const answer = plan(key, method, path, headers);
+    served.push({ origin: key, method, path, headers, status: answer === 'destroy' ? 'destroyed' : answer.status });
+    if (answer === 'destroy') {
+      request.socket.destroy();
+      return;
+    }
+    const send = () => {
+      if (response.destroyed) return;
+      // writeHead with a flat [name, value, name, value, …] array keeps repeated names as separate lines.
+      response.writeHead(answer.status, answer.headers.flat());
+      response.end(answer.body);
+    };
+    if (answer.delayMs) setTimeout(send, answer.delayMs).unref();
+    else send();
+  };
+
+  /**
+   * node:http rejects methods it does not know (a lower-case `patch` is sent as is by Chromium: only DELETE,
+   * GET, HEAD, OPTIONS, POST and PUT are normalized). Such requests arrive here as a parse error with the raw
+   * bytes; answer them from the table over the raw socket, as a lenient server would.
+   */
+  const rawFallback = (key: OriginKey) => (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
+    const raw = error.rawPacket?.toString('latin1') ?? '';
+    const [head = ''] = raw.split('\r\n\r\n');
+    const [requestLine = '', ...headerLines] = head.split('\r\n');
+    const [method = '', path = ''] = requestLine.split(' ');
+    if (error.code !== 'HPE_INVALID_METHOD' || !/^[a-z]+$/.test(method) || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const rawHeaders = headerLines.flatMap((line) => {
+      const colon = line.indexOf(':');
+      return colon > 0 ? [line.slice(0, colon).trim(), line.slice(colon + 1).trim()] : [];
+    });
+    const headers = flatHeaders(rawHeaders);
+    const answer = plan(key, method, path, headers);
+    served.push({ origin: key, method, path, headers, status: answer === 'destroy' ? 'destroyed' : answer.status });
+    if (answer === 'destroy') {
+      socket.destroy();
+      return;
+    }
+    const body = Buffer.from(answer.body);
+    const lines = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? 'Status'}`];
+    for (const [name, value] of answer.headers) lines.push(`${name}: ${value}`);
+    lines.push(`Content-Length: ${body.length}`, 'Connection: close', '', '');
+    socket.end(Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]));
+  };
+
+  const listen = (key: OriginKey, host: string, port: number) =>
+    new Promise<Server>((resolve, reject) => {
+      const server = createServer(handler(key));
+      server.keepAliveTimeout = 1000;
+      server.on('clientError', rawFallback(key));
+      server.on('connection', (socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+      });
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        servers.push(server);
+        resolve(server);
+      });
+    });
+  const portOf = (server: Server) => (server.address() as AddressInfo).port;
+
+  try {
+    const page = await listen('page', '127.0.0.1', 0);
+    origins.page = `http://127.0.0.1:${portOf(page)}`;
+    const api = await listen('api', '127.0.0.1', 0);
+    origins.api = `http://127.0.0.1:${portOf(api)}`;
+    const alt = await listen('alt', '127.0.0.1', 0);
+    const altPort = portOf(alt);
+    origins.alt = `http://localhost:${altPort}`;
+    // Chromium resolves localhost itself and may try ::1 first; answer there too when the host has IPv6.
+    await listen('alt', '::1', altPort).catch(() => undefined);
+    // A port with no listener: bind, read the port, close.
+    const probe = await listen('closed', '127.0.0.1', 0);
+    const closedPort = portOf(probe);
+    await new Promise<void>((done) => probe.close(() => done()));
+    servers.splice(servers.indexOf(probe), 1);
+    origins.closed = `http://127.0.0.1:${closedPort}`;
+  } catch (error) {
+    await closeAll(servers, sockets);
+    throw error;
+  }
+  const complete = origins as Origins;
+  return {
+    origins: complete,
+    urlOf: (scenario) => `${complete[scenario.request.target]}/s/${scenario.id}/0`,
+    runnerUrl: `${complete.page}/runner`,
+    cookieUrl: `${complete.api}/setup/cookie`,
+    log: () => [...served],
+    close: () => closeAll(servers, sockets),
+  };
+}
+
+type Plan = 'destroy' | { status: number; headers: Array<[string, string]>; body: string; delayMs?: number };
+
+function substitute(value: string, origins: Origins, requestOrigin: string | undefined): string {
+  return value
+    .replaceAll('$PAGE_UPPER_SCHEME', origins.page.replace(/^http:/, 'HTTP:'))
+    .replaceAll('$PAGE', origins.page)
+    .replaceAll('$API', origins.api)
+    .replaceAll('$ALT', origins.alt)
+    .replaceAll('$ORIGIN', requestOrigin ?? '')
+    .replaceAll('$LONG', LONG_VALUE);
+}
+
+/** Substitutes origin tokens in request header values (the page side of the table). */
+export function substituteRequestValue(value: string): string {
+  return value.replaceAll('$LONG', LONG_VALUE);
+}
+
+function flatHeaders(rawHeaders: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? '').toLowerCase();
+    const value = rawHeaders[i + 1] ?? '';
+    out[name] = name in out ? `${out[name]}, ${value}` : value;
+  }
+  return out;
+}
+
+async function closeAll(servers: Server[], sockets: Set<Socket>): Promise<void> {
+  for (const socket of sockets) socket.destroy();
+  await Promise.all(servers.map((server) => new Promise<void>((done) => server.close(() => done()))));
+  servers.length = 0;
+}

@@ -1,0 +1,307 @@
+// The differential scenario table: one object per scenario, pure data.
+//
+// Every scenario is fetched once from the runner page (origin "page") by the differential test; the scenario
+// server answers its URL from this table. URLs are `http://<target origin>/s/<id>/<hop>`: hop 0 is the URL
+// the page fetches, each `redirect` points at the next hop (on the origin it names), and every OPTIONS request
+// to any hop of the scenario gets the scenario's `preflight` response. Because the id is in the path, every
+// scenario has its own URLs, so Chromium's preflight cache and HTTP cache never carry over between scenarios.
+//
+// Header values may name the origins symbolically; the server substitutes them per run (ports are dynamic):
+//   $PAGE  the runner page's origin      http://127.0.0.1:<A>
+//   $API   the same-site API origin      http://127.0.0.1:<B>   (shares cookies with $PAGE: cookies ignore ports)
+//   $ALT   the cross-site API origin     http://localhost:<C>   (no cookie is ever stored for it)
+//   $ORIGIN  echo of the request's own Origin header (so `null` after a cross-origin redirect)
+//   $LONG  a 200-byte header value made of safelisted bytes
+//   $PAGE_UPPER_SCHEME  the page origin spelled HTTP://127.0.0.1:<A>
+//
+// `expect` is what the table's author expected Chromium to say. It is documentation, never the oracle: the
+// differential test compares the engine with what Chromium actually did, and lists where Chromium surprised
+// the table (see the `surprises` output of the test).
+
+export type OriginKey = 'page' | 'api' | 'alt' | 'closed';
+
+export interface RequestSpec {
+  /** Origin the page fetches (hop 0). `closed` is a loopback port nothing listens on. */
+  target: OriginKey;
+  method?: string;
+  headers?: Record<string, string>;
+  credentials?: 'omit' | 'same-origin' | 'include';
+  mode?: 'cors' | 'no-cors' | 'same-origin';
+  redirect?: 'follow' | 'error' | 'manual';
+  body?: string;
+  /** Fetch the same URL this many times in a row (preflight cache checks). The verdict is the last fetch's. */
+  repeat?: number;
+  /** Send with XMLHttpRequest instead of fetch() (credentials 'include' becomes withCredentials). */
+  api?: 'fetch' | 'xhr';
+  /** XHR only: register an upload progress listener, which makes Chromium preflight even a simple request. */
+  xhrUploadListener?: boolean;
+  /** Abort the fetch from the page after this many milliseconds (AbortSignal.timeout). */
+  abortAfterMs?: number;
+}
+
+export interface RedirectSpec {
+  /** Origin of the next hop. */
+  to: OriginKey;
+  /** A literal Location instead of the next hop's URL (e.g. a data: URL). */
+  location?: string;
+  /** `user:pass` put into the Location URL (RedirectContainsCredentials). */
+  userinfo?: string;
+}
+
+export interface ResponseSpec {
+  /** Defaults to 200, or 302 when `redirect` is set. */
+  status?: number;
+  /** Header lines in order; a name may repeat (two lines). */
+  headers?: ReadonlyArray<readonly [string, string]>;
+  redirect?: RedirectSpec;
+  body?: string;
+  /** Close the socket without any response (a non-CORS network failure). */
+  destroy?: boolean;
+  /** Wait this long before answering. */
+  delayMs?: number;
+}
+
+/**
+ * A CORS error name from the DevTools Protocol's Network.CorsError, a net:: error Chromium reports without a
+ * CORS error, 'ok', or 'rejected' (fetch() rejected before any request reached the network).
+ */
+export type Expectation = 'ok' | `net::${string}` | string;
+
+export interface Scenario {
+  id: string;
+  description: string;
+  request: RequestSpec;
+  /** Answer to OPTIONS on any hop. Absent: OPTIONS gets a bare 405. */
+  preflight?: ResponseSpec;
+  /** Answers to the actual request, one per hop. Absent: hop 0 answers 200 with no extra headers. */
+  actual?: readonly ResponseSpec[];
+  expect: Expectation;
+}
+
+const ACAO = 'Access-Control-Allow-Origin';
+const ACAC = 'Access-Control-Allow-Credentials';
+const ACAM = 'Access-Control-Allow-Methods';
+const ACAH = 'Access-Control-Allow-Headers';
+const MAXAGE = 'Access-Control-Max-Age';
+const PAGE = '$PAGE';
+
+/** A preflight that allows everything for a non-credentialed request from the page. */
+const pfOpen = (methods: string, headers = ''): ResponseSpec => ({
+  status: 204,
+  headers: [[ACAO, PAGE], [ACAM, methods], ...(headers ? [[ACAH, headers] as const] : [])],
+});
+/** A preflight that allows a credentialed request from the page. */
+const pfCred = (methods: string, headers = ''): ResponseSpec => ({
+  status: 204,
+  headers: [[ACAO, PAGE], [ACAC, 'true'], [ACAM, methods], ...(headers ? [[ACAH, headers] as const] : [])],
+});
+const okExact: readonly ResponseSpec[] = [{ headers: [[ACAO, PAGE]] }];
+const okCred: readonly ResponseSpec[] = [{ headers: [[ACAO, PAGE], [ACAC, 'true']] }];
+const X = { 'X-Custom': '1' };
+
+export const scenarios: readonly Scenario[] = [
+  // ── Simple requests: Access-Control-Allow-Origin ─────────────────────────────────────────────────────────
+  { id: 'simple-get-acao-missing', description: 'simple GET, no ACAO', request: { target: 'api' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'simple-get-acao-star', description: 'simple GET, ACAO *', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'simple-get-acao-exact', description: 'simple GET, ACAO = page origin', request: { target: 'api' }, actual: okExact, expect: 'ok' },
+  { id: 'simple-get-acao-mismatch', description: 'simple GET, ACAO another site', request: { target: 'api' }, actual: [{ headers: [[ACAO, 'http://example.com']] }], expect: 'AllowOriginMismatch' },
+  { id: 'simple-get-acao-other-port', description: 'simple GET, ACAO names the API origin (other port) instead of the page', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$API']] }], expect: 'AllowOriginMismatch' },
+  { id: 'simple-get-acao-trailing-slash', description: 'simple GET, ACAO page origin with a trailing slash', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$PAGE/']] }], expect: 'AllowOriginMismatch' },
+  { id: 'simple-get-acao-uppercase-scheme', description: 'simple GET, ACAO page origin in upper case scheme', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$PAGE_UPPER_SCHEME']] }], expect: 'AllowOriginMismatch' },
+  { id: 'simple-get-acao-two-lines', description: 'simple GET, ACAO sent twice as two header lines (both the page)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE], [ACAO, PAGE]] }], expect: 'MultipleAllowOriginValues' },
+  { id: 'simple-get-acao-two-lines-star', description: 'simple GET, ACAO * sent on two header lines', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*'], [ACAO, '*']] }], expect: 'MultipleAllowOriginValues' },
+  { id: 'simple-get-acao-comma-list', description: 'simple GET, one ACAO line "page, other"', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$PAGE, http://example.com']] }], expect: 'MultipleAllowOriginValues' },
+  { id: 'simple-get-acao-space-list', description: 'simple GET, one ACAO line "page other" (space separated)', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$PAGE http://example.com']] }], expect: 'MultipleAllowOriginValues' },
+  { id: 'simple-get-acao-invalid', description: 'simple GET, ACAO not an origin ("not-an-origin")', request: { target: 'api' }, actual: [{ headers: [[ACAO, 'not-an-origin']] }], expect: 'InvalidAllowOriginValue' },
+  { id: 'simple-get-acao-host-only', description: 'simple GET, ACAO host without scheme ("127.0.0.1")', request: { target: 'api' }, actual: [{ headers: [[ACAO, '127.0.0.1']] }], expect: 'InvalidAllowOriginValue' },
+  { id: 'simple-get-acao-empty', description: 'simple GET, ACAO present but empty', request: { target: 'api' }, actual: [{ headers: [[ACAO, '']] }], expect: 'InvalidAllowOriginValue' },
+  { id: 'simple-get-acao-null', description: 'simple GET, ACAO null (page origin is not null)', request: { target: 'api' }, actual: [{ headers: [[ACAO, 'null']] }], expect: 'AllowOriginMismatch' },
+  { id: 'simple-get-acao-with-path', description: 'simple GET, ACAO is the page URL with a path', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$PAGE/index.html']] }], expect: 'AllowOriginMismatch' },
+  { id: 'simple-head-acao-star', description: 'simple HEAD, ACAO *', request: { target: 'api', method: 'HEAD' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'simple-head-acao-missing', description: 'simple HEAD, no ACAO', request: { target: 'api', method: 'HEAD' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'simple-post-text-acao-missing', description: 'simple POST text/plain, no ACAO', request: { target: 'api', method: 'POST', body: 'hello' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'simple-post-text-acao-exact', description: 'simple POST text/plain, ACAO exact', request: { target: 'api', method: 'POST', body: 'hello' }, actual: okExact, expect: 'ok' },
+  { id: 'simple-post-form-acao-star', description: 'simple POST application/x-www-form-urlencoded, ACAO *', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'simple-post-multipart-acao-mismatch', description: 'simple POST multipart/form-data, ACAO another site', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: '--x--' }, actual: [{ headers: [[ACAO, 'http://example.com']] }], expect: 'AllowOriginMismatch' },
+  { id: 'simple-get-404-acao-star', description: 'simple GET answered 404 with ACAO * (an HTTP error, not a CORS error)', request: { target: 'api' }, actual: [{ status: 404, headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'simple-get-500-acao-missing', description: 'simple GET answered 500 without ACAO', request: { target: 'api' }, actual: [{ status: 500 }], expect: 'MissingAllowOriginHeader' },
+  { id: 'simple-get-alt-acao-exact', description: 'simple GET to the cross-site origin (localhost), ACAO exact', request: { target: 'alt' }, actual: okExact, expect: 'ok' },
+  { id: 'simple-get-alt-acao-missing', description: 'simple GET to the cross-site origin (localhost), no ACAO', request: { target: 'alt' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'simple-get-alt-acao-127', description: 'simple GET to localhost, ACAO names the localhost API origin itself', request: { target: 'alt' }, actual: [{ headers: [[ACAO, '$ALT']] }], expect: 'AllowOriginMismatch' },
+  { id: 'simple-get-safelisted-headers', description: 'GET with Accept, Accept-Language, Content-Language (safelisted), ACAO *', request: { target: 'api', headers: { Accept: 'application/json', 'Accept-Language': 'en-US', 'Content-Language': 'en' } }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'simple-get-acao-missing-acac-true', description: 'simple GET, only ACAC true, no ACAO', request: { target: 'api' }, actual: [{ headers: [[ACAC, 'true']] }], expect: 'MissingAllowOriginHeader' },
+
+  // ── Credentials ────────────────────────────────────────────────────────────────────────────────────────
+  { id: 'cred-cookie-acao-star', description: "credentials:'include' with a cookie, ACAO *", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'cred-nocookie-acao-star', description: "credentials:'include' without a cookie (localhost), ACAO *", request: { target: 'alt', credentials: 'include' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'cred-cookie-acao-star-acac-true', description: "credentials:'include' with a cookie, ACAO * and ACAC true", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, '*'], [ACAC, 'true']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'cred-cookie-acac-missing', description: "credentials:'include' with a cookie, ACAO exact, no ACAC", request: { target: 'api', credentials: 'include' }, actual: okExact, expect: 'InvalidAllowCredentials' },
+  { id: 'cred-nocookie-acac-missing', description: "credentials:'include' without a cookie, ACAO exact, no ACAC", request: { target: 'alt', credentials: 'include' }, actual: okExact, expect: 'InvalidAllowCredentials' },
+  { id: 'cred-cookie-acac-true', description: "credentials:'include' with a cookie, ACAO exact, ACAC true", request: { target: 'api', credentials: 'include' }, actual: okCred, expect: 'ok' },
+  { id: 'cred-nocookie-acac-true', description: "credentials:'include' without a cookie, ACAO exact, ACAC true", request: { target: 'alt', credentials: 'include' }, actual: okCred, expect: 'ok' },
+  { id: 'cred-cookie-acac-True', description: "credentials:'include' with a cookie, ACAC True (capital T)", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'True']] }], expect: 'InvalidAllowCredentials' },
+  { id: 'cred-cookie-acac-false', description: "credentials:'include' with a cookie, ACAC false", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'false']] }], expect: 'InvalidAllowCredentials' },
+  { id: 'cred-nocookie-acac-false', description: "credentials:'include' without a cookie, ACAC false", request: { target: 'alt', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'false']] }], expect: 'InvalidAllowCredentials' },
+  { id: 'cred-cookie-acac-two-lines', description: "credentials:'include', ACAC true on two header lines", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'true'], [ACAC, 'true']] }], expect: 'InvalidAllowCredentials' },
+  { id: 'cred-cookie-acao-missing', description: "credentials:'include' with a cookie, no ACAO, ACAC true", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAC, 'true']] }], expect: 'MissingAllowOriginHeader' },
+  { id: 'cred-cookie-acao-mismatch', description: "credentials:'include' with a cookie, ACAO another site, ACAC true", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, 'http://example.com'], [ACAC, 'true']] }], expect: 'AllowOriginMismatch' },
+  { id: 'cred-same-origin-acao-star', description: "credentials:'same-origin' (default) cross-origin with ACAO *", request: { target: 'api', credentials: 'same-origin' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'cred-omit-acao-star-acac-true', description: "credentials:'omit', ACAO * and ACAC true", request: { target: 'api', credentials: 'omit' }, actual: [{ headers: [[ACAO, '*'], [ACAC, 'true']] }], expect: 'ok' },
+  { id: 'cred-omit-acac-missing', description: "credentials:'omit' to the API (a cookie exists but is not sent), ACAO exact, no ACAC", request: { target: 'api', credentials: 'omit' }, actual: okExact, expect: 'ok' },
+  { id: 'pf-cred-nocookie-acao-star', description: "credentials:'include' PUT to localhost (no cookie anywhere), preflight ACAO * and ACAC true", request: { target: 'alt', method: 'PUT', credentials: 'include', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '*'], [ACAC, 'true'], [ACAM, 'PUT']] }, actual: okCred, expect: 'PreflightWildcardOriginNotAllowed' },
+  { id: 'pf-cred-nocookie-actual-acao-star', description: "credentials:'include' PUT to localhost, preflight fine, actual ACAO * with ACAC true", request: { target: 'alt', method: 'PUT', credentials: 'include', body: 'x' }, preflight: pfCred('PUT'), actual: [{ headers: [[ACAO, '*'], [ACAC, 'true']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'cred-post-cookie-acac-missing', description: "credentials:'include' simple POST with a cookie, ACAO exact, no ACAC", request: { target: 'api', method: 'POST', credentials: 'include', body: 'x' }, actual: okExact, expect: 'InvalidAllowCredentials' },
+
+  // ── Preflights: triggers, answered well ─────────────────────────────────────────────────────────────────
+  { id: 'pf-put-ok', description: 'PUT, preflight 204 allows PUT', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: pfOpen('PUT'), actual: okExact, expect: 'ok' },
+  { id: 'pf-delete-ok-200', description: 'DELETE, preflight 200 allows DELETE', request: { target: 'api', method: 'DELETE' }, preflight: { status: 200, headers: [[ACAO, PAGE], [ACAM, 'DELETE']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-patch-ok', description: 'PATCH, preflight allows PATCH', request: { target: 'api', method: 'PATCH', body: 'x' }, preflight: pfOpen('PATCH'), actual: okExact, expect: 'ok' },
+  { id: 'pf-patch-lowercase-acam-upper', description: "method 'patch' (not normalized), ACAM PATCH", request: { target: 'api', method: 'patch', body: 'x' }, preflight: pfOpen('PATCH'), actual: okExact, expect: 'MethodDisallowedByPreflightResponse' },
+  { id: 'pf-patch-lowercase-acam-lower', description: "method 'patch', ACAM patch", request: { target: 'api', method: 'patch', body: 'x' }, preflight: pfOpen('patch'), actual: okExact, expect: 'ok' },
+  { id: 'pf-put-lowercase-normalized', description: "method 'put' (normalized to PUT), ACAM PUT", request: { target: 'api', method: 'put', body: 'x' }, preflight: pfOpen('PUT'), actual: okExact, expect: 'ok' },
+  { id: 'pf-put-acam-lowercase', description: 'PUT, ACAM put (lower case)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: pfOpen('put'), actual: okExact, expect: 'MethodDisallowedByPreflightResponse' },
+  { id: 'pf-custom-header-ok', description: 'GET with X-Custom, ACAH X-Custom', request: { target: 'api', headers: X }, preflight: pfOpen('GET', 'X-Custom'), actual: okExact, expect: 'ok' },
+  { id: 'pf-custom-header-acah-case', description: 'GET with X-Custom, ACAH x-CUSTOM (names are case-insensitive)', request: { target: 'api', headers: X }, preflight: pfOpen('GET', 'x-CUSTOM'), actual: okExact, expect: 'ok' },
+  { id: 'pf-json-ok', description: 'POST application/json, ACAH content-type', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: pfOpen('POST', 'content-type'), actual: okExact, expect: 'ok' },
+  { id: 'pf-json-no-acam-needed', description: 'POST application/json, ACAH content-type, no ACAM (POST is safelisted)', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, 'Content-Type']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-authorization-ok', description: 'GET with Authorization, ACAH Authorization', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: pfOpen('GET', 'Authorization'), actual: okExact, expect: 'ok' },
+  { id: 'pf-cred-put-ok', description: "credentials:'include' PUT with a cookie, preflight and response allow credentials", request: { target: 'api', method: 'PUT', credentials: 'include', body: 'x' }, preflight: pfCred('PUT'), actual: okCred, expect: 'ok' },
+  { id: 'pf-acah-star-nocred', description: 'GET with X-Custom, ACAH * without credentials', request: { target: 'api', headers: X }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-acam-star-nocred', description: 'DELETE, ACAM * without credentials', request: { target: 'api', method: 'DELETE' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, '*']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-acam-list-spaces', description: 'PUT, ACAM "GET , PUT,POST" (odd spacing)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: pfOpen('GET , PUT,POST'), actual: okExact, expect: 'ok' },
+  { id: 'pf-acam-two-lines', description: 'DELETE, ACAM on two lines "PUT" and "DELETE"', request: { target: 'api', method: 'DELETE' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [ACAM, 'DELETE']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-acao-star-nocred', description: 'PUT, preflight ACAO * without credentials', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '*'], [ACAM, 'PUT']] }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+
+  // ── Preflights: status codes ──────────────────────────────────────────────────────────────────────────
+  { id: 'pf-status-404', description: 'PUT, preflight answered 404 (with CORS headers)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 404 }, actual: okExact, expect: 'PreflightInvalidStatus' },
+  { id: 'pf-status-401', description: 'GET with Authorization, preflight answered 401 (auth middleware before CORS)', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: { ...pfOpen('GET', 'Authorization'), status: 401 }, actual: okExact, expect: 'PreflightInvalidStatus' },
+  { id: 'pf-status-500', description: 'DELETE, preflight answered 500', request: { target: 'api', method: 'DELETE' }, preflight: { ...pfOpen('DELETE'), status: 500 }, actual: okExact, expect: 'PreflightInvalidStatus' },
+  { id: 'pf-acao-null', description: 'PUT, preflight ACAO null', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, 'null'], [ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightAllowOriginMismatch' },
+  { id: 'pf-status-404-no-cors-headers', description: 'PUT, preflight 404 without any CORS header (two checks fail)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 404 }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader' },
+  { id: 'pf-status-405-bare', description: 'PUT, OPTIONS not routed: bare 405', request: { target: 'api', method: 'PUT', body: 'x' }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader' },
+  { id: 'pf-status-299', description: 'PUT, preflight answered 299 (still an ok status)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 299 }, actual: okExact, expect: 'ok' },
+  { id: 'pf-redirect-302', description: 'PUT, preflight answered 302', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 302, redirect: { to: 'api' } }, actual: okExact, expect: 'PreflightDisallowedRedirect' },
+  { id: 'pf-redirect-301', description: 'DELETE, preflight answered 301 to another origin', request: { target: 'api', method: 'DELETE' }, preflight: { ...pfOpen('DELETE'), status: 301, redirect: { to: 'alt' } }, actual: okExact, expect: 'PreflightDisallowedRedirect' },
+  { id: 'pf-redirect-307', description: 'GET with X-Custom, preflight answered 307', request: { target: 'api', headers: X }, preflight: { ...pfOpen('GET', 'X-Custom'), status: 307, redirect: { to: 'api' } }, actual: okExact, expect: 'PreflightDisallowedRedirect' },
+  { id: 'pf-redirect-308-no-cors', description: 'PUT, preflight answered 308 without CORS headers', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 308, redirect: { to: 'api' } }, actual: okExact, expect: 'PreflightDisallowedRedirect' },
+
+  // ── Preflights: Access-Control-Allow-Origin / -Credentials on the preflight ──────────────────────────────
+  { id: 'pf-acao-missing', description: 'PUT, preflight 204 with ACAM but no ACAO', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader' },
+  { id: 'pf-acao-mismatch', description: 'PUT, preflight ACAO another site', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, 'http://example.com'], [ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightAllowOriginMismatch' },
+  { id: 'pf-acao-two-lines', description: 'PUT, preflight ACAO on two lines', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAO, PAGE], [ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightMultipleAllowOriginValues' },
+  { id: 'pf-acao-invalid', description: 'PUT, preflight ACAO "not-an-origin"', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, 'not-an-origin'], [ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightInvalidAllowOriginValue' },
+  { id: 'pf-acao-star-cred', description: "credentials:'include' PUT, preflight ACAO * with ACAC true", request: { target: 'api', method: 'PUT', credentials: 'include', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '*'], [ACAC, 'true'], [ACAM, 'PUT']] }, actual: okCred, expect: 'PreflightWildcardOriginNotAllowed' },
+  { id: 'pf-acac-missing-cred', description: "credentials:'include' PUT, preflight ACAO exact, no ACAC", request: { target: 'api', method: 'PUT', credentials: 'include', body: 'x' }, preflight: pfOpen('PUT'), actual: okCred, expect: 'PreflightInvalidAllowCredentials' },
+  { id: 'pf-acac-True-cred', description: "credentials:'include' to localhost, preflight ACAC True", request: { target: 'alt', method: 'PUT', credentials: 'include', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAC, 'True'], [ACAM, 'PUT']] }, actual: okCred, expect: 'PreflightInvalidAllowCredentials' },
+  { id: 'pf-ok-actual-acao-missing', description: 'PUT, preflight fine, actual response without ACAO', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: pfOpen('PUT'), actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'pf-ok-actual-acac-missing', description: "credentials:'include' PUT, preflight fine, actual lacks ACAC", request: { target: 'api', method: 'PUT', credentials: 'include', body: 'x' }, preflight: pfCred('PUT'), actual: okExact, expect: 'InvalidAllowCredentials' },
+
+  // ── Preflights: Access-Control-Allow-Methods ──────────────────────────────────────────────────────────
+  { id: 'pf-acam-missing-put', description: 'PUT, preflight allows the origin but has no ACAM', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE]] }, actual: okExact, expect: 'MethodDisallowedByPreflightResponse' },
+  { id: 'pf-acam-lacking-delete', description: 'DELETE, ACAM "GET, POST, PUT"', request: { target: 'api', method: 'DELETE' }, preflight: pfOpen('GET, POST, PUT'), actual: okExact, expect: 'MethodDisallowedByPreflightResponse' },
+  { id: 'pf-acam-star-cred', description: "credentials:'include' DELETE, ACAM * (literal method name under credentials)", request: { target: 'api', method: 'DELETE', credentials: 'include' }, preflight: pfCred('*'), actual: okCred, expect: 'MethodDisallowedByPreflightResponse' },
+  { id: 'pf-acam-invalid-semicolon', description: 'PUT, ACAM "PUT;" (invalid token)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: pfOpen('PUT;'), actual: okExact, expect: 'InvalidAllowMethodsPreflightResponse' },
+  { id: 'pf-acam-invalid-space', description: 'PUT, ACAM "PUT DELETE" (space, not comma)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: pfOpen('PUT DELETE'), actual: okExact, expect: 'InvalidAllowMethodsPreflightResponse' },
+  { id: 'pf-acam-invalid-with-header-fail', description: 'GET with X-Custom, ACAM "GET;" invalid and no ACAH (two checks fail)', request: { target: 'api', headers: X }, preflight: pfOpen('GET;'), actual: okExact, expect: 'InvalidAllowMethodsPreflightResponse' },
+  { id: 'pf-acam-and-acah-missing', description: 'PUT with X-Custom, preflight has neither ACAM nor ACAH', request: { target: 'api', method: 'PUT', headers: X, body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE]] }, actual: okExact, expect: 'MethodDisallowedByPreflightResponse' },
+
+  // ── Preflights: Access-Control-Allow-Headers ──────────────────────────────────────────────────────────
+  { id: 'pf-acah-missing', description: 'GET with X-Custom, no ACAH', request: { target: 'api', headers: X }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-acah-lacking', description: 'GET with X-Custom and X-Other, ACAH lists only X-Other', request: { target: 'api', headers: { 'X-Custom': '1', 'X-Other': '2' } }, preflight: pfOpen('GET', 'X-Other'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-acah-star-authorization', description: 'GET with Authorization, ACAH * (the spec says * does not cover Authorization; Chromium 156 lets it)', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-acah-star-cred', description: "credentials:'include' GET with X-Custom, ACAH * (literal under credentials)", request: { target: 'api', headers: X, credentials: 'include' }, preflight: pfCred('GET', '*'), actual: okCred, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-acah-invalid-semicolon', description: 'GET with X-Custom, ACAH "X-Custom;" (invalid token)', request: { target: 'api', headers: X }, preflight: pfOpen('GET', 'X-Custom;'), actual: okExact, expect: 'InvalidAllowHeadersPreflightResponse' },
+  { id: 'pf-acah-invalid-space', description: 'GET with X-Custom, ACAH "X-Custom X-Other"', request: { target: 'api', headers: X }, preflight: pfOpen('GET', 'X-Custom X-Other'), actual: okExact, expect: 'InvalidAllowHeadersPreflightResponse' },
+  { id: 'pf-json-acah-missing', description: 'POST application/json, no ACAH', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: pfOpen('POST'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-authorization-acah-missing', description: 'GET with Authorization, no ACAH', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-long-accept-acah-missing', description: 'GET with a 200-byte Accept (over 128 bytes: not safelisted), no ACAH', request: { target: 'api', headers: { Accept: '$LONG' } }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-long-accept-acah-accept', description: 'GET with a 200-byte Accept, ACAH accept', request: { target: 'api', headers: { Accept: '$LONG' } }, preflight: pfOpen('GET', 'accept'), actual: okExact, expect: 'ok' },
+  { id: 'pf-long-content-language', description: 'GET with a 200-byte Content-Language, no ACAH', request: { target: 'api', headers: { 'Content-Language': '$LONG' } }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-accept-unsafe-byte', description: 'GET with Accept "a(b" (unsafe byte: not safelisted), no ACAH', request: { target: 'api', headers: { Accept: 'text/html(x)' } }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-content-language-unsafe', description: 'GET with Content-Language "en@x" (byte outside its set), no ACAH', request: { target: 'api', headers: { 'Content-Language': 'en@x' } }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-range-header', description: 'GET with Range: bytes=0-10 (safelisted in the spec), no ACAH', request: { target: 'api', headers: { Range: 'bytes=0-10' } }, preflight: pfOpen('GET'), actual: okExact, expect: 'ok' },
+  { id: 'pf-x-requested-with', description: 'GET with X-Requested-With (jQuery style), no ACAH', request: { target: 'api', headers: { 'X-Requested-With': 'XMLHttpRequest' } }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-content-type-upper-case', description: 'POST Content-Type TEXT/PLAIN (MIME types are case-insensitive: still safelisted)', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'TEXT/PLAIN' }, body: 'x' }, actual: okExact, expect: 'ok' },
+  { id: 'pf-content-type-two-types', description: 'POST Content-Type "text/plain, application/json", no ACAH', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'text/plain, application/json' }, body: 'x' }, preflight: pfOpen('POST'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-content-type-bad-param', description: 'POST Content-Type \'text/plain; charset="\' (unterminated quote), no ACAH', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'text/plain; charset="' }, body: 'x' }, preflight: pfOpen('POST'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'pf-content-language-list', description: 'GET with Content-Language "en-US, fr;q=0.5" (all bytes allowed: safelisted)', request: { target: 'api', headers: { 'Content-Language': 'en-US, fr;q=0.5' } }, actual: okExact, expect: 'ok' },
+  { id: 'pf-acah-two-lines', description: 'GET with X-A and X-B, ACAH on two lines "X-A" and "X-B"', request: { target: 'api', headers: { 'X-A': '1', 'X-B': '2' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, 'X-A'], [ACAH, 'X-B']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-method-mixed-case-put', description: "method 'Put' (normalized to PUT), ACAM PUT", request: { target: 'api', method: 'Put', body: 'x' }, preflight: pfOpen('PUT'), actual: okExact, expect: 'ok' },
+  { id: 'pf-acao-uppercase-host', description: 'localhost PUT, preflight ACAO with the page host spelled upper case', request: { target: 'alt', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '$PAGE_UPPER_SCHEME'], [ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightAllowOriginMismatch' },
+  { id: 'pf-acam-star-cred-post', description: "credentials:'include' POST with X-Custom, ACAM * (ignored, but POST needs no listing), ACAH X-Custom", request: { target: 'api', method: 'POST', headers: X, credentials: 'include', body: 'x' }, preflight: pfCred('*', 'X-Custom'), actual: okCred, expect: 'ok' },
+  { id: 'pf-text-plain-charset', description: 'POST text/plain;charset=UTF-8 (safelisted MIME with parameter), ACAO exact', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: 'x' }, actual: okExact, expect: 'ok' },
+
+  // ── Preflights: Access-Control-Max-Age (preflight cache) ──────────────────────────────────────────────
+  { id: 'pf-max-age-cached', description: 'PUT twice, preflight Max-Age 600: one OPTIONS, second PUT uses the cache', request: { target: 'api', method: 'PUT', body: 'x', repeat: 2 }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [MAXAGE, '600']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-max-age-zero', description: 'PUT twice, preflight Max-Age 0: a preflight each time', request: { target: 'api', method: 'PUT', body: 'x', repeat: 2 }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [MAXAGE, '0']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-max-age-invalid', description: 'PUT, Max-Age "ten" (ignored)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [MAXAGE, 'ten']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-max-age-cached-header-denied', description: 'X-Custom GET twice, preflight denies the header with Max-Age 600 (failures are not cached)', request: { target: 'api', headers: X, repeat: 2 }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'GET'], [MAXAGE, '600']] }, actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+
+  // ── Redirects of the actual request ────────────────────────────────────────────────────────────────────
+  { id: 'redir-same-to-cross-ok', description: 'same-origin URL 302 → API with ACAO exact (Origin stays the page)', request: { target: 'page' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, PAGE]] }], expect: 'ok' },
+  { id: 'redir-same-to-cross-acao-missing', description: 'same-origin URL 302 → API without ACAO', request: { target: 'page' }, actual: [{ redirect: { to: 'api' } }, {}], expect: 'MissingAllowOriginHeader' },
+  { id: 'redir-cross-to-cross-acao-exact', description: 'API 302 → localhost with ACAO page origin (Origin became null)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, PAGE]] }], expect: 'AllowOriginMismatch' },
+  { id: 'redir-cross-to-cross-acao-null', description: 'API 302 → localhost with ACAO null', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, 'null']] }], expect: 'ok' },
+  { id: 'redir-cross-to-cross-acao-star', description: 'API 302 → localhost with ACAO *', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*']], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'redir-cross-to-cross-echo-origin', description: 'API 302 → localhost echoing the Origin header (null)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '$ORIGIN']] }], expect: 'ok' },
+  { id: 'redir-cross-same-host-acao-exact', description: 'API 302 → API (same origin hop) with ACAO exact', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'api' } }, { headers: [[ACAO, PAGE]] }], expect: 'ok' },
+  { id: 'redir-3xx-without-cors', description: 'API 302 without ACAO → localhost with ACAO *', request: { target: 'api' }, actual: [{ redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'MissingAllowOriginHeader' },
+  { id: 'redir-3xx-acao-mismatch', description: 'API 307 with ACAO another site → API', request: { target: 'api' }, actual: [{ status: 307, headers: [[ACAO, 'http://example.com']], redirect: { to: 'api' } }, { headers: [[ACAO, PAGE]] }], expect: 'AllowOriginMismatch' },
+  { id: 'redir-userinfo', description: 'API 302 → http://user:pass@localhost (credentials in the URL)', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*']], redirect: { to: 'alt', userinfo: 'user:pass' } }, { headers: [[ACAO, '*']] }], expect: 'RedirectContainsCredentials' },
+  { id: 'redir-same-origin-userinfo', description: 'same-origin URL 302 → http://user:pass@API (credentials in the URL)', request: { target: 'page' }, actual: [{ redirect: { to: 'api', userinfo: 'user:pass' } }, { headers: [[ACAO, '*']] }], expect: 'RedirectContainsCredentials' },
+  { id: 'redir-301-ok', description: 'API 301 → localhost, both ACAO *', request: { target: 'api' }, actual: [{ status: 301, headers: [[ACAO, '*']], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'redir-303-post-ok', description: 'POST to API, 303 → localhost (becomes GET), ACAO *', request: { target: 'api', method: 'POST', body: 'x' }, actual: [{ status: 303, headers: [[ACAO, '*']], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'redir-307-post-null-missing', description: 'POST to API, 307 → localhost without ACAO', request: { target: 'api', method: 'POST', body: 'x' }, actual: [{ status: 307, headers: [[ACAO, '*']], redirect: { to: 'alt' } }, {}], expect: 'MissingAllowOriginHeader' },
+  { id: 'redir-308-exact-mismatch', description: 'API 308 → localhost, ACAO page (Origin is null)', request: { target: 'api' }, actual: [{ status: 308, headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, PAGE]] }], expect: 'AllowOriginMismatch' },
+  { id: 'redir-cred-cross-to-cross-null', description: "credentials:'include', API 302 → localhost with ACAO null and ACAC true", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'true']], redirect: { to: 'alt' } }, { headers: [[ACAO, 'null'], [ACAC, 'true']] }], expect: 'ok' },
+  { id: 'redir-preflighted-307', description: 'PUT, preflight ok, 307 → localhost; second preflight there echoes Origin', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '$ORIGIN'], [ACAM, 'PUT']] }, actual: [{ status: 307, headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '$ORIGIN']] }], expect: 'ok' },
+  { id: 'redir-preflighted-307-null-mismatch', description: 'PUT, preflight ok, 307 → localhost whose preflight allows the page origin (Origin is null there)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT']] }, actual: [{ status: 307, headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '$ORIGIN']] }], expect: 'PreflightAllowOriginMismatch' },
+  { id: 'redir-cross-to-page-acao-missing', description: 'API 302 → the page origin itself without ACAO (Origin is null: the page origin is now cross-origin)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'page' } }, {}], expect: 'MissingAllowOriginHeader' },
+  { id: 'redir-cross-to-page-acao-star', description: 'API 302 → the page origin with ACAO *', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'page' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'redir-three-hops-null', description: 'API 302 → localhost 302 → API, every hop ACAO *, last ACAO null', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*']], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']], redirect: { to: 'api' } }, { headers: [[ACAO, 'null']] }], expect: 'ok' },
+  { id: 'redir-three-hops-exact', description: 'API 302 → localhost 302 → API, last hop ACAO page origin (Origin stays null)', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*']], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']], redirect: { to: 'api' } }, { headers: [[ACAO, PAGE]] }], expect: 'AllowOriginMismatch' },
+  { id: 'redir-cred-3xx-acao-star', description: "credentials:'include', API 302 with ACAO * and ACAC true", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, '*'], [ACAC, 'true']], redirect: { to: 'api' } }, { headers: [[ACAO, PAGE], [ACAC, 'true']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'redir-to-data-url', description: 'API 302 (ACAO *) → a data: URL', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*']], redirect: { to: 'api', location: 'data:text/plain,hello' } }], expect: 'net::ERR_UNSAFE_REDIRECT' },
+  { id: 'redir-same-to-cross-needs-preflight-ok', description: 'same-origin URL with X-Custom 307 → API: the cross-origin hop needs a preflight, which allows it', request: { target: 'page', headers: X }, preflight: pfOpen('GET', 'X-Custom'), actual: [{ status: 307, redirect: { to: 'api' } }, { headers: [[ACAO, PAGE]] }], expect: 'ok' },
+  { id: 'redir-same-to-cross-needs-preflight-acah-missing', description: 'same-origin URL with X-Custom 307 → API whose preflight lacks ACAH', request: { target: 'page', headers: X }, preflight: pfOpen('GET'), actual: [{ status: 307, redirect: { to: 'api' } }, { headers: [[ACAO, PAGE]] }], expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'redir-same-to-cross-default-cred-acao-star', description: "default credentials ('same-origin'): same-origin hop sends the cookie, 302 → API with ACAO * (no credentials cross-origin)", request: { target: 'page' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'redir-same-to-cross-default-cred-then-missing', description: "default credentials: same-origin hop (cookie) 302 → API with ACAO * 302 → localhost without ACAO", request: { target: 'page' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, '*']], redirect: { to: 'alt' } }, {}], expect: 'MissingAllowOriginHeader' },
+  { id: 'redir-same-to-cross-include-acao-star', description: "credentials:'include': same-origin 302 → API with ACAO * (credentials do go cross-origin)", request: { target: 'page', credentials: 'include' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'redir-mode-error', description: "redirect:'error', API 302 (not a CORS error)", request: { target: 'api', redirect: 'error' }, actual: [{ headers: [[ACAO, '*']], redirect: { to: 'api' } }, { headers: [[ACAO, '*']] }], expect: 'net::ERR_FAILED' },
+  { id: 'redir-mode-manual-acao-missing', description: "redirect:'manual', API 302 without ACAO (the 3xx itself is CORS-checked)", request: { target: 'api', redirect: 'manual' }, actual: [{ redirect: { to: 'alt' } }, {}], expect: 'MissingAllowOriginHeader' },
+  { id: 'redir-mode-manual-acao-star', description: "redirect:'manual', API 302 with ACAO * (opaque redirect, allowed)", request: { target: 'api', redirect: 'manual' }, actual: [{ headers: [[ACAO, '*']], redirect: { to: 'alt' } }, {}], expect: 'ok' },
+  { id: 'redir-to-closed-port', description: 'API 302 (ACAO *) → a closed port', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*']], redirect: { to: 'closed' } }], expect: 'net::ERR_CONNECTION_REFUSED' },
+
+  // ── no-cors mode ─────────────────────────────────────────────────────────────────────────────────────
+  { id: 'nocors-get-acao-missing', description: "mode:'no-cors' GET, no ACAO (opaque, allowed)", request: { target: 'api', mode: 'no-cors' }, actual: [{}], expect: 'ok' },
+  { id: 'nocors-post-acao-missing', description: "mode:'no-cors' POST text/plain, no ACAO", request: { target: 'api', mode: 'no-cors', method: 'POST', body: 'x' }, actual: [{}], expect: 'ok' },
+  { id: 'nocors-custom-header-dropped', description: "mode:'no-cors' GET with X-Custom (dropped, no preflight)", request: { target: 'api', mode: 'no-cors', headers: X }, actual: [{}], expect: 'ok' },
+  { id: 'nocors-cred-acao-star', description: "mode:'no-cors' credentials:'include', ACAO *", request: { target: 'api', mode: 'no-cors', credentials: 'include' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'nocors-redirect-cross', description: "mode:'no-cors' API 302 → localhost, no CORS headers anywhere", request: { target: 'api', mode: 'no-cors' }, actual: [{ redirect: { to: 'alt' } }, {}], expect: 'ok' },
+  { id: 'nocors-json-content-type', description: "mode:'no-cors' POST with Content-Type application/json (dropped, no preflight)", request: { target: 'api', mode: 'no-cors', method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, actual: [{}], expect: 'ok' },
+  { id: 'nocors-500', description: "mode:'no-cors' GET answered 500", request: { target: 'alt', mode: 'no-cors' }, actual: [{ status: 500 }], expect: 'ok' },
+
+  // ── Same-origin requests and mode:'same-origin' ────────────────────────────────────────────────────────
+  { id: 'same-get', description: 'same-origin GET, no CORS headers', request: { target: 'page' }, actual: [{}], expect: 'ok' },
+  { id: 'same-put-custom-header', description: 'same-origin PUT with X-Custom and JSON (no preflight)', request: { target: 'page', method: 'PUT', headers: { 'X-Custom': '1', 'Content-Type': 'application/json' }, body: '{}' }, actual: [{}], expect: 'ok' },
+  { id: 'same-cred-include', description: "same-origin credentials:'include', no CORS headers", request: { target: 'page', credentials: 'include' }, actual: [{}], expect: 'ok' },
+  { id: 'same-404', description: 'same-origin GET answered 404', request: { target: 'page' }, actual: [{ status: 404 }], expect: 'ok' },
+  { id: 'same-acao-mismatch-ignored', description: 'same-origin GET with a wrong ACAO (ignored)', request: { target: 'page' }, actual: [{ headers: [[ACAO, 'http://example.com']] }], expect: 'ok' },
+  { id: 'mode-same-origin-cross', description: "mode:'same-origin' to the API origin", request: { target: 'api', mode: 'same-origin' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'rejected' },
+  { id: 'mode-same-origin-same', description: "mode:'same-origin' to the page origin", request: { target: 'page', mode: 'same-origin' }, actual: [{}], expect: 'ok' },
+  { id: 'mode-same-origin-redirect-cross', description: "mode:'same-origin', same-origin URL 302 → API", request: { target: 'page', mode: 'same-origin' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, '*']] }], expect: 'net::ERR_ABORTED' },
+
+  // ── XMLHttpRequest ───────────────────────────────────────────────────────────────────────────────────
+  { id: 'xhr-simple-acao-missing', description: 'XHR GET, no ACAO', request: { target: 'api', api: 'xhr' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'xhr-upload-listener-forced-preflight-ok', description: 'XHR POST text/plain with an upload listener (forces a preflight), preflight ok', request: { target: 'api', api: 'xhr', method: 'POST', body: 'x', xhrUploadListener: true }, preflight: { status: 204, headers: [[ACAO, PAGE]] }, actual: okExact, expect: 'ok' },
+  { id: 'xhr-upload-listener-preflight-404', description: 'XHR POST text/plain with an upload listener, preflight 404', request: { target: 'api', api: 'xhr', method: 'POST', body: 'x', xhrUploadListener: true }, preflight: { status: 404 }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader' },
+  { id: 'xhr-with-credentials-acao-star', description: 'XHR withCredentials, ACAO *', request: { target: 'api', api: 'xhr', credentials: 'include' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+
+  // ── Non-CORS failures, for contrast ────────────────────────────────────────────────────────────────────
+  { id: 'net-closed-port-get', description: 'GET to a closed port', request: { target: 'closed' }, expect: 'net::ERR_CONNECTION_REFUSED' },
+  { id: 'net-closed-port-put', description: 'PUT to a closed port (the preflight cannot connect)', request: { target: 'closed', method: 'PUT', body: 'x' }, expect: 'net::ERR_CONNECTION_REFUSED' },
+  { id: 'net-closed-port-nocors', description: "mode:'no-cors' GET to a closed port", request: { target: 'closed', mode: 'no-cors' }, expect: 'net::ERR_CONNECTION_REFUSED' },
+  { id: 'net-aborted-by-page', description: 'the page aborts the fetch after 200 ms; the API answers after 1 s', request: { target: 'api', abortAfterMs: 200 }, actual: [{ headers: [[ACAO, '*']], delayMs: 1000 }], expect: 'net::ERR_ABORTED' },
+  { id: 'net-empty-response', description: 'API closes the socket without answering', request: { target: 'api' }, actual: [{ destroy: true }], expect: 'net::ERR_EMPTY_RESPONSE' },
+  { id: 'net-empty-response-preflight', description: 'PUT, the preflight connection is closed without an answer', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { destroy: true }, actual: okExact, expect: 'net::ERR_EMPTY_RESPONSE' },
+];
