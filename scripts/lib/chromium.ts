@@ -57,7 +57,8 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
     '--window-size=1280,900',
     options.startUrl ?? 'about:blank',
   ];
-  const child = spawn(findChromium(options.executablePath), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group, so stopping it also stops the renderer, GPU and crashpad helpers.
+  const child = spawn(findChromium(options.executablePath), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-4000);
@@ -79,7 +80,8 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
       async close() {
         if (closed) return;
         closed = true;
-        await browser.close().catch(() => undefined);
+        // Browser.close can hang while a DevTools window is open; do not wait long for it.
+        await Promise.race([browser.close().catch(() => undefined), delay(2_000)]);
         await stopProcess(child);
         removeProfile();
       },
@@ -106,12 +108,22 @@ async function waitForDebuggingPort(userDataDir: string, child: ChildProcess, st
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    signalGroup('SIGTERM');
+    const timer = setTimeout(() => signalGroup('SIGKILL'), 2_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  // Helpers that outlive the browser process would keep writing to the profile.
+  signalGroup('SIGKILL');
 }
 
 export const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
@@ -225,7 +237,7 @@ export async function openCorsPanel(session: ChromiumSession): Promise<CorsPanel
   };
 }
 
-const READ_ROWS = `[...document.querySelectorAll('tr[data-exchange]')].map((row) => ({
+const READ_ROWS = `[...document.querySelectorAll('[data-exchange]')].map((row) => ({
   id: row.dataset.exchange ?? '',
   method: row.dataset.method ?? '',
   url: row.dataset.url ?? '',

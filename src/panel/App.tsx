@@ -1,10 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { diagnose, parseHarText, type DiagnoseResult } from '../engine/index';
+import { parseHarText, type DiagnoseOptions } from '../engine/index';
 import type { HarEntry, HarSource } from '../platform/har-source';
-import { entriesOf, entryFacts } from './entry-facts';
+import { useDiagnosis } from './diagnosis/use-diagnosis';
+import { entriesOf } from './entry-facts';
 import { ExchangeDetail } from './ExchangeDetail';
-import { ExchangeTable, type ExchangeRow } from './ExchangeTable';
+import { ExchangeGrid } from './ExchangeGrid';
 import { LiveCapture } from './live-capture';
+import { buildRows, DEFAULT_FILTER, DEFAULT_SORT, filterRows, sortRows, type QuickFilter, type RowFilter, type RowSort } from './model/rows';
+import { applyEdits, withEdit, type WhatIfEdits } from './model/what-if';
 
 export interface AppProps {
   /** The live traffic (Chrome's capture in the extension; a static or in-memory source in tests). */
@@ -18,6 +21,13 @@ interface ImportedFile {
   entries: unknown[];
 }
 
+const QUICK_FILTERS: { value: QuickFilter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'blocked', label: 'Blocked' },
+  { value: 'warnings', label: 'Warnings' },
+  { value: 'preflighted', label: 'Preflighted' },
+];
+
 export function App({ source }: AppProps) {
   const [liveEntries, setLiveEntries] = useState<HarEntry[]>([]);
   const [preserveLog, setPreserveLog] = useState(false);
@@ -25,7 +35,13 @@ export function App({ source }: AppProps) {
   const [imported, setImported] = useState<ImportedFile | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [detailOpen, setDetailOpen] = useState(false);
+  const [filter, setFilter] = useState<RowFilter>(DEFAULT_FILTER);
+  const [sort, setSort] = useState<RowSort>(DEFAULT_SORT);
+  const [edits, setEdits] = useState<WhatIfEdits>(new Map());
+  const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const grid = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -36,22 +52,29 @@ export function App({ source }: AppProps) {
   }, [source]);
 
   const entries: readonly unknown[] = imported ? imported.entries : liveEntries;
-  const diagnosis: DiagnoseResult = useMemo(
-    () =>
-      imported
-        ? diagnose(imported.input, { sourceKind: 'file', sourceName: imported.name })
-        : diagnose(liveEntries, { sourceKind: source.kind === 'chrome' ? 'live' : source.kind, sourceName: source.label }),
-    [imported, liveEntries, source],
-  );
-  const facts = useMemo(() => entries.map((entry, index) => entryFacts(entry, index)), [entries]);
-  const rows: ExchangeRow[] = useMemo(() => {
-    if (!diagnosis.ok) return [];
-    return diagnosis.report.exchanges.map((exchange) => {
-      const requests = exchange.entries.map((index) => facts[index]).filter((fact) => fact !== undefined && fact.role !== 'preflight');
-      return { exchange, final: requests.at(-1) ?? null };
-    });
-  }, [diagnosis, facts]);
-  const selected = rows.find((row) => row.exchange.id === selectedId)?.exchange ?? null;
+  const options: DiagnoseOptions = imported
+    ? { sourceKind: 'file', sourceName: imported.name }
+    : { sourceKind: source.kind === 'chrome' ? 'live' : source.kind, sourceName: source.label };
+  const recorded = useDiagnosis(imported ? imported.input : liveEntries, entries.length, options);
+  const exchangeOfEntry = useMemo(() => {
+    const byEntry = new Map<number, readonly number[]>();
+    if (recorded.result.ok) for (const exchange of recorded.result.report.exchanges) for (const index of exchange.entries) byEntry.set(index, exchange.entries);
+    return (index: number) => byEntry.get(index) ?? [index];
+  }, [recorded.result]);
+  const edited = useMemo(() => applyEdits(entries, edits, exchangeOfEntry), [entries, edits, exchangeOfEntry]);
+  // What-if edits re-run the engine on the edited entries; without edits the recorded diagnosis is shown.
+  const whatIf = useDiagnosis(edits.size > 0 ? edited : null, edits.size > 0 ? edited.length : 0, options);
+  const diagnosis = edits.size > 0 ? whatIf.result : recorded.result;
+
+  const rows = useMemo(() => (diagnosis.ok ? buildRows(diagnosis.report.exchanges, entries) : []), [diagnosis, entries]);
+  const shown = useMemo(() => sortRows(filterRows(rows, filter), sort), [rows, filter, sort]);
+  const selected = rows.find((row) => row.id === selectedId) ?? null;
+
+  const resetView = () => {
+    setSelectedId(null);
+    setDetailOpen(false);
+    setEdits(new Map());
+  };
 
   const importFile = async (file: File) => {
     const parsed = parseHarText(await file.text());
@@ -60,15 +83,45 @@ export function App({ source }: AppProps) {
       return;
     }
     setImportError(null);
-    setSelectedId(null);
+    resetView();
     setImported({ name: file.name, input: parsed.value, entries: entriesOf(parsed.value) });
   };
 
-  const summary = diagnosis.ok ? diagnosis.report.summary : null;
+  const open = (id: string, moveFocus: boolean) => {
+    setSelectedId(id);
+    setDetailOpen(true);
+    if (moveFocus) requestAnimationFrame(() => document.getElementById('exchange-detail')?.focus());
+  };
+  const closeDetail = () => {
+    setDetailOpen(false);
+    grid.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
+  };
+
+  const report = diagnosis.ok ? diagnosis.report : null;
+  const summary = report?.summary ?? null;
+  const missingPreflights = rows.filter((row) => row.exchange.preflight.status === 'not-in-capture').length;
+  const capturedLate = !imported && source.kind === 'chrome' && rows.length > 0 && !rows.some((row) => row.kind === 'navigation');
+
   return (
-    <div class="app">
+    <div
+      class={`app${dragging ? ' dragging' : ''}`}
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(event) => {
+        event.preventDefault();
+        setDragging(false);
+        const file = event.dataTransfer?.files?.[0];
+        if (file) void importFile(file);
+      }}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && detailOpen) closeDetail();
+      }}
+    >
       <header class="toolbar" role="toolbar" aria-label="CORS Lens controls">
-        <button type="button" class="toolbar-button" onClick={() => capture?.clear()} disabled={imported !== null}>
+        <button type="button" class="toolbar-button" onClick={() => { capture?.clear(); resetView(); }} disabled={imported !== null}>
           Clear
         </button>
         <label class="toolbar-toggle">
@@ -84,6 +137,38 @@ export function App({ source }: AppProps) {
           />
           Preserve log
         </label>
+        <span class="toolbar-divider" />
+        <input
+          type="search"
+          class="toolbar-filter"
+          placeholder="Filter"
+          aria-label="Filter exchanges by URL, method, error or rule"
+          value={filter.text}
+          onInput={(event) => setFilter({ ...filter, text: event.currentTarget.value })}
+        />
+        <div class="quick-filters" role="radiogroup" aria-label="Show">
+          {QUICK_FILTERS.map((quick) => (
+            <button
+              key={quick.value}
+              type="button"
+              role="radio"
+              aria-checked={filter.quick === quick.value}
+              class={`quick-filter${filter.quick === quick.value ? ' active' : ''}`}
+              onClick={() => setFilter({ ...filter, quick: quick.value })}
+            >
+              {quick.label}
+            </button>
+          ))}
+        </div>
+        <label class="toolbar-toggle">
+          <input
+            type="checkbox"
+            checked={filter.showSameOrigin}
+            onChange={(event) => setFilter({ ...filter, showSameOrigin: event.currentTarget.checked })}
+          />
+          Same-origin
+        </label>
+        <span class="toolbar-divider" />
         <button type="button" class="toolbar-button" onClick={() => fileInput.current?.click()}>
           Import HAR…
         </button>
@@ -92,6 +177,7 @@ export function App({ source }: AppProps) {
           type="file"
           accept=".har,.json,application/json"
           class="visually-hidden"
+          tabIndex={-1}
           aria-label="HAR file to import"
           onChange={(event) => {
             const file = event.currentTarget.files?.[0];
@@ -100,21 +186,22 @@ export function App({ source }: AppProps) {
           }}
         />
         {imported ? (
-          <button type="button" class="toolbar-button" onClick={() => { setImported(null); setSelectedId(null); }}>
+          <button type="button" class="toolbar-button" onClick={() => { setImported(null); resetView(); }}>
             Back to live capture
           </button>
         ) : null}
         <span class="toolbar-spacer" />
-        <span class="toolbar-count" data-testid="counts">
+        <span class="toolbar-count" data-testid="counts" aria-live="polite">
           {summary
             ? `${summary.exchanges} exchanges · ${summary.crossOrigin} cross-origin · ${summary.blocked} blocked · ${summary.warnings} warnings`
             : ''}
         </span>
         <span class="toolbar-source" data-testid="source">{imported ? imported.name : source.label}</span>
       </header>
-      {importError ? (
-        <div class="banner error" role="alert">Could not import {importError}</div>
+      {recorded.pending || whatIf.pending ? (
+        <div class="banner progress" role="status">Diagnosing {recorded.pendingEntries.toLocaleString('en')} entries…</div>
       ) : null}
+      {importError ? <div class="banner error" role="alert">Could not import {importError}</div> : null}
       {!diagnosis.ok ? (
         <div class="banner error" role="alert">
           Could not read the capture: {diagnosis.error.message} {diagnosis.error.path ? `(at ${diagnosis.error.path})` : ''}
@@ -124,23 +211,56 @@ export function App({ source }: AppProps) {
           {diagnosis.report.inputErrors.length} problem(s) reading the capture; first: {diagnosis.report.inputErrors[0]?.message}
         </div>
       ) : null}
+      {capturedLate ? (
+        <div class="banner info" role="status" data-banner="late">
+          DevTools opened after the page loaded: earlier requests are not in the capture. Reload the page to see them all.
+        </div>
+      ) : null}
+      {missingPreflights > 0 ? (
+        <div class="banner info" role="status" data-banner="preflight-cache">
+          {missingPreflights} preflighted request(s) have no preflight in the capture (a cached preflight). Tick "Disable
+          cache" in the Network panel and reload to see every preflight.
+        </div>
+      ) : null}
       {rows.length === 0 ? (
         <div class="empty-state" role="status">
           <p>No requests recorded yet.</p>
-          <p>Reload the inspected page to capture its traffic. Requests made before DevTools opened are not visible.</p>
+          <p>Reload the inspected page to capture its traffic, or drop a .har file here. Requests made before DevTools opened are not visible.</p>
         </div>
       ) : (
-        <div class={`workspace${selected ? ' with-detail' : ''}`}>
-          <ExchangeTable rows={rows} selectedId={selectedId} onSelect={setSelectedId} />
-          {selected ? (
+        <div class={`workspace${detailOpen && selected ? ' with-detail' : ''}`} ref={grid}>
+          {shown.length === 0 ? (
+            <div class="empty-state" role="status">
+              <p>No exchange matches the filter ({rows.length} hidden).</p>
+            </div>
+          ) : (
+            <ExchangeGrid
+              rows={shown}
+              selectedId={selectedId}
+              onSelect={(id) => {
+                setSelectedId(id);
+                if (id === null) setDetailOpen(false);
+              }}
+              onOpen={(id) => open(id, true)}
+              onActivate={(id) => open(id, false)}
+              sort={sort}
+              onSort={setSort}
+            />
+          )}
+          {detailOpen && selected ? (
             <ExchangeDetail
-              exchange={selected}
-              entries={selected.entries.flatMap((index) => facts[index] ?? [])}
-              onClose={() => setSelectedId(null)}
+              exchange={selected.exchange}
+              entries={selected.entries}
+              rawEntry={(index) => entries[index]}
+              edits={edits}
+              onEdit={(index, edit) => setEdits(withEdit(edits, index, edit))}
+              onClose={closeDetail}
             />
           ) : null}
         </div>
       )}
+      {dragging ? <div class="drop-overlay">Drop a .har file to diagnose it</div> : null}
     </div>
   );
 }
+

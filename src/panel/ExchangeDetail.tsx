@@ -1,16 +1,28 @@
-import type { Finding, HeaderPatch, ReportExchange } from '../engine/index';
-import type { EntryFacts } from './entry-facts';
-import { VERDICT_ICON } from './ExchangeTable';
+import type { Finding, HeaderPatch, PreflightReason, ReportExchange } from '../engine/index';
+import { headerLines, type EntryFacts, type HeaderLine } from './entry-facts';
+import { VERDICT_ICON } from './ExchangeGrid';
+import type { ResponseEdit } from './model/what-if';
+import { WhatIfEditor } from './WhatIfEditor';
 
 export interface ExchangeDetailProps {
   exchange: ReportExchange;
+  /** The exchange's entries as recorded (before what-if edits), in capture order. */
   entries: readonly EntryFacts[];
+  /** Raw HAR entries by log index, as recorded. */
+  rawEntry(index: number): unknown;
+  edits: ReadonlyMap<number, ResponseEdit>;
+  onEdit(index: number, edit: ResponseEdit | null): void;
   onClose(): void;
 }
 
-export function ExchangeDetail({ exchange, entries, onClose }: ExchangeDetailProps) {
+/** Headers worth a look in any CORS diagnosis; the ones a finding names are highlighted more strongly. */
+const CORS_RELEVANT = /^(origin|access-control-.*|vary|sec-fetch-mode|sec-fetch-site|cookie|set-cookie|authorization|location|content-type)$/i;
+
+export function ExchangeDetail({ exchange, entries, rawEntry, edits, onEdit, onClose }: ExchangeDetailProps) {
+  const named = new Set(exchange.findings.flatMap((finding) => (finding.header ? [finding.header.toLowerCase()] : [])));
+  const editable = entries.filter((entry) => entry.role === 'preflight' || entry === entries.filter((e) => e.role !== 'preflight').at(-1));
   return (
-    <section class="detail" aria-label="Exchange details" data-detail={exchange.id}>
+    <section class="detail" aria-label="Exchange details" data-detail={exchange.id} tabIndex={-1} id="exchange-detail">
       <header class="detail-header">
         <h2>
           <span aria-hidden="true">{VERDICT_ICON[exchange.verdict]}</span> {exchange.verdict}: {exchange.method} {exchange.url}
@@ -20,22 +32,28 @@ export function ExchangeDetail({ exchange, entries, onClose }: ExchangeDetailPro
         </button>
       </header>
       <p class="summary" data-summary>{summarize(exchange)}</p>
-      <h3>Requests</h3>
-      <ol class="entry-list">
-        {entries.map((entry) => (
-          <li key={entry.index} data-entry-role={entry.role}>
-            <span class="badge">{entry.role}</span> {entry.method} {entry.url} →{' '}
-            {entry.status === 0 ? '(no response)' : entry.status}
-            {entry.error ? <span class="net-error">{entry.error}</span> : null}
-          </li>
-        ))}
-      </ol>
-      {exchange.preflight.status === 'not-in-capture' ? (
-        <p class="note">
-          This request needed a preflight, but none is in the capture: the browser reused a cached preflight, or it
-          was sent before DevTools opened. Tick "Disable cache" in the Network panel and reload to see it.
-        </p>
+      {edits.size > 0 ? <p class="note what-if-note" role="status">What-if: showing the verdict with your edits, not the recording.</p> : null}
+
+      <h3>Timeline</h3>
+      <Timeline entries={entries} />
+
+      {exchange.preflight.status !== 'not-needed' ? (
+        <>
+          <h3>Why was this preflighted?</h3>
+          <ul class="reason-list" data-preflight-reasons>
+            {exchange.preflight.reasons.map((reason, position) => (
+              <li key={position}>{describeReason(reason)}</li>
+            ))}
+          </ul>
+          {exchange.preflight.status === 'not-in-capture' ? (
+            <p class="note">
+              No preflight is in the capture: the browser reused a cached one (Access-Control-Max-Age), or sent it before
+              DevTools opened. Tick "Disable cache" in the Network panel and reload to see it.
+            </p>
+          ) : null}
+        </>
       ) : null}
+
       <h3>Findings</h3>
       {exchange.findings.length === 0 ? <p class="note">No problems found.</p> : null}
       <ul class="finding-list">
@@ -43,6 +61,7 @@ export function ExchangeDetail({ exchange, entries, onClose }: ExchangeDetailPro
           <FindingItem key={`${finding.rule}-${position}`} finding={finding} />
         ))}
       </ul>
+
       {exchange.assumptions.length > 0 ? (
         <>
           <h3>Assumptions</h3>
@@ -53,7 +72,87 @@ export function ExchangeDetail({ exchange, entries, onClose }: ExchangeDetailPro
           </ul>
         </>
       ) : null}
+
+      <h3>What if the server answered differently?</h3>
+      {editable.map((entry) => (
+        <WhatIfEditor
+          key={entry.index}
+          label={entry.role === 'preflight' ? 'Preflight response' : 'Response'}
+          recorded={{ status: entry.status, headers: headerLines(rawEntry(entry.index), 'response') }}
+          edit={edits.get(entry.index) ?? null}
+          onChange={(edit) => onEdit(entry.index, edit)}
+        />
+      ))}
+
+      <h3>Headers</h3>
+      {entries.map((entry) => (
+        <div class="header-block" key={entry.index}>
+          <h4>
+            {entry.role} · {entry.method} {entry.url}
+          </h4>
+          <HeaderTable title="Request headers" lines={headerLines(rawEntry(entry.index), 'request')} named={named} />
+          <HeaderTable title="Response headers" lines={headerLines(rawEntry(entry.index), 'response')} named={named} />
+        </div>
+      ))}
     </section>
+  );
+}
+
+/**
+ * The order the browser worked in: each request hop preceded by its preflight. Start times cannot decide it
+ * alone — Chromium stamps an actual request at or just before the preflight it triggered.
+ */
+export function timelineOrder(entries: readonly EntryFacts[]): EntryFacts[] {
+  const byTime = (a: EntryFacts, b: EntryFacts) => (a.startedMs - b.startedMs) || a.index - b.index;
+  const preflights = entries.filter((entry) => entry.role === 'preflight').sort(byTime);
+  const ordered: EntryFacts[] = [];
+  for (const hop of entries.filter((entry) => entry.role !== 'preflight').sort(byTime)) {
+    const own = preflights.filter((preflight) => preflight.url === hop.url && !ordered.includes(preflight));
+    ordered.push(...own, hop);
+  }
+  return [...ordered, ...preflights.filter((preflight) => !ordered.includes(preflight))];
+}
+
+function Timeline({ entries }: { entries: readonly EntryFacts[] }) {
+  const start = Math.min(...entries.map((entry) => entry.startedMs).filter(Number.isFinite));
+  return (
+    <ol class="timeline" data-timeline>
+      {timelineOrder(entries).map((entry) => {
+        const offset = Number.isFinite(entry.startedMs) && Number.isFinite(start) ? Math.round(entry.startedMs - start) : null;
+        return (
+          <li key={entry.index} data-entry-role={entry.role} class={`timeline-step role-${entry.role}`}>
+            <span class="badge">{entry.role}</span> {entry.method} {entry.url} → {entry.status === 0 ? '(no response)' : entry.status}
+            {entry.error ? <span class="net-error">{entry.error}</span> : null}
+            <span class="timing">
+              {offset !== null ? ` +${offset} ms` : ''}
+              {entry.timeMs !== null ? `, took ${Math.round(entry.timeMs)} ms` : ''}
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function HeaderTable({ title, lines, named }: { title: string; lines: readonly HeaderLine[]; named: ReadonlySet<string> }) {
+  return (
+    <details open={lines.some((line) => named.has(line.name.toLowerCase()))}>
+      <summary>
+        {title} ({lines.length})
+      </summary>
+      <dl class="headers">
+        {lines.map((line, position) => {
+          const lower = line.name.toLowerCase();
+          const emphasis = named.has(lower) ? ' named' : CORS_RELEVANT.test(lower) ? ' relevant' : '';
+          return (
+            <div key={position} class={`header-line${emphasis}`}>
+              <dt>{line.name}</dt>
+              <dd>{line.value}</dd>
+            </div>
+          );
+        })}
+      </dl>
+    </details>
   );
 }
 
@@ -95,6 +194,28 @@ function patchLine(patch: HeaderPatch): string {
   return `${patch.action === 'add' ? '+ ' : ''}${patch.name}: ${patch.value ?? ''}`;
 }
 
+const UNSAFE_WHY: Record<string, string> = {
+  'name-not-safelisted': 'is not a CORS-safelisted header',
+  'value-too-long': 'has a value over 128 bytes',
+  'unsafe-byte': 'has a byte that is not allowed in a safelisted value',
+  'content-type-essence': 'is not application/x-www-form-urlencoded, multipart/form-data or text/plain',
+  'range-form': 'is not a simple single byte range',
+  'invalid-value': 'has a value the browser does not accept as safelisted',
+  'total-safelisted-size': 'pushes the safelisted headers over 1024 bytes in total',
+  'listed-in-preflight': 'was listed in the preflight (Access-Control-Request-Headers)',
+};
+
+export function describeReason(reason: PreflightReason): string {
+  switch (reason.kind) {
+    case 'method':
+      return `The method ${reason.method} is not GET, HEAD or POST.`;
+    case 'header':
+      return `The ${reason.name} header ${UNSAFE_WHY[reason.why] ?? reason.why}${reason.value !== null ? ` (value: ${reason.value})` : ''}.`;
+    case 'forced':
+      return 'The browser sent a preflight although method and headers are safelisted (an upload listener on XMLHttpRequest, or Private Network Access).';
+  }
+}
+
 /** One sentence a developer in a hurry can act on. */
 export function summarize(exchange: ReportExchange): string {
   const lead = exchange.findings.find((finding) => finding.severity === 'error') ?? exchange.findings[0];
@@ -102,7 +223,7 @@ export function summarize(exchange: ReportExchange): string {
     case 'blocked':
       return `Blocked by the browser${exchange.corsError ? ` (${exchange.corsError})` : ''}. ${lead?.message ?? ''}`.trim();
     case 'allowed':
-      return exchange.kind === 'same-origin'
+      return exchange.kind === 'same-origin' || exchange.kind === 'navigation'
         ? 'Same-origin request: CORS does not apply.'
         : `The page's script received the response.${lead ? ` ${lead.message}` : ''}`;
     case 'unknown':

@@ -12,9 +12,15 @@ export interface EntryFacts {
   status: number;
   /** Chromium's net error (net::ERR_FAILED, …), if any. */
   error: string | null;
+  /** Start time in ms since the epoch; NaN when the producer wrote none or garbage. */
+  startedMs: number;
+  /** Total time in ms, or null when unknown (-1 in HAR). */
+  timeMs: number | null;
 }
 
 interface LooseEntry {
+  startedDateTime?: unknown;
+  time?: unknown;
   request?: { method?: unknown; url?: unknown; headers?: unknown };
   response?: { status?: unknown; redirectURL?: unknown; _error?: unknown } | null;
   _resourceType?: unknown;
@@ -35,6 +41,8 @@ export function entryFacts(raw: unknown, index: number): EntryFacts {
     url: typeof entry.request?.url === 'string' ? entry.request.url : '',
     status,
     error: typeof error === 'string' && error !== '' ? error : null,
+    startedMs: typeof entry.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : Number.NaN,
+    timeMs: typeof entry.time === 'number' && entry.time >= 0 ? entry.time : null,
   };
 }
 
@@ -50,4 +58,20 @@ export function entriesOf(input: unknown): unknown[] {
   const record = input as { log?: { entries?: unknown }; entries?: unknown };
   const entries = record.log?.entries ?? record.entries;
   return Array.isArray(entries) ? entries : [];
+}
+
+export interface HeaderLine {
+  name: string;
+  value: string;
+}
+
+/** The request or response header lines of a raw entry, in recorded order, duplicates kept. */
+export function headerLines(raw: unknown, side: 'request' | 'response'): HeaderLine[] {
+  const part = (raw as Record<string, { headers?: unknown } | undefined> | null)?.[side];
+  const headers = part?.headers;
+  if (!Array.isArray(headers)) return [];
+  return headers.flatMap((header) => {
+    const { name, value } = (header ?? {}) as { name?: unknown; value?: unknown };
+    return typeof name === 'string' ? [{ name, value: typeof value === 'string' ? value : String(value ?? '') }] : [];
+  });
 }

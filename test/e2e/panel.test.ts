@@ -37,6 +37,8 @@ beforeAll(async () => {
   panel = await openCorsPanel(chromium);
   page = await inspectedPage(chromium);
   failures = (await watchNetworkFailures(page)).failures;
+  // Same-origin exchanges are hidden by default; these tests look at them too.
+  await panel.click('Same-origin');
   await page.goto(demo.pageUrl);
   await demoRequestsDone(1);
 });
@@ -48,7 +50,13 @@ afterAll(async () => {
 
 describe('the CORS panel on the demo page', () => {
   it('lists every exchange with its real status, and the verdict Chromium reached', async () => {
-    const rows = await panel.waitForRows((current) => apiRows(current).length >= 8);
+    // onRequestFinished can announce a response before its headers arrive; the panel must catch up.
+    const rows = await panel.waitForRows(
+      (current) =>
+        apiRows(current).length >= 8 &&
+        rowFor(current, 'PUT', '/api/orders')?.status === 200 &&
+        rowFor(current, 'GET', '/api/no-allow-origin')?.status === 200,
+    );
 
     // Chromium blocked this response, yet the status the server really sent is shown.
     expect(rowFor(rows, 'GET', '/api/no-allow-origin')).toMatchObject({ status: 200, verdict: 'blocked', kind: 'simple' });
@@ -69,7 +77,7 @@ describe('the CORS panel on the demo page', () => {
   });
 
   it('explains the selected exchange: its requests, the failed check and the fix', async () => {
-    await panel.evaluate(`document.querySelector('tr[data-method="DELETE"]').click()`);
+    await panel.evaluate(`document.querySelector('[data-method="DELETE"]').click()`);
     const detail = await panel.evaluate<string>(`document.querySelector('[data-detail]')?.innerText ?? ''`);
     expect(detail).toContain('PreflightMissingAllowOriginHeader');
     expect(detail).toMatch(/preflight\s+OPTIONS .*\/api\/items\/42 → 404/);

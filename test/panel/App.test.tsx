@@ -3,49 +3,118 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/panel/App';
 import { MemoryHarSource, StaticHarSource } from '../../src/platform/static-har-source';
+import type { HarEntry } from '../../src/platform/har-source';
 import { harEntry } from '../support/har-entry';
 
 afterEach(cleanup);
 
 const page = 'http://app.test';
 const fromPage = { Origin: page, 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Site': 'cross-site' };
-const exchangeRows = (container: Element) => [...container.querySelectorAll<HTMLElement>('tr[data-exchange]')];
+const exchangeRows = (container: Element) => [...container.querySelectorAll<HTMLElement>('[data-exchange]')];
+const rowText = (container: Element) => exchangeRows(container).map((row) => `${row.dataset.method} ${row.dataset.url} ${row.dataset.verdict}`);
+
+const blockedGet = harEntry({ url: 'http://api.test/missing', requestHeaders: fromPage, responseHeaders: { 'Content-Type': 'text/plain' }, error: 'net::ERR_FAILED' });
+const allowedGet = harEntry({ url: 'http://api.test/ok', requestHeaders: fromPage, responseHeaders: { 'Access-Control-Allow-Origin': page } });
+const sameOrigin = harEntry({ url: `${page}/local`, requestHeaders: { 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Site': 'same-origin' } });
+const preflight = harEntry({
+  method: 'OPTIONS', url: 'http://api.test/items/1', status: 404, resourceType: 'preflight',
+  requestHeaders: { ...fromPage, 'Access-Control-Request-Method': 'DELETE' },
+  startedDateTime: '2026-11-21T10:00:00.010Z',
+});
+const deleteBlocked = harEntry({ method: 'DELETE', url: 'http://api.test/items/1', status: 0, error: 'net::ERR_FAILED', startedDateTime: '2026-11-21T10:00:00.009Z' });
+
+function renderWith(entries: HarEntry[], label = 'Test') {
+  return render(<App source={new StaticHarSource('memory', label, entries, `${page}/`)} />);
+}
 
 describe('<App>', () => {
   it('tells the user to reload when nothing was captured', async () => {
-    render(<App source={new StaticHarSource('memory', 'Test', [])} />);
+    renderWith([]);
     expect(await screen.findByText(/Reload the inspected page/)).toBeTruthy();
   });
 
-  it('shows each exchange with its verdict and Chromium error, hostile values as plain text', async () => {
+  it('shows each exchange as a grid row with its URL, verdict word and Chromium error; hostile values as text', async () => {
     const hostileUrl = 'http://api.test/<img src=x onerror=alert(1)>';
-    const source = new StaticHarSource('file', 'capture.har', [
-      harEntry({ url: hostileUrl, requestHeaders: fromPage, responseHeaders: { 'Content-Type': 'text/plain' }, error: 'net::ERR_FAILED' }),
-      harEntry({ url: 'http://api.test/ok', requestHeaders: fromPage, responseHeaders: { 'Access-Control-Allow-Origin': page } }),
-    ]);
-    const { container } = render(<App source={source} />);
+    const { container } = renderWith([harEntry({ url: hostileUrl, requestHeaders: fromPage, error: 'net::ERR_FAILED' }), allowedGet]);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(2));
     expect(container.querySelector('img')).toBeNull();
     const [blocked, allowed] = exchangeRows(container);
+    expect(blocked?.getAttribute('role')).toBe('row');
     expect(blocked?.textContent).toContain(hostileUrl);
+    expect(blocked?.textContent).toContain('blocked');
     expect(blocked?.dataset).toMatchObject({ verdict: 'blocked', corsError: 'MissingAllowOriginHeader', status: '200' });
     expect(allowed?.dataset.verdict).toBe('allowed');
-    expect(allowed?.dataset.corsError ?? '').toBe('');
     expect(screen.getByTestId('counts').textContent).toBe('2 exchanges · 2 cross-origin · 1 blocked · 0 warnings');
   });
 
-  it('opens the details of a row with the failed check and the header fix, and closes them with Escape', async () => {
-    const source = new StaticHarSource('memory', 'Test', [
-      harEntry({ url: 'http://api.test/data', requestHeaders: fromPage, error: 'net::ERR_FAILED' }),
-    ]);
-    const { container } = render(<App source={source} />);
+  it('hides same-origin exchanges until asked, and filters by quick filter and text', async () => {
+    const { container } = renderWith([blockedGet, allowedGet, sameOrigin, preflight, deleteBlocked]);
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(3));
+    fireEvent.click(screen.getByLabelText('Same-origin'));
+    expect(exchangeRows(container)).toHaveLength(4);
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Blocked' }));
+    expect(rowText(container)).toEqual(['GET http://api.test/missing blocked', 'DELETE http://api.test/items/1 blocked']);
+    fireEvent.click(screen.getByRole('radio', { name: 'Preflighted' }));
+    expect(rowText(container)).toEqual(['DELETE http://api.test/items/1 blocked']);
+    fireEvent.click(screen.getByRole('radio', { name: 'All' }));
+    fireEvent.input(screen.getByLabelText(/Filter exchanges/), { target: { value: 'PreflightMissing' } });
+    expect(rowText(container)).toEqual(['DELETE http://api.test/items/1 blocked']);
+  });
+
+  it('sorts by a column and back', async () => {
+    const { container } = renderWith([allowedGet, blockedGet]);
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(2));
+    fireEvent.click(screen.getByRole('button', { name: 'Verdict' }));
+    expect(rowText(container)[0]).toContain('blocked');
+    expect(screen.getByRole('columnheader', { name: /Verdict/ }).getAttribute('aria-sort')).toBe('ascending');
+    fireEvent.click(screen.getByRole('button', { name: /Verdict/ }));
+    expect(rowText(container)[0]).toContain('allowed');
+  });
+
+  it('works with the keyboard alone: arrows select, Enter opens details, Escape closes them', async () => {
+    const { container } = renderWith([blockedGet, preflight, deleteBlocked]);
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(2));
+    const grid = screen.getByRole('grid');
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    expect(grid.getAttribute('aria-activedescendant')).toBe(`row-${exchangeRows(container)[0]?.dataset.exchange}`);
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    expect(exchangeRows(container)[1]?.getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(grid, { key: 'Enter' });
+    const detail = container.querySelector<HTMLElement>('[data-detail]');
+    expect(detail?.querySelector('[data-summary]')?.textContent).toMatch(/^Blocked by the browser \(PreflightMissingAllowOriginHeader\)/);
+    expect(detail?.querySelector('[data-preflight-reasons]')?.textContent).toBe('The method DELETE is not GET, HEAD or POST.');
+    expect([...detail!.querySelectorAll('[data-timeline] li')].map((step) => step.getAttribute('data-entry-role'))).toEqual(['preflight', 'request']);
+    fireEvent.keyDown(detail!, { key: 'Escape' });
+    expect(container.querySelector('[data-detail]')).toBeNull();
+    fireEvent.keyDown(grid, { key: 'Home' });
+    expect(exchangeRows(container)[0]?.getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('shows the failed check and the header fix, with the header highlighted', async () => {
+    const { container } = renderWith([blockedGet]);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
     fireEvent.click(exchangeRows(container)[0]!);
     const detail = container.querySelector('[data-detail]');
-    expect(detail?.textContent).toContain('missing-allow-origin');
+    expect(detail?.querySelector('[data-rule="missing-allow-origin"]')).not.toBeNull();
     expect(detail?.querySelector('.patch')?.textContent?.split('\n')).toEqual([`Access-Control-Allow-Origin: ${page}`, 'Vary: Origin']);
-    fireEvent.keyDown(container.querySelector('[role=grid]')!, { key: 'Escape' });
-    expect(container.querySelector('[data-detail]')).toBeNull();
+  });
+
+  it('re-diagnoses what-if edits of a response, and resets to the recording', async () => {
+    const { container } = renderWith([blockedGet]);
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
+    fireEvent.click(exchangeRows(container)[0]!);
+    fireEvent.click(screen.getByRole('button', { name: 'Add header' }));
+    fireEvent.input(screen.getByLabelText('Response header 2 name'), { target: { value: 'Access-Control-Allow-Origin' } });
+    fireEvent.input(screen.getByLabelText('Response header 2 value'), { target: { value: page } });
+    await waitFor(() => expect(exchangeRows(container)[0]?.dataset.verdict).toBe('allowed'));
+    expect(screen.getByText(/What-if: showing the verdict with your edits/)).toBeTruthy();
+
+    fireEvent.input(screen.getByLabelText('Response header 2 value'), { target: { value: 'http://other.test' } });
+    await waitFor(() => expect(exchangeRows(container)[0]?.dataset.corsError).toBe('AllowOriginMismatch'));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Reset to recording' }));
+    await waitFor(() => expect(exchangeRows(container)[0]?.dataset.corsError).toBe('MissingAllowOriginHeader'));
   });
 
   it('appends live requests and empties the list on Clear', async () => {
@@ -58,11 +127,10 @@ describe('<App>', () => {
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(0));
   });
 
-  it('imports a .har file and says so when it is not one', async () => {
-    const source = new StaticHarSource('memory', 'Test', []);
-    const { container } = render(<App source={source} />);
+  it('imports a .har file by button or by drop, and says so when it is not one', async () => {
+    const { container } = renderWith([]);
     const input = container.querySelector<HTMLInputElement>('input[type=file]')!;
-    const har = JSON.stringify({ log: { version: '1.2', entries: [harEntry({ url: 'http://api.test/x', requestHeaders: fromPage, error: 'net::ERR_FAILED' })] } });
+    const har = JSON.stringify({ log: { version: '1.2', entries: [blockedGet] } });
     fireEvent.change(input, { target: { files: [new File([har], 'bug-1234.har')] } });
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
     expect(screen.getByTestId('source').textContent).toBe('bug-1234.har');
@@ -71,5 +139,16 @@ describe('<App>', () => {
     expect((await screen.findByRole('alert')).textContent).toMatch(/page\.html: not valid JSON/);
     // The earlier import stays on screen: a bad file loses nothing.
     expect(exchangeRows(container)).toHaveLength(1);
+
+    const dropped = JSON.stringify({ log: { entries: [allowedGet, blockedGet] } });
+    fireEvent.drop(container.querySelector('.app')!, { dataTransfer: { files: [new File([dropped], 'dropped.har')] } });
+    await waitFor(() => expect(screen.getByTestId('source').textContent).toBe('dropped.har'));
+    expect(exchangeRows(container)).toHaveLength(2);
+  });
+
+  it('says when a preflight is missing from the capture', async () => {
+    const { container } = renderWith([harEntry({ method: 'PUT', url: 'http://api.test/x', requestHeaders: fromPage, responseHeaders: { 'Access-Control-Allow-Origin': page } })]);
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
+    expect(container.querySelector('[data-banner="preflight-cache"]')?.textContent).toMatch(/Disable\s+cache/);
   });
 });

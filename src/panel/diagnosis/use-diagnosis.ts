@@ -1,0 +1,51 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { diagnose, type DiagnoseOptions, type DiagnoseResult } from '../../engine/index';
+
+/** Below this many entries the engine runs inline: a worker round trip would cost more than it saves. */
+export const WORKER_THRESHOLD = 1_500;
+
+export interface Diagnosis {
+  result: DiagnoseResult;
+  /** True while a newer input is being diagnosed in the background (the result shown is the previous one). */
+  pending: boolean;
+  /** How many entries the pending diagnosis covers, for the progress message. */
+  pendingEntries: number;
+}
+
+const EMPTY: DiagnoseResult = diagnose([]);
+
+/**
+ * Diagnoses `input` (an array of HAR entries, or a parsed file) and keeps the last result on screen while a
+ * newer one is computed. Large inputs go to a Web Worker when the platform has one.
+ */
+export function useDiagnosis(input: unknown, entryCount: number, options: DiagnoseOptions): Diagnosis {
+  const useWorker = entryCount >= WORKER_THRESHOLD && typeof Worker !== 'undefined';
+  const inline = useMemo(() => (useWorker ? null : diagnose(input, options)), [useWorker, input, options.sourceKind, options.sourceName]);
+  const [background, setBackground] = useState<{ result: DiagnoseResult; id: number } | null>(null);
+  const [pendingId, setPendingId] = useState(0);
+  const worker = useRef<Worker | null>(null);
+  const nextId = useRef(0);
+
+  useEffect(() => () => worker.current?.terminate(), []);
+
+  useEffect(() => {
+    if (!useWorker) return;
+    worker.current ??= new Worker(new URL('./diagnosis.worker.ts', import.meta.url), { type: 'module' });
+    const id = ++nextId.current;
+    setPendingId(id);
+    const onMessage = (event: MessageEvent<{ id: number; result: DiagnoseResult }>) => {
+      // Only the newest request's answer is shown; older ones finished too late to matter.
+      if (event.data.id === nextId.current) setBackground({ result: event.data.result, id: event.data.id });
+    };
+    worker.current.addEventListener('message', onMessage);
+    worker.current.postMessage({ id, input, options });
+    return () => worker.current?.removeEventListener('message', onMessage);
+  }, [useWorker, input, options.sourceKind, options.sourceName]);
+
+  if (inline) return { result: inline, pending: false, pendingEntries: 0 };
+  return {
+    result: background?.result ?? EMPTY,
+    pending: background?.id !== pendingId,
+    pendingEntries: entryCount,
+  };
+}
