@@ -186,7 +186,17 @@ export interface CorsPanel {
   screenshot(): Promise<Buffer>;
   /** Imports a .har file through the panel's "Import HAR…" file input, as a user would. */
   importHar(filePath: string): Promise<void>;
+  /** Presses a key as the keyboard would (to whatever has focus in DevTools, the panel included). */
+  press(key: keyof typeof KEY_CODES): Promise<void>;
+  /** Types text into whatever has focus. */
+  type(text: string): Promise<void>;
+  /** Switches DevTools' theme (Settings → Appearance), which the panel follows. */
+  setTheme(theme: 'light' | 'dark'): Promise<void>;
+  /** Moves DevTools into its own 1280×760 window, so the panel has the whole window (and screenshots show only DevTools). */
+  undock(): Promise<void>;
 }
+
+const KEY_CODES = { ArrowDown: 40, ArrowUp: 38, Enter: 13, Escape: 27, Home: 36, End: 35, PageDown: 34, PageUp: 33, Tab: 9 } as const;
 
 /** Waits for DevTools to register the CORS panel, shows it, and attaches to the panel page. */
 export async function openCorsPanel(session: ChromiumSession): Promise<CorsPanel> {
@@ -230,7 +240,39 @@ export async function openCorsPanel(session: ChromiumSession): Promise<CorsPanel
       if (!nodeId) throw new Error('The panel has no file input.');
       await panel.send('DOM.setFileInputFiles', { nodeId, files: [filePath] });
     },
+    press: async (key) => {
+      const code = KEY_CODES[key];
+      const text = key === 'Enter' ? '\r' : undefined;
+      await devtools.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', key, code: key, windowsVirtualKeyCode: code });
+      if (text) await devtools.send('Input.dispatchKeyEvent', { type: 'char', key, text });
+      await devtools.send('Input.dispatchKeyEvent', { type: 'keyUp', key, code: key, windowsVirtualKeyCode: code });
+    },
+    type: async (text) => {
+      await devtools.send('Input.insertText', { text });
+    },
+    setTheme: async (theme) => {
+      await evaluateIn(
+        devtools,
+        `import('./core/common/common.js').then((common) => common.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(theme)}))`,
+      );
+      await waitFor(`the panel to follow the ${theme} theme`, async () =>
+        (await evaluateIn<string>(panel, 'document.documentElement.dataset.theme')) === theme ? true : undefined,
+      );
+    },
+    undock: async () => {
+      await evaluateIn(
+        devtools,
+        `import('./ui/legacy/legacy.js').then((legacy) => legacy.DockController.DockController.instance().setDockSide('undocked'))`,
+      );
+      await waitFor('DevTools to undock', async () => {
+        const { windowId } = await devtools.send('Browser.getWindowForTarget');
+        await devtools.send('Browser.setWindowBounds', { windowId, bounds: { width: 1280, height: 760 } });
+        return (await evaluateIn<number>(devtools, 'innerHeight')) === 760 ? true : undefined;
+      });
+    },
     screenshot: async () => {
+      // Let the panel paint what it just rendered: two animation frames.
+      await evaluateIn(panel, 'new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
       const { data } = await devtools.send('Page.captureScreenshot', { format: 'png' });
       return Buffer.from(data, 'base64');
     },

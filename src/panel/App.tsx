@@ -117,7 +117,10 @@ export function App({ source }: AppProps) {
         if (file) void importFile(file);
       }}
       onKeyDown={(event) => {
-        if (event.key === 'Escape' && detailOpen) closeDetail();
+        if (event.key !== 'Escape' || !detailOpen) return;
+        // Consumed here: DevTools would otherwise also toggle its console drawer.
+        event.stopPropagation();
+        closeDetail();
       }}
     >
       <header class="toolbar" role="toolbar" aria-label="CORS Lens controls">
@@ -249,6 +252,7 @@ export function App({ source }: AppProps) {
           )}
           {detailOpen && selected ? (
             <ExchangeDetail
+              key={selected.id}
               exchange={selected.exchange}
               entries={selected.entries}
               rawEntry={(index) => entries[index]}

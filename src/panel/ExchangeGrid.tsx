@@ -14,7 +14,7 @@ export interface ExchangeGridProps {
   onSort(sort: RowSort): void;
 }
 
-export const VERDICT_ICON: Record<Verdict, string> = { blocked: '⛔', allowed: '✓', unknown: '?' };
+export const VERDICT_ICON: Record<Verdict, string> = { blocked: '✗', allowed: '✓', unknown: '?' };
 /** Fixed row height: the grid renders only the rows in view, so 20,000 exchanges cost what 40 do. */
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 10;
@@ -67,6 +67,8 @@ export function ExchangeGrid({ rows, selectedId, onSelect, onOpen, onActivate, s
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
+      if (selectedId === null) return; // DevTools' own Escape (the console drawer) then applies.
+      event.stopPropagation();
       onSelect(null);
       return;
     }

@@ -19,3 +19,8 @@ export function devtoolsTheme(): DevtoolsTheme {
   const themeName = globalThis.chrome?.devtools?.panels?.themeName;
   return themeName === 'dark' ? 'dark' : 'light';
 }
+
+/** Calls `onChange` when the user switches DevTools' theme (Settings → Appearance). */
+export function followDevtoolsTheme(onChange: (theme: DevtoolsTheme) => void): void {
+  globalThis.chrome?.devtools?.panels?.setThemeChangeHandler?.((theme) => onChange(theme === 'dark' ? 'dark' : 'light'));
+}

@@ -1,8 +1,8 @@
 // The extension as a user meets it: dist/ loaded unpacked in Debian's Chromium, DevTools open on the demo
 // page, the CORS panel listing and diagnosing the page's real traffic.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type DemoServers } from '../../scripts/demo/server';
@@ -82,14 +82,6 @@ describe('the CORS panel on the demo page', () => {
     expect(detail).toContain('PreflightMissingAllowOriginHeader');
     expect(detail).toMatch(/preflight\s+OPTIONS .*\/api\/items\/42 → 404/);
     expect(detail).toContain(`Access-Control-Allow-Origin: ${demo.siteOrigin}`);
-  });
-
-  it('saves a screenshot of the panel for the README', async () => {
-    const png = await panel.screenshot();
-    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
-    const target = process.env.CORS_LENS_UPDATE_SCREENSHOTS ? resolve('assets/screenshots') : resolve('test-results');
-    mkdirSync(target, { recursive: true });
-    writeFileSync(resolve(target, 'panel.png'), png);
   });
 
   it('diagnoses an imported .har file exactly like the live capture, then goes back to live', async () => {
