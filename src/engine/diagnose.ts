@@ -1,6 +1,7 @@
 import { normalizeHar } from './har/normalize.js';
 import type { InputError } from './har/types.js';
 import { buildExchange } from './derive/classify.js';
+import { captureFactsOf } from './derive/capture.js';
 import { inferCredentials } from './derive/credentials.js';
 import { pairEntries } from './derive/pair.js';
 import { buildExchangeReport, buildReport } from './report/builder.js';
@@ -34,8 +35,10 @@ function diagnoseOrThrow(input: unknown, options: DiagnoseOptions): DiagnoseResu
   const { log } = normalized;
   const exchanges = pairEntries(log.entries)
     .map((group) => inferCredentials(buildExchange(group), predictCorsError))
-    .sort((a, b) => (a.entries[0] ?? 0) - (b.entries[0] ?? 0))
-    .map((exchange) => buildExchangeReport(exchange, replay(exchange)));
+    .sort((a, b) => (a.entries[0] ?? 0) - (b.entries[0] ?? 0));
+  // Capture-level facts (origins echoed across exchanges, repeated preflights…) for the audit rules.
+  const capture = captureFactsOf(exchanges);
+  const reports = exchanges.map((exchange) => buildExchangeReport(exchange, replay(exchange, capture)));
   const source = { kind: options.sourceKind ?? 'memory', name: options.sourceName ?? null, creator: log.creator };
-  return { ok: true, report: buildReport(source, exchanges, log.problems) };
+  return { ok: true, report: buildReport(source, reports, log.problems) };
 }

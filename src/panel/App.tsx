@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { parseHarText, type DiagnoseOptions } from '../engine/index';
 import type { HarEntry, HarSource } from '../platform/har-source';
 import { useDiagnosis } from './diagnosis/use-diagnosis';
+import { useLiveDiagnosis } from './diagnosis/use-live-diagnosis';
 import { entriesOf } from './entry-facts';
 import { ExchangeDetail } from './ExchangeDetail';
 import { ExchangeGrid } from './ExchangeGrid';
@@ -55,7 +56,10 @@ export function App({ source }: AppProps) {
   const options: DiagnoseOptions = imported
     ? { sourceKind: 'file', sourceName: imported.name }
     : { sourceKind: source.kind === 'chrome' ? 'live' : source.kind, sourceName: source.label };
-  const recorded = useDiagnosis(imported ? imported.input : liveEntries, entries.length, options);
+  // Live traffic is diagnosed incrementally; an imported file at once (in a worker when it is large).
+  const live = useLiveDiagnosis(imported ? [] : liveEntries, options);
+  const fromFile = useDiagnosis(imported ? imported.input : null, imported ? entries.length : 0, options);
+  const recorded = imported ? fromFile : { result: live, pending: false, pendingEntries: 0 };
   const exchangeOfEntry = useMemo(() => {
     const byEntry = new Map<number, readonly number[]>();
     if (recorded.result.ok) for (const exchange of recorded.result.report.exchanges) for (const index of exchange.entries) byEntry.set(index, exchange.entries);

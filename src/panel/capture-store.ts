@@ -31,7 +31,15 @@ export class CaptureStore {
 
   applySnapshot(snapshot: readonly HarEntry[]): void {
     const keyed = keyEntries(snapshot);
-    this.confirmed = keyed.filter(({ key }) => !this.dismissed.has(key)).map(({ entry }) => entry);
+    // getHAR() returns fresh objects every time; keep the ones already shown when nothing in them changed,
+    // so the diagnosis only redoes the requests whose recording did change.
+    const shown = new Map(keyEntries([...this.confirmed, ...this.provisional]).map(({ key, entry }) => [key, entry]));
+    this.confirmed = keyed
+      .filter(({ key }) => !this.dismissed.has(key))
+      .map(({ key, entry }) => {
+        const previous = shown.get(key);
+        return previous !== undefined && sameRecording(previous, entry) ? previous : entry;
+      });
     this.confirmedKeys = new Set(keyed.map(({ key }) => key));
     // A live entry the snapshot already holds is replaced by the snapshot's (more complete) copy.
     this.provisional = this.provisional.filter((entry) => !this.confirmedKeys.has(firstOccurrenceKey(entry)));
@@ -87,6 +95,19 @@ function baseKey(entry: HarEntry): string {
 
 function firstOccurrenceKey(entry: HarEntry): string {
   return `${baseKey(entry)}#0`;
+}
+
+/** Whether two copies of one request's entry record the same outcome (the fields late headers change). */
+function sameRecording(a: HarEntry, b: HarEntry): boolean {
+  const error = (entry: HarEntry) => (entry.response as { _error?: unknown } | undefined)?._error ?? null;
+  return (
+    a.response?.status === b.response?.status &&
+    a.response?.headers?.length === b.response?.headers?.length &&
+    a.request?.headers?.length === b.request?.headers?.length &&
+    a.response?.redirectURL === b.response?.redirectURL &&
+    error(a) === error(b) &&
+    a.time === b.time
+  );
 }
 
 /** onRequestFinished can fire with status 0 and no headers before the real response is recorded. */

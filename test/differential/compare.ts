@@ -66,6 +66,14 @@ export interface EngineExchangeLike {
   entries: readonly number[];
   verdict: 'allowed' | 'blocked' | 'unknown';
   corsError: string | null;
+  findings?: readonly EngineFindingLike[];
+}
+
+/** The slice of a report finding the audit expectations read. */
+export interface EngineFindingLike {
+  rule: string;
+  /** "cors", "security", "performance" or "classification" (absent in reports older than the audit rules). */
+  category?: string;
 }
 
 export interface EngineVerdict {
@@ -185,5 +193,50 @@ export function disagreementTable(comparisons: Iterable<Comparison>): string {
     line(header),
     widths.map((width) => '-'.repeat(width)).join('-|-'),
     ...cells.map(line),
+  ].join('\n');
+}
+
+/** Categories of the audit and classification rules (everything but the CORS checks). */
+export const AUDIT_CATEGORIES: ReadonlySet<string> = new Set(['security', 'performance', 'classification']);
+
+/** Scenario id → the audit/classification rule ids the engine reported on the scenario's exchanges. */
+export function auditFindingsByScenario(exchanges: readonly EngineExchangeLike[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const exchange of exchanges) {
+    const id = scenarioIdOf(exchange.url);
+    if (id === null) continue;
+    const rules = out.get(id) ?? new Set<string>();
+    for (const finding of exchange.findings ?? []) if (AUDIT_CATEGORIES.has(finding.category ?? 'cors')) rules.add(finding.rule);
+    out.set(id, rules);
+  }
+  return out;
+}
+
+export interface FindingCheck {
+  id: string;
+  expected: string[];
+  actual: string[];
+  ok: boolean;
+}
+
+/** Each scenario must get exactly its `expectFindings` (none when absent) among the audit and classification findings. */
+export function checkExpectedFindings(
+  table: readonly { id: string; expectFindings?: readonly string[] }[],
+  exchanges: readonly EngineExchangeLike[],
+): Map<string, FindingCheck> {
+  const found = auditFindingsByScenario(exchanges);
+  return new Map(table.map((scenario) => {
+    const expected = [...(scenario.expectFindings ?? [])].sort();
+    const actual = [...(found.get(scenario.id) ?? [])].sort();
+    return [scenario.id, { id: scenario.id, expected, actual, ok: expected.join(',') === actual.join(',') }];
+  }));
+}
+
+export function findingMismatchTable(checks: Iterable<FindingCheck>): string {
+  const rows = [...checks].filter((check) => !check.ok);
+  if (rows.length === 0) return 'Every scenario has exactly its expected audit findings.';
+  return [
+    `${rows.length} scenario(s) with unexpected audit findings:`,
+    ...rows.map((row) => `${row.id}: expected [${row.expected.join(', ')}], engine [${row.actual.join(', ')}]`),
   ].join('\n');
 }

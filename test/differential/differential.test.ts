@@ -15,12 +15,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CDPSession, Page } from 'puppeteer-core';
+import type { CDPSession, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delay, inspectedPage, launchChromium, openCorsPanel, type ChromiumSession, type CorsPanel } from '../../scripts/lib/chromium';
+import { delay, inspectedPage, launchChromium, openCorsPanel, waitFor, type ChromiumSession, type CorsPanel } from '../../scripts/lib/chromium';
 import {
+  checkExpectedFindings,
   compareAll,
   describeChromium,
+  findingMismatchTable,
+  type FindingCheck,
   disagreementTable,
   type CdpRequestRecord,
   type ChromiumVerdict,
@@ -30,7 +33,7 @@ import {
   type Recording,
 } from './compare';
 import { startScenarioServer, substituteRequestValue, type ScenarioServer } from './scenario-server';
-import { scenarios, type Scenario } from './scenarios';
+import { scenarios, type FrameKey, type Scenario } from './scenarios';
 
 const DIST = resolve(import.meta.dirname, '../../dist');
 const RECORDED_DIR = resolve(import.meta.dirname, 'recorded');
@@ -40,6 +43,7 @@ let chromium: ChromiumSession | undefined;
 let cdp: CDPSession | undefined;
 let comparisons = new Map<string, Comparison>();
 let engineProblem: string | null = null;
+let findingChecks = new Map<string, FindingCheck>();
 let setupProblem: string | null = null;
 
 // Plain JavaScript source, so no transpiler helper leaks into the page. Runs one scenario's fetch(es).
@@ -187,8 +191,27 @@ function saveRecording(recording: Recording): string {
   return file;
 }
 
+/** Adds one iframe per runner the table uses (RequestSpec.from / alsoFrom) and returns them by key. */
+async function openFrames(page: Page, scenarioServer: ScenarioServer): Promise<Map<FrameKey, Frame>> {
+  const keys = new Set(scenarios.flatMap((scenario) => [scenario.request.from, ...(scenario.request.alsoFrom ?? [])]).filter((key): key is Exclude<FrameKey, 'page'> => key !== undefined && key !== 'page'));
+  const frames = new Map<FrameKey, Frame>([['page', page.mainFrame()]]);
+  for (const key of keys) {
+    const url = scenarioServer.frameUrls[key];
+    await page.evaluate(`new Promise((done) => { const frame = document.createElement('iframe'); frame.src = ${JSON.stringify(url)}; frame.onload = () => done(); document.body.append(frame); })`);
+    const frame = await waitFor(`the ${key} runner frame`, async () => page.frames().find((candidate) => candidate.url() === url));
+    frames.set(key, frame);
+  }
+  return frames;
+}
+
 async function runScenarios(page: Page, scenarioServer: ScenarioServer): Promise<Map<string, FetchOutcome[]>> {
   const outcomes = new Map<string, FetchOutcome[]>();
+  const frames = await openFrames(page, scenarioServer);
+  const frameOf = (key: FrameKey | undefined): Frame => {
+    const frame = frames.get(key ?? 'page');
+    if (frame === undefined) throw new Error(`no ${key ?? 'page'} frame`);
+    return frame;
+  };
   for (const scenario of scenarios) {
     const spec = {
       url: scenarioServer.urlOf(scenario),
@@ -198,7 +221,12 @@ async function runScenarios(page: Page, scenarioServer: ScenarioServer): Promise
       abortAfterMs: scenario.request.abortAfterMs ?? 0,
     };
     const runner = scenario.request.api === 'xhr' ? RUN_XHR : RUN_FETCH;
-    outcomes.set(scenario.id, await page.evaluate(`(${runner})(${JSON.stringify(spec)})`) as FetchOutcome[]);
+    const results = await frameOf(scenario.request.from).evaluate(`(${runner})(${JSON.stringify(spec)})`) as FetchOutcome[];
+    for (const key of scenario.request.alsoFrom ?? []) {
+      // The same URL once more from another origin: the verdict stays the last fetch's.
+      results.push(...await frameOf(key).evaluate(`(${runner})(${JSON.stringify({ ...spec, repeat: 1 })})`) as FetchOutcome[]);
+    }
+    outcomes.set(scenario.id, results);
   }
   return outcomes;
 }
@@ -244,6 +272,7 @@ beforeAll(async () => {
       engineProblem = `the engine threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
     }
     comparisons = compareAll(verdicts, exchanges, har);
+    findingChecks = checkExpectedFindings(scenarios, exchanges);
   } catch (error) {
     setupProblem = error instanceof Error ? (error.stack ?? error.message) : String(error);
   }
@@ -278,6 +307,13 @@ describe('diagnosis engine vs Chromium (differential)', () => {
     expect(engineProblem).toBeNull();
     const disagreements = [...comparisons.values()].filter((comparison) => !comparison.agree);
     expect(disagreements.length, disagreementTable(comparisons.values())).toBe(0);
+  });
+
+  it('reports exactly the expected audit and classification findings on every scenario (expectFindings)', () => {
+    expect(setupProblem).toBeNull();
+    expect(engineProblem).toBeNull();
+    expect(findingChecks.size).toBe(scenarios.length);
+    expect([...findingChecks.values()].filter((check) => !check.ok).length, findingMismatchTable(findingChecks.values())).toBe(0);
   });
 
   it.each(scenarios.map((scenario) => [scenario.id, scenario.description]))('%s — %s', (id) => {

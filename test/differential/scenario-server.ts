@@ -4,11 +4,15 @@
 //   page  http://127.0.0.1:<A>   runner page, same-origin scenarios, first hop of same-origin redirects
 //   api   http://127.0.0.1:<B>   same-site cross-origin API (cookies for 127.0.0.1 reach it)
 //   alt   http://localhost:<C>   cross-site API (listens on 127.0.0.1 and, when available, ::1)
+//   audit http://127.0.0.1:<E>  the audit API: a server whose scenarios echo Origin (security audit cases)
 //   closed http://127.0.0.1:<D>  a port that was free a moment ago and has no listener
+//
+// The runner page is served on page, api and alt (/runner) so scenarios can fetch from iframes of other
+// origins, and on page with a Content-Security-Policy (/runner-csp).
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { OriginKey, ResponseSpec, Scenario } from './scenarios';
+import type { FrameKey, OriginKey, ResponseSpec, Scenario } from './scenarios';
 
 export type Origins = Record<OriginKey, string>;
 
@@ -26,6 +30,8 @@ export interface ScenarioServer {
   /** The URL the page fetches for a scenario (hop 0). */
   urlOf(scenario: Scenario): string;
   runnerUrl: string;
+  /** The runner page of each iframe a scenario may fetch from (RequestSpec.from / alsoFrom). */
+  frameUrls: Record<Exclude<FrameKey, 'page'>, string>;
   /** The API-origin URL whose response sets the cookie credentialed scenarios send. */
   cookieUrl: string;
   log(): ServedRequest[];
@@ -53,8 +59,15 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
   const plan = (key: OriginKey, method: string, path: string, headers: Record<string, string>): Plan => {
     const match = /^\/s\/([a-zA-Z0-9_-]+)\/(\d+)$/.exec(path);
     if (!match) {
-      if (key === 'page' && (path === '/' || path === '/runner')) {
+      if ((key === 'page' && path === '/') || ((key === 'page' || key === 'api' || key === 'alt') && path === '/runner')) {
         return { status: 200, headers: [['Content-Type', 'text/html; charset=utf-8'], ['Cache-Control', 'no-store']], body: RUNNER_HTML };
+      }
+      if (key === 'page' && path === '/runner-csp') {
+        return {
+          status: 200,
+          headers: [['Content-Type', 'text/html; charset=utf-8'], ['Cache-Control', 'no-store'], ['Content-Security-Policy', "connect-src 'self'"]],
+          body: RUNNER_HTML,
+        };
       }
       if (key === 'api' && path.startsWith('/setup/cookie')) {
         // Sets a default (SameSite=Lax) cookie for host 127.0.0.1; the page and API origins share it.
@@ -88,7 +101,13 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     const lines: Array<[string, string]> = [];
     for (const [name, value] of spec.headers ?? []) lines.push([name, substitute(value, origins as Origins, headers.origin)]);
     if (spec.redirect) {
-      const target = new URL(spec.redirect.location ?? `${(origins as Origins)[spec.redirect.to]}/s/${scenario.id}/${hop + 1}`);
+      const self = `${(origins as Origins)[key]}${path}`;
+      const location = spec.redirect.location
+        ?.replaceAll('$SELF_HTTPS', self.replace(/^http:/, 'https:'))
+        .replaceAll('$SELF', self);
+      const target = new URL(
+        location === undefined ? `${(origins as Origins)[spec.redirect.to]}/s/${scenario.id}/${hop + 1}` : substitute(location, origins as Origins, headers.origin),
+      );
       if (spec.redirect.userinfo) {
         const [user, password] = spec.redirect.userinfo.split(':');
         target.username = user ?? '';
@@ -97,7 +116,7 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
       lines.push(['Location', target.href]);
     }
     const body = spec.body ?? (status === 204 || status === 304 || method === 'HEAD' ? '' : `scenario ${scenario.id} hop ${hop}\n`);
-    if (body !== '') lines.push(['Content-Type', 'text/plain; charset=utf-8']);
+    if (body !== '' && !lines.some(([name]) => name.toLowerCase() === 'content-type')) lines.push(['Content-Type', 'text/plain; charset=utf-8']);
     return { status, headers: lines, body, delayMs: spec.delayMs ?? 0 };
   };
 
@@ -183,6 +202,8 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     origins.alt = `http://localhost:${altPort}`;
     // Chromium resolves localhost itself and may try ::1 first; answer there too when the host has IPv6.
     await listen('alt', '::1', altPort).catch(() => undefined);
+    const audit = await listen('audit', '127.0.0.1', 0);
+    origins.audit = `http://127.0.0.1:${portOf(audit)}`;
     // A port with no listener: bind, read the port, close.
     const probe = await listen('closed', '127.0.0.1', 0);
     const closedPort = portOf(probe);
@@ -198,6 +219,7 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     origins: complete,
     urlOf: (scenario) => `${complete[scenario.request.target]}/s/${scenario.id}/0`,
     runnerUrl: `${complete.page}/runner`,
+    frameUrls: { api: `${complete.api}/runner`, alt: `${complete.alt}/runner`, csp: `${complete.page}/runner-csp` },
     cookieUrl: `${complete.api}/setup/cookie`,
     log: () => [...served],
     close: () => closeAll(servers, sockets),
@@ -212,6 +234,7 @@ function substitute(value: string, origins: Origins, requestOrigin: string | und
     .replaceAll('$PAGE', origins.page)
     .replaceAll('$API', origins.api)
     .replaceAll('$ALT', origins.alt)
+    .replaceAll('$AUDIT', origins.audit)
     .replaceAll('$ORIGIN', requestOrigin ?? '')
     .replaceAll('$LONG', LONG_VALUE);
 }

@@ -18,7 +18,15 @@
 // differential test compares the engine with what Chromium actually did, and lists where Chromium surprised
 // the table (see the `surprises` output of the test).
 
-export type OriginKey = 'page' | 'api' | 'alt' | 'closed';
+export type OriginKey = 'page' | 'api' | 'alt' | 'audit' | 'closed';
+
+/**
+ * Where the page's fetch runs: the runner page itself, or an iframe of it that serves the runner from another
+ * origin (so the capture holds requests from several page origins) or with a Content-Security-Policy.
+ *   api  runner on $API (same-site, same process)    alt  runner on $ALT (cross-site)
+ *   csp  runner on $PAGE served with Content-Security-Policy: connect-src 'self'
+ */
+export type FrameKey = 'page' | 'api' | 'alt' | 'csp';
 
 export interface RequestSpec {
   /** Origin the page fetches (hop 0). `closed` is a loopback port nothing listens on. */
@@ -37,12 +45,17 @@ export interface RequestSpec {
   xhrUploadListener?: boolean;
   /** Abort the fetch from the page after this many milliseconds (AbortSignal.timeout). */
   abortAfterMs?: number;
+  /** Run the fetch in this frame (default: the runner page). */
+  from?: FrameKey;
+  /** After the scenario's fetch, fetch the same URL once more from each of these frames (more Origins for one URL). */
+  alsoFrom?: readonly FrameKey[];
 }
 
 export interface RedirectSpec {
   /** Origin of the next hop. */
   to: OriginKey;
-  /** A literal Location instead of the next hop's URL (e.g. a data: URL). */
+  /** A literal Location instead of the next hop's URL (e.g. a data: URL). Tokens as in header values, plus
+   *  $SELF (this request's own URL) and $SELF_HTTPS (the same with https:). */
   location?: string;
   /** `user:pass` put into the Location URL (RedirectContainsCredentials). */
   userinfo?: string;
@@ -76,6 +89,12 @@ export interface Scenario {
   /** Answers to the actual request, one per hop. Absent: hop 0 answers 200 with no extra headers. */
   actual?: readonly ResponseSpec[];
   expect: Expectation;
+  /**
+   * Audit and classification rule ids (categories security, performance, classification) the engine must
+   * report for this scenario — exactly these, no others. Absent: none. An allowed scenario without it is a
+   * clean configuration, which the false-positive test (test/audit/false-positives.test.ts) holds to zero.
+   */
+  expectFindings?: readonly string[];
 }
 
 const ACAO = 'Access-Control-Allow-Origin';
@@ -108,8 +127,8 @@ export const scenarios: readonly Scenario[] = [
   { id: 'simple-get-acao-other-port', description: 'simple GET, ACAO names the API origin (other port) instead of the page', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$API']] }], expect: 'AllowOriginMismatch' },
   { id: 'simple-get-acao-trailing-slash', description: 'simple GET, ACAO page origin with a trailing slash', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$PAGE/']] }], expect: 'AllowOriginMismatch' },
   { id: 'simple-get-acao-uppercase-scheme', description: 'simple GET, ACAO page origin in upper case scheme', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$PAGE_UPPER_SCHEME']] }], expect: 'AllowOriginMismatch' },
-  { id: 'simple-get-acao-two-lines', description: 'simple GET, ACAO sent twice as two header lines (both the page)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE], [ACAO, PAGE]] }], expect: 'MultipleAllowOriginValues' },
-  { id: 'simple-get-acao-two-lines-star', description: 'simple GET, ACAO * sent on two header lines', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*'], [ACAO, '*']] }], expect: 'MultipleAllowOriginValues' },
+  { id: 'simple-get-acao-two-lines', description: 'simple GET, ACAO sent twice as two header lines (both the page)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE], [ACAO, PAGE]] }], expect: 'MultipleAllowOriginValues', expectFindings: ['duplicate-cors-header'] },
+  { id: 'simple-get-acao-two-lines-star', description: 'simple GET, ACAO * sent on two header lines', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*'], [ACAO, '*']] }], expect: 'MultipleAllowOriginValues', expectFindings: ['duplicate-cors-header'] },
   { id: 'simple-get-acao-comma-list', description: 'simple GET, one ACAO line "page, other"', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$PAGE, http://example.com']] }], expect: 'MultipleAllowOriginValues' },
   { id: 'simple-get-acao-space-list', description: 'simple GET, one ACAO line "page other" (space separated)', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$PAGE http://example.com']] }], expect: 'MultipleAllowOriginValues' },
   { id: 'simple-get-acao-invalid', description: 'simple GET, ACAO not an origin ("not-an-origin")', request: { target: 'api' }, actual: [{ headers: [[ACAO, 'not-an-origin']] }], expect: 'InvalidAllowOriginValue' },
@@ -124,7 +143,7 @@ export const scenarios: readonly Scenario[] = [
   { id: 'simple-post-form-acao-star', description: 'simple POST application/x-www-form-urlencoded, ACAO *', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
   { id: 'simple-post-multipart-acao-mismatch', description: 'simple POST multipart/form-data, ACAO another site', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: '--x--' }, actual: [{ headers: [[ACAO, 'http://example.com']] }], expect: 'AllowOriginMismatch' },
   { id: 'simple-get-404-acao-star', description: 'simple GET answered 404 with ACAO * (an HTTP error, not a CORS error)', request: { target: 'api' }, actual: [{ status: 404, headers: [[ACAO, '*']] }], expect: 'ok' },
-  { id: 'simple-get-500-acao-missing', description: 'simple GET answered 500 without ACAO', request: { target: 'api' }, actual: [{ status: 500 }], expect: 'MissingAllowOriginHeader' },
+  { id: 'simple-get-500-acao-missing', description: 'simple GET answered 500 without ACAO', request: { target: 'api' }, actual: [{ status: 500 }], expect: 'MissingAllowOriginHeader', expectFindings: ['error-response-without-cors'] },
   { id: 'simple-get-alt-acao-exact', description: 'simple GET to the cross-site origin (localhost), ACAO exact', request: { target: 'alt' }, actual: okExact, expect: 'ok' },
   { id: 'simple-get-alt-acao-missing', description: 'simple GET to the cross-site origin (localhost), no ACAO', request: { target: 'alt' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
   { id: 'simple-get-alt-acao-127', description: 'simple GET to localhost, ACAO names the localhost API origin itself', request: { target: 'alt' }, actual: [{ headers: [[ACAO, '$ALT']] }], expect: 'AllowOriginMismatch' },
@@ -142,7 +161,7 @@ export const scenarios: readonly Scenario[] = [
   { id: 'cred-cookie-acac-True', description: "credentials:'include' with a cookie, ACAC True (capital T)", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'True']] }], expect: 'InvalidAllowCredentials' },
   { id: 'cred-cookie-acac-false', description: "credentials:'include' with a cookie, ACAC false", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'false']] }], expect: 'InvalidAllowCredentials' },
   { id: 'cred-nocookie-acac-false', description: "credentials:'include' without a cookie, ACAC false", request: { target: 'alt', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'false']] }], expect: 'InvalidAllowCredentials' },
-  { id: 'cred-cookie-acac-two-lines', description: "credentials:'include', ACAC true on two header lines", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'true'], [ACAC, 'true']] }], expect: 'InvalidAllowCredentials' },
+  { id: 'cred-cookie-acac-two-lines', description: "credentials:'include', ACAC true on two header lines", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'true'], [ACAC, 'true']] }], expect: 'InvalidAllowCredentials', expectFindings: ['duplicate-cors-header'] },
   { id: 'cred-cookie-acao-missing', description: "credentials:'include' with a cookie, no ACAO, ACAC true", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAC, 'true']] }], expect: 'MissingAllowOriginHeader' },
   { id: 'cred-cookie-acao-mismatch', description: "credentials:'include' with a cookie, ACAO another site, ACAC true", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, 'http://example.com'], [ACAC, 'true']] }], expect: 'AllowOriginMismatch' },
   { id: 'cred-same-origin-acao-star', description: "credentials:'same-origin' (default) cross-origin with ACAO *", request: { target: 'api', credentials: 'same-origin' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
@@ -166,19 +185,19 @@ export const scenarios: readonly Scenario[] = [
   { id: 'pf-json-no-acam-needed', description: 'POST application/json, ACAH content-type, no ACAM (POST is safelisted)', request: { target: 'api', method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, 'Content-Type']] }, actual: okExact, expect: 'ok' },
   { id: 'pf-authorization-ok', description: 'GET with Authorization, ACAH Authorization', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: pfOpen('GET', 'Authorization'), actual: okExact, expect: 'ok' },
   { id: 'pf-cred-put-ok', description: "credentials:'include' PUT with a cookie, preflight and response allow credentials", request: { target: 'api', method: 'PUT', credentials: 'include', body: 'x' }, preflight: pfCred('PUT'), actual: okCred, expect: 'ok' },
-  { id: 'pf-acah-star-nocred', description: 'GET with X-Custom, ACAH * without credentials', request: { target: 'api', headers: X }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok' },
-  { id: 'pf-acam-star-nocred', description: 'DELETE, ACAM * without credentials', request: { target: 'api', method: 'DELETE' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, '*']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-acah-star-nocred', description: 'GET with X-Custom, ACAH * without credentials', request: { target: 'api', headers: X }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok', expectFindings: ['overly-broad-allow-list'] },
+  { id: 'pf-acam-star-nocred', description: 'DELETE, ACAM * without credentials', request: { target: 'api', method: 'DELETE' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, '*']] }, actual: okExact, expect: 'ok', expectFindings: ['overly-broad-allow-list'] },
   { id: 'pf-acam-list-spaces', description: 'PUT, ACAM "GET , PUT,POST" (odd spacing)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: pfOpen('GET , PUT,POST'), actual: okExact, expect: 'ok' },
   { id: 'pf-acam-two-lines', description: 'DELETE, ACAM on two lines "PUT" and "DELETE"', request: { target: 'api', method: 'DELETE' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [ACAM, 'DELETE']] }, actual: okExact, expect: 'ok' },
   { id: 'pf-acao-star-nocred', description: 'PUT, preflight ACAO * without credentials', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '*'], [ACAM, 'PUT']] }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
 
   // ── Preflights: status codes ──────────────────────────────────────────────────────────────────────────
-  { id: 'pf-status-404', description: 'PUT, preflight answered 404 (with CORS headers)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 404 }, actual: okExact, expect: 'PreflightInvalidStatus' },
-  { id: 'pf-status-401', description: 'GET with Authorization, preflight answered 401 (auth middleware before CORS)', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: { ...pfOpen('GET', 'Authorization'), status: 401 }, actual: okExact, expect: 'PreflightInvalidStatus' },
+  { id: 'pf-status-404', description: 'PUT, preflight answered 404 (with CORS headers)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 404 }, actual: okExact, expect: 'PreflightInvalidStatus', expectFindings: ['options-route-missing'] },
+  { id: 'pf-status-401', description: 'GET with Authorization, preflight answered 401 (auth middleware before CORS)', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: { ...pfOpen('GET', 'Authorization'), status: 401 }, actual: okExact, expect: 'PreflightInvalidStatus', expectFindings: ['preflight-blocked-by-auth'] },
   { id: 'pf-status-500', description: 'DELETE, preflight answered 500', request: { target: 'api', method: 'DELETE' }, preflight: { ...pfOpen('DELETE'), status: 500 }, actual: okExact, expect: 'PreflightInvalidStatus' },
   { id: 'pf-acao-null', description: 'PUT, preflight ACAO null', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, 'null'], [ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightAllowOriginMismatch' },
-  { id: 'pf-status-404-no-cors-headers', description: 'PUT, preflight 404 without any CORS header (two checks fail)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 404 }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader' },
-  { id: 'pf-status-405-bare', description: 'PUT, OPTIONS not routed: bare 405', request: { target: 'api', method: 'PUT', body: 'x' }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader' },
+  { id: 'pf-status-404-no-cors-headers', description: 'PUT, preflight 404 without any CORS header (two checks fail)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 404 }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader', expectFindings: ['options-route-missing'] },
+  { id: 'pf-status-405-bare', description: 'PUT, OPTIONS not routed: bare 405', request: { target: 'api', method: 'PUT', body: 'x' }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader', expectFindings: ['options-route-missing'] },
   { id: 'pf-status-299', description: 'PUT, preflight answered 299 (still an ok status)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 299 }, actual: okExact, expect: 'ok' },
   { id: 'pf-redirect-302', description: 'PUT, preflight answered 302', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 302, redirect: { to: 'api' } }, actual: okExact, expect: 'PreflightDisallowedRedirect' },
   { id: 'pf-redirect-301', description: 'DELETE, preflight answered 301 to another origin', request: { target: 'api', method: 'DELETE' }, preflight: { ...pfOpen('DELETE'), status: 301, redirect: { to: 'alt' } }, actual: okExact, expect: 'PreflightDisallowedRedirect' },
@@ -188,7 +207,7 @@ export const scenarios: readonly Scenario[] = [
   // ── Preflights: Access-Control-Allow-Origin / -Credentials on the preflight ──────────────────────────────
   { id: 'pf-acao-missing', description: 'PUT, preflight 204 with ACAM but no ACAO', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader' },
   { id: 'pf-acao-mismatch', description: 'PUT, preflight ACAO another site', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, 'http://example.com'], [ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightAllowOriginMismatch' },
-  { id: 'pf-acao-two-lines', description: 'PUT, preflight ACAO on two lines', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAO, PAGE], [ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightMultipleAllowOriginValues' },
+  { id: 'pf-acao-two-lines', description: 'PUT, preflight ACAO on two lines', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAO, PAGE], [ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightMultipleAllowOriginValues', expectFindings: ['duplicate-cors-header'] },
   { id: 'pf-acao-invalid', description: 'PUT, preflight ACAO "not-an-origin"', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, 'not-an-origin'], [ACAM, 'PUT']] }, actual: okExact, expect: 'PreflightInvalidAllowOriginValue' },
   { id: 'pf-acao-star-cred', description: "credentials:'include' PUT, preflight ACAO * with ACAC true", request: { target: 'api', method: 'PUT', credentials: 'include', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '*'], [ACAC, 'true'], [ACAM, 'PUT']] }, actual: okCred, expect: 'PreflightWildcardOriginNotAllowed' },
   { id: 'pf-acac-missing-cred', description: "credentials:'include' PUT, preflight ACAO exact, no ACAC", request: { target: 'api', method: 'PUT', credentials: 'include', body: 'x' }, preflight: pfOpen('PUT'), actual: okCred, expect: 'PreflightInvalidAllowCredentials' },
@@ -208,7 +227,7 @@ export const scenarios: readonly Scenario[] = [
   // ── Preflights: Access-Control-Allow-Headers ──────────────────────────────────────────────────────────
   { id: 'pf-acah-missing', description: 'GET with X-Custom, no ACAH', request: { target: 'api', headers: X }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
   { id: 'pf-acah-lacking', description: 'GET with X-Custom and X-Other, ACAH lists only X-Other', request: { target: 'api', headers: { 'X-Custom': '1', 'X-Other': '2' } }, preflight: pfOpen('GET', 'X-Other'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
-  { id: 'pf-acah-star-authorization', description: 'GET with Authorization, ACAH * (the spec says * does not cover Authorization; Chromium 156 lets it)', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-acah-star-authorization', description: 'GET with Authorization, ACAH * (the spec says * does not cover Authorization; Chromium 156 lets it)', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok', expectFindings: ['overly-broad-allow-list'] },
   { id: 'pf-acah-star-cred', description: "credentials:'include' GET with X-Custom, ACAH * (literal under credentials)", request: { target: 'api', headers: X, credentials: 'include' }, preflight: pfCred('GET', '*'), actual: okCred, expect: 'HeaderDisallowedByPreflightResponse' },
   { id: 'pf-acah-invalid-semicolon', description: 'GET with X-Custom, ACAH "X-Custom;" (invalid token)', request: { target: 'api', headers: X }, preflight: pfOpen('GET', 'X-Custom;'), actual: okExact, expect: 'InvalidAllowHeadersPreflightResponse' },
   { id: 'pf-acah-invalid-space', description: 'GET with X-Custom, ACAH "X-Custom X-Other"', request: { target: 'api', headers: X }, preflight: pfOpen('GET', 'X-Custom X-Other'), actual: okExact, expect: 'InvalidAllowHeadersPreflightResponse' },
@@ -233,7 +252,7 @@ export const scenarios: readonly Scenario[] = [
 
   // ── Preflights: Access-Control-Max-Age (preflight cache) ──────────────────────────────────────────────
   { id: 'pf-max-age-cached', description: 'PUT twice, preflight Max-Age 600: one OPTIONS, second PUT uses the cache', request: { target: 'api', method: 'PUT', body: 'x', repeat: 2 }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [MAXAGE, '600']] }, actual: okExact, expect: 'ok' },
-  { id: 'pf-max-age-zero', description: 'PUT twice, preflight Max-Age 0: a preflight each time', request: { target: 'api', method: 'PUT', body: 'x', repeat: 2 }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [MAXAGE, '0']] }, actual: okExact, expect: 'ok' },
+  { id: 'pf-max-age-zero', description: 'PUT twice, preflight Max-Age 0: a preflight each time', request: { target: 'api', method: 'PUT', body: 'x', repeat: 2 }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [MAXAGE, '0']] }, actual: okExact, expect: 'ok', expectFindings: ['repeated-preflight'] },
   { id: 'pf-max-age-invalid', description: 'PUT, Max-Age "ten" (ignored)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [MAXAGE, 'ten']] }, actual: okExact, expect: 'ok' },
   { id: 'pf-max-age-cached-header-denied', description: 'X-Custom GET twice, preflight denies the header with Max-Age 600 (failures are not cached)', request: { target: 'api', headers: X, repeat: 2 }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'GET'], [MAXAGE, '600']] }, actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
 
@@ -253,7 +272,7 @@ export const scenarios: readonly Scenario[] = [
   { id: 'redir-303-post-ok', description: 'POST to API, 303 → localhost (becomes GET), ACAO *', request: { target: 'api', method: 'POST', body: 'x' }, actual: [{ status: 303, headers: [[ACAO, '*']], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
   { id: 'redir-307-post-null-missing', description: 'POST to API, 307 → localhost without ACAO', request: { target: 'api', method: 'POST', body: 'x' }, actual: [{ status: 307, headers: [[ACAO, '*']], redirect: { to: 'alt' } }, {}], expect: 'MissingAllowOriginHeader' },
   { id: 'redir-308-exact-mismatch', description: 'API 308 → localhost, ACAO page (Origin is null)', request: { target: 'api' }, actual: [{ status: 308, headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, PAGE]] }], expect: 'AllowOriginMismatch' },
-  { id: 'redir-cred-cross-to-cross-null', description: "credentials:'include', API 302 → localhost with ACAO null and ACAC true", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'true']], redirect: { to: 'alt' } }, { headers: [[ACAO, 'null'], [ACAC, 'true']] }], expect: 'ok' },
+  { id: 'redir-cred-cross-to-cross-null', description: "credentials:'include', API 302 → localhost with ACAO null and ACAC true", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'true']], redirect: { to: 'alt' } }, { headers: [[ACAO, 'null'], [ACAC, 'true']] }], expect: 'ok', expectFindings: ['untrusted-origin-allowed'] },
   { id: 'redir-preflighted-307', description: 'PUT, preflight ok, 307 → localhost; second preflight there echoes Origin', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '$ORIGIN'], [ACAM, 'PUT']] }, actual: [{ status: 307, headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '$ORIGIN']] }], expect: 'ok' },
   { id: 'redir-preflighted-307-null-mismatch', description: 'PUT, preflight ok, 307 → localhost whose preflight allows the page origin (Origin is null there)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT']] }, actual: [{ status: 307, headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '$ORIGIN']] }], expect: 'PreflightAllowOriginMismatch' },
   { id: 'redir-cross-to-page-acao-missing', description: 'API 302 → the page origin itself without ACAO (Origin is null: the page origin is now cross-origin)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'page' } }, {}], expect: 'MissingAllowOriginHeader' },
@@ -289,19 +308,45 @@ export const scenarios: readonly Scenario[] = [
   { id: 'same-acao-mismatch-ignored', description: 'same-origin GET with a wrong ACAO (ignored)', request: { target: 'page' }, actual: [{ headers: [[ACAO, 'http://example.com']] }], expect: 'ok' },
   { id: 'mode-same-origin-cross', description: "mode:'same-origin' to the API origin", request: { target: 'api', mode: 'same-origin' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'rejected' },
   { id: 'mode-same-origin-same', description: "mode:'same-origin' to the page origin", request: { target: 'page', mode: 'same-origin' }, actual: [{}], expect: 'ok' },
-  { id: 'mode-same-origin-redirect-cross', description: "mode:'same-origin', same-origin URL 302 → API", request: { target: 'page', mode: 'same-origin' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, '*']] }], expect: 'net::ERR_ABORTED' },
+  { id: 'mode-same-origin-redirect-cross', description: "mode:'same-origin', same-origin URL 302 → API", request: { target: 'page', mode: 'same-origin' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, '*']] }], expect: 'net::ERR_ABORTED', expectFindings: ['request-cancelled'] },
 
   // ── XMLHttpRequest ───────────────────────────────────────────────────────────────────────────────────
   { id: 'xhr-simple-acao-missing', description: 'XHR GET, no ACAO', request: { target: 'api', api: 'xhr' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
   { id: 'xhr-upload-listener-forced-preflight-ok', description: 'XHR POST text/plain with an upload listener (forces a preflight), preflight ok', request: { target: 'api', api: 'xhr', method: 'POST', body: 'x', xhrUploadListener: true }, preflight: { status: 204, headers: [[ACAO, PAGE]] }, actual: okExact, expect: 'ok' },
-  { id: 'xhr-upload-listener-preflight-404', description: 'XHR POST text/plain with an upload listener, preflight 404', request: { target: 'api', api: 'xhr', method: 'POST', body: 'x', xhrUploadListener: true }, preflight: { status: 404 }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader' },
+  { id: 'xhr-upload-listener-preflight-404', description: 'XHR POST text/plain with an upload listener, preflight 404', request: { target: 'api', api: 'xhr', method: 'POST', body: 'x', xhrUploadListener: true }, preflight: { status: 404 }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader', expectFindings: ['options-route-missing'] },
   { id: 'xhr-with-credentials-acao-star', description: 'XHR withCredentials, ACAO *', request: { target: 'api', api: 'xhr', credentials: 'include' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
 
   // ── Non-CORS failures, for contrast ────────────────────────────────────────────────────────────────────
   { id: 'net-closed-port-get', description: 'GET to a closed port', request: { target: 'closed' }, expect: 'net::ERR_CONNECTION_REFUSED' },
   { id: 'net-closed-port-put', description: 'PUT to a closed port (the preflight cannot connect)', request: { target: 'closed', method: 'PUT', body: 'x' }, expect: 'net::ERR_CONNECTION_REFUSED' },
   { id: 'net-closed-port-nocors', description: "mode:'no-cors' GET to a closed port", request: { target: 'closed', mode: 'no-cors' }, expect: 'net::ERR_CONNECTION_REFUSED' },
-  { id: 'net-aborted-by-page', description: 'the page aborts the fetch after 200 ms; the API answers after 1 s', request: { target: 'api', abortAfterMs: 200 }, actual: [{ headers: [[ACAO, '*']], delayMs: 1000 }], expect: 'net::ERR_ABORTED' },
+  { id: 'net-aborted-by-page', description: 'the page aborts the fetch after 200 ms; the API answers after 1 s', request: { target: 'api', abortAfterMs: 200 }, actual: [{ headers: [[ACAO, '*']], delayMs: 1000 }], expect: 'net::ERR_ABORTED', expectFindings: ['request-cancelled'] },
   { id: 'net-empty-response', description: 'API closes the socket without answering', request: { target: 'api' }, actual: [{ destroy: true }], expect: 'net::ERR_EMPTY_RESPONSE' },
   { id: 'net-empty-response-preflight', description: 'PUT, the preflight connection is closed without an answer', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { destroy: true }, actual: okExact, expect: 'net::ERR_EMPTY_RESPONSE' },
+  // ── Beyond the verdict: risky CORS that works, cost, and failures that only look like CORS ────────────
+  // The audit origin ($AUDIT) hosts the security-audit cases (servers that echo any Origin).
+  { id: 'audit-reflect-cred-three-origins', description: "credentials:'include', one URL fetched from the page, an API-origin iframe and a localhost iframe; each Origin echoed with ACAC true", request: { target: 'audit', credentials: 'include', alsoFrom: ['api', 'alt'] }, actual: [{ headers: [[ACAO, '$ORIGIN'], [ACAC, 'true']] }], expect: 'ok', expectFindings: ['reflected-origin-with-credentials', 'missing-vary-origin'] },
+  { id: 'audit-reflect-cred-two-origins', description: "credentials:'include', one URL fetched from the page and an API-origin iframe (same site); each Origin echoed with ACAC true (low confidence)", request: { target: 'audit', credentials: 'include', alsoFrom: ['api'] }, actual: [{ headers: [[ACAO, '$ORIGIN'], [ACAC, 'true']] }], expect: 'ok', expectFindings: ['reflected-origin-with-credentials', 'missing-vary-origin'] },
+  { id: 'audit-allow-list-cred-one-origin', description: "credentials:'include' from the page only, ACAO echoes Origin with ACAC true: indistinguishable from an allow-list (clean)", request: { target: 'audit', credentials: 'include' }, actual: [{ headers: [[ACAO, '$ORIGIN'], [ACAC, 'true'], ['Vary', 'Origin']] }], expect: 'ok' },
+  { id: 'audit-star-set-cookie', description: 'simple GET, ACAO * on a response that sets a cookie', request: { target: 'alt' }, actual: [{ headers: [[ACAO, '*'], ['Set-Cookie', 'audit_session=1; Path=/s/audit-star-set-cookie']] }], expect: 'ok', expectFindings: ['wildcard-origin-on-private-response'] },
+  { id: 'audit-star-private-cache', description: 'simple GET, ACAO * on a Cache-Control: private response', request: { target: 'alt' }, actual: [{ headers: [[ACAO, '*'], ['Cache-Control', 'private, max-age=60']] }], expect: 'ok', expectFindings: ['wildcard-origin-on-private-response'] },
+  { id: 'audit-star-authorization', description: 'GET with Authorization, preflight allows it, actual ACAO *', request: { target: 'alt', headers: { Authorization: 'Bearer t' } }, preflight: { status: 204, headers: [[ACAO, '*'], [ACAH, 'Authorization']] }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok', expectFindings: ['wildcard-origin-on-private-response'] },
+  { id: 'audit-vary-missing-two-origins', description: 'the same URL fetched from the page and from the API-origin iframe, each Origin echoed, no Vary: Origin', request: { target: 'audit', alsoFrom: ['api'] }, actual: [{ headers: [[ACAO, '$ORIGIN']] }], expect: 'ok', expectFindings: ['missing-vary-origin'] },
+  { id: 'audit-vary-present-two-origins', description: 'the same URL fetched from the page and from the API-origin iframe, each Origin echoed, with Vary: Origin (clean)', request: { target: 'audit', alsoFrom: ['api'] }, actual: [{ headers: [[ACAO, '$ORIGIN'], ['Vary', 'Origin']] }], expect: 'ok' },
+  { id: 'audit-vary-missing-cacheable', description: 'simple GET, ACAO page origin on a publicly cacheable response without Vary: Origin', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE], ['Cache-Control', 'public, max-age=600']] }], expect: 'ok', expectFindings: ['missing-vary-origin'] },
+  { id: 'audit-vary-cacheable-clean', description: 'simple GET, ACAO page origin, cacheable, with Vary: Origin (clean)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE], ['Cache-Control', 'public, max-age=600'], ['Vary', 'Origin']] }], expect: 'ok' },
+  { id: 'audit-broad-allow-lists', description: 'PUT with X-A, preflight lists 7 methods and 7 headers the capture never uses', request: { target: 'audit', method: 'PUT', headers: { 'X-A': '1' }, body: 'x' }, preflight: pfOpen('GET, POST, PUT, PATCH, DELETE, PROPFIND, MERGE', 'X-A, X-B, X-C, X-D, X-E, X-F, X-G'), actual: okExact, expect: 'ok', expectFindings: ['overly-broad-allow-list'] },
+  { id: 'audit-unexposed-headers', description: 'simple GET, ACAO exact, X-Total-Count and Link not in Access-Control-Expose-Headers', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE], ['X-Total-Count', '42'], ['Link', '</s/next>; rel="next"']] }], expect: 'ok', expectFindings: ['unexposed-response-header'] },
+  { id: 'audit-exposed-headers-clean', description: 'simple GET, ACAO exact, X-Total-Count listed in Access-Control-Expose-Headers (clean)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE], ['X-Total-Count', '42'], ['Access-Control-Expose-Headers', 'X-Total-Count']] }], expect: 'ok' },
+  { id: 'cls-preflight-401-challenge', description: 'PUT, preflight 401 with WWW-Authenticate and no CORS headers (auth before CORS)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 401, headers: [['WWW-Authenticate', 'Bearer realm="api"']] }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader', expectFindings: ['preflight-blocked-by-auth'] },
+  { id: 'cls-preflight-403', description: 'PUT, preflight 403 with CORS headers (authorization before CORS)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 403 }, actual: okExact, expect: 'PreflightInvalidStatus', expectFindings: ['preflight-blocked-by-auth'] },
+  { id: 'cls-preflight-500', description: 'PUT, preflight 500 without CORS headers (the server failed on OPTIONS)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 500 }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader', expectFindings: ['error-response-without-cors'] },
+  { id: 'cls-actual-502-acao-missing', description: 'PUT, preflight fine, actual answered 502 without ACAO (proxy error page)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: pfOpen('PUT'), actual: [{ status: 502 }], expect: 'MissingAllowOriginHeader', expectFindings: ['error-response-without-cors'] },
+  { id: 'cls-pf-redirect-trailing-slash', description: 'PUT, preflight 301 to the same URL with a trailing slash', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 301, redirect: { to: 'api', location: '$SELF/' } }, actual: okExact, expect: 'PreflightDisallowedRedirect', expectFindings: ['preflight-redirect-cause'] },
+  { id: 'cls-pf-redirect-https', description: 'PUT, preflight 301 to the same URL on https', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 301, redirect: { to: 'api', location: '$SELF_HTTPS' } }, actual: okExact, expect: 'PreflightDisallowedRedirect', expectFindings: ['preflight-redirect-cause'] },
+  { id: 'cls-pf-redirect-login', description: 'PUT, preflight 302 to a login page', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 302, redirect: { to: 'api', location: '$API/login?next=%2Fs' } }, actual: okExact, expect: 'PreflightDisallowedRedirect', expectFindings: ['preflight-redirect-cause'] },
+  { id: 'cls-acao-repeated-value', description: 'simple GET, one ACAO line holding the page origin twice (a proxy merged its copy)', request: { target: 'api' }, actual: [{ headers: [[ACAO, '$PAGE, $PAGE']] }], expect: 'MultipleAllowOriginValues', expectFindings: ['duplicate-cors-header'] },
+  { id: 'cls-acao-proxy-and-app', description: 'simple GET, ACAO from the app (page origin) and from a proxy (*)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE], [ACAO, '*']] }], expect: 'MultipleAllowOriginValues', expectFindings: ['duplicate-cors-header'] },
+  { id: 'cls-blocked-by-csp', description: "simple GET from a frame whose CSP is connect-src 'self' (rejected in the renderer: no HAR entry, no CDP request)", request: { target: 'api', from: 'csp' }, actual: okExact, expect: 'rejected' },
+  { id: 'cls-corp-same-origin', description: "mode:'no-cors' GET, response Cross-Origin-Resource-Policy: same-origin", request: { target: 'api', mode: 'no-cors' }, actual: [{ headers: [['Cross-Origin-Resource-Policy', 'same-origin']] }], expect: 'net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin', expectFindings: ['blocked-by-response-policy'] },
 ];

@@ -67,12 +67,22 @@ describe('the CORS panel with the keyboard alone', () => {
 
   it('re-diagnoses a what-if edit typed into a response, and resets it', async () => {
     await panel.evaluate(`document.querySelector('[data-url$="/api/no-allow-origin"]').click()`);
+    await waitFor('the details of /api/no-allow-origin', async () =>
+      (await panel.evaluate<string>(`document.querySelector('[data-detail] h2')?.textContent ?? ''`)).includes('/api/no-allow-origin') ? true : undefined,
+    );
+    const lines = `[...document.querySelectorAll('[data-what-if] .what-if-headers li')]`;
+    const before = await waitFor('the what-if editor', async () => (await panel.evaluate<number>(`${lines}.length`)) || undefined);
     await panel.evaluate(`[...document.querySelectorAll('[data-what-if] button')].find((button) => button.textContent === 'Add header').click()`);
-    const last = `[...document.querySelectorAll('[data-what-if] .what-if-headers li')].at(-1)`;
-    await panel.evaluate(`${last}.querySelector('input').focus()`);
-    await panel.type('Access-Control-Allow-Origin');
-    await panel.evaluate(`${last}.querySelectorAll('input')[1].focus()`);
-    await panel.type(demo.siteOrigin);
+    await waitFor('a new header line', async () => ((await panel.evaluate<number>(`${lines}.length`)) === before + 1 ? true : undefined));
+    const typeInto = async (field: 0 | 1, text: string) => {
+      await panel.evaluate(`${lines}.at(-1).querySelectorAll('input')[${field}].focus()`);
+      await panel.type(text);
+      await waitFor(`"${text}" in the editor`, async () =>
+        (await panel.evaluate<string>(`${lines}.at(-1).querySelectorAll('input')[${field}].value`)) === text ? true : undefined,
+      );
+    };
+    await typeInto(0, 'Access-Control-Allow-Origin');
+    await typeInto(1, demo.siteOrigin);
     await waitFor('the what-if verdict', async () => ((await verdictOf('/api/no-allow-origin')) === 'allowed' ? true : undefined));
     await panel.evaluate(`[...document.querySelectorAll('[data-what-if] button')].find((button) => button.textContent === 'Reset to recording').click()`);
     await waitFor('the recorded verdict', async () => ((await verdictOf('/api/no-allow-origin')) === 'blocked' ? true : undefined));

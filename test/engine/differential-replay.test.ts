@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/engine/index';
-import { compareAll, disagreementTable, type Comparison, type Recording } from '../differential/compare';
+import { checkExpectedFindings, compareAll, disagreementTable, findingMismatchTable, type Comparison, type Recording } from '../differential/compare';
+import { scenarios } from '../differential/scenarios';
 
 const RECORDED_DIR = resolve(import.meta.dirname, '../differential/recorded');
 
@@ -35,6 +36,15 @@ describe('differential replay: the engine on recorded Chromium HARs', () => {
       const all = comparisonsOf();
       const disagreements = [...all.values()].filter((comparison) => !comparison.agree);
       expect(disagreements.length, disagreementTable(all.values())).toBe(0);
+    });
+
+    it('reports exactly the expected audit and classification findings on every recorded scenario', () => {
+      const result = diagnose(recording.har);
+      if (!result.ok) throw new Error(result.error.message);
+      const recorded = new Set(recording.verdicts.map((verdict) => verdict.id));
+      const checks = checkExpectedFindings(scenarios.filter((scenario) => recorded.has(scenario.id)), result.report.exchanges);
+      expect(checks.size).toBeGreaterThanOrEqual(80);
+      expect([...checks.values()].filter((check) => !check.ok).length, findingMismatchTable(checks.values())).toBe(0);
     });
 
     it.each(recording.verdicts.map((verdict) => verdict.id))('%s', (id) => {

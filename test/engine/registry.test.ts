@@ -2,13 +2,13 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_ORDER, EXCHANGE_RULES } from '../../src/engine/rules/check-order.js';
-import { RULES, RULE_IDS, RULE_RENAMES } from '../../src/engine/rules/registry.js';
+import { AUDIT_RULES, RULES, RULE_IDS, RULE_RENAMES, SUPERSEDED_BY } from '../../src/engine/rules/registry.js';
 import { CORS_ERRORS } from '../../src/engine/spec/cors-errors.js';
 import { derive } from '../fixtures/replay.js';
 import { RULE_FIXTURES } from './rule-fixtures.js';
 
 const RULES_DIR = path.resolve(__dirname, '../../src/engine/rules');
-const NOT_RULES = new Set(['registry.ts', 'types.ts', 'helpers.ts', 'check-order.ts', 'run.ts']);
+const NOT_RULES = new Set(['registry.ts', 'types.ts', 'helpers.ts', 'audit-helpers.ts', 'check-order.ts', 'run.ts']);
 
 function failuresOf(rule: string, entries: Parameters<typeof derive>[0]) {
   return derive(entries).replays.flatMap((result) => result.findings.filter((finding) => finding.rule === rule));
@@ -52,9 +52,30 @@ describe('rule registry', () => {
   });
 
   it('puts every rule in the check order or among the exchange rules', () => {
-    const ordered = new Set([...Object.values(CHECK_ORDER).flatMap((checks) => checks.map((check) => check.rule)), ...EXCHANGE_RULES]);
+    const ordered = new Set([...Object.values(CHECK_ORDER).flatMap((checks) => checks.map((check) => check.rule)), ...EXCHANGE_RULES, ...AUDIT_RULES]);
     expect([...ordered].sort()).toEqual([...RULE_IDS].sort());
     for (const checks of Object.values(CHECK_ORDER)) for (const check of checks) expect(CORS_ERRORS).toContain(check.corsError);
+  });
+
+  it.each(RULE_IDS)('%s states its category, and audit findings state their confidence and evidence', (id) => {
+    const category = RULES[id].meta.category ?? 'cors';
+    const [failure] = failuresOf(id, RULE_FIXTURES[id].fail);
+    expect(failure?.result.category).toBe(category);
+    if (category === 'cors') {
+      expect(AUDIT_RULES).not.toContain(id);
+      expect(failure?.result.confidence).toBeNull();
+    } else {
+      expect(AUDIT_RULES).toContain(id);
+      expect(['high', 'medium', 'low']).toContain(failure?.result.confidence?.level);
+      expect(failure?.result.confidence?.basis.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('lets only audit or classification rules supersede a generic rule', () => {
+    for (const [generic, specifics] of Object.entries(SUPERSEDED_BY)) {
+      expect(RULE_IDS).toContain(generic);
+      for (const specific of specifics ?? []) expect(RULES[specific].meta.category).toBe('classification');
+    }
   });
 
   it('keeps renamed ids pointing at existing rules', () => {

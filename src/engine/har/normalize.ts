@@ -119,6 +119,7 @@ function normalizeEntry(
     index,
     startedDateTime,
     startedMs: Number.isFinite(parsedMs) ? parsedMs : null,
+    timeMs: typeof item.time === 'number' && Number.isFinite(item.time) && item.time >= 0 ? item.time : null,
     request: {
       // Case is kept: fetch() upper-cases only the six standard methods, and Chromium compares the rest exactly.
       method: method === null || method === '' ? 'GET' : method,

@@ -46,6 +46,8 @@ export interface NormalizedEntry {
   readonly startedDateTime: string | null;
   /** Epoch milliseconds, or null when the timestamp is missing or invalid ("NaN-NaN-…"). */
   readonly startedMs: number | null;
+  /** HAR `time`: the entry's total elapsed milliseconds, or null when absent or negative. */
+  readonly timeMs: number | null;
   readonly request: NormalizedRequest;
   /** Null when the entry has no response object (e.g. request-only HARs). */
   readonly response: NormalizedResponse | null;

@@ -1,6 +1,8 @@
+import { completeFixes } from '../fixes/index.js';
 import type { InputProblem, SourceInfo } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
 import type { ReplayResult, RuleFinding } from '../rules/run.js';
+import type { Fix } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { REPORT_SCHEMA } from './types.js';
@@ -50,7 +52,7 @@ function serverImpact(exchange: Exchange, step: Step): string {
   }
 }
 
-function toFinding(exchange: Exchange, found: RuleFinding, blocked: boolean, contradicted: boolean): Finding {
+function toFinding(exchange: Exchange, found: RuleFinding, fix: Fix | null, blocked: boolean, contradicted: boolean): Finding {
   const { result, step } = found;
   const isCheckFailure = step !== null && result.severity === 'error';
   const impact = blocked && isCheckFailure ? serverImpact(exchange, step) : '';
@@ -68,8 +70,11 @@ function toFinding(exchange: Exchange, found: RuleFinding, blocked: boolean, con
     expected: result.evidence.expected,
     message: result.message + impact + contradiction,
     corsError: found.corsError,
-    fix: result.fix,
+    fix,
     noServerFix: result.noServerFix,
+    category: result.category,
+    confidence: result.confidence?.level ?? null,
+    confidenceBasis: result.confidence?.basis ?? null,
   };
 }
 
@@ -95,6 +100,7 @@ function assumptionsOf(exchange: Exchange): string[] {
 export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult): ReportExchange {
   const decision = decideVerdict(exchange, replayed);
   const contradicted = replayed.blocking !== null && decision.verdict === 'allowed';
+  const fixes = completeFixes(exchange, replayed.findings);
   const firstPreflight = exchange.orphanPreflight ?? exchange.hops.find((hop) => hop.preflight !== null)?.preflight ?? null;
   return {
     id: exchange.id,
@@ -107,7 +113,7 @@ export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult):
     preflight: { entry: firstPreflight?.index ?? null, status: exchange.preflightStatus, reasons: exchange.preflightReasons },
     verdict: decision.verdict,
     corsError: decision.corsError,
-    findings: replayed.findings.map((found) => toFinding(exchange, found, decision.verdict === 'blocked', contradicted)),
+    findings: replayed.findings.map((found, position) => toFinding(exchange, found, fixes[position] ?? null, decision.verdict === 'blocked', contradicted)),
     credentials: credentialsOf(exchange),
     assumptions: assumptionsOf(exchange),
   };

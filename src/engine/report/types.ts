@@ -1,5 +1,5 @@
 import type { ExchangeKind, PreflightReason } from '../model/exchange.js';
-import type { Fix, Severity } from '../rules/types.js';
+import type { Confidence, Fix, FindingCategory, Severity } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
 
 /** The JSON contract `cors-lens/report@1`. Later versions may add fields, never remove or rename them. */
@@ -26,6 +26,13 @@ export interface Finding {
   readonly fix: Fix | null;
   /** Why there is no server-side header fix, when `fix` is null. */
   readonly noServerFix: string | null;
+  /** "cors" for the CORS checks; "security" / "performance" for the audit of exchanges that worked;
+   * "classification" for what a failure really is ("not really CORS"). */
+  readonly category: FindingCategory;
+  /** How sure an audit or classification finding is; null for the CORS checks (replayed exactly). */
+  readonly confidence: Confidence | null;
+  /** The evidence the confidence rests on, in one sentence; null when `confidence` is null. */
+  readonly confidenceBasis: string | null;
 }
 
 export interface ReportPreflight {

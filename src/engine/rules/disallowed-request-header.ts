@@ -55,9 +55,9 @@ export const disallowedRequestHeader: Rule<Failure> = {
     }),
   messages: {
     'header-absent': ({ data }) =>
-      `The request sends ${list(data.rejected)}, and the preflight response had no Access-Control-Allow-Headers header; the browser needed ${list(data.rejected)} listed there, so the request was never sent.`,
+      `The request sends ${list(data.rejected)}, and the preflight response had no Access-Control-Allow-Headers header; the browser needed ${list(data.rejected)} listed there.`,
     'not-listed': ({ data }) =>
-      `The preflight response allowed "${data.allowed.join(', ')}", but the request sends ${list(data.rejected)}; the browser needed ${data.rejected.length > 1 ? 'them' : 'it'} in Access-Control-Allow-Headers, so the request was never sent.`,
+      `The preflight response allowed "${data.allowed.join(', ')}", but the request sends ${list(data.rejected)}; the browser needed ${data.rejected.length > 1 ? 'them' : 'it'} in Access-Control-Allow-Headers.`,
     'wildcard-with-credentials': ({ data }) =>
       `The preflight response allowed headers with "*", which does not count for a request with credentials; the browser needed ${list(data.rejected)} listed by name.`,
     'authorization-not-covered-by-wildcard': () =>

@@ -47,9 +47,9 @@ export const disallowedRequestMethod: Rule<Failure> = {
     }),
   messages: {
     'header-absent': ({ data }) =>
-      `The preflight response had no Access-Control-Allow-Methods header; the browser needed it to list ${data.method}, so the ${data.method} request was never sent.`,
+      `The preflight response had no Access-Control-Allow-Methods header; the browser needed it to list ${data.method}.`,
     'not-listed': ({ data }) =>
-      `The preflight response allowed only "${data.allowed.join(', ')}"; the browser needed ${data.method} in Access-Control-Allow-Methods, so the ${data.method} request was never sent.`,
+      `The preflight response allowed only "${data.allowed.join(', ')}"; the browser needed ${data.method} in Access-Control-Allow-Methods.`,
     'letter-case': ({ data }) =>
       `The preflight response listed "${data.listedAs}", but the request's method is "${data.method}" and the browser compares methods case-sensitively (fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT); it needed "${data.method}" exactly.`,
     'wildcard-with-credentials': ({ data }) =>

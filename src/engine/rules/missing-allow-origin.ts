@@ -28,7 +28,7 @@ export const missingAllowOrigin: Rule<Failure> = {
     }),
   messages: {
     'header-absent': ({ data }, { step }) =>
-      `The browser found no Access-Control-Allow-Origin header on ${step === null ? 'the response' : responseName(step)} (status ${data.status}); it needed "${data.origin}" (or "*" for a request without credentials).`,
+      `The browser found no Access-Control-Allow-Origin header on ${step === null ? 'the response' : responseName(step)}${step?.kind === 'redirect' ? '' : ` (status ${data.status})`}; it needed "${data.origin}" (or "*" for a request without credentials).`,
   },
   fix: {
     kind: 'fix',

@@ -26,7 +26,7 @@ export const preflightInvalidStatus: Rule<Failure> = {
     }),
   messages: {
     'not-ok-status': ({ data }) =>
-      `The preflight (OPTIONS) response had status ${data.status}; the browser needed a 2xx status${data.statusFamily === 'client-error' ? ' — the server probably routes OPTIONS to the application or requires authentication on it (preflights never carry credentials)' : data.statusFamily === 'server-error' ? ' — the server failed on OPTIONS' : ''}, so the actual request was never sent.`,
+      `The preflight (OPTIONS) response had status ${data.status}; the browser needed a 2xx status${data.statusFamily === 'client-error' ? ' — the server probably routes OPTIONS to the application or requires authentication on it (preflights never carry credentials)' : data.statusFamily === 'server-error' ? ' — the server failed on OPTIONS' : ''}.`,
   },
   fix: {
     kind: 'fix',

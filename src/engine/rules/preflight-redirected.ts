@@ -33,7 +33,7 @@ export const preflightRedirected: Rule<Failure> = {
   },
   messages: {
     'redirect-response': ({ data }, { step }) =>
-      `The browser sent a preflight (OPTIONS) for ${step?.entry.request.url ?? 'the request'} and got a ${data.status} redirect${data.location === null ? '' : ` to ${data.location}`}; preflights may not be redirected, so the actual request was never sent.`,
+      `The browser sent a preflight (OPTIONS) for ${step?.entry.request.url ?? 'the request'} and got a ${data.status} redirect${data.location === null ? '' : ` to ${data.location}`}; the browser never follows a redirect on a preflight.`,
   },
   fix: {
     kind: 'fix',

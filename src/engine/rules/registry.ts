@@ -15,6 +15,24 @@ import { redirectContainsCredentials } from './redirect-contains-credentials.js'
 import { requestFailedBeforeResponse } from './request-failed-before-response.js';
 import { unexplainedNetworkError } from './unexplained-network-error.js';
 import { wildcardOriginWithCredentials } from './wildcard-origin-with-credentials.js';
+import { blockedByExtension } from './blocked-by-extension.js';
+import { blockedByPagePolicy } from './blocked-by-page-policy.js';
+import { blockedByResponsePolicy } from './blocked-by-response-policy.js';
+import { corsUnblockingExtension } from './cors-unblocking-extension.js';
+import { duplicateCorsHeader } from './duplicate-cors-header.js';
+import { errorResponseWithoutCors } from './error-response-without-cors.js';
+import { localNetworkAccessDenied } from './local-network-access-denied.js';
+import { missingVaryOrigin } from './missing-vary-origin.js';
+import { optionsRouteMissing } from './options-route-missing.js';
+import { overlyBroadAllowList } from './overly-broad-allow-list.js';
+import { preflightBlockedByAuth } from './preflight-blocked-by-auth.js';
+import { preflightRedirectCause } from './preflight-redirect-cause.js';
+import { reflectedOriginWithCredentials } from './reflected-origin-with-credentials.js';
+import { repeatedPreflight } from './repeated-preflight.js';
+import { requestCancelled } from './request-cancelled.js';
+import { unexposedResponseHeader } from './unexposed-response-header.js';
+import { untrustedOriginAllowed } from './untrusted-origin-allowed.js';
+import { wildcardOriginOnPrivateResponse } from './wildcard-origin-on-private-response.js';
 import { register } from './types.js';
 import type { RegisteredRule } from './types.js';
 
@@ -40,11 +58,65 @@ export const RULES = {
   'unexplained-network-error': register(unexplainedNetworkError),
   'preflight-not-in-capture': register(preflightNotInCapture),
   'actual-request-not-in-capture': register(actualRequestNotInCapture),
+  // What a failure really is ("not really CORS"): category classification.
+  'blocked-by-extension': register(blockedByExtension),
+  'blocked-by-page-policy': register(blockedByPagePolicy),
+  'blocked-by-response-policy': register(blockedByResponsePolicy),
+  'local-network-access-denied': register(localNetworkAccessDenied),
+  'request-cancelled': register(requestCancelled),
+  'error-response-without-cors': register(errorResponseWithoutCors),
+  'options-route-missing': register(optionsRouteMissing),
+  'preflight-blocked-by-auth': register(preflightBlockedByAuth),
+  'preflight-redirect-cause': register(preflightRedirectCause),
+  'duplicate-cors-header': register(duplicateCorsHeader),
+  'cors-unblocking-extension': register(corsUnblockingExtension),
+  // Passive audit of exchanges that worked: categories security and performance.
+  'reflected-origin-with-credentials': register(reflectedOriginWithCredentials),
+  'untrusted-origin-allowed': register(untrustedOriginAllowed),
+  'wildcard-origin-on-private-response': register(wildcardOriginOnPrivateResponse),
+  'missing-vary-origin': register(missingVaryOrigin),
+  'overly-broad-allow-list': register(overlyBroadAllowList),
+  'repeated-preflight': register(repeatedPreflight),
+  'unexposed-response-header': register(unexposedResponseHeader),
 } as const satisfies Record<string, RegisteredRule>;
 
 export type RuleId = keyof typeof RULES;
 
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
+
+/**
+ * Audit and classification rules: exchange-level, run after the exchange rules with the capture's facts. They
+ * never name a CorsError and never change a verdict (run.ts keeps them out of the step replay).
+ */
+export const AUDIT_RULES: readonly RuleId[] = [
+  'blocked-by-extension',
+  'blocked-by-page-policy',
+  'blocked-by-response-policy',
+  'local-network-access-denied',
+  'request-cancelled',
+  'error-response-without-cors',
+  'options-route-missing',
+  'preflight-blocked-by-auth',
+  'preflight-redirect-cause',
+  'duplicate-cors-header',
+  'cors-unblocking-extension',
+  'reflected-origin-with-credentials',
+  'untrusted-origin-allowed',
+  'wildcard-origin-on-private-response',
+  'missing-vary-origin',
+  'overly-broad-allow-list',
+  'repeated-preflight',
+  'unexposed-response-header',
+];
+
+/**
+ * A more specific rule replaces a generic one on the same exchange, so a failure is explained once: when any
+ * rule on the right fails, the finding of the rule on the left is dropped.
+ */
+export const SUPERSEDED_BY: Readonly<Partial<Record<RuleId, readonly RuleId[]>>> = {
+  'request-failed-before-response': ['blocked-by-extension', 'blocked-by-page-policy', 'blocked-by-response-policy', 'local-network-access-denied', 'request-cancelled'],
+  'unexplained-network-error': ['local-network-access-denied', 'blocked-by-response-policy'],
+};
 
 /** Old id → new id, for reports and users that stored an id before a rename. Empty so far. */
 export const RULE_RENAMES: Readonly<Record<string, RuleId>> = {};

@@ -1,7 +1,9 @@
 import type { Exchange, Step } from '../model/exchange.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import { CHECK_ORDER, EXCHANGE_RULES, checkSetOf } from './check-order.js';
-import { RULES } from './registry.js';
+import { AUDIT_RULES, RULES, SUPERSEDED_BY } from './registry.js';
+import { EMPTY_CAPTURE } from '../derive/capture.js';
+import type { CaptureFacts } from '../derive/capture.js';
 import type { RuleId } from './registry.js';
 import type { RuleResult } from './types.js';
 
@@ -66,15 +68,29 @@ export function predictCorsError(exchange: Exchange): CorsError | null {
   return replaySteps(exchange).blocking?.corsError ?? null;
 }
 
-export function replay(exchange: Exchange): ReplayResult {
+/**
+ * The step checks, then the exchange rules, then the audit and classification rules (with the capture's facts,
+ * when the caller derived them). Audit rules never block and their "incomplete" never reaches the verdict.
+ */
+export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE): ReplayResult {
   const steps = replaySteps(exchange);
   const findings = [...steps.findings];
   const incomplete = [...steps.incomplete];
   const blockedBy = steps.blocking?.corsError ?? null;
   for (const rule of EXCHANGE_RULES) {
-    const result = RULES[rule].run({ exchange, step: null, blockedBy });
+    const result = RULES[rule].run({ exchange, step: null, blockedBy, capture });
     if (result.status === 'incomplete') incomplete.push({ rule, step: null, reason: result.reason });
     if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
   }
-  return { findings, blocking: steps.blocking, incomplete };
+  for (const rule of AUDIT_RULES) {
+    const result = RULES[rule].run({ exchange, step: null, blockedBy, capture });
+    if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
+  }
+  return { findings: withoutSuperseded(findings), blocking: steps.blocking, incomplete };
+}
+
+/** Drops a generic finding when a more specific rule explained the same exchange (registry's SUPERSEDED_BY). */
+function withoutSuperseded(findings: readonly RuleFinding[]): RuleFinding[] {
+  const failed = new Set<RuleId>(findings.map((found) => found.rule));
+  return findings.filter((found) => !(SUPERSEDED_BY[found.rule] ?? []).some((specific) => failed.has(specific)));
 }

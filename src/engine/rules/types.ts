@@ -1,7 +1,19 @@
 import type { Exchange, Step } from '../model/exchange.js';
 import type { CorsError } from '../spec/cors-errors.js';
+import type { CaptureFacts } from '../derive/capture.js';
 
 export type Severity = 'error' | 'warning' | 'info';
+
+/** What a finding is about: a CORS check, a risk in a response that worked, a cost, or what a failure really is. */
+export type FindingCategory = 'cors' | 'security' | 'performance' | 'classification';
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** How sure an audit or classification finding is, and on which evidence in the capture. */
+export interface ConfidenceStatement {
+  readonly level: Confidence;
+  readonly basis: string;
+}
 
 export interface RuleMeta {
   /** Public API: kebab-case noun for the failing condition; equals the file name. */
@@ -13,6 +25,8 @@ export interface RuleMeta {
   readonly specUrl: string;
   readonly mdnUrl: string;
   readonly severity: Severity;
+  /** Absent means 'cors' (the CORS checks themselves). */
+  readonly category?: FindingCategory;
 }
 
 export interface RuleContext {
@@ -21,6 +35,8 @@ export interface RuleContext {
   readonly step: Step | null;
   /** For exchange rules: the Chromium error the step checks produced, if any. */
   readonly blockedBy: CorsError | null;
+  /** Facts about the whole capture (derive/capture.ts), for audit rules; absent when one exchange is replayed alone. */
+  readonly capture?: CaptureFacts;
 }
 
 /** What a finding points at: the header, what the capture shows, and what the browser needed. */
@@ -50,11 +66,38 @@ export interface HeaderPatch {
   readonly value: string | null;
 }
 
-export interface Fix {
+/** What a rule proposes: the header lines (and the preflight status) one response needs. */
+export interface FixProposal {
   readonly target: FixTarget;
   readonly headers: readonly HeaderPatch[];
+  /** The status the preflight (OPTIONS) response needs; CORS never asks to change an actual response's status. */
   readonly status?: number;
   readonly summary: string;
+}
+
+/** One server stack's paste-ready code for a fix, filled with the diagnosed origin, methods and header names. */
+export interface FixSnippet {
+  /** Stack id, e.g. "express", "nginx" (see src/engine/fixes/stacks.ts). */
+  readonly stack: string;
+  readonly code: string;
+  /** True when this stack's snippets are run-verified against real Chromium by test/e2e/fix-packs.test.ts. */
+  readonly verified: boolean;
+}
+
+/**
+ * The fix of a finding in the report (`findings[].fix`, cors-lens/report@1): the rule's proposal plus the
+ * server snippets and the what-if re-check. Fields are only ever added.
+ */
+export interface Fix extends FixProposal {
+  /** Empty for target "client". */
+  readonly snippets: readonly FixSnippet[];
+  /**
+   * True when replaying the exchange with every fix of its findings applied to the recorded responses
+   * (headers set/added/removed, preflight status changed) passes every CORS check.
+   */
+  readonly verifies: boolean;
+  /** One sentence on what the what-if re-check did, assumed, or why it could not run. */
+  readonly whatIf: string;
 }
 
 /** One message per failure reason: a missing or misspelt reason fails to compile. */
@@ -64,7 +107,7 @@ export type MessagesFor<F extends FailureShape> = {
 
 /** A rule either proposes a header-level fix or says plainly why there is no server fix. */
 export type FixFor<F extends FailureShape> =
-  | { readonly kind: 'fix'; readonly build: (failure: F, context: RuleContext) => Fix }
+  | { readonly kind: 'fix'; readonly build: (failure: F, context: RuleContext) => FixProposal }
   | { readonly kind: 'no-server-fix'; readonly because: string };
 
 export interface Rule<F extends FailureShape> {
@@ -74,6 +117,8 @@ export interface Rule<F extends FailureShape> {
   readonly fix: FixFor<F>;
   /** Overrides meta.severity for particular failures (e.g. a warning-level variant). */
   readonly severityOf?: (failure: F) => Severity;
+  /** Audit and classification rules state how sure each failure is, and on which evidence. */
+  readonly confidenceOf?: (failure: F, context: RuleContext) => ConfidenceStatement;
 }
 
 /** A rule with its failure type erased, so different rules can share one ordered list. */
@@ -94,8 +139,10 @@ export type RuleResult =
       readonly evidence: Evidence;
       readonly message: string;
       readonly severity: Severity;
-      readonly fix: Fix | null;
+      readonly fix: FixProposal | null;
       readonly noServerFix: string | null;
+      readonly category: FindingCategory;
+      readonly confidence: ConfidenceStatement | null;
     };
 
 export function register<F extends FailureShape>(rule: Rule<F>): RegisteredRule {
@@ -116,6 +163,8 @@ export function register<F extends FailureShape>(rule: Rule<F>): RegisteredRule 
         severity: rule.severityOf?.(failure) ?? rule.meta.severity,
         fix: rule.fix.kind === 'fix' ? rule.fix.build(failure, context) : null,
         noServerFix: rule.fix.kind === 'no-server-fix' ? rule.fix.because : null,
+        category: rule.meta.category ?? 'cors',
+        confidence: rule.confidenceOf?.(failure, context) ?? null,
       };
     },
   };

@@ -12,6 +12,13 @@ export const FETCH_SPEC = {
   preflightCache: 'https://fetch.spec.whatwg.org/#concept-cache',
   networkError: 'https://fetch.spec.whatwg.org/#concept-network-error',
   corsProtocol: 'https://fetch.spec.whatwg.org/#http-cors-protocol',
+  corsAndHttpCaches: 'https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches',
+  exposeHeaders: 'https://fetch.spec.whatwg.org/#http-access-control-expose-headers',
+  allowMethods: 'https://fetch.spec.whatwg.org/#http-access-control-allow-methods',
+  safelistedResponseHeaderName: 'https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name',
+  corp: 'https://fetch.spec.whatwg.org/#cross-origin-resource-policy-header',
+  mainFetch: 'https://fetch.spec.whatwg.org/#main-fetch',
+  abort: 'https://fetch.spec.whatwg.org/#fetch-controller-abort',
 } as const;
 
 const MDN_CORS_ERRORS = 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors';
@@ -33,4 +40,19 @@ export const MDN = {
   didNotSucceed: `${MDN_CORS_ERRORS}/CORSDidNotSucceed`,
   preflightCache: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Max-Age',
   credentials: 'https://developer.mozilla.org/en-US/docs/Web/API/Request/credentials',
+  vary: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Vary',
+  exposeHeaders: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Expose-Headers',
+  allowMethods: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Allow-Methods',
+  allowOrigin: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Allow-Origin',
+  corsWithCredentials: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS#requests_with_credentials',
+  corp: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Cross-Origin-Resource-Policy',
+  cspConnectSrc: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Content-Security-Policy/connect-src',
+  mixedContent: 'https://developer.mozilla.org/en-US/docs/Web/Security/Mixed_content',
+  abortController: 'https://developer.mozilla.org/en-US/docs/Web/API/AbortController',
+  redirections: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/Redirections',
+  statusCodes: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Status',
+  preflight: 'https://developer.mozilla.org/en-US/docs/Glossary/Preflight_request',
+  maxAge: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Max-Age',
+  browserExtensions: 'https://developer.mozilla.org/en-US/docs/Mozilla/Add-ons/WebExtensions',
+  localNetworkAccess: 'https://developer.mozilla.org/en-US/docs/Web/Security/Secure_Contexts',
 } as const;

@@ -1,0 +1,74 @@
+// The opt-in part of `npm run bench`: the panel itself, in Debian's Chromium with the built extension.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium, openCorsPanel, waitFor, type CorsPanel } from '../scripts/lib/chromium';
+import { syntheticHar } from './synthetic-har';
+
+export interface BudgetLine {
+  ok: boolean;
+  text: string;
+}
+
+/** Imports `entries` synthetic entries through the panel's file input; resolves when rows are on screen. */
+async function importAndWait(panel: CorsPanel, folder: string, entries: number, options: { heartbeat?: boolean } = {}) {
+  const file = join(folder, `panel-${entries}.har`);
+  writeFileSync(file, JSON.stringify(syntheticHar(entries, 5)));
+  if (options.heartbeat) {
+    // A 10 ms timer in the panel: the longest gap between its ticks is the longest the panel was frozen.
+    await panel.evaluate(`(() => { globalThis.__gaps = { max: 0, last: performance.now() };
+      globalThis.__beat = setInterval(() => { const now = performance.now(); __gaps.max = Math.max(__gaps.max, now - __gaps.last); __gaps.last = now; }, 10); })()`);
+  }
+  const started = Date.now();
+  await panel.importHar(file);
+  let sawProgress = false;
+  await waitFor(`the rows of a ${entries}-entry import`, async () => {
+    const state = await panel.evaluate<{ rows: number; pending: boolean; source: string }>(
+      `({ rows: document.querySelectorAll('[data-exchange]').length, pending: document.querySelector('.banner.progress') !== null, source: document.querySelector('[data-testid=source]')?.textContent ?? '' })`,
+    );
+    sawProgress ||= state.pending;
+    return state.rows > 0 && !state.pending && state.source === `panel-${entries}.har` ? true : undefined;
+  }, 600_000);
+  const elapsed = Date.now() - started;
+  const maxGap = options.heartbeat ? await panel.evaluate<number>(`(clearInterval(__beat), __gaps.max)`) : 0;
+  return { elapsed, sawProgress, maxGap };
+}
+
+export async function chromiumFigures(folder: string, frameBudgetMs: number): Promise<BudgetLine[]> {
+  const lines: BudgetLine[] = [];
+  const session = await launchChromium();
+  try {
+    const panel = await openCorsPanel(session);
+    await panel.undock();
+    await panel.click('Same-origin');
+    console.log('\nPanel (Chromium, DevTools open)');
+
+    const tenK = await importAndWait(panel, folder, 12_000);
+    const exchanges = (await panel.evaluate<string>(`document.querySelector('[data-testid=counts]').textContent`)).split(' ')[0];
+    lines.push({ ok: true, text: `  time to first rows, ${exchanges} exchanges: ${tenK.elapsed} ms (no budget; reported)` });
+
+    await importAndWait(panel, folder, 24_000);
+    const frames = await panel.evaluate<{ max: number; p95: number; count: number; rows: number }>(`new Promise((done) => {
+      const body = document.querySelector('.grid-body');
+      const gaps = []; let last = performance.now(); let frame = 0;
+      const step = (now) => {
+        gaps.push(now - last); last = now; body.scrollTop += 400; frame += 1;
+        if (frame < 240 && body.scrollTop + body.clientHeight < body.scrollHeight) requestAnimationFrame(step);
+        else { gaps.shift(); gaps.sort((a, b) => a - b); done({ max: gaps.at(-1), p95: gaps[Math.floor(gaps.length * 0.95)], count: gaps.length, rows: Number(document.querySelector('[role=grid]').getAttribute('aria-rowcount')) - 1 }); }
+      };
+      requestAnimationFrame((now) => { last = now; requestAnimationFrame(step); });
+    })`);
+    lines.push({
+      ok: frames.max <= frameBudgetMs,
+      text: `  scrolling ${frames.rows} rows: ${frames.count} frames, p95 ${frames.p95.toFixed(1)} ms, longest ${frames.max.toFixed(1)} ms (budget: none over ${frameBudgetMs} ms):`,
+    });
+
+    const big = await importAndWait(panel, folder, 100_000, { heartbeat: true });
+    lines.push({
+      ok: big.sawProgress && big.maxGap <= 1_000,
+      text: `  import of a 100,000-entry file: ${(big.elapsed / 1000).toFixed(1)} s, progress shown: ${big.sawProgress ? 'yes' : 'no'}, longest freeze of the panel ${Math.round(big.maxGap)} ms (budget: progress shown, no freeze over 1 s):`,
+    });
+  } finally {
+    await session.close();
+  }
+  return lines;
+}

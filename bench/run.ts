@@ -1,0 +1,99 @@
+// `npm run bench`: how the engine and the panel scale, against the budgets in README.md.
+// Part 1 (always, no browser): synthetic HARs of 1k, 10k and 100k entries.
+// Part 2 (`npm run bench -- --chromium`): the panel in real Chromium.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { diagnose, DiagnosisSession } from '../src/engine/index';
+import { syntheticHar } from './synthetic-har';
+
+const root = resolve(import.meta.dirname, '..');
+const sizes = [1_000, 10_000, 100_000];
+const rounds = (size: number) => (size >= 100_000 ? 3 : 5);
+const BUDGET = { ratio: 1.5, liveMicros: 50, memoryFactor: 3, panelKb: 100, frameMs: 50 };
+const verdicts: boolean[] = [];
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+function check(ok: boolean, text: string): string {
+  verdicts.push(ok);
+  return `${text} ${ok ? 'within budget' : 'OVER BUDGET'}`;
+}
+
+function engineFigures(folder: string): void {
+  console.log('Engine (Node, median of fresh processes per size)');
+  console.log('  entries   file      JSON.parse  engine     ratio  peak memory        live path');
+  for (const size of sizes) {
+    const file = join(folder, `synthetic-${size}.har`);
+    writeFileSync(file, JSON.stringify(syntheticHar(size)));
+    const fileSize = statSync(file).size;
+    const runs = Array.from({ length: rounds(size) }, () =>
+      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench/engine-child.ts'), file], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 20 })) as { parseMs: number; engineMs: number; peakMemory: number },
+    );
+    const parseMs = median(runs.map((run) => run.parseMs));
+    const engineMs = median(runs.map((run) => run.engineMs));
+    const peak = median(runs.map((run) => run.peakMemory));
+    const ratio = engineMs / parseMs;
+    const live = liveMicrosPerEntry(size);
+    const ratioText = size >= 10_000 ? check(ratio <= BUDGET.ratio, `${ratio.toFixed(2)}×`) : `${ratio.toFixed(2)}× (no budget below 10k)`;
+    console.log(
+      `  ${String(size).padEnd(9)} ${mb(fileSize).padEnd(9)} ${`${parseMs.toFixed(0)} ms`.padEnd(11)} ${`${engineMs.toFixed(0)} ms`.padEnd(10)} ${ratioText}`,
+    );
+    console.log(`            peak memory ${mb(peak)} = ${(peak / fileSize).toFixed(2)}× the file: ${check(peak <= BUDGET.memoryFactor * fileSize, `≤ ${BUDGET.memoryFactor}×`)}`);
+    console.log(`            live path ${live.toFixed(1)} µs per entry: ${check(live <= BUDGET.liveMicros, `≤ ${BUDGET.liveMicros} µs`)}`);
+    console.log(`            per entry: engine ${((engineMs * 1000) / size).toFixed(1)} µs, JSON.parse ${((parseMs * 1000) / size).toFixed(1)} µs (linear scaling shows as a flat per-entry cost)`);
+  }
+}
+
+/** The panel's live path: entries arrive one at a time, each followed by an updated report. */
+function liveMicrosPerEntry(size: number): number {
+  const entries = syntheticHar(Math.min(size, 20_000), 2).log.entries;
+  const session = new DiagnosisSession({ sourceKind: 'live' });
+  const started = performance.now();
+  for (const entry of entries) {
+    session.add([entry]);
+    session.report();
+  }
+  const perEntry = ((performance.now() - started) * 1000) / entries.length;
+  // Sanity: the live result equals a full diagnosis.
+  const full = diagnose(entries, { sourceKind: 'live' });
+  if (!full.ok || full.report.summary.exchanges !== session.report().summary.exchanges) throw new Error('live path disagrees with the full diagnosis');
+  return perEntry;
+}
+
+function panelSize(): void {
+  const assets = join(root, 'dist/assets');
+  let files: string[];
+  try {
+    files = readdirSync(assets).filter((file) => file.endsWith('.js'));
+  } catch {
+    console.log('\nPanel JavaScript: no dist/ (run npm run build first)');
+    return;
+  }
+  const panelFiles = files.filter((file) => !file.startsWith('diagnosis.worker'));
+  const gzipped = panelFiles.reduce((sum, file) => sum + gzipSync(readFileSync(join(assets, file))).length, 0);
+  const worker = files.filter((file) => file.startsWith('diagnosis.worker')).reduce((sum, file) => sum + gzipSync(readFileSync(join(assets, file))).length, 0);
+  console.log(`\nPanel JavaScript: ${(gzipped / 1024).toFixed(1)} KB gzipped (${panelFiles.length} files; the diagnosis worker adds ${(worker / 1024).toFixed(1)} KB, loaded only for large captures): ${check(gzipped <= BUDGET.panelKb * 1024, `≤ ${BUDGET.panelKb} KB`)}`);
+}
+
+async function main(): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'cors-lens-bench-'));
+  try {
+    engineFigures(folder);
+    panelSize();
+    if (process.argv.includes('--chromium')) {
+      const { chromiumFigures } = await import('./chromium.js');
+      for (const line of await chromiumFigures(folder, BUDGET.frameMs)) console.log(check(line.ok, line.text));
+    } else {
+      console.log('\n(npm run bench -- --chromium also measures the panel in real Chromium)');
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  const over = verdicts.filter((ok) => !ok).length;
+  console.log(`\n${verdicts.length - over} figures within budget, ${over} over`);
+}
+
+void main();

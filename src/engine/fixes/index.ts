@@ -1,0 +1,62 @@
+import type { Exchange } from '../model/exchange.js';
+import type { RuleId } from '../rules/registry.js';
+import type { RuleFinding } from '../rules/run.js';
+import type { Fix, FixSnippet } from '../rules/types.js';
+import type { CorsNeeds } from './needs.js';
+import { corsNeedsOf } from './needs.js';
+import { RUN_VERIFIED_STACKS } from './run-verified.js';
+import { STACKS } from './stacks.js';
+import type { StackInfo } from './stacks.js';
+import { whatIf } from './what-if.js';
+import type { ProposedFix } from './what-if.js';
+
+export type { CorsNeeds } from './needs.js';
+export { RUN_VERIFIED_STACKS } from './run-verified.js';
+export { STACKS, STACK_IDS } from './stacks.js';
+export type { StackInfo } from './stacks.js';
+
+/** The stacks for a picker: id, label, language, and whether their snippets are run-verified. */
+export function stackInfos(): StackInfo[] {
+  return STACKS.map((stack) => ({ id: stack.id, label: stack.label, language: stack.language, verified: RUN_VERIFIED_STACKS.includes(stack.id) }));
+}
+
+export function snippetsFor(rule: RuleId, needs: CorsNeeds): FixSnippet[] {
+  return STACKS.map((stack) => ({ stack: stack.id, code: stack.render(needs, rule), verified: RUN_VERIFIED_STACKS.includes(stack.id) }));
+}
+
+const CLIENT_NOT_RECHECKED = 'Not re-checked: the change is in the page\'s code or the browser, not in a response header.';
+
+/**
+ * The report's fix for each finding, in the same order: the rule's proposal, the snippets for every stack
+ * (filled from the capture), and the what-if re-check of the whole exchange with all its server fixes applied.
+ * A finding without a server fix gets a "client" fix that says why no server change helps.
+ */
+export function completeFixes(exchange: Exchange, findings: readonly RuleFinding[]): Array<Fix | null> {
+  const proposed: ProposedFix[] = findings.flatMap((finding) =>
+    finding.step !== null && finding.result.fix !== null ? [{ step: finding.step, proposal: finding.result.fix }] : []);
+  const hasServerFix = proposed.some((fix) => fix.proposal.target !== 'client');
+  const check = hasServerFix ? whatIf(exchange, proposed) : null;
+  let needs: CorsNeeds | null = null;
+  const needsOf = (): CorsNeeds => {
+    if (needs === null) {
+      const location = proposed.flatMap((fix) => fix.proposal.headers).find((patch) => patch.name.toLowerCase() === 'location')?.value ?? null;
+      needs = corsNeedsOf(exchange, check?.patchedSteps ?? exchange.steps, location, findings.map((finding) => finding.rule));
+    }
+    return needs;
+  };
+  return findings.map((finding): Fix | null => {
+    const { fix: proposal, noServerFix } = finding.result;
+    if (proposal !== null && proposal.target === 'client') return { ...proposal, snippets: [], verifies: false, whatIf: CLIENT_NOT_RECHECKED };
+    if (proposal !== null && check !== null && finding.step !== null) {
+      return { ...proposal, snippets: snippetsFor(finding.rule, needsOf()), verifies: check.verifies, whatIf: check.note };
+    }
+    if (proposal !== null && finding.step === null) {
+      return { ...proposal, snippets: [], verifies: false, whatIf: 'Not re-checked: this finding is about the exchange as a whole, not one recorded response (the replay re-checks the fixes of response-level findings); check the response after deploying.' };
+    }
+    if (proposal !== null) return { ...proposal, snippets: [], verifies: false, whatIf: 'Not re-checked: the capture has no response to apply it to.' };
+    if (noServerFix !== null) {
+      return { target: 'client', headers: [], summary: `No response header change fixes this: ${noServerFix}`, snippets: [], verifies: false, whatIf: CLIENT_NOT_RECHECKED };
+    }
+    return null;
+  });
+}

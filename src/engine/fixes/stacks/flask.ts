@@ -1,0 +1,34 @@
+import type { CorsNeeds } from '../needs.js';
+import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
+
+const ALWAYS = [
+  'origins="*" with supports_credentials=True is refused by browsers for credentialed requests; list the origin.',
+];
+
+export const flask: StackPack = {
+  id: 'flask',
+  label: 'Flask (flask-cors)',
+  language: 'python',
+  traps: {
+    'preflight-invalid-status': ['a @app.before_request auth check runs for OPTIONS too and answers the preflight 401; return early there when request.method == "OPTIONS".'],
+    'missing-allow-origin': ['an errorhandler that builds a fresh response still passes through flask-cors\' after_request; a crash in debug mode (the Werkzeug debugger page) does not.'],
+  },
+  render: (needs: CorsNeeds, rule) => {
+    const args = [
+      'app',
+      `origins=[${q(needs.origin)}]`,
+      ...(needs.credentials ? ['supports_credentials=True'] : []),
+      ...(needs.methods.length > 0 ? [`methods=["GET", "HEAD", "POST", ${qList(needs.methods)}]`] : []),
+      ...(needs.allowHeaders.length > 0 ? [`allow_headers=[${qList(needs.allowHeaders)}]`] : []),
+    ];
+    return joinLines([
+      ...comment('#', 'Flask — pip install flask-cors. Where the Flask app is created (app = Flask(__name__)), before registering blueprints.'),
+      ...comment('#', ruleNote(rule, needs)),
+      ...comment('#', filledWith(needs)),
+      'from flask_cors import CORS',
+      '',
+      `CORS(${args.join(', ')})`,
+      ...trapLines('#', flask, rule, ALWAYS, needs),
+    ]);
+  },
+};

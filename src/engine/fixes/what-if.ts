@@ -1,0 +1,135 @@
+import type { NormalizedEntry, NormalizedResponse } from '../har/types.js';
+import type { Exchange, Step } from '../model/exchange.js';
+import { headerValues } from '../model/headers.js';
+import type { HeaderField } from '../model/headers.js';
+import { predictCorsError } from '../rules/run.js';
+import type { FixProposal, HeaderPatch } from '../rules/types.js';
+import { applyHeaderPatches } from './patch.js';
+
+/** A rule's proposal together with the response it was diagnosed on. */
+export interface ProposedFix {
+  readonly step: Step;
+  readonly proposal: FixProposal;
+}
+
+export interface WhatIf {
+  readonly verifies: boolean;
+  /** One sentence: what was re-checked and assumed, or why not. */
+  readonly note: string;
+  /** The exchange's checked responses after the patch, in check order (for snippets and header diffs). */
+  readonly patchedSteps: readonly Step[];
+}
+
+/** Whether a proposal made on `from` applies to the response of step `to`. */
+export function appliesTo(proposal: FixProposal, from: Step, to: Step): boolean {
+  if (from.hopIndex !== to.hopIndex) return false;
+  switch (proposal.target) {
+    case 'client':
+      return false;
+    case 'all-responses':
+      return true;
+    case 'preflight':
+      return to.kind === 'preflight';
+    case 'actual':
+      return to.kind === 'actual';
+    case 'redirect':
+      return to.kind === 'redirect';
+  }
+}
+
+const CARRIED_FROM_PREFLIGHT: readonly string[] = ['access-control-allow-origin', 'access-control-allow-credentials'];
+
+function hasUsableResponse(entry: NormalizedEntry): boolean {
+  const status = entry.response?.status ?? null;
+  return status !== null && status > 0;
+}
+
+/**
+ * The response of `step` with every applicable proposal applied. A request the browser never sent (stopped at
+ * its preflight) has no recorded response: it is assumed to answer 200 with the same Allow-Origin and
+ * Allow-Credentials lines as the patched preflight of its hop — what a CORS layer in front of the
+ * application does.
+ */
+function patchedResponse(step: Step, fixes: readonly ProposedFix[], preflightOfHop: NormalizedResponse | null): { response: NormalizedResponse; assumed: boolean } {
+  const patches: HeaderPatch[] = [];
+  let status: number | null = null;
+  for (const fix of fixes) {
+    if (!appliesTo(fix.proposal, fix.step, step)) continue;
+    patches.push(...fix.proposal.headers);
+    if (step.kind === 'preflight' && fix.proposal.status !== undefined) status = fix.proposal.status;
+  }
+  const recorded = step.entry.response;
+  const assumed = !hasUsableResponse(step.entry) && step.kind === 'actual';
+  let base: NormalizedResponse;
+  if (assumed || recorded === null) {
+    const carried: HeaderField[] = preflightOfHop === null
+      ? []
+      : preflightOfHop.headers.filter((field) => CARRIED_FROM_PREFLIGHT.includes(field.lowerName));
+    base = { status: 200, headers: carried, redirectUrl: null, error: null, errorRecorded: true };
+  } else {
+    base = recorded;
+  }
+  let headers = applyHeaderPatches(base.headers, patches);
+  let redirectUrl = base.redirectUrl;
+  if (status !== null) {
+    // The preflight is now answered directly: no redirect any more.
+    if (status < 300 || status >= 400) {
+      headers = headers.filter((field) => field.lowerName !== 'location');
+      redirectUrl = null;
+    }
+  }
+  const location = patches.find((patch) => patch.name.toLowerCase() === 'location' && patch.action === 'set');
+  if (location !== undefined && redirectUrl !== null) redirectUrl = location.value;
+  return {
+    response: { ...base, status: status ?? base.status, headers, redirectUrl, error: null },
+    assumed,
+  };
+}
+
+/**
+ * The what-if re-check: applies every server fix of the exchange to the recorded responses and replays
+ * Chromium's CORS checks. It never calls the network; it only answers "would these headers pass".
+ */
+export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[]): WhatIf {
+  const serverFixes = fixes.filter((fix) => fix.proposal.target !== 'client');
+  if (exchange.steps.length === 0) {
+    return { verifies: false, note: 'Not re-checked: the capture holds no response the browser checked.', patchedSteps: [] };
+  }
+  const steps: Step[] = [];
+  const preflights = new Map<number, NormalizedResponse>();
+  let assumedMethod: string | null = null;
+  for (const step of exchange.steps) {
+    const { response, assumed } = patchedResponse(step, serverFixes, preflights.get(step.hopIndex) ?? null);
+    if (step.kind === 'preflight') preflights.set(step.hopIndex, response);
+    if (assumed) assumedMethod = step.entry.request.method;
+    const redirectTarget = step.redirectTarget === null ? null : (response.redirectUrl ?? step.redirectTarget);
+    steps.push({ ...step, redirectTarget, entry: { ...step.entry, response } });
+  }
+  const patched: Exchange = { ...exchange, steps };
+  const corsError = predictCorsError(patched);
+  const verifies = corsError === null && serverFixes.length > 0;
+  const lastHop = exchange.hops[exchange.hops.length - 1];
+  const stoppedAtRedirect = lastHop !== undefined && lastHop.redirectTarget !== null;
+  const notes: string[] = [];
+  if (serverFixes.length === 0) {
+    notes.push('Not re-checked: no response header change is proposed.');
+  } else if (verifies) {
+    notes.push('Re-checked: with these changes applied to the recorded responses, the exchange passes every CORS check the browser runs.');
+  } else {
+    notes.push(`Re-checked: with these changes the exchange would still fail (${corsError ?? 'no server fix'}); fix the remaining findings too.`);
+  }
+  if (assumedMethod !== null && serverFixes.length > 0) {
+    notes.push(`The ${assumedMethod} request itself was never sent, so its response is assumed to carry the same Access-Control-Allow-Origin (and -Credentials) as the preflight: check it after deploying.`);
+  }
+  if (stoppedAtRedirect && serverFixes.length > 0) {
+    notes.push('The browser did not follow the redirect, so the responses after it are not in the capture: check them after deploying.');
+  }
+  return { verifies, note: notes.join(' '), patchedSteps: steps };
+}
+
+/** The combined value of a header on a patched response ("" lines joined by ", "), or null. */
+export function patchedHeader(step: Step | undefined, lowerName: string): string | null {
+  if (step === undefined || step.entry.response === null) return null;
+  const values = headerValues(step.entry.response.headers, lowerName);
+  return values.length === 0 ? null : values.join(', ');
+}

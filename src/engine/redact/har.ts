@@ -1,0 +1,301 @@
+/**
+ * Builds the HAR an export embeds: every entry, in the same order (report ids and entry indices refer to it),
+ * with only the fields the diagnosis reads plus the ones HAR 1.2 requires — never bodies, cookie arrays,
+ * comments, initiator stacks or custom fields. With redaction on (the default) credentials and token-like
+ * values are replaced, and every replacement is counted by where it was and its name.
+ *
+ * Field shapes are copied as they are (a string where an object belongs stays a string, redacted), so the
+ * normalizer reports the same input problems for the copy as for the original.
+ */
+import { normalizeHar } from '../har/normalize.js';
+import { parseHarText } from '../har/parse-text.js';
+import type { InputError } from '../har/types.js';
+import { REDACTED, redactHeaderValue, redactParam, redactUrl } from './patterns.js';
+
+export interface Redaction {
+  /** "request header", "response header", "URL", "query parameter", "request cookie", "request body", … */
+  readonly where: string;
+  /** Header, parameter or cookie name (lower case), or a field name such as "text" or "(user info)". */
+  readonly name: string;
+  readonly count: number;
+}
+
+export interface ExportedHar {
+  readonly log: {
+    readonly version: string;
+    /** Absent when the original had none (the normalizer then reports no creator, as for the original). */
+    readonly creator?: { readonly name: string; readonly version: string };
+    readonly pages: readonly unknown[];
+    readonly entries: readonly unknown[];
+  };
+}
+
+export interface RedactOptions {
+  /** Replace secrets (default true). False still leaves out bodies, cookie arrays and comments. */
+  readonly redact?: boolean;
+  /** Called after each entry is copied. */
+  readonly onEntry?: (done: number, total: number) => void;
+}
+
+export type RedactResult =
+  | { readonly ok: true; readonly har: ExportedHar; readonly redactions: readonly Redaction[] }
+  | { readonly ok: false; readonly error: InputError };
+
+type JsonObject = { readonly [key: string]: unknown };
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class Redactor {
+  private readonly counts = new Map<string, number>();
+
+  constructor(readonly enabled: boolean) {}
+
+  found(where: string, name: string): void {
+    const key = `${where}\u0000${name}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  /** A free-form string nobody needs to diagnose (a title, a stray string where an object belongs). */
+  text(where: string, name: string, value: string): string {
+    if (!this.enabled || value === '' || value === REDACTED) return value;
+    this.found(where, name);
+    return REDACTED;
+  }
+
+  url(where: string, value: string): string {
+    if (!this.enabled) return value;
+    return redactUrl(value, (name) => this.found(where, name));
+  }
+
+  header(where: string, name: string, value: string): string {
+    if (!this.enabled) return value;
+    const redacted = redactHeaderValue(name.toLowerCase(), value);
+    if (redacted !== value) this.found(where, name.toLowerCase());
+    return redacted;
+  }
+
+  param(name: string, value: string): string {
+    if (!this.enabled) return value;
+    const redacted = redactParam(name, value);
+    if (redacted !== value) this.found('query parameter', name);
+    return redacted;
+  }
+
+  /** Something left out of the copy (a body, a cookie list): counted only when redaction is on. */
+  dropped(where: string, name: string, present: boolean): void {
+    if (this.enabled && present) this.found(where, name);
+  }
+
+  list(): Redaction[] {
+    return [...this.counts.entries()]
+      .map(([key, count]) => {
+        const [where = '', name = ''] = key.split('\u0000');
+        return { where, name, count };
+      })
+      .sort((a, b) => (a.where === b.where ? compare(a.name, b.name) : compare(a.where, b.where)));
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Copies a value whose shape is wrong for its field: strings are redacted, other primitives kept. */
+function stray(value: unknown, redactor: Redactor, where: string): unknown {
+  if (typeof value === 'string') return redactor.text(where, '(value)', value);
+  if (Array.isArray(value)) return [];
+  if (isObject(value)) return {};
+  return value;
+}
+
+function copyHeaders(value: unknown, redactor: Redactor, where: string): unknown {
+  if (!Array.isArray(value)) return stray(value, redactor, where);
+  return value.map((item: unknown) => {
+    if (!isObject(item) || typeof item.name !== 'string') return {};
+    const raw = item.value;
+    const text = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
+    return { name: item.name, value: redactor.header(where, item.name, text) };
+  });
+}
+
+function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * queryString[] repeats the URL's query. Redacted, it is rebuilt from the redacted URL so it can never show
+ * more than the URL does (producers sometimes put more in it than the URL holds); unredacted, it is copied.
+ */
+function copyQueryString(value: unknown, redactedUrl: unknown, redactor: Redactor): unknown[] {
+  if (!redactor.enabled) {
+    if (!Array.isArray(value)) return [];
+    return value.flatMap((item: unknown) => (isObject(item) && typeof item.name === 'string' ? [{ name: item.name, value: typeof item.value === 'string' ? item.value : '' }] : []));
+  }
+  if (typeof redactedUrl !== 'string') return [];
+  const query = redactedUrl.split('#')[0]?.split('?').slice(1).join('?') ?? '';
+  if (query === '') return [];
+  return query.split('&').filter((pair) => pair !== '').map((pair) => {
+    const equals = pair.indexOf('=');
+    return equals === -1
+      ? { name: decodeComponent(pair), value: '' }
+      : { name: decodeComponent(pair.slice(0, equals)), value: decodeComponent(pair.slice(equals + 1)) };
+  });
+}
+
+function dropCookies(value: unknown, redactor: Redactor, where: string): void {
+  if (!Array.isArray(value)) return;
+  for (const cookie of value) redactor.dropped(where, isObject(cookie) && typeof cookie.name === 'string' ? cookie.name : '(cookie)', true);
+}
+
+function dropComment(value: JsonObject, redactor: Redactor, where: string): void {
+  redactor.dropped('comment', where, typeof value.comment === 'string' && value.comment !== '');
+}
+
+function numberOr(value: unknown, fallback: number): unknown {
+  return typeof value === 'number' ? value : value === undefined ? fallback : value;
+}
+
+function copyRequest(value: unknown, redactor: Redactor): unknown {
+  if (!isObject(value)) return stray(value, redactor, 'request');
+  dropCookies(value.cookies, redactor, 'request cookie');
+  dropComment(value, redactor, 'request');
+  const postData = value.postData;
+  if (isObject(postData)) {
+    redactor.dropped('request body', 'text', typeof postData.text === 'string' && postData.text !== '');
+    redactor.dropped('request body', 'params', Array.isArray(postData.params) && postData.params.length > 0);
+  }
+  const url = typeof value.url === 'string' ? redactor.url('URL', value.url) : stray(value.url, redactor, 'URL');
+  const copy: Record<string, unknown> = {
+    method: value.method,
+    url,
+    httpVersion: typeof value.httpVersion === 'string' ? value.httpVersion : '',
+    headers: value.headers === undefined ? [] : copyHeaders(value.headers, redactor, 'request header'),
+    queryString: copyQueryString(value.queryString, url, redactor),
+    cookies: [],
+    headersSize: numberOr(value.headersSize, -1),
+    bodySize: numberOr(value.bodySize, -1),
+  };
+  if (typeof value.method !== 'string') copy.method = stray(value.method, redactor, 'request method');
+  return copy;
+}
+
+function copyResponse(value: unknown, redactor: Redactor): unknown {
+  if (!isObject(value)) return stray(value, redactor, 'response');
+  dropCookies(value.cookies, redactor, 'response cookie');
+  dropComment(value, redactor, 'response');
+  const content = isObject(value.content) ? value.content : {};
+  redactor.dropped('response body', 'text', typeof content.text === 'string' && content.text !== '');
+  const copy: Record<string, unknown> = {
+    status: value.status,
+    statusText: typeof value.statusText === 'string' ? value.statusText : '',
+    httpVersion: typeof value.httpVersion === 'string' ? value.httpVersion : '',
+    headers: value.headers === undefined ? [] : copyHeaders(value.headers, redactor, 'response header'),
+    cookies: [],
+    content: {
+      size: typeof content.size === 'number' ? content.size : 0,
+      mimeType: typeof content.mimeType === 'string' ? redactor.header('response body', 'content-type', content.mimeType) : '',
+    },
+    redirectURL: typeof value.redirectURL === 'string' ? redactor.url('redirect URL', value.redirectURL) : stray(value.redirectURL, redactor, 'redirect URL'),
+    headersSize: numberOr(value.headersSize, -1),
+    bodySize: numberOr(value.bodySize, -1),
+  };
+  if (value.status === undefined) delete copy.status;
+  // Chromium writes _error (null on success); its presence alone tells the engine the outcome was recorded.
+  if ('_error' in value) copy._error = typeof value._error === 'string' ? value._error : value._error === null ? null : stray(value._error, redactor, 'response');
+  return copy;
+}
+
+function copyInitiator(value: unknown, redactor: Redactor): unknown {
+  if (!isObject(value)) return stray(value, redactor, 'initiator');
+  const copy: Record<string, unknown> = {};
+  if (typeof value.type === 'string') copy.type = value.type;
+  if (typeof value.url === 'string') copy.url = redactor.url('initiator URL', value.url);
+  if (typeof value.requestId === 'string' || typeof value.requestId === 'number') copy.requestId = value.requestId;
+  return copy;
+}
+
+function copyEntry(item: unknown, redactor: Redactor): unknown {
+  if (!isObject(item)) return stray(item, redactor, 'entry');
+  dropComment(item, redactor, 'entry');
+  const copy: Record<string, unknown> = {};
+  if (typeof item.pageref === 'string') copy.pageref = item.pageref;
+  if (item.startedDateTime !== undefined) copy.startedDateTime = typeof item.startedDateTime === 'string' ? item.startedDateTime : stray(item.startedDateTime, redactor, 'entry');
+  // The pairing reads `time`: copied as it is, absent stays absent.
+  if (item.time !== undefined) copy.time = typeof item.time === 'number' ? item.time : stray(item.time, redactor, 'entry');
+  if (item.request !== undefined) copy.request = copyRequest(item.request, redactor);
+  if (item.response !== undefined) copy.response = copyResponse(item.response, redactor);
+  copy.cache = {};
+  copy.timings = { send: 0, wait: 0, receive: 0 };
+  if (typeof item._resourceType === 'string') copy._resourceType = item._resourceType;
+  if (item._initiator !== undefined) copy._initiator = copyInitiator(item._initiator, redactor);
+  return copy;
+}
+
+function copyPages(value: unknown, redactor: Redactor): unknown[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isObject).map((page) => {
+    dropComment(page, redactor, 'page');
+    const title = typeof page.title === 'string' ? page.title : '';
+    return {
+      startedDateTime: typeof page.startedDateTime === 'string' ? page.startedDateTime : '',
+      id: typeof page.id === 'string' ? page.id : '',
+      // Chromium writes the page URL as the title; any other title is not needed to diagnose.
+      title: /^https?:\/\//i.test(title) ? redactor.url('page title', title) : redactor.text('page title', '(text)', title),
+      pageTimings: {},
+    };
+  });
+}
+
+export interface RawLog {
+  readonly creator: unknown;
+  readonly pages: unknown;
+  readonly entries: readonly unknown[];
+  readonly comment: unknown;
+}
+
+/** The same shapes normalizeHar accepts: text, {log}, a log, an entry list or one entry. */
+export function rawLogOf(input: unknown): RawLog | null {
+  if (typeof input === 'string') {
+    const parsed = parseHarText(input);
+    return parsed.ok ? rawLogOf(parsed.value) : null;
+  }
+  if (Array.isArray(input)) return { creator: null, pages: [], entries: input, comment: null };
+  if (!isObject(input)) return null;
+  const log = isObject(input.log) ? input.log : 'entries' in input ? input : null;
+  if (log !== null && Array.isArray(log.entries)) return { creator: log.creator, pages: log.pages, entries: log.entries, comment: log.comment };
+  if ('request' in input) return { creator: null, pages: [], entries: [input], comment: null };
+  return null;
+}
+
+/** The embeddable (and, by default, redacted) copy of a HAR. Never throws. */
+export function redactHar(input: unknown, options: RedactOptions = {}): RedactResult {
+  const checked = normalizeHar(input);
+  if (!checked.ok) return checked;
+  const raw = rawLogOf(input);
+  if (raw === null) return { ok: false, error: { message: 'Not a HAR.', path: '' } };
+  const redactor = new Redactor(options.redact !== false);
+  if (typeof raw.comment === 'string' && raw.comment !== '') redactor.dropped('comment', 'log', true);
+  const creator = isObject(raw.creator) ? raw.creator : null;
+  const entries: unknown[] = [];
+  for (let index = 0; index < raw.entries.length; index++) {
+    entries.push(copyEntry(raw.entries[index], redactor));
+    options.onEntry?.(index + 1, raw.entries.length);
+  }
+  const har: ExportedHar = {
+    log: {
+      version: '1.2',
+      ...(creator !== null && typeof creator.name === 'string'
+        ? { creator: { name: creator.name, version: typeof creator.version === 'string' ? creator.version : '' } }
+        : {}),
+      pages: copyPages(raw.pages, redactor),
+      entries,
+    },
+  };
+  return { ok: true, har, redactions: redactor.list() };
+}

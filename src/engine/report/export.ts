@@ -1,0 +1,189 @@
+/**
+ * Exporting a diagnosis: the whole capture, a chosen set of exchanges, or one exchange, as Markdown (tickets),
+ * one self-contained HTML file, JSON that reopens (cors-lens/report@1 plus an `export` object holding the
+ * HAR it was diagnosed from), or the CLI's text summary.
+ *
+ * Secrets are redacted by default, and redaction happens *before* the diagnosis: every format is rendered
+ * from the diagnosis of the embedded (redacted) HAR, so no renderer can leak what redaction removed, and
+ * reopening the JSON re-diagnoses exactly what the report shows. Pure: same input and options, same bytes.
+ */
+import { diagnose } from '../diagnose.js';
+import type { InputError } from '../har/types.js';
+import { rawLogOf, redactHar } from '../redact/har.js';
+import type { ExportedHar, Redaction } from '../redact/har.js';
+import { reportToExportJson } from './to-json.js';
+import { reportToHtml } from './to-html.js';
+import { reportToMarkdown } from './to-markdown.js';
+import { reportToText } from './to-text.js';
+import type { Report } from './types.js';
+import { exportedReportOf } from './reopen.js';
+
+export type ExportFormat = 'md' | 'html' | 'json' | 'text';
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['md', 'html', 'json', 'text'];
+
+/** Which exchanges: the whole capture, or these ids (as `diagnose()` of the same input names them). */
+export type ExportScope = { readonly kind: 'capture' } | { readonly kind: 'exchanges'; readonly ids: readonly string[] };
+
+/** The `export` object of an exported JSON report. */
+export interface ExportInfo {
+  readonly generatedAt: string;
+  /** The ids in `scope` are those of the original capture; the report renumbers the exchanges it holds. */
+  readonly scope: ExportScope;
+  /** The server stack whose snippets the Markdown and HTML show, or null for all stacks. */
+  readonly stack: string | null;
+  readonly redacted: boolean;
+  readonly redactions: readonly Redaction[];
+  /** The HAR the report was diagnosed from: every field the diagnosis reads, nothing else. */
+  readonly har: ExportedHar;
+}
+
+export interface ExportDocument {
+  /** The diagnosis of `export.har`. */
+  readonly report: Report;
+  readonly export: ExportInfo;
+}
+
+export interface ExportOptions {
+  readonly format: ExportFormat;
+  /** Default: the whole capture. */
+  readonly scope?: ExportScope;
+  /** Replace cookies, credentials, tokens and bodies (default true). */
+  readonly redact?: boolean;
+  /** Show only this stack's snippets ("express", "nginx", …). Default: every stack's. */
+  readonly stack?: string | null;
+  /** ISO timestamp written into the report; the only time in it. Default: now. */
+  readonly generatedAt?: string;
+  readonly sourceName?: string;
+  readonly sourceKind?: 'file' | 'live' | 'memory';
+  /** Called as the work advances; `done` reaches `total` when the export is finished. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export type ExportDocumentResult = { readonly ok: true; readonly document: ExportDocument } | { readonly ok: false; readonly error: InputError };
+
+export type ExportResult =
+  | {
+      readonly ok: true;
+      readonly content: string;
+      readonly mimeType: string;
+      /** A suggested file name, e.g. "cors-lens-report-2024-01-01.md". */
+      readonly filename: string;
+      readonly document: ExportDocument;
+    }
+  | { readonly ok: false; readonly error: InputError };
+
+const MIME_TYPES: Readonly<Record<ExportFormat, string>> = {
+  md: 'text/markdown;charset=utf-8',
+  html: 'text/html;charset=utf-8',
+  json: 'application/json;charset=utf-8',
+  text: 'text/plain;charset=utf-8',
+};
+
+const EXTENSIONS: Readonly<Record<ExportFormat, string>> = { md: 'md', html: 'html', json: 'json', text: 'txt' };
+
+interface ResolvedInput {
+  readonly har: unknown;
+  readonly sourceName: string | undefined;
+  readonly sourceKind: 'file' | 'live' | 'memory' | undefined;
+}
+
+/** An exported report re-exports from its embedded HAR, under its original source name. */
+function resolveInput(input: unknown, options: ExportOptions): { ok: true; value: ResolvedInput } | { ok: false; error: InputError } {
+  const exported = exportedReportOf(input);
+  if (exported === null) return { ok: true, value: { har: input, sourceName: options.sourceName, sourceKind: options.sourceKind } };
+  if (!exported.ok) return exported;
+  return { ok: true, value: { har: exported.har, sourceName: options.sourceName ?? exported.sourceName, sourceKind: options.sourceKind ?? exported.sourceKind } };
+}
+
+/** Redacts, scopes and diagnoses: the data every format renders. */
+export function buildExportDocument(input: unknown, options: Omit<ExportOptions, 'format'> = {}): ExportDocumentResult {
+  const resolved = resolveInput(input, { format: 'json', ...options });
+  if (!resolved.ok) return resolved;
+  const { har, sourceName, sourceKind } = resolved.value;
+  const scope: ExportScope = options.scope ?? { kind: 'capture' };
+  const diagnoseOptions = { ...(sourceName === undefined ? {} : { sourceName }), ...(sourceKind === undefined ? {} : { sourceKind }) };
+
+  let chosen: unknown = har;
+  if (scope.kind === 'exchanges') {
+    const whole = diagnose(har, diagnoseOptions);
+    if (!whole.ok) return whole;
+    const raw = rawLogOf(har);
+    if (raw === null) return { ok: false, error: { message: 'Not a HAR.', path: '' } };
+    const indices = new Set<number>();
+    for (const id of scope.ids) {
+      const exchange = whole.report.exchanges.find((candidate) => candidate.id === id);
+      if (exchange === undefined) return { ok: false, error: { message: `No exchange "${id}" in the capture.`, path: '' } };
+      for (const index of exchange.entries) indices.add(index);
+    }
+    const entries = [...indices].sort((a, b) => a - b).map((index) => raw.entries[index]);
+    chosen = { log: { version: '1.2', creator: raw.creator, pages: raw.pages, entries } };
+  }
+
+  const entryCount = rawLogOf(chosen)?.entries.length ?? 0;
+  const total = entryCount + 2;
+  const redacted = redactHar(chosen, {
+    redact: options.redact !== false,
+    onEntry: (done) => options.onProgress?.(done, total),
+  });
+  if (!redacted.ok) return redacted;
+  const diagnosed = diagnose(redacted.har, diagnoseOptions);
+  if (!diagnosed.ok) return diagnosed;
+  options.onProgress?.(entryCount + 1, total);
+  return {
+    ok: true,
+    document: {
+      report: diagnosed.report,
+      export: {
+        generatedAt: options.generatedAt ?? new Date().toISOString(),
+        scope: scope.kind === 'capture' ? { kind: 'capture' } : { kind: 'exchanges', ids: [...scope.ids] },
+        stack: options.stack ?? null,
+        redacted: options.redact !== false,
+        redactions: redacted.redactions,
+        har: redacted.har,
+      },
+    },
+  };
+}
+
+export function renderExport(document: ExportDocument, format: ExportFormat): string {
+  switch (format) {
+    case 'md':
+      return reportToMarkdown(document);
+    case 'html':
+      return reportToHtml(document);
+    case 'json':
+      return reportToExportJson(document);
+    case 'text':
+      return reportToText(document.report) + redactionLine(document.export);
+  }
+}
+
+function redactionLine(info: ExportInfo): string {
+  if (!info.redacted) return 'Secrets not redacted.\n';
+  const count = info.redactions.reduce((sum, item) => sum + item.count, 0);
+  return count === 0 ? '' : `${count} secret value(s) redacted; the JSON format lists them.\n`;
+}
+
+export function exportFilename(document: ExportDocument, format: ExportFormat): string {
+  const date = /^\d{4}-\d{2}-\d{2}/.exec(document.export.generatedAt)?.[0];
+  const { scope } = document.export;
+  const what = scope.kind === 'exchanges' && scope.ids.length === 1 ? (scope.ids[0] ?? 'report').replace(/[^A-Za-z0-9-]/g, '') : 'report';
+  return `cors-lens-${what}${date === undefined ? '' : `-${date}`}.${EXTENSIONS[format]}`;
+}
+
+/** Redact, scope, diagnose and render in one call (the panel's Export menu and the CLI use this). */
+export function exportReport(input: unknown, options: ExportOptions): ExportResult {
+  const built = buildExportDocument(input, options);
+  if (!built.ok) return built;
+  const content = renderExport(built.document, options.format);
+  const entryCount = built.document.export.har.log.entries.length;
+  options.onProgress?.(entryCount + 2, entryCount + 2);
+  return {
+    ok: true,
+    content,
+    mimeType: MIME_TYPES[options.format],
+    filename: exportFilename(built.document, options.format),
+    document: built.document,
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * The report as Markdown for a GitHub issue or a Jira ticket. Capture values (URLs, header values, methods)
+ * go into code spans whose backtick fence is longer than any backtick run inside them, so neither HTML nor
+ * link, image, emphasis or mention syntax in them is interpreted; prose that quotes capture values is
+ * backslash-escaped and its URLs put in code spans (no autolinks). Control and bidi characters are shown
+ * as `\u202E`-style escapes. Only spec and MDN links (our own data, http(s) only) are links.
+ */
+import { RULES } from '../rules/registry.js';
+import type { Fix, HeaderPatch } from '../rules/types.js';
+import { curlCommand } from './curl.js';
+import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
+import type { ExportDocument } from './export.js';
+import { exchangeSections, harRequestAt, preflightReasonText, snippetsFor, stacksOf, type ExportSnippet } from './sections.js';
+import type { Finding, ReportExchange, Verdict } from './types.js';
+
+const VERDICT_MARK: Readonly<Record<Verdict, string>> = { blocked: '⛔', allowed: '✅', unknown: '❔' };
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let current = 0;
+  for (const c of text) {
+    current = c === char ? current + 1 : 0;
+    if (current > longest) longest = current;
+  }
+  return longest;
+}
+
+/** An inline code span holding `value` literally. In a table cell, pipes are escaped as GFM requires. */
+export function mdCode(value: string, inTable = false): string {
+  if (value === '') return '(empty)';
+  let text = visibleEscapes(value);
+  if (inTable) text = text.replace(/\|/g, '\\|');
+  const fence = '`'.repeat(longestRun(text, '`') + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ')) ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+const URL_IN_TEXT = /\b(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.)[^\s]*[^\s.,;:!?)'"]/g;
+const PUNCTUATION = /[\\`*_{}[\]<>#!|~&$@]/g;
+
+/**
+ * Prose that may quote capture values: Markdown and HTML syntax backslash-escaped, URLs as code spans
+ * (GitHub would autolink them), control and bidi characters as visible escapes.
+ */
+export function mdText(value: string, inTable = false): string {
+  const text = visibleEscapes(value);
+  let result = '';
+  let last = 0;
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    const start = match.index;
+    result += escapeProse(text.slice(last, start)) + mdCode(match[0], inTable);
+    last = start + match[0].length;
+  }
+  result += escapeProse(text.slice(last));
+  // Text that starts a line must not start a list, a heading underline or an ordered list ("1." / "1)").
+  return result.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+}
+
+function escapeProse(text: string): string {
+  return text.replace(PUNCTUATION, (char) => `\\${char}`);
+}
+
+/** A fenced block longer than any backtick run in `code`; control and bidi characters escaped, lines kept. */
+export function mdFence(code: string, language: string): string {
+  const text = visibleEscapesInBlock(code).replace(/\n+$/, '');
+  const fence = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
+  const info = /^[a-z0-9-]+$/.test(language) ? language : '';
+  return `${fence}${info}\n${text}\n${fence}`;
+}
+
+/** Only our own spec and MDN links, and only http(s). */
+function mdLink(label: string, url: string): string {
+  return /^https?:\/\/[^\s<>()[\]`]+$/.test(url) ? `[${label}](${url})` : '';
+}
+
+export function patchLine(patch: HeaderPatch): string {
+  if (patch.action === 'remove') return `- ${patch.name}`;
+  return `${patch.action === 'add' ? '+ ' : ''}${patch.name}: ${patch.value ?? ''}`;
+}
+
+const SNIPPET_LANGUAGE: Readonly<Record<string, string>> = {
+  express: 'js', koa: 'js', fastify: 'js', hono: 'ts', node: 'js', nginx: 'nginx', apache: 'apache', caddy: 'caddy',
+  django: 'python', flask: 'python', fastapi: 'python', rails: 'ruby', spring: 'java', aspnet: 'csharp', go: 'go',
+  cloudflare: 'js', s3: 'json', 'aws-s3': 'json', traefik: 'yaml', php: 'php', laravel: 'php',
+};
+
+function countRedactions(document: ExportDocument): number {
+  return document.export.redactions.reduce((sum, item) => sum + item.count, 0);
+}
+
+function headerLines(document: ExportDocument): string[] {
+  const { report } = document;
+  const info = document.export;
+  const source = report.source.name === null ? 'a live capture' : mdCode(report.source.name, true);
+  const creator = report.source.creator === null ? '' : ` (${mdText(report.source.creator, true)})`;
+  const scope = info.scope.kind === 'capture'
+    ? 'whole capture'
+    : `${info.scope.ids.length} selected exchange(s): ${info.scope.ids.map((id) => mdCode(id, true)).join(', ')}`;
+  const redactions = countRedactions(document);
+  const secrets = info.redacted
+    ? `redacted (${redactions} value(s)${redactions > 0 ? ', listed under Redactions' : ''})`
+    : '**not redacted** — this report may contain cookies, tokens and other secrets';
+  return [
+    '# CORS Lens report',
+    '',
+    '| | |',
+    '|---|---|',
+    `| Source | ${source}${creator} |`,
+    `| Scope | ${scope} |`,
+    `| Generated | ${mdCode(info.generatedAt, true)} by ${report.tool.name} ${report.tool.version} |`,
+    `| Secrets | ${secrets} |`,
+    ...(info.stack === null ? [] : [`| Server stack | ${mdCode(info.stack, true)} |`]),
+  ];
+}
+
+function summaryLines(document: ExportDocument): string[] {
+  const { summary, exchanges } = document.report;
+  const lines = [
+    '## Summary',
+    '',
+    '| Exchanges | Cross-origin | Blocked | Allowed | Unknown | Warnings |',
+    '|---:|---:|---:|---:|---:|---:|',
+    `| ${summary.exchanges} | ${summary.crossOrigin} | ${summary.blocked} | ${summary.allowed} | ${summary.unknown} | ${summary.warnings} |`,
+  ];
+  if (exchanges.length === 0) return lines;
+  lines.push('', '| Id | Verdict | Method | URL | Chromium error |', '|---|---|---|---|---|');
+  for (const exchange of exchanges) {
+    lines.push(
+      `| ${exchange.id} | ${VERDICT_MARK[exchange.verdict]} ${exchange.verdict} | ${mdCode(exchange.method, true)} | ${mdCode(exchange.url, true)} | ${exchange.corsError === null ? '—' : mdCode(exchange.corsError, true)} |`,
+    );
+  }
+  return lines;
+}
+
+function findingLines(finding: Finding, position: number): string[] {
+  const meta = (RULES as Readonly<Record<string, { meta: { specUrl: string; mdnUrl: string } } | undefined>>)[finding.rule]?.meta;
+  const error = finding.corsError === null ? '' : ` → ${mdCode(finding.corsError)}`;
+  const lines = [`${position}. **${finding.severity}** · ${mdCode(finding.rule)} on the ${mdText(finding.response)}${error}  `, `   ${mdText(finding.message)}`];
+  if (finding.header !== null) {
+    lines.push(
+      `   - Header: ${mdCode(finding.header)}`,
+      `   - Observed: ${finding.observed === null ? '(absent)' : mdCode(finding.observed)}`,
+      `   - Needed: ${finding.expected === null ? '(absent)' : mdCode(finding.expected)}`,
+    );
+  }
+  if (finding.fix === null && finding.noServerFix !== null) lines.push(`   - No server fix: ${mdText(finding.noServerFix)}`);
+  const links = meta === undefined ? [] : [mdLink('Fetch standard', meta.specUrl), mdLink('MDN', meta.mdnUrl)].filter((link) => link !== '');
+  if (links.length > 0) lines.push(`   - Reference: ${links.join(' · ')}`);
+  return lines;
+}
+
+function fixLines(fixes: readonly Fix[]): string[] {
+  const lines: string[] = [];
+  for (const fix of fixes) {
+    lines.push(`**Fix (${mdText(fix.target)}):** ${mdText(fix.summary)}`);
+    if (fix.status !== undefined) lines.push('', `Answer with status ${fix.status}.`);
+    if (fix.headers.length > 0) lines.push('', mdFence(fix.headers.map(patchLine).join('\n'), 'http'));
+    lines.push('');
+  }
+  return lines;
+}
+
+function snippetLines(snippets: readonly ExportSnippet[], stack: string): string[] {
+  if (snippets.length === 0) return [`No ${mdCode(stack)} snippet for this fix.`, ''];
+  const lines: string[] = [];
+  for (const snippet of snippets) {
+    const verified = snippet.verified ? 'verified against a real server' : 'not verified';
+    lines.push(`**${mdText(snippet.stack)}** (${verified}):`, '', mdFence(snippet.code, SNIPPET_LANGUAGE[snippet.stack] ?? ''), '');
+  }
+  return lines;
+}
+
+function exchangeLines(document: ExportDocument, exchange: ReportExchange): string[] {
+  const lines = [
+    `## ${VERDICT_MARK[exchange.verdict]} ${exchange.id} · ${exchange.verdict}: ${mdCode(exchange.method)} ${mdCode(exchange.url)}`,
+    '',
+    `- Chromium error: ${exchange.corsError === null ? 'none' : mdCode(exchange.corsError)}`,
+    `- Kind: ${exchange.kind}; preflight: ${exchange.preflight.status}${exchange.preflight.reasons.length > 0 ? ` (${exchange.preflight.reasons.map((reason) => mdCode(preflightReasonText(reason))).join(', ')})` : ''}`,
+    `- Page origin: ${exchange.initiatorOrigin === null ? 'unknown' : mdCode(exchange.initiatorOrigin)}`,
+    `- Credentials: ${exchange.credentials.mode} (${exchange.credentials.basis})`,
+    `- HAR entries: ${exchange.entries.join(', ')}`,
+    '',
+    '### Findings',
+    '',
+  ];
+  if (exchange.findings.length === 0) lines.push('No problems found.', '');
+  exchange.findings.forEach((finding, index) => lines.push(...findingLines(finding, index + 1)));
+  if (exchange.findings.length > 0) lines.push('');
+  if (exchange.assumptions.length > 0) {
+    lines.push('### Assumptions', '', ...exchange.assumptions.map((assumption) => `- ${mdText(assumption)}`), '');
+  }
+  const section = exchangeSections(document, exchange);
+  if (section.fixes.length > 0) {
+    lines.push('### Header fix', '', ...fixLines(section.fixes));
+    const stack = document.export.stack;
+    if (stack === null) {
+      const stacks = stacksOf(section.fixes);
+      if (stacks.length > 0) lines.push(`Server snippets exist for ${stacks.map((item) => mdCode(item)).join(', ')}: export with a server stack chosen to include one.`, '');
+    } else {
+      lines.push('### Server snippet', '', ...snippetLines(section.fixes.flatMap((fix) => snippetsFor(fix, stack)), stack));
+    }
+  }
+  if (section.requests.length > 0) {
+    lines.push('### Reproduce with curl', '');
+    for (const index of section.requests) {
+      const request = harRequestAt(document, index);
+      if (request === null) continue;
+      lines.push(mdFence(curlCommand(request, exchange.initiatorOrigin), 'sh'), '');
+    }
+    if (document.export.redacted) lines.push('Values shown as `[REDACTED]` or `REDACTED` were removed from the capture; put real ones back to replay a credentialed request.', '');
+  }
+  return lines;
+}
+
+function redactionLines(document: ExportDocument): string[] {
+  const { redactions, redacted } = document.export;
+  if (!redacted || redactions.length === 0) return [];
+  return [
+    '## Redactions',
+    '',
+    'Bodies, cookie lists, comments and initiator stacks are never exported. These values were replaced:',
+    '',
+    '| Where | Name | Count |',
+    '|---|---|---:|',
+    ...redactions.map((item) => `| ${mdText(item.where, true)} | ${mdCode(item.name, true)} | ${item.count} |`),
+    '',
+  ];
+}
+
+function problemLines(document: ExportDocument): string[] {
+  const problems = document.report.inputErrors;
+  if (problems.length === 0) return [];
+  return [
+    '## Problems reading the capture',
+    '',
+    ...problems.map((problem) => `- ${mdCode(problem.path)}: ${mdText(problem.message)}${problem.skipped ? ' (entry skipped)' : ''}`),
+    '',
+  ];
+}
+
+export function reportToMarkdown(document: ExportDocument): string {
+  const lines = [...headerLines(document), '', ...summaryLines(document), ''];
+  for (const exchange of document.report.exchanges) {
+    if (!exchangeSections(document, exchange).detailed) continue;
+    lines.push(...exchangeLines(document, exchange));
+  }
+  lines.push(...problemLines(document), ...redactionLines(document));
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
