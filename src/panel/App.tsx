@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { parseHarText, type DiagnoseOptions } from '../engine/index';
+import { diagnose, isReport, parseHarText, reopenReport, type DiagnoseOptions } from '../engine/index';
+import { LocalStoragePreferences } from '../platform/preferences';
+import { ExportMenu } from './export';
 import type { HarEntry, HarSource } from '../platform/har-source';
 import { useDiagnosis } from './diagnosis/use-diagnosis';
 import { useLiveDiagnosis } from './diagnosis/use-live-diagnosis';
@@ -22,6 +24,9 @@ interface ImportedFile {
   entries: unknown[];
 }
 
+const preferences = new LocalStoragePreferences();
+const EMPTY_DIAGNOSIS = diagnose([]);
+
 const QUICK_FILTERS: { value: QuickFilter; label: string }[] = [
   { value: 'all', label: 'All' },
   { value: 'blocked', label: 'Blocked' },
@@ -41,6 +46,7 @@ export function App({ source }: AppProps) {
   const [sort, setSort] = useState<RowSort>(DEFAULT_SORT);
   const [edits, setEdits] = useState<WhatIfEdits>(new Map());
   const [dragging, setDragging] = useState(false);
+  const [reading, setReading] = useState<{ name: string; bytes: number } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const grid = useRef<HTMLDivElement>(null);
 
@@ -68,7 +74,9 @@ export function App({ source }: AppProps) {
   const edited = useMemo(() => applyEdits(entries, edits, exchangeOfEntry), [entries, edits, exchangeOfEntry]);
   // What-if edits re-run the engine on the edited entries; without edits the recorded diagnosis is shown.
   const whatIf = useDiagnosis(edits.size > 0 ? edited : null, edits.size > 0 ? edited.length : 0, options);
-  const diagnosis = edits.size > 0 ? whatIf.result : recorded.result;
+  // An import still being diagnosed shows its progress, never the rows of the previous capture.
+  const importPending = imported !== null && recorded.pending;
+  const diagnosis = importPending ? EMPTY_DIAGNOSIS : edits.size > 0 ? whatIf.result : recorded.result;
 
   const rows = useMemo(() => (diagnosis.ok ? buildRows(diagnosis.report.exchanges, entries) : []), [diagnosis, entries]);
   const shown = useMemo(() => sortRows(filterRows(rows, filter), sort), [rows, filter, sort]);
@@ -81,14 +89,28 @@ export function App({ source }: AppProps) {
   };
 
   const importFile = async (file: File) => {
+    // Parsing a large file holds the UI thread for a moment: say so on screen first.
+    setReading({ name: file.name, bytes: file.size });
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     const parsed = parseHarText(await file.text());
+    setReading(null);
     if (!parsed.ok) {
       setImportError(`${file.name}: ${parsed.error.message}`);
       return;
     }
+    // An exported cors-lens report reopens from the redacted HAR it carries.
+    let input = parsed.value;
+    if (isReport(input)) {
+      const reopened = reopenReport(input);
+      if (!reopened.ok) {
+        setImportError(`${file.name}: ${reopened.error.message}`);
+        return;
+      }
+      input = reopened.har;
+    }
     setImportError(null);
     resetView();
-    setImported({ name: file.name, input: parsed.value, entries: entriesOf(parsed.value) });
+    setImported({ name: file.name, input, entries: entriesOf(input) });
   };
 
   const open = (id: string, moveFocus: boolean) => {
@@ -197,6 +219,14 @@ export function App({ source }: AppProps) {
             Back to live capture
           </button>
         ) : null}
+        <ExportMenu
+          input={rows.length > 0 ? (imported ? imported.input : liveEntries) : null}
+          sourceName={options.sourceName}
+          sourceKind={options.sourceKind}
+          filteredIds={shown.length === rows.length ? null : shown.map((row) => row.id)}
+          selectedId={selectedId}
+          stack={preferences.get('fix.stack')}
+        />
         <span class="toolbar-spacer" />
         <span class="toolbar-count" data-testid="counts" aria-live="polite">
           {summary
@@ -205,6 +235,9 @@ export function App({ source }: AppProps) {
         </span>
         <span class="toolbar-source" data-testid="source">{imported ? imported.name : source.label}</span>
       </header>
+      {reading ? (
+        <div class="banner progress" role="status">Reading {reading.name} ({(reading.bytes / 1024 / 1024).toFixed(1)} MB)…</div>
+      ) : null}
       {recorded.pending || whatIf.pending ? (
         <div class="banner progress" role="status">Diagnosing {recorded.pendingEntries.toLocaleString('en')} entries…</div>
       ) : null}
@@ -229,7 +262,7 @@ export function App({ source }: AppProps) {
           cache" in the Network panel and reload to see every preflight.
         </div>
       ) : null}
-      {rows.length === 0 ? (
+      {importPending ? null : rows.length === 0 ? (
         <div class="empty-state" role="status">
           <p>No requests recorded yet.</p>
           <p>Reload the inspected page to capture its traffic, or drop a .har file here. Requests made before DevTools opened are not visible.</p>
@@ -262,6 +295,7 @@ export function App({ source }: AppProps) {
               rawEntry={(index) => entries[index]}
               edits={edits}
               onEdit={(index, edit) => setEdits(withEdit(edits, index, edit))}
+              onTryFix={(fixEdits) => setEdits(new Map([...edits, ...fixEdits]))}
               onClose={closeDetail}
             />
           ) : null}

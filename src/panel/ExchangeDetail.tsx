@@ -1,5 +1,8 @@
-import type { Finding, HeaderPatch, PreflightReason, ReportExchange } from '../engine/index';
-import { headerLines, type EntryFacts, type HeaderLine } from './entry-facts';
+import type { ComponentChildren } from 'preact';
+import type { Finding, PreflightReason, ReportExchange } from '../engine/index';
+import { headerLines, recordedEntry, type EntryFacts, type HeaderLine } from './entry-facts';
+import { FixPanel } from './fix/FixPanel';
+import { clip } from './clip';
 import { VERDICT_ICON } from './ExchangeGrid';
 import type { ResponseEdit } from './model/what-if';
 import { WhatIfEditor } from './WhatIfEditor';
@@ -12,26 +15,31 @@ export interface ExchangeDetailProps {
   rawEntry(index: number): unknown;
   edits: ReadonlyMap<number, ResponseEdit>;
   onEdit(index: number, edit: ResponseEdit | null): void;
+  /** "Try this fix": the fix's header patch, as what-if edits. */
+  onTryFix(edits: ReadonlyMap<number, ResponseEdit>): void;
   onClose(): void;
 }
 
 /** Headers worth a look in any CORS diagnosis; the ones a finding names are highlighted more strongly. */
 const CORS_RELEVANT = /^(origin|access-control-.*|vary|sec-fetch-mode|sec-fetch-site|cookie|set-cookie|authorization|location|content-type)$/i;
 
-export function ExchangeDetail({ exchange, entries, rawEntry, edits, onEdit, onClose }: ExchangeDetailProps) {
+export function ExchangeDetail({ exchange, entries, rawEntry, edits, onEdit, onTryFix, onClose }: ExchangeDetailProps) {
+  // The fix components read only this exchange's entries, checked for shape first.
+  const recorded: ReturnType<typeof recordedEntry>[] = [];
+  for (const index of exchange.entries) recorded[index] = recordedEntry(rawEntry(index));
   const named = new Set(exchange.findings.flatMap((finding) => (finding.header ? [finding.header.toLowerCase()] : [])));
   const editable = entries.filter((entry) => entry.role === 'preflight' || entry === entries.filter((e) => e.role !== 'preflight').at(-1));
   return (
     <section class="detail" aria-label="Exchange details" data-detail={exchange.id} tabIndex={-1} id="exchange-detail">
       <header class="detail-header">
         <h2>
-          <span aria-hidden="true">{VERDICT_ICON[exchange.verdict]}</span> {exchange.verdict}: {exchange.method} {exchange.url}
+          <span aria-hidden="true">{VERDICT_ICON[exchange.verdict]}</span> {exchange.verdict}: {clip(exchange.method)} {clip(exchange.url)}
         </h2>
         <button type="button" class="toolbar-button" onClick={onClose} aria-label="Close details">
           ✕
         </button>
       </header>
-      <p class="summary" data-summary>{summarize(exchange)}</p>
+      <p class="summary" data-summary>{clip(summarize(exchange), 4 * 2_000)}</p>
       {edits.size > 0 ? <p class="note what-if-note" role="status">What-if: showing the verdict with your edits, not the recording.</p> : null}
 
       <h3>Timeline</h3>
@@ -58,7 +66,14 @@ export function ExchangeDetail({ exchange, entries, rawEntry, edits, onEdit, onC
       {exchange.findings.length === 0 ? <p class="note">No problems found.</p> : null}
       <ul class="finding-list">
         {exchange.findings.map((finding, position) => (
-          <FindingItem key={`${finding.rule}-${position}`} finding={finding} />
+          <FindingItem key={`${finding.rule}-${position}`} finding={finding}>
+            <FixPanel
+              finding={finding}
+              exchange={exchange}
+              recorded={recorded}
+              onTryFix={(fixEdits) => onTryFix(new Map([...fixEdits].map(([index, edit]) => [index, { status: edit.status, headers: edit.headers.map((line) => ({ ...line })) }])))}
+            />
+          </FindingItem>
         ))}
       </ul>
 
@@ -88,7 +103,7 @@ export function ExchangeDetail({ exchange, entries, rawEntry, edits, onEdit, onC
       {entries.map((entry) => (
         <div class="header-block" key={entry.index}>
           <h4>
-            {entry.role} · {entry.method} {entry.url}
+            {entry.role} · {clip(entry.method)} {clip(entry.url)}
           </h4>
           <HeaderTable title="Request headers" lines={headerLines(rawEntry(entry.index), 'request')} named={named} />
           <HeaderTable title="Response headers" lines={headerLines(rawEntry(entry.index), 'response')} named={named} />
@@ -121,7 +136,7 @@ function Timeline({ entries }: { entries: readonly EntryFacts[] }) {
         const offset = Number.isFinite(entry.startedMs) && Number.isFinite(start) ? Math.round(entry.startedMs - start) : null;
         return (
           <li key={entry.index} data-entry-role={entry.role} class={`timeline-step role-${entry.role}`}>
-            <span class="badge">{entry.role}</span> {entry.method} {entry.url} → {entry.status === 0 ? '(no response)' : entry.status}
+            <span class="badge">{entry.role}</span> {clip(entry.method)} {clip(entry.url)} → {entry.status === 0 ? '(no response)' : entry.status}
             {entry.error ? <span class="net-error">{entry.error}</span> : null}
             <span class="timing">
               {offset !== null ? ` +${offset} ms` : ''}
@@ -146,8 +161,8 @@ function HeaderTable({ title, lines, named }: { title: string; lines: readonly H
           const emphasis = named.has(lower) ? ' named' : CORS_RELEVANT.test(lower) ? ' relevant' : '';
           return (
             <div key={position} class={`header-line${emphasis}`}>
-              <dt>{line.name}</dt>
-              <dd>{line.value}</dd>
+              <dt>{clip(line.name)}</dt>
+              <dd>{clip(line.value)}</dd>
             </div>
           );
         })}
@@ -156,42 +171,28 @@ function HeaderTable({ title, lines, named }: { title: string; lines: readonly H
   );
 }
 
-function FindingItem({ finding }: { finding: Finding }) {
+function FindingItem({ finding, children }: { finding: Finding; children: ComponentChildren }) {
   return (
     <li class={`finding severity-${finding.severity}`} data-rule={finding.rule}>
       <div class="finding-title">
         <span class="badge">{finding.severity}</span> <code>{finding.rule}</code> on the {finding.response}
         {finding.corsError ? <span class="cors-error"> ({finding.corsError})</span> : null}
+        {finding.category !== 'cors' ? <span class="badge">{finding.category}</span> : null}
+        {finding.confidence ? <span class="badge" title={finding.confidenceBasis ?? undefined}>{finding.confidence} confidence</span> : null}
       </div>
-      <p>{finding.message}</p>
       {finding.header ? (
         <dl class="evidence">
           <dt>Header</dt>
-          <dd><code>{finding.header}</code></dd>
+          <dd><code>{clip(finding.header)}</code></dd>
           <dt>Observed</dt>
-          <dd><code>{finding.observed ?? '(absent)'}</code></dd>
+          <dd><code>{finding.observed === null ? '(absent)' : clip(finding.observed)}</code></dd>
           <dt>Needed</dt>
-          <dd><code>{finding.expected ?? '(absent)'}</code></dd>
+          <dd><code>{finding.expected === null ? '(absent)' : clip(finding.expected)}</code></dd>
         </dl>
       ) : null}
-      {finding.fix ? (
-        <div class="fix">
-          <p>
-            <strong>Fix</strong> ({finding.fix.target}): {finding.fix.summary}
-          </p>
-          {finding.fix.status !== undefined ? <p>Answer with status {finding.fix.status}.</p> : null}
-          {finding.fix.headers.length > 0 ? <pre class="patch">{finding.fix.headers.map(patchLine).join('\n')}</pre> : null}
-        </div>
-      ) : finding.noServerFix ? (
-        <p class="note">No server change fixes this: {finding.noServerFix}</p>
-      ) : null}
+      {children}
     </li>
   );
-}
-
-function patchLine(patch: HeaderPatch): string {
-  if (patch.action === 'remove') return `- ${patch.name}`;
-  return `${patch.action === 'add' ? '+ ' : ''}${patch.name}: ${patch.value ?? ''}`;
 }
 
 const UNSAFE_WHY: Record<string, string> = {

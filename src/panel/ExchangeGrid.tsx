@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Verdict } from '../engine/index';
+import { clip } from './clip';
 import type { ExchangeRow, RowSort, SortKey } from './model/rows';
 
 export interface ExchangeGridProps {
@@ -159,7 +160,7 @@ function GridRow({ row, index, selected, onClick }: GridRowProps) {
       data-verdict={row.verdict}
       data-cors-error={row.corsError}
       data-method={row.method}
-      data-url={row.url}
+      data-url={clip(row.url)}
       data-status={row.status}
       data-kind={row.kind}
       data-entries={row.entries.length}
@@ -168,12 +169,12 @@ function GridRow({ row, index, selected, onClick }: GridRowProps) {
         <span class="verdict-icon" aria-hidden="true">{VERDICT_ICON[row.verdict]}</span> {row.verdict}
       </div>
       <div role="gridcell" class="grid-cell col-method">
-        {row.method}
+        {clip(row.method, 40)}
         {row.exchange.preflight.status === 'sent' ? <span class="badge">preflight</span> : null}
       </div>
-      <div role="gridcell" class="grid-cell col-url" title={row.url}>
-        <span class="visually-hidden">{row.url}</span>
-        <span aria-hidden="true">{row.hostAndPath}</span>
+      <div role="gridcell" class="grid-cell col-url" title={clip(row.url)}>
+        <span class="visually-hidden">{clip(row.url)}</span>
+        <span aria-hidden="true">{clip(row.hostAndPath, 300)}</span>
       </div>
       <div role="gridcell" class="grid-cell col-status" title={row.netError ?? undefined}>
         {row.status === 0 ? '(failed)' : row.status}

@@ -1,3 +1,4 @@
+import { DISPLAY_LIMIT, clip } from './clip';
 import type { HeaderLine } from './entry-facts';
 import type { ResponseEdit } from './model/what-if';
 
@@ -33,15 +34,20 @@ export function WhatIfEditor({ label, recorded, edit, onChange }: WhatIfEditorPr
         {current.headers.map((line, position) => (
           <li key={position}>
             <input
-              value={line.name}
+              value={clip(line.name)}
               aria-label={`${label} header ${position + 1} name`}
               onInput={(event) => setLine(position, { ...line, name: event.currentTarget.value })}
             />
-            <input
-              value={line.value}
-              aria-label={`${label} header ${position + 1} value`}
-              onInput={(event) => setLine(position, { ...line, value: event.currentTarget.value })}
-            />
+            {line.value.length > DISPLAY_LIMIT ? (
+              // Too long to edit in place: shown cut and read-only; remove the line to replace it.
+              <input value={clip(line.value)} readOnly aria-label={`${label} header ${position + 1} value (too long to edit)`} />
+            ) : (
+              <input
+                value={line.value}
+                aria-label={`${label} header ${position + 1} value`}
+                onInput={(event) => setLine(position, { ...line, value: event.currentTarget.value })}
+              />
+            )}
             <button
               type="button"
               class="toolbar-button"

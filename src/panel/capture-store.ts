@@ -1,80 +1,81 @@
 import type { HarEntry } from '../platform/har-source';
 
+interface ShownEntry {
+  entry: HarEntry;
+  /** The snapshot key this entry was matched to; null while only onRequestFinished has announced it. */
+  key: string | null;
+}
+
 /**
  * The panel's list of requests, reconciled from two feeds of unequal quality:
  * - snapshots (getHAR()): authoritative and complete, but only since DevTools opened and cleared on navigation;
  * - live entries (onRequestFinished): immediate, but can arrive before the response headers do.
- * Live entries are shown provisionally until the next snapshot confirms or replaces them.
+ * An entry keeps its position once shown: a snapshot replaces it in place, and new entries only ever go at
+ * the end. The diagnosis, the selection and what-if edits all refer to entries by position.
  */
 export class CaptureStore {
   /** Shown before everything else: entries kept across navigations because "Preserve log" was on. */
   private preserved: HarEntry[] = [];
-  private confirmed: HarEntry[] = [];
-  private provisional: HarEntry[] = [];
+  private shown: ShownEntry[] = [];
   /** Snapshot keys the user cleared or a navigation dropped; getHAR() may still return them. */
   private readonly dismissed = new Set<string>();
-  private confirmedKeys = new Set<string>();
 
   preserveLog = false;
 
   entries(): HarEntry[] {
-    return [...this.preserved, ...this.confirmed, ...this.provisional];
+    return [...this.preserved, ...this.shown.map((item) => item.entry)];
   }
 
   get size(): number {
-    return this.preserved.length + this.confirmed.length + this.provisional.length;
+    return this.preserved.length + this.shown.length;
   }
 
   addLive(entry: HarEntry): void {
-    this.provisional.push(entry);
+    this.shown.push({ entry, key: null });
   }
 
   applySnapshot(snapshot: readonly HarEntry[]): void {
-    const keyed = keyEntries(snapshot);
-    // getHAR() returns fresh objects every time; keep the ones already shown when nothing in them changed,
-    // so the diagnosis only redoes the requests whose recording did change.
-    const shown = new Map(keyEntries([...this.confirmed, ...this.provisional]).map(({ key, entry }) => [key, entry]));
-    this.confirmed = keyed
-      .filter(({ key }) => !this.dismissed.has(key))
-      .map(({ key, entry }) => {
-        const previous = shown.get(key);
-        return previous !== undefined && sameRecording(previous, entry) ? previous : entry;
-      });
-    this.confirmedKeys = new Set(keyed.map(({ key }) => key));
-    // A live entry the snapshot already holds is replaced by the snapshot's (more complete) copy.
-    this.provisional = this.provisional.filter((entry) => !this.confirmedKeys.has(firstOccurrenceKey(entry)));
+    const byKey = new Map(keyEntries(snapshot).map(({ key, entry }) => [key, entry]));
+    const used = new Set<string>();
+    for (const item of this.shown) {
+      const key = item.key ?? firstUnused(baseKey(item.entry), byKey, used);
+      const fresh = key === null ? undefined : byKey.get(key);
+      if (key === null || fresh === undefined) continue;
+      used.add(key);
+      item.key = key;
+      // getHAR() returns new objects every time; keep the one shown unless the recording changed (late
+      // headers), so the diagnosis redoes only what did change.
+      if (!sameRecording(item.entry, fresh)) item.entry = fresh;
+    }
+    for (const [key, entry] of byKey) {
+      if (!used.has(key) && !this.dismissed.has(key)) this.shown.push({ entry, key });
+    }
   }
 
   clear(): void {
     this.dismissAllShown();
     this.preserved = [];
-    this.confirmed = [];
-    this.provisional = [];
+    this.shown = [];
   }
 
   navigated(): void {
-    if (this.preserveLog) {
-      this.preserved = this.entries();
-      this.dismissAllShown();
-      this.confirmed = [];
-      this.provisional = [];
+    if (!this.preserveLog) {
+      this.clear();
       return;
     }
-    this.clear();
+    this.preserved = this.entries();
+    this.dismissAllShown();
+    this.shown = [];
   }
 
-  /**
-   * Everything the source holds now must stay hidden when later snapshots return it — the confirmed entries,
-   * and live ones no snapshot has confirmed yet (getHAR() can lag far behind onRequestFinished).
-   */
+  /** Everything shown now stays hidden when later snapshots return it (getHAR() can lag behind). */
   private dismissAllShown(): void {
-    for (const key of this.confirmedKeys) this.dismissed.add(key);
-    for (const entry of this.provisional) this.dismissed.add(firstOccurrenceKey(entry));
+    for (const item of this.shown) this.dismissed.add(item.key ?? `${baseKey(item.entry)}#0`);
   }
 
   /** True when some shown entry has no response yet, so a later snapshot may complete it. */
   hasIncompleteEntries(): boolean {
-    return [...this.confirmed, ...this.provisional].some(looksIncomplete);
+    return this.shown.some((item) => looksIncomplete(item.entry));
   }
 }
 
@@ -93,8 +94,11 @@ function baseKey(entry: HarEntry): string {
   return `${String(entry?.startedDateTime)}\u0000${String(entry?.request?.method)}\u0000${String(entry?.request?.url)}`;
 }
 
-function firstOccurrenceKey(entry: HarEntry): string {
-  return `${baseKey(entry)}#0`;
+function firstUnused(base: string, byKey: ReadonlyMap<string, HarEntry>, used: ReadonlySet<string>): string | null {
+  for (let occurrence = 0; byKey.has(`${base}#${occurrence}`); occurrence++) {
+    if (!used.has(`${base}#${occurrence}`)) return `${base}#${occurrence}`;
+  }
+  return null;
 }
 
 /** Whether two copies of one request's entry record the same outcome (the fields late headers change). */

@@ -1,3 +1,4 @@
+import { clip } from './clip';
 // What the panel shows of one raw HAR entry. Entries come from the page's traffic or from files, so every
 // field is read defensively; the engine has its own normalizer and this file never feeds it.
 
@@ -75,3 +76,32 @@ export function headerLines(raw: unknown, side: 'request' | 'response'): HeaderL
     return typeof name === 'string' ? [{ name, value: typeof value === 'string' ? value : String(value ?? '') }] : [];
   });
 }
+
+/**
+ * A raw entry in the shape the fix components read, or undefined when it does not have that shape: capture
+ * data is hostile, and a component must never meet an entry without a request.
+ */
+export function recordedEntry(raw: unknown): RecordedEntryShape | undefined {
+  const entry = raw as { request?: { method?: unknown; url?: unknown }; response?: { status?: unknown } | null; _resourceType?: unknown; _initiator?: unknown } | null;
+  if (typeof entry?.request?.method !== 'string' || typeof entry.request.url !== 'string') return undefined;
+  const response = entry.response;
+  return {
+    request: { method: clip(entry.request.method), url: clip(entry.request.url), headers: clipLines(headerLines(raw, 'request')) },
+    response: response ? { status: typeof response.status === 'number' ? response.status : 0, headers: clipLines(headerLines(raw, 'response')) } : null,
+    _resourceType: typeof entry._resourceType === 'string' ? entry._resourceType : null,
+    _initiator: typeof entry._initiator === 'object' && entry._initiator !== null
+      ? { type: stringOrNull((entry._initiator as { type?: unknown }).type), url: stringOrNull((entry._initiator as { url?: unknown }).url) }
+      : null,
+  };
+}
+
+export interface RecordedEntryShape {
+  request: { method: string; url: string; headers: HeaderLine[] };
+  response: { status: number; headers: HeaderLine[] } | null;
+  _resourceType: string | null;
+  _initiator: { type: string | null; url: string | null } | null;
+}
+
+const clipLines = (lines: HeaderLine[]) => lines.map((line) => ({ name: clip(line.name), value: clip(line.value) }));
+
+const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);

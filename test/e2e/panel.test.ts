@@ -10,6 +10,7 @@ import {
   inspectedPage,
   launchChromium,
   openCorsPanel,
+  waitFor,
   watchNetworkFailures,
   type ChromiumSession,
   type CorsPanel,
@@ -92,10 +93,10 @@ describe('the CORS panel on the demo page', () => {
       const file = join(folder, 'demo-capture.har');
       writeFileSync(file, JSON.stringify({ log: har }));
       await panel.importHar(file);
-      await panel.waitForRows(() => true);
-      const source = await panel.evaluate<string>(`document.querySelector('[data-testid=source]').textContent`);
-      expect(source).toBe('demo-capture.har');
-      const fromFile = await panel.rows();
+      await waitFor('the imported file', async () =>
+        (await panel.evaluate<string>(`document.querySelector('[data-testid=source]').textContent`)) === 'demo-capture.har' ? true : undefined,
+      );
+      const fromFile = await panel.waitForRows((rows) => rows.length === live.length);
       const verdicts = (rows: PanelRow[]) => rows.map((row) => `${row.method} ${row.url} ${row.verdict} ${row.corsError}`).sort();
       expect(verdicts(fromFile)).toEqual(verdicts(live));
     } finally {

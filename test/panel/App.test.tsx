@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exportReport } from '../../src/engine/index';
 import { App } from '../../src/panel/App';
 import { MemoryHarSource, StaticHarSource } from '../../src/platform/static-har-source';
 import type { HarEntry } from '../../src/platform/har-source';
@@ -96,8 +97,29 @@ describe('<App>', () => {
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
     fireEvent.click(exchangeRows(container)[0]!);
     const detail = container.querySelector('[data-detail]');
-    expect(detail?.querySelector('[data-rule="missing-allow-origin"]')).not.toBeNull();
-    expect(detail?.querySelector('.patch')?.textContent?.split('\n')).toEqual([`Access-Control-Allow-Origin: ${page}`, 'Vary: Origin']);
+    const finding = detail?.querySelector('[data-rule="missing-allow-origin"]');
+    expect(finding?.querySelector('.evidence')?.textContent).toContain('access-control-allow-origin');
+    const added = [...(finding?.querySelectorAll('[data-diff-line="add"]') ?? [])].map((line) => line.textContent?.trim());
+    expect(added).toEqual([`+ Access-Control-Allow-Origin: ${page}`, '+ Vary: Origin']);
+    expect(finding?.querySelector('[data-verifies]')?.getAttribute('data-verifies')).toBe('true');
+    expect(finding?.querySelector('[data-snippet]')?.textContent).toContain(page);
+  });
+
+  it('tries a fix in the what-if editor with one click', async () => {
+    const { container } = renderWith([blockedGet]);
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
+    fireEvent.click(exchangeRows(container)[0]!);
+    fireEvent.click(screen.getAllByRole('button', { name: 'Try this fix' })[0]!);
+    await waitFor(() => expect(exchangeRows(container)[0]?.dataset.verdict).toBe('allowed'));
+    expect(screen.getByText(/What-if: showing the verdict with your edits/)).toBeTruthy();
+  });
+
+  it('survives entries a fix panel cannot read (no request object)', async () => {
+    const broken = { response: { status: 200, headers: [{ name: 'Access-Control-Allow-Origin', value: '*' }] } } as unknown as HarEntry;
+    const { container } = renderWith([broken, blockedGet]);
+    await waitFor(() => expect(exchangeRows(container).length).toBeGreaterThan(0));
+    for (const row of exchangeRows(container)) fireEvent.click(row);
+    expect(container.querySelector('[data-detail]')).not.toBeNull();
   });
 
   it('re-diagnoses what-if edits of a response, and resets to the recording', async () => {
@@ -144,6 +166,17 @@ describe('<App>', () => {
     fireEvent.drop(container.querySelector('.app')!, { dataTransfer: { files: [new File([dropped], 'dropped.har')] } });
     await waitFor(() => expect(screen.getByTestId('source').textContent).toBe('dropped.har'));
     expect(exchangeRows(container)).toHaveLength(2);
+  });
+
+  it('reopens an exported JSON report with the same verdicts, and offers the export menu', async () => {
+    const exported = exportReport([blockedGet, allowedGet], { format: 'json', generatedAt: '2026-11-21T00:00:00.000Z' });
+    if (!exported.ok) throw new Error('export failed');
+    const { container } = renderWith([]);
+    fireEvent.change(container.querySelector('input[type=file]')!, { target: { files: [new File([exported.content], 'report.json')] } });
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(2));
+    expect(rowText(container)).toEqual(['GET http://api.test/missing blocked', 'GET http://api.test/ok allowed']);
+    fireEvent.click(screen.getByRole('button', { name: /Export/ }));
+    expect(screen.getByRole('form', { name: 'Export report' })).toBeTruthy();
   });
 
   it('says when a preflight is missing from the capture', async () => {

@@ -30,7 +30,8 @@ describe('CaptureStore', () => {
     const store = new CaptureStore();
     store.addLive(other);
     store.applySnapshot([blockedComplete]);
-    expect(urls(store)).toEqual(['http://api.test/data 200', 'http://api.test/other 200']);
+    // Shown entries keep their place; what the snapshot adds goes after them.
+    expect(urls(store)).toEqual(['http://api.test/other 200', 'http://api.test/data 200']);
   });
 
   it('keeps two identical requests in flight as two rows', () => {
@@ -80,5 +81,24 @@ describe('CaptureStore when snapshots lag behind live entries', () => {
     store.clear();
     store.applySnapshot([blockedComplete, other]);
     expect(store.size).toBe(0);
+  });
+});
+
+describe('CaptureStore positions', () => {
+  it('keeps every entry at its position when a snapshot confirms live entries in another order', () => {
+    const store = new CaptureStore();
+    store.addLive(other);
+    store.addLive(blockedEarly);
+    const before = store.entries().map((entry) => entry.request.url);
+    store.applySnapshot([blockedComplete, other]);
+    expect(store.entries().map((entry) => entry.request.url)).toEqual(before);
+    expect(store.entries()[1]?.response.status).toBe(200);
+  });
+
+  it('keeps the very object already shown when the snapshot copy records the same thing', () => {
+    const store = new CaptureStore();
+    store.addLive(other);
+    store.applySnapshot([{ ...other }]);
+    expect(store.entries()[0]).toBe(other);
   });
 });

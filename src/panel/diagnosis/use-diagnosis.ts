@@ -6,7 +6,7 @@ export const WORKER_THRESHOLD = 1_500;
 
 export interface Diagnosis {
   result: DiagnoseResult;
-  /** True while a newer input is being diagnosed in the background (the result shown is the previous one). */
+  /** True while this input is being diagnosed in the background; `result` then belongs to an earlier input. */
   pending: boolean;
   /** How many entries the pending diagnosis covers, for the progress message. */
   pendingEntries: number;
@@ -21,8 +21,7 @@ const EMPTY: DiagnoseResult = diagnose([]);
 export function useDiagnosis(input: unknown, entryCount: number, options: DiagnoseOptions): Diagnosis {
   const useWorker = entryCount >= WORKER_THRESHOLD && typeof Worker !== 'undefined';
   const inline = useMemo(() => (useWorker ? null : diagnose(input, options)), [useWorker, input, options.sourceKind, options.sourceName]);
-  const [background, setBackground] = useState<{ result: DiagnoseResult; id: number } | null>(null);
-  const [pendingId, setPendingId] = useState(0);
+  const [background, setBackground] = useState<{ result: DiagnoseResult; input: unknown } | null>(null);
   const worker = useRef<Worker | null>(null);
   const nextId = useRef(0);
 
@@ -32,10 +31,9 @@ export function useDiagnosis(input: unknown, entryCount: number, options: Diagno
     if (!useWorker) return;
     worker.current ??= new Worker(new URL('./diagnosis.worker.ts', import.meta.url), { type: 'module' });
     const id = ++nextId.current;
-    setPendingId(id);
     const onMessage = (event: MessageEvent<{ id: number; result: DiagnoseResult }>) => {
       // Only the newest request's answer is shown; older ones finished too late to matter.
-      if (event.data.id === nextId.current) setBackground({ result: event.data.result, id: event.data.id });
+      if (event.data.id === nextId.current) setBackground({ result: event.data.result, input });
     };
     worker.current.addEventListener('message', onMessage);
     worker.current.postMessage({ id, input, options });
@@ -45,7 +43,7 @@ export function useDiagnosis(input: unknown, entryCount: number, options: Diagno
   if (inline) return { result: inline, pending: false, pendingEntries: 0 };
   return {
     result: background?.result ?? EMPTY,
-    pending: background?.id !== pendingId,
+    pending: background?.input !== input,
     pendingEntries: entryCount,
   };
 }
