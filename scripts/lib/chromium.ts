@@ -177,6 +177,8 @@ export interface CorsPanel {
   evaluate<T>(expression: string): Promise<T>;
   /** The HAR exactly as the extension receives it from chrome.devtools.network.getHAR(). */
   getHar(): Promise<HarLogLike>;
+  /** getHAR() once two reads a moment apart hold the same number of entries (late requests have landed). */
+  settledHar(): Promise<HarLogLike>;
   rows(): Promise<PanelRow[]>;
   /** Waits until `predicate` holds for the panel's rows; returns them. */
   waitForRows(predicate: (rows: PanelRow[]) => boolean, timeoutMs?: number): Promise<PanelRow[]>;
@@ -218,9 +220,20 @@ export async function openCorsPanel(session: ChromiumSession): Promise<CorsPanel
     (await evaluateIn<boolean>(panel, 'document.querySelector(".app") !== null')) ? true : undefined,
   );
   const rows = () => evaluateIn<PanelRow[]>(panel, READ_ROWS);
+  const getHar = () => evaluateIn<HarLogLike>(panel, 'new Promise((done) => chrome.devtools.network.getHAR(done))');
   return {
     evaluate: (expression) => evaluateIn(panel, expression),
-    getHar: () => evaluateIn<HarLogLike>(panel, 'new Promise((done) => chrome.devtools.network.getHAR(done))'),
+    getHar,
+    settledHar: async () => {
+      let previous = -1;
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const har = await getHar();
+        if (har.entries.length === previous) return har;
+        previous = har.entries.length;
+        await delay(300);
+      }
+      return getHar();
+    },
     rows,
     waitForRows: (predicate, timeoutMs = 30_000) =>
       waitFor('the panel rows', async () => {

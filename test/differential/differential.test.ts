@@ -158,17 +158,6 @@ function chromiumVerdict(scenario: Scenario, url: string, fetches: FetchOutcome[
   };
 }
 
-/** getHAR() until two reads a moment apart hold the same number of entries. */
-async function settledHar(panel: CorsPanel): Promise<Recording['har']> {
-  let previous = -1;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const har = await panel.getHar();
-    if (har.entries.length === previous) return har;
-    previous = har.entries.length;
-    await delay(300);
-  }
-  return panel.getHar();
-}
 
 const tableHash = createHash('sha256').update(JSON.stringify(scenarios)).digest('hex').slice(0, 16);
 
@@ -246,7 +235,7 @@ beforeAll(async () => {
 
     const fetches = await runScenarios(page, server);
     await delay(500);
-    const har = await settledHar(panel);
+    const har = await panel.settledHar();
     const verdicts = scenarios.map((scenario) =>
       chromiumVerdict(scenario, server!.urlOf(scenario), fetches.get(scenario.id) ?? [], records()),
     );

@@ -63,16 +63,6 @@ async function fetchAll(page: Page, runs: Run[], failures: () => NetworkFailure[
   }
 }
 
-async function settledHar(panel: CorsPanel): Promise<{ entries: unknown[] }> {
-  let previous = -1;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const har = await panel.getHar();
-    if (har.entries.length === previous) return har;
-    previous = har.entries.length;
-    await delay(300);
-  }
-  return panel.getHar();
-}
 
 function startPage(): Promise<{ origin: string; close(): Promise<void> }> {
   const server: Server = createServer((_request, response) => {
@@ -121,7 +111,7 @@ beforeAll(async () => {
     await fetchAll(page, brokenRuns, network.failures);
 
     // 3. Diagnose the HAR as the extension sees it and take each stack's snippet from the blocking finding's fix.
-    const har = await settledHar(panel);
+    const har = await panel.settledHar();
     const report = diagnose(har);
     if (!report.ok) throw new Error(`diagnose() refused the HAR: ${report.error.message}`);
     for (const run of brokenRuns) {
