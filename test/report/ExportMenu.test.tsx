@@ -36,6 +36,8 @@ describe('<ExportMenu>', () => {
   it('downloads a redacted Markdown report of the whole capture as a Blob', async () => {
     const download = setup();
     fireEvent.click(screen.getByRole('button', { name: 'Download' }));
+    // The export waits a frame so its progress can paint first.
+    await waitFor(() => expect(download).toHaveBeenCalled());
     expect(download).toHaveBeenCalledTimes(1);
     const [blob, filename] = download.mock.calls[0]!;
     expect(filename).toBe('cors-lens-report-2024-05-01.md');
@@ -53,6 +55,8 @@ describe('<ExportMenu>', () => {
     fireEvent.click(screen.getByLabelText(/Redact secrets/));
     expect(screen.getByRole('note').textContent).toMatch(/will contain cookies/);
     fireEvent.click(screen.getByRole('button', { name: 'Download' }));
+    // The export waits a frame so its progress can paint first.
+    await waitFor(() => expect(download).toHaveBeenCalled());
     const [blob, filename] = download.mock.calls[0]!;
     expect(filename).toBe('cors-lens-ex-2-2024-05-01.json');
     const json = JSON.parse(await blob.text()) as { summary: { exchanges: number }; export: { redacted: boolean; scope: unknown } };
@@ -66,6 +70,8 @@ describe('<ExportMenu>', () => {
     fireEvent.click(screen.getByLabelText('Current filter (1)'));
     fireEvent.click(screen.getByLabelText('HTML (.html)'));
     fireEvent.click(screen.getByRole('button', { name: 'Download' }));
+    // The export waits a frame so its progress can paint first.
+    await waitFor(() => expect(download).toHaveBeenCalled());
     const [blob] = download.mock.calls[0]!;
     const html = await blob.text();
     expect(html).toMatch(/^<!DOCTYPE html>/);

@@ -56,9 +56,11 @@ export function ExportMenu({ input, sourceName, sourceKind, filteredIds, selecte
   const selectedAvailable = selectedId !== null;
   const effectiveScope: ScopeChoice = (scope === 'filter' && !filterAvailable) || (scope === 'selected' && !selectedAvailable) ? 'capture' : scope;
 
-  const runExport = () => {
+  const runExport = async () => {
     setStatus(null);
     setProgress(0);
+    // The export runs on this thread: let the "Exporting…" state paint before it starts.
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     const result = exportReport(input, {
       format,
       redact,
@@ -98,10 +100,13 @@ export function ExportMenu({ input, sourceName, sourceKind, filteredIds, selecte
           aria-label="Export report"
           onSubmit={(event) => {
             event.preventDefault();
-            runExport();
+            void runExport();
           }}
           onKeyDown={(event) => {
-            if (event.key === 'Escape') setOpen(false);
+            if (event.key !== 'Escape') return;
+            // Consumed here: DevTools would otherwise also toggle its console drawer.
+            event.stopPropagation();
+            setOpen(false);
           }}
         >
           <fieldset>
