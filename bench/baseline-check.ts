@@ -1,7 +1,7 @@
 // Safety net for performance work: diagnoses a fixed set of inputs and prints (or checks) a SHA-256 of
 // each report's JSON. Outputs must stay byte-identical across optimizations.
-//   npx tsx bench/baseline-check.ts --write bench/.baseline-hashes.json   (record, before any change)
-//   npx tsx bench/baseline-check.ts --check bench/.baseline-hashes.json   (compare; exits 1 on a difference)
+//   npx tsx bench/baseline-check.ts --write bench/baseline-hashes.json   (record, before any change)
+//   npx tsx bench/baseline-check.ts --check bench/baseline-hashes.json   (compare; exits 1 on a difference)
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

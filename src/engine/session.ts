@@ -25,6 +25,7 @@ export class DiagnosisSession {
   private readonly results = new Map<string, ClusterResult>();
   private readonly dirty = new Set<string>();
   private cached: Report | null = null;
+  private shell: Report | null = null;
   /** Every cluster's exchanges, ordered by first entry index; kept sorted as clusters are replaced. */
   private readonly ordered: ReportExchange[] = [];
   private readonly problems: ReportInputError[] = [];
@@ -84,8 +85,10 @@ export class DiagnosisSession {
     }
     this.dirty.clear();
     this.problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1));
-    // One empty build gives the report's fixed fields; exchanges and totals are kept incrementally.
-    const shell = buildReport(this.source(), [], []);
+    // One empty build gives the report's fixed fields (built once: they never change); exchanges and totals
+    // are kept incrementally.
+    this.shell ??= buildReport(this.source(), [], []);
+    const shell = this.shell;
     this.cached = { ...shell, summary: { ...this.totals }, exchanges: [...this.ordered], inputErrors: [...this.problems] };
     return this.cached;
   }

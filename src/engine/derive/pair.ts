@@ -92,8 +92,12 @@ function methodAfterRedirect(method: string, status: number): string {
 
 export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] {
   const timed = withOrderingTimes(entries);
-  const preflights = timed.filter((item) => isPreflightEntry(item.entry)).sort(compareTimed);
-  const requests = timed.filter((item) => !isPreflightEntry(item.entry)).sort(compareTimed);
+  // One pass: isPreflightEntry may scan headers.
+  const preflights: Timed[] = [];
+  const requests: Timed[] = [];
+  for (const item of timed) (isPreflightEntry(item.entry) ? preflights : requests).push(item);
+  preflights.sort(compareTimed);
+  requests.sort(compareTimed);
   const requestsByUrl = bucketByUrl(requests);
 
   const nextHop = linkRedirects(requests, requestsByUrl);

@@ -20,8 +20,28 @@ export function stackInfos(): StackInfo[] {
   return STACKS.map((stack) => ({ id: stack.id, label: stack.label, language: stack.language, verified: RUN_VERIFIED_STACKS.includes(stack.id) }));
 }
 
+const VERIFIED: readonly boolean[] = STACKS.map((stack) => RUN_VERIFIED_STACKS.includes(stack.id));
+
+/**
+ * Every stack's snippet for one fix. The code is rendered on first read: a big capture has thousands of fixes
+ * times 19 stacks, and the panel shows one stack of the selected finding, so rendering them all up front was
+ * most of the report builder's time and memory. `code` is a getter on the object literal itself, so it is an
+ * own enumerable property: JSON.stringify, spreading, structured clone and deep equality see a plain string
+ * (a getter on a prototype would be skipped). Renderers are pure functions of (needs, rule), and the needs
+ * object is never changed after corsNeedsOf builds it, so rendering later gives the same text.
+ */
 export function snippetsFor(rule: RuleId, needs: CorsNeeds): FixSnippet[] {
-  return STACKS.map((stack) => ({ stack: stack.id, code: stack.render(needs, rule), verified: RUN_VERIFIED_STACKS.includes(stack.id) }));
+  return STACKS.map((stack, position) => {
+    let code: string | null = null;
+    return {
+      stack: stack.id,
+      get code(): string {
+        code ??= stack.render(needs, rule);
+        return code;
+      },
+      verified: VERIFIED[position] as boolean,
+    };
+  });
 }
 
 const CLIENT_NOT_RECHECKED = 'Not re-checked: the change is in the page\'s code or the browser, not in a response header.';

@@ -86,37 +86,55 @@ function normalizeEntries(
   const entries: NormalizedEntry[] = [];
   const problems: InputProblem[] = [];
   for (let index = 0; index < items.length; index++) {
-    const entry = normalizeEntry(items[index], index, entryPath(index), pages, problems);
+    const entry = normalizeEntry(items[index], new Problems(index, entryPath, problems), pages);
     if (entry !== null) entries.push(entry);
   }
   return { ok: true, log: { creator, entryCount: items.length, entries, problems } };
 }
 
-function normalizeEntry(
-  item: unknown, index: number, path: string, pages: ReadonlyMap<string, string>, problems: InputProblem[],
-): NormalizedEntry | null {
-  const at = (suffix: string): string => (path === '' ? suffix : `${path}.${suffix}`);
-  const skip = (where: string, message: string): null => {
-    problems.push({ entry: index, path: where, message, skipped: true });
+/**
+ * Records one entry's problems. JSON paths are built only when a problem is recorded: a large capture has
+ * hundreds of thousands of entries and almost none of them need a path.
+ */
+class Problems {
+  constructor(
+    readonly index: number,
+    private readonly entryPath: (index: number) => string,
+    private readonly problems: InputProblem[],
+  ) {}
+
+  /** The JSON path of `suffix` inside this entry ("" for the entry itself). */
+  at(suffix: string): string {
+    const path = this.entryPath(this.index);
+    if (suffix === '') return path === '' ? '(entry)' : path;
+    return path === '' ? suffix : `${path}.${suffix}`;
+  }
+
+  skip(suffix: string, message: string): null {
+    this.problems.push({ entry: this.index, path: this.at(suffix), message, skipped: true });
     return null;
-  };
-  const note = (where: string, message: string): void => {
-    problems.push({ entry: index, path: where, message, skipped: false });
-  };
-  if (!isObject(item)) return skip(path === '' ? '(entry)' : path, `Entry is ${describe(item)}, not an object.`);
+  }
+
+  note(suffix: string, message: string): void {
+    this.problems.push({ entry: this.index, path: this.at(suffix), message, skipped: false });
+  }
+}
+
+function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<string, string>): NormalizedEntry | null {
+  if (!isObject(item)) return problems.skip('', `Entry is ${describe(item)}, not an object.`);
   const request = item.request;
-  if (!isObject(request)) return skip(at('request'), request === undefined ? 'Entry has no request.' : `Expected request to be an object, got ${describe(request)}.`);
+  if (!isObject(request)) return problems.skip('request', request === undefined ? 'Entry has no request.' : `Expected request to be an object, got ${describe(request)}.`);
   const url = stringOrNull(request.url);
-  if (url === null || url === '') return skip(at('request.url'), 'Request has no URL.');
+  if (url === null || url === '') return problems.skip('request.url', 'Request has no URL.');
   const method = stringOrNull(request.method);
-  if (method === null) note(at('request.method'), 'Request has no method; GET assumed.');
+  if (method === null) problems.note('request.method', 'Request has no method; GET assumed.');
 
   const startedDateTime = stringOrNull(item.startedDateTime);
   const parsedMs = startedDateTime === null ? Number.NaN : Date.parse(startedDateTime);
   const pageRef = stringOrNull(item.pageref);
 
   return {
-    index,
+    index: problems.index,
     startedDateTime,
     startedMs: Number.isFinite(parsedMs) ? parsedMs : null,
     timeMs: typeof item.time === 'number' && Number.isFinite(item.time) && item.time >= 0 ? item.time : null,
@@ -124,30 +142,28 @@ function normalizeEntry(
       // Case is kept: fetch() upper-cases only the six standard methods, and Chromium compares the rest exactly.
       method: method === null || method === '' ? 'GET' : method,
       url,
-      headers: normalizeHeaders(request.headers, at('request.headers'), note),
+      headers: normalizeHeaders(request.headers, 'request.headers', problems),
     },
-    response: normalizeResponse(item.response, url, at('response'), note),
+    response: normalizeResponse(item.response, url, problems),
     resourceType: stringOrNull(item._resourceType),
     initiator: normalizeInitiator(item._initiator),
     pageUrl: pageRef === null ? null : (pages.get(pageRef) ?? null),
   };
 }
 
-type Note = (path: string, message: string) => void;
-
-function normalizeResponse(value: unknown, requestUrl: string, path: string, note: Note): NormalizedResponse | null {
+function normalizeResponse(value: unknown, requestUrl: string, problems: Problems): NormalizedResponse | null {
   if (value === undefined || value === null) return null;
   if (!isObject(value)) {
-    note(path, `Expected response to be an object, got ${describe(value)}.`);
+    problems.note('response', `Expected response to be an object, got ${describe(value)}.`);
     return null;
   }
   const status = typeof value.status === 'number' && Number.isFinite(value.status) ? value.status : null;
-  if (status === null && value.status !== undefined) note(`${path}.status`, `Expected status to be a number, got ${describe(value.status)}.`);
+  if (status === null && value.status !== undefined) problems.note('response.status', `Expected status to be a number, got ${describe(value.status)}.`);
   const redirectText = stringOrNull(value.redirectURL);
   const redirectUrl = redirectText === null || redirectText === '' ? null : (parseUrl(redirectText, requestUrl)?.href ?? null);
   return {
     status,
-    headers: normalizeHeaders(value.headers, `${path}.headers`, note),
+    headers: normalizeHeaders(value.headers, 'response.headers', problems),
     redirectUrl,
     error: typeof value._error === 'string' && value._error !== '' ? value._error : null,
     errorRecorded: '_error' in value,
@@ -164,17 +180,18 @@ function normalizeInitiator(value: unknown): NormalizedInitiator | null {
   };
 }
 
-function normalizeHeaders(value: unknown, path: string, note: Note): HeaderField[] {
+/** `suffix` is the headers' path inside the entry ("request.headers" or "response.headers"). */
+function normalizeHeaders(value: unknown, suffix: string, problems: Problems): HeaderField[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
-    note(path, `Expected headers to be an array, got ${describe(value)}.`);
+    problems.note(suffix, `Expected headers to be an array, got ${describe(value)}.`);
     return [];
   }
   const fields: HeaderField[] = [];
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     if (!isObject(item) || typeof item.name !== 'string') {
-      note(`${path}[${i}]`, 'Header item has no string name; ignored.');
+      problems.note(`${suffix}[${i}]`, 'Header item has no string name; ignored.');
       continue;
     }
     const raw = item.value;

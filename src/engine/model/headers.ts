@@ -11,20 +11,31 @@ export interface HeaderField {
 
 export type HeaderList = readonly HeaderField[];
 
+// These three run several times per header list and entry, so they use plain indexed loops: no iterator,
+// no callback, and no array when a header appears at most once (the usual case).
+
 export function headerValues(headers: HeaderList, lowerName: string): string[] {
   const values: string[] = [];
-  for (const field of headers) if (field.lowerName === lowerName) values.push(field.value);
+  for (let i = 0; i < headers.length; i++) {
+    const field = headers[i] as HeaderField;
+    if (field.lowerName === lowerName) values.push(field.value);
+  }
   return values;
 }
 
 /** The combined value Chromium's HttpResponseHeaders::GetNormalizedHeader gives the CORS checks, or null. */
 export function combinedHeader(headers: HeaderList, lowerName: string): string | null {
-  const values = headerValues(headers, lowerName);
-  return values.length === 0 ? null : values.join(', ');
+  let combined: string | null = null;
+  for (let i = 0; i < headers.length; i++) {
+    const field = headers[i] as HeaderField;
+    if (field.lowerName === lowerName) combined = combined === null ? field.value : `${combined}, ${field.value}`;
+  }
+  return combined;
 }
 
 export function hasHeader(headers: HeaderList, lowerName: string): boolean {
-  return headers.some((field) => field.lowerName === lowerName);
+  for (let i = 0; i < headers.length; i++) if ((headers[i] as HeaderField).lowerName === lowerName) return true;
+  return false;
 }
 
 /** RFC 9110 tchar. */

@@ -33,10 +33,49 @@ export function parseUrl(input: string, base?: string): WhatwgUrl | null {
  * opaque origin (data:, file:, about:…), or null when the text is not a URL at all.
  */
 export function originOf(url: string): string | null {
+  const plain = plainHttpOrigin(url);
+  if (plain !== null) return plain;
+  // The URL parser is slow; a capture repeats the same unusual URLs (data:, IDN…) many times. Bounded for
+  // long live sessions.
+  const cached = originCache.get(url);
+  if (cached !== undefined) return cached;
+  const origin = originByParsing(url);
+  if (originCache.size >= ORIGIN_CACHE_LIMIT) originCache.clear();
+  originCache.set(url, origin);
+  return origin;
+}
+
+const originCache = new Map<string, string | null>();
+const ORIGIN_CACHE_LIMIT = 2_000;
+
+function originByParsing(url: string): string | null {
   const parsed = parseUrl(url);
   if (parsed === null) return null;
   if (!TUPLE_ORIGIN_SCHEMES.has(parsed.protocol)) return 'null';
   return `${parsed.protocol}//${parsed.host}`;
+}
+
+/**
+ * Fast path for the common case, an already-canonical http(s) URL such as "https://api.example.com:8443/x",
+ * where the URL parser would only confirm what the text says. Anything that the parser could rewrite or
+ * reject goes to it instead: upper case, user info, percent-escapes, IDN ("xn--"), empty labels, a last
+ * label starting with a digit (IPv4 forms like "127.1" or "0x7f.1" are normalized), port forms other than
+ * a plain non-default number, leading or embedded whitespace and control characters (which the parser strips
+ * or rejects; the path after the host can never make an http(s) URL invalid once those are excluded).
+ */
+const PLAIN_HTTP_URL = /^(https?):\/\/((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\.?)(?::([1-9][0-9]{0,4}))?(?:[/?#]|$)/;
+const UNSAFE_ANYWHERE = /[\u0000-\u0020\u007f\\]/;
+
+function plainHttpOrigin(url: string): string | null {
+  const match = PLAIN_HTTP_URL.exec(url);
+  if (match === null) return null;
+  const [, scheme, host, port] = match as unknown as [string, string, string, string | undefined];
+  if (host.includes('xn--') || UNSAFE_ANYWHERE.test(url)) return null;
+  if (port === undefined) return `${scheme}://${host}`;
+  const number = Number(port);
+  if (number > 65535) return null;
+  const isDefault = (scheme === 'http' && number === 80) || (scheme === 'https' && number === 443);
+  return isDefault ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { AUDIT_RULES, RULES, SUPERSEDED_BY } from './registry.js';
 import { EMPTY_CAPTURE } from '../derive/capture.js';
 import type { CaptureFacts } from '../derive/capture.js';
 import type { RuleId } from './registry.js';
-import type { RuleResult } from './types.js';
+import type { RuleContext, RuleResult } from './types.js';
 
 export type FailedResult = Extract<RuleResult, { status: 'fail' }>;
 
@@ -51,8 +51,10 @@ function replaySteps(exchange: Exchange): StepReplay {
   const incomplete: IncompleteCheck[] = [];
   let blocking: Blocking | null = null;
   for (const step of exchange.steps) {
+    // One context for all checks of a step (rules only read it): fewer allocations on big captures.
+    const context: RuleContext = { exchange, step, blockedBy: null };
     for (const check of CHECK_ORDER[checkSetOf(step)]) {
-      const result = RULES[check.rule].run({ exchange, step, blockedBy: null });
+      const result = RULES[check.rule].run(context);
       if (result.status === 'incomplete') incomplete.push({ rule: check.rule, step, reason: result.reason });
       if (result.status !== 'fail') continue;
       findings.push({ rule: check.rule, step, result, corsError: check.corsError });
@@ -77,13 +79,14 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
   const findings = [...steps.findings];
   const incomplete = [...steps.incomplete];
   const blockedBy = steps.blocking?.corsError ?? null;
+  const context: RuleContext = { exchange, step: null, blockedBy, capture };
   for (const rule of EXCHANGE_RULES) {
-    const result = RULES[rule].run({ exchange, step: null, blockedBy, capture });
+    const result = RULES[rule].run(context);
     if (result.status === 'incomplete') incomplete.push({ rule, step: null, reason: result.reason });
     if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
   }
   for (const rule of AUDIT_RULES) {
-    const result = RULES[rule].run({ exchange, step: null, blockedBy, capture });
+    const result = RULES[rule].run(context);
     if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
   }
   return { findings: withoutSuperseded(findings), blocking: steps.blocking, incomplete };
