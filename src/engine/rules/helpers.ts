@@ -1,3 +1,4 @@
+import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import type { NormalizedResponse } from '../har/types.js';
 import type { Step } from '../model/exchange.js';
 import { combinedHeader, headerValues } from '../model/headers.js';
@@ -25,10 +26,14 @@ export function evidence(header: string | null, observed: string | null, expecte
 export function recordedResponse(step: Step): NormalizedResponse | null {
   const response = step.entry.response;
   if (response === null || response.status === null || response.status <= 0) return null;
+  // A request that failed for another reason than CORS, with a status but not one header line, was cut off
+  // before its headers were recorded (measured: an ORB-blocked no-cors fetch, status 200 + net::ERR_ABORTED):
+  // "no header recorded" is not "header absent", so nothing can be concluded from it.
+  if (response.error !== null && response.error !== CORS_NET_ERROR && response.headers.length === 0) return null;
   return response;
 }
 
-export const NO_RESPONSE = 'The capture has no response (status 0 or missing) for this request, so its headers cannot be checked.';
+export const NO_RESPONSE = 'The capture has no response headers for this request (status 0, missing, or cut off), so they cannot be checked.';
 
 /** Shared guard: step rules need a step with a recorded response. */
 export function withResponse<F extends FailureShape>(
