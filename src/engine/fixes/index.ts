@@ -1,3 +1,4 @@
+import { applyHeaderPatches } from './patch.js';
 import type { Exchange } from '../model/exchange.js';
 import type { RuleId } from '../rules/registry.js';
 import type { RuleFinding } from '../rules/run.js';
@@ -71,6 +72,15 @@ export function completeFixes(exchange: Exchange, findings: readonly RuleFinding
       return { ...proposal, snippets: snippetsFor(finding.rule, needsOf()), verifies: check.verifies, whatIf: check.note };
     }
     if (proposal !== null && finding.step === null) {
+      const final = exchange.hops[exchange.hops.length - 1]?.entry.response ?? null;
+      const recheck = finding.result.recheckFix;
+      if (recheck !== null && final !== null && proposal.target !== 'preflight') {
+        const verifies = recheck(applyHeaderPatches(final.headers, proposal.headers));
+        const whatIf = verifies
+          ? `Re-checked: with ${proposal.headers.map((patch) => `${patch.name}: ${patch.value ?? ''}`).join(', ')} on the recorded response, the browser's check that blocked it passes.`
+          : 'Re-checked: the recorded response, patched, would still be blocked.';
+        return { ...proposal, snippets: [], verifies, whatIf };
+      }
       return { ...proposal, snippets: [], verifies: false, whatIf: 'Not re-checked: this finding is about the exchange as a whole, not one recorded response (the replay re-checks the fixes of response-level findings); check the response after deploying.' };
     }
     if (proposal !== null) return { ...proposal, snippets: [], verifies: false, whatIf: 'Not re-checked: the capture has no response to apply it to.' };

@@ -1,3 +1,4 @@
+import { combinedHeader } from '../model/headers.js';
 import { NET_ERRORS } from '../spec/audit.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, lastEntry, netErrorNameOf, netErrorOf, responseHeader } from './audit-helpers.js';
@@ -58,6 +59,10 @@ export const blockedByResponsePolicy: Rule<Failure> = {
     orb: ({ data }) =>
       `Not CORS: Opaque Response Blocking (${data.error}) hid a ${data.contentType ?? 'non-media'} response from a no-cors request — a script cannot read no-cors responses anyway, so ORB drops data types (JSON, HTML, XML) it should never need.`,
   },
+  // Chromium's CORP check: only "cross-origin" lets another origin load a no-cors response (same-site would
+  // pass for same-site pages, but the fix proposed is always cross-origin).
+  recheckFix: (failure, patched) =>
+    failure.reason !== 'orb' && combinedHeader(patched, 'cross-origin-resource-policy')?.trim().toLowerCase() === 'cross-origin',
   fix: {
     kind: 'fix',
     build: (failure) => failure.reason === 'orb'

@@ -1,3 +1,4 @@
+import type { HeaderList } from '../model/headers.js';
 import type { Exchange, Step } from '../model/exchange.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import type { CaptureFacts } from '../derive/capture.js';
@@ -119,6 +120,11 @@ export interface Rule<F extends FailureShape> {
   readonly severityOf?: (failure: F) => Severity;
   /** Audit and classification rules state how sure each failure is, and on which evidence. */
   readonly confidenceOf?: (failure: F, context: RuleContext) => ConfidenceStatement;
+  /**
+   * For exchange-level failures whose fix patches the final response: whether that response, patched, would
+   * no longer cause the failure (the what-if re-check of checks the CORS replay does not model, such as CORP).
+   */
+  readonly recheckFix?: (failure: F, patchedHeaders: HeaderList) => boolean;
 }
 
 /** A rule with its failure type erased, so different rules can share one ordered list. */
@@ -137,6 +143,8 @@ export type RuleResult =
       readonly reason: string;
       readonly data: object;
       readonly evidence: Evidence;
+      /** See Rule.recheckFix; null when the rule cannot re-check its own fix. */
+      readonly recheckFix: ((patchedHeaders: HeaderList) => boolean) | null;
       readonly message: string;
       readonly severity: Severity;
       readonly fix: FixProposal | null;
@@ -165,6 +173,7 @@ export function register<F extends FailureShape>(rule: Rule<F>): RegisteredRule 
         noServerFix: rule.fix.kind === 'no-server-fix' ? rule.fix.because : null,
         category: rule.meta.category ?? 'cors',
         confidence: rule.confidenceOf?.(failure, context) ?? null,
+        recheckFix: rule.recheckFix ? (patched: HeaderList) => rule.recheckFix?.(failure, patched) === true : null,
       };
     },
   };
