@@ -7,6 +7,11 @@ export interface LiveCaptureOptions {
   /** Entries without a response are re-checked this many times, `retryDelayMs` apart. */
   incompleteRetries?: number;
   retryDelayMs?: number;
+  /**
+   * A burst of finished requests is shown together at most this often (each update re-diagnoses and re-renders;
+   * a busy page finishes hundreds of requests a second). 0 shows every change at once.
+   */
+  publishIntervalMs?: number;
 }
 
 /**
@@ -23,6 +28,8 @@ export class LiveCapture {
   private readonly resyncDelayMs: number;
   private readonly incompleteRetries: number;
   private readonly retryDelayMs: number;
+  private readonly publishIntervalMs: number;
+  private publishTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly source: HarSource,
@@ -33,7 +40,11 @@ export class LiveCapture {
     this.resyncDelayMs = options.resyncDelayMs ?? 250;
     this.incompleteRetries = options.incompleteRetries ?? 4;
     this.retryDelayMs = options.retryDelayMs ?? 750;
-    signal.addEventListener('abort', () => clearTimeout(this.resyncTimer), { once: true });
+    this.publishIntervalMs = options.publishIntervalMs ?? 50;
+    signal.addEventListener('abort', () => {
+      clearTimeout(this.resyncTimer);
+      clearTimeout(this.publishTimer);
+    }, { once: true });
   }
 
   async start(): Promise<void> {
@@ -42,7 +53,7 @@ export class LiveCapture {
       {
         onEntry: (entry) => {
           this.store.addLive(entry);
-          this.publish();
+          this.publishSoon();
           this.scheduleResync(this.resyncDelayMs, this.incompleteRetries);
         },
         onNavigated: () => {
@@ -98,7 +109,16 @@ export class LiveCapture {
     this.resyncTimer = setTimeout(() => void this.resync(), delayMs);
   }
 
+  /** Live entries: coalesced, so a burst costs one update. Everything else publishes at once. */
+  private publishSoon(): void {
+    if (this.publishIntervalMs === 0) return this.publish();
+    if (this.publishTimer !== undefined || this.signal.aborted) return;
+    this.publishTimer = setTimeout(() => this.publish(), this.publishIntervalMs);
+  }
+
   private publish(): void {
+    clearTimeout(this.publishTimer);
+    this.publishTimer = undefined;
     if (!this.signal.aborted) this.onChange(this.store.entries());
   }
 }

@@ -6,13 +6,14 @@ import { harEntry } from '../support/har-entry';
 
 const settle = (ms = 30) => new Promise((done) => setTimeout(done, ms));
 
-function capture(source: MemoryHarSource) {
+function capture(source: MemoryHarSource, publishIntervalMs = 0) {
   const seen: HarEntry[][] = [];
   const controller = new AbortController();
   const live = new LiveCapture(source, (entries) => seen.push(entries), controller.signal, {
     resyncDelayMs: 5,
     retryDelayMs: 5,
     incompleteRetries: 3,
+    publishIntervalMs,
   });
   return { live, seen, controller, latest: () => seen.at(-1) ?? [] };
 }
@@ -53,5 +54,17 @@ describe('LiveCapture', () => {
     source.finish(harEntry({ url: 'http://a.test/2' }));
     await settle();
     expect(seen.length).toBe(publishedBefore);
+  });
+
+  it('shows a burst of finished requests as one update', async () => {
+    const source = new MemoryHarSource();
+    const { live, seen, latest } = capture(source, 20);
+    await live.start();
+    const before = seen.length;
+    for (let index = 0; index < 100; index++) source.finish(harEntry({ url: `http://a.test/${index}` }));
+    expect(seen.length).toBe(before);
+    await settle(40);
+    expect(seen.length - before).toBeLessThanOrEqual(2);
+    expect(latest()).toHaveLength(100);
   });
 });
