@@ -58,19 +58,36 @@ export class CaptureStore {
     this.shown = [];
   }
 
-  navigated(): void {
-    if (!this.preserveLog) {
-      this.clear();
-      return;
-    }
-    this.preserved = this.entries();
-    this.dismissAllShown();
-    this.shown = [];
+  /**
+   * The inspected page navigated to `url`. onNavigated can arrive after the new page's own document request
+   * finished: that request and everything started after it belong to the new page and stay.
+   */
+  navigated(url?: string): void {
+    const newPage = this.newPageEntries(url);
+    const old = this.shown.filter((item) => !newPage.includes(item));
+    if (this.preserveLog) this.preserved = [...this.preserved, ...old.map((item) => item.entry)];
+    else this.preserved = [];
+    this.dismiss(old);
+    this.shown = newPage;
+  }
+
+  private newPageEntries(url: string | undefined): ShownEntry[] {
+    if (url === undefined) return [];
+    const isDocument = (item: ShownEntry) =>
+      item.entry?.request?.url === url && (item.entry as { _resourceType?: unknown })._resourceType === 'document';
+    const documentIndex = this.shown.map(isDocument).lastIndexOf(true);
+    if (documentIndex < 0) return [];
+    const since = Date.parse(String(this.shown[documentIndex]?.entry.startedDateTime));
+    return this.shown.filter((item, index) => index === documentIndex || (index > documentIndex && !(Date.parse(String(item.entry.startedDateTime)) < since)));
   }
 
   /** Everything shown now stays hidden when later snapshots return it (getHAR() can lag behind). */
   private dismissAllShown(): void {
-    for (const item of this.shown) this.dismissed.add(item.key ?? `${baseKey(item.entry)}#0`);
+    this.dismiss(this.shown);
+  }
+
+  private dismiss(items: readonly ShownEntry[]): void {
+    for (const item of items) this.dismissed.add(item.key ?? `${baseKey(item.entry)}#0`);
   }
 
   /** True when some shown entry has no response yet, so a later snapshot may complete it. */

@@ -56,8 +56,8 @@ export class LiveCapture {
           this.publishSoon();
           this.scheduleResync(this.resyncDelayMs, this.incompleteRetries);
         },
-        onNavigated: () => {
-          this.store.navigated();
+        onNavigated: (url) => {
+          this.store.navigated(url);
           this.publish();
         },
       },

@@ -102,3 +102,19 @@ describe('CaptureStore positions', () => {
     expect(store.entries()[0]).toBe(other);
   });
 });
+
+describe('CaptureStore on navigation', () => {
+  it('keeps the new page\'s document when onNavigated arrives after it finished', () => {
+    const store = new CaptureStore();
+    store.applySnapshot([harEntry({ url: 'http://app.test/old', startedDateTime: at(1), resourceType: 'document' })]);
+    const document = harEntry({ url: 'http://app.test/new', startedDateTime: at(5), resourceType: 'document' });
+    const script = harEntry({ url: 'http://app.test/app.js', startedDateTime: at(6), resourceType: 'script' });
+    store.addLive(document);
+    store.addLive(script);
+    store.navigated('http://app.test/new');
+    expect(urls(store)).toEqual(['http://app.test/new 200', 'http://app.test/app.js 200']);
+    // The old page's entry stays gone when the next snapshot still holds it.
+    store.applySnapshot([harEntry({ url: 'http://app.test/old', startedDateTime: at(1), resourceType: 'document' }), document, script]);
+    expect(urls(store)).toEqual(['http://app.test/new 200', 'http://app.test/app.js 200']);
+  });
+});
