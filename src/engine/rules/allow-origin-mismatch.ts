@@ -1,6 +1,6 @@
 import { originOf } from '../model/origin.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { ACAO, allowOriginBranch, allowOriginOf, evidence, isCredentialed, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
+import { ACAO, allowOriginDecision, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
 
 type MismatchData = { value: string; origin: string };
@@ -25,9 +25,7 @@ export const allowOriginMismatch: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      const origin = step.requestOrigin ?? 'null';
-      const value = allowOriginOf(response);
-      const branch = allowOriginBranch(value, origin, isCredentialed(context));
+      const { origin, value, branch } = allowOriginDecision(context, step, response);
       if (branch === 'match') return { status: 'pass' };
       if (value === null || (branch !== 'mismatch' && branch !== 'null-mismatch')) return { status: 'inapplicable' };
       const data = { value, origin };

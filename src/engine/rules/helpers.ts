@@ -124,3 +124,10 @@ export function responseName(step: Step): string {
       return `the ${step.entry.request.method} response`;
   }
 }
+
+/** Where every Allow-Origin check starts: the origin compared, the header's combined value, and the branch. */
+export function allowOriginDecision(context: RuleContext, step: Step, response: NormalizedResponse): { origin: string; value: string | null; branch: AllowOriginBranch } {
+  const origin = step.requestOrigin ?? 'null';
+  const value = allowOriginOf(response);
+  return { origin, value, branch: allowOriginBranch(value, origin, isCredentialed(context)) };
+}

@@ -1,5 +1,5 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { ACAO, allowOriginBranch, allowOriginOf, evidence, isCredentialed, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
+import { ACAO, allowOriginDecision, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
 
 type Failure = { reason: 'not-an-origin'; data: { value: string; origin: string } };
@@ -17,9 +17,7 @@ export const invalidAllowOriginValue: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      const origin = step.requestOrigin ?? 'null';
-      const value = allowOriginOf(response);
-      const branch = allowOriginBranch(value, origin, isCredentialed(context));
+      const { origin, value, branch } = allowOriginDecision(context, step, response);
       if (value === null || branch === 'missing' || branch === 'multiple-values') return { status: 'inapplicable' };
       if (branch !== 'invalid-value') return { status: 'pass' };
       return { status: 'fail', failure: { reason: 'not-an-origin', data: { value, origin } }, evidence: evidence(ACAO, value, origin) };

@@ -1,5 +1,5 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { ACAO, allowOriginBranch, allowOriginLines, allowOriginOf, evidence, isCredentialed, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
+import { ACAO, allowOriginDecision, allowOriginLines, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
 
 type Failure =
@@ -19,9 +19,7 @@ export const multipleAllowOriginValues: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      const origin = step.requestOrigin ?? 'null';
-      const value = allowOriginOf(response);
-      const branch = allowOriginBranch(value, origin, isCredentialed(context));
+      const { origin, value, branch } = allowOriginDecision(context, step, response);
       if (value === null || branch === 'missing') return { status: 'inapplicable' };
       if (branch !== 'multiple-values') return { status: 'pass' };
       const lines = allowOriginLines(response);

@@ -1,5 +1,5 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { ACAO, allowOriginBranch, allowOriginOf, evidence, isCredentialed, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
+import { ACAO, allowOriginDecision, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
 
 type Failure = { reason: 'credentialed-request'; data: { origin: string; credentialsBasis: string } };
@@ -17,8 +17,7 @@ export const wildcardOriginWithCredentials: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      const origin = step.requestOrigin ?? 'null';
-      const branch = allowOriginBranch(allowOriginOf(response), origin, isCredentialed(context));
+      const { origin, branch } = allowOriginDecision(context, step, response);
       if (branch === 'wildcard') return { status: 'pass' };
       if (branch !== 'wildcard-with-credentials') return { status: 'inapplicable' };
       return {
