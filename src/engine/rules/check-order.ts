@@ -24,6 +24,16 @@ export function checkSetOf(step: Step): CheckSet {
   return step.kind === 'redirect' && !step.corsFlag ? 'redirect-without-cors-flag' : step.kind;
 }
 
+/** CheckAccess (cors.cc) on an actual response or a redirect: Allow-Origin first, then Allow-Credentials. */
+const ACCESS_CHECK: readonly Check[] = [
+  { rule: 'missing-allow-origin', corsError: 'MissingAllowOriginHeader' },
+  { rule: 'wildcard-origin-with-credentials', corsError: 'WildcardOriginNotAllowed' },
+  { rule: 'multiple-allow-origin-values', corsError: 'MultipleAllowOriginValues' },
+  { rule: 'invalid-allow-origin-value', corsError: 'InvalidAllowOriginValue' },
+  { rule: 'allow-origin-mismatch', corsError: 'AllowOriginMismatch' },
+  { rule: 'invalid-allow-credentials', corsError: 'InvalidAllowCredentials' },
+];
+
 export const CHECK_ORDER: { readonly [K in CheckSet]: readonly Check[] } = {
   preflight: [
     { rule: 'preflight-redirected', corsError: 'PreflightDisallowedRedirect' },
@@ -41,27 +51,13 @@ export const CHECK_ORDER: { readonly [K in CheckSet]: readonly Check[] } = {
     { rule: 'disallowed-request-method', corsError: 'MethodDisallowedByPreflightResponse' },
     { rule: 'disallowed-request-header', corsError: 'HeaderDisallowedByPreflightResponse' },
   ],
-  redirect: [
-    { rule: 'missing-allow-origin', corsError: 'MissingAllowOriginHeader' },
-    { rule: 'wildcard-origin-with-credentials', corsError: 'WildcardOriginNotAllowed' },
-    { rule: 'multiple-allow-origin-values', corsError: 'MultipleAllowOriginValues' },
-    { rule: 'invalid-allow-origin-value', corsError: 'InvalidAllowOriginValue' },
-    { rule: 'allow-origin-mismatch', corsError: 'AllowOriginMismatch' },
-    { rule: 'invalid-allow-credentials', corsError: 'InvalidAllowCredentials' },
-    { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials' },
-  ],
+  // A redirect response gets the same access check, then its Location is checked.
+  redirect: [...ACCESS_CHECK, { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials' }],
   // A same-origin hop of a CORS-mode request: no access check, but the Location is still checked.
   'redirect-without-cors-flag': [
     { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials' },
   ],
-  actual: [
-    { rule: 'missing-allow-origin', corsError: 'MissingAllowOriginHeader' },
-    { rule: 'wildcard-origin-with-credentials', corsError: 'WildcardOriginNotAllowed' },
-    { rule: 'multiple-allow-origin-values', corsError: 'MultipleAllowOriginValues' },
-    { rule: 'invalid-allow-origin-value', corsError: 'InvalidAllowOriginValue' },
-    { rule: 'allow-origin-mismatch', corsError: 'AllowOriginMismatch' },
-    { rule: 'invalid-allow-credentials', corsError: 'InvalidAllowCredentials' },
-  ],
+  actual: ACCESS_CHECK,
 };
 
 /** Rules about the exchange as a whole; they run after the step checks and never name a CorsError. */
