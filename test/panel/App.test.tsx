@@ -179,6 +179,14 @@ describe('<App>', () => {
     expect(screen.getByRole('form', { name: 'Export report' })).toBeTruthy();
   });
 
+  it('says when DevTools opened after the page loaded (no document request in a live capture)', async () => {
+    const live = new StaticHarSource('memory', 'Live capture', [blockedGet], `${page}/`);
+    const chromeLike = Object.assign(Object.create(live) as StaticHarSource, { kind: 'chrome' as const });
+    const { container } = render(<App source={chromeLike} />);
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
+    expect(container.querySelector('[data-banner="late"]')?.textContent).toMatch(/Reload the page/);
+  });
+
   it('says when a preflight is missing from the capture', async () => {
     const { container } = renderWith([harEntry({ method: 'PUT', url: 'http://api.test/x', requestHeaders: fromPage, responseHeaders: { 'Access-Control-Allow-Origin': page } })]);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
