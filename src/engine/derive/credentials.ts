@@ -12,21 +12,30 @@ export function inferCredentials(exchange: Exchange, predict: (candidate: Exchan
   if (exchange.credentials.basis !== 'assumed-default') return exchange;
   const withMode = (facts: CredentialsFacts): Exchange => ({ ...exchange, credentials: facts });
   const withoutCredentials = withMode({ mode: 'not-include', basis: 'assumed-default' });
+  // Only an outcome that can be evidence is worth the two replays below.
+  if (!outcomeIsEvidence(exchange)) return withoutCredentials;
   const withCredentials = withMode({ mode: 'include', basis: 'assumed-default' });
   const blockedWithout = predict(withoutCredentials) !== null;
   const blockedWith = predict(withCredentials) !== null;
   if (blockedWith === blockedWithout) return withoutCredentials;
+  return exchange.outcome.kind === 'succeeded'
+    ? withMode({ mode: blockedWith ? 'not-include' : 'include', basis: 'observed-outcome' })
+    : withMode({ mode: blockedWith ? 'include' : 'not-include', basis: 'observed-outcome' });
+}
+
+/**
+ * A delivered response, or a CORS-shaped failure on a final response. Other net errors have other causes, and
+ * a failure at a redirect may be fetch's `redirect: 'error'` (measured: plain net::ERR_FAILED).
+ */
+function outcomeIsEvidence(exchange: Exchange): boolean {
   switch (exchange.outcome.kind) {
-    case 'failed':
-      // Only a CORS-shaped failure on a final response is evidence: other net errors have other causes,
-      // and a failure at a redirect may be fetch's `redirect: 'error'` (measured: plain net::ERR_FAILED).
-      if (exchange.outcome.error !== CORS_NET_ERROR || endsInRedirect(exchange)) return withoutCredentials;
-      return withMode({ mode: blockedWith ? 'include' : 'not-include', basis: 'observed-outcome' });
     case 'succeeded':
-      return withMode({ mode: blockedWith ? 'not-include' : 'include', basis: 'observed-outcome' });
+      return true;
+    case 'failed':
+      return exchange.outcome.error === CORS_NET_ERROR && !endsInRedirect(exchange);
     case 'not-recorded':
     case 'no-response':
-      return withoutCredentials;
+      return false;
   }
 }
 
