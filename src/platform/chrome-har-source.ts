@@ -15,14 +15,6 @@ export class ChromeHarSource implements HarSource {
     });
   }
 
-  pageUrl(): Promise<string | null> {
-    return new Promise((resolve) => {
-      chrome.devtools.inspectedWindow.eval<string>('location.href', (result, exception) => {
-        resolve(exception || typeof result !== 'string' ? null : result);
-      });
-    });
-  }
-
   subscribe(listener: HarSourceListener, signal: AbortSignal): void {
     if (signal.aborted) return;
     const onFinished = (request: chrome.devtools.network.Request) => listener.onEntry(plainEntry(request));

@@ -20,8 +20,6 @@ export interface HarSource {
   readonly label: string;
   /** Every entry the source holds right now (Chrome: getHAR(), which is authoritative and complete). */
   snapshot(): Promise<HarEntry[]>;
-  /** The URL of the inspected page, when there is one. */
-  pageUrl(): Promise<string | null>;
   /** Live updates until `signal` aborts. Static sources never call back. */
   subscribe(listener: HarSourceListener, signal: AbortSignal): void;
 }

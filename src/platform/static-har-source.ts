@@ -6,15 +6,10 @@ export class StaticHarSource implements HarSource {
     readonly kind: 'file' | 'memory',
     readonly label: string,
     private readonly entries: readonly HarEntry[],
-    private readonly url: string | null = null,
   ) {}
 
   snapshot(): Promise<HarEntry[]> {
     return Promise.resolve([...this.entries]);
-  }
-
-  pageUrl(): Promise<string | null> {
-    return Promise.resolve(this.url);
   }
 
   subscribe(_listener: HarSourceListener, _signal: AbortSignal): void {}
@@ -26,17 +21,10 @@ export class MemoryHarSource implements HarSource {
   private readonly listeners = new Set<HarSourceListener>();
   private entries: HarEntry[] = [];
 
-  constructor(
-    readonly label = 'In-memory capture',
-    private url: string | null = null,
-  ) {}
+  constructor(readonly label = 'In-memory capture') {}
 
   snapshot(): Promise<HarEntry[]> {
     return Promise.resolve([...this.entries]);
-  }
-
-  pageUrl(): Promise<string | null> {
-    return Promise.resolve(this.url);
   }
 
   subscribe(listener: HarSourceListener, signal: AbortSignal): void {
@@ -57,7 +45,6 @@ export class MemoryHarSource implements HarSource {
   }
 
   navigate(url: string, options: { keepLog?: boolean } = {}): void {
-    this.url = url;
     if (!options.keepLog) this.entries = [];
     for (const listener of this.listeners) listener.onNavigated(url);
   }

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CDPSession, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delay, inspectedPage, launchChromium, openCorsPanel, waitFor, type ChromiumSession, type CorsPanel } from '../../scripts/lib/chromium';
+import { delay, inspectedPage, launchChromium, openCorsPanel, waitFor, type ChromiumSession } from '../../scripts/lib/chromium';
 import {
   checkExpectedFindings,
   compareAll,

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delay, inspectedPage, launchChromium, openCorsPanel, watchNetworkFailures, type ChromiumSession, type CorsPanel, type NetworkFailure } from '../../scripts/lib/chromium';
+import { delay, inspectedPage, launchChromium, openCorsPanel, watchNetworkFailures, type ChromiumSession, type NetworkFailure } from '../../scripts/lib/chromium';
 import { diagnose, RUN_VERIFIED_STACKS, type ReportExchange } from '../../src/engine/index';
 import { FIX_CASES, type FetchSpec, type FixCase, type NodeStack, type Stack } from '../fixes/fix-cases';
 import { freePort, startBackend, startNginx, startNodeStack, type Running } from '../fixes/stack-servers';

@@ -25,7 +25,7 @@ const preflight = harEntry({
 const deleteBlocked = harEntry({ method: 'DELETE', url: 'http://api.test/items/1', status: 0, error: 'net::ERR_FAILED', startedDateTime: '2026-11-21T10:00:00.009Z' });
 
 function renderWith(entries: HarEntry[], label = 'Test') {
-  return render(<App source={new StaticHarSource('memory', label, entries, `${page}/`)} />);
+  return render(<App source={new StaticHarSource('memory', label, entries)} />);
 }
 
 describe('<App>', () => {
@@ -140,7 +140,7 @@ describe('<App>', () => {
   });
 
   it('appends live requests and empties the list on Clear', async () => {
-    const source = new MemoryHarSource('Live', `${page}/`);
+    const source = new MemoryHarSource('Live');
     const { container } = render(<App source={source} />);
     await screen.findByText(/Reload the inspected page/);
     source.finish(harEntry({ url: 'http://api.test/live', requestHeaders: fromPage }));
@@ -180,7 +180,7 @@ describe('<App>', () => {
   });
 
   it('says when DevTools opened after the page loaded (no document request in a live capture)', async () => {
-    const live = new StaticHarSource('memory', 'Live capture', [blockedGet], `${page}/`);
+    const live = new StaticHarSource('memory', 'Live capture', [blockedGet]);
     const chromeLike = Object.assign(Object.create(live) as StaticHarSource, { kind: 'chrome' as const });
     const { container } = render(<App source={chromeLike} />);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));

@@ -59,7 +59,7 @@ export const untrustedOriginAllowed: Rule<Failure> = {
     }
   },
   messages: {
-    'null-origin': ({ data }) =>
+    'null-origin': () =>
       `The response allowed the origin "null" with Access-Control-Allow-Credentials: true. Any site can make a request with Origin: null (a sandboxed iframe, a data: URL), so any site can read this response with the user's cookies. A cross-origin redirect also turns the Origin into "null": call the final URL directly instead of allowing "null".`,
     'local-origin': ({ data }) =>
       `The public API ${data.apiUrl} allowed the ${data.space === 'loopback' ? 'loopback' : 'private-network'} origin ${data.value}${data.credentials ? ' with credentials' : ''}. This is usually a development origin left in the production allow-list: whatever runs on that address on a user's machine or network can read the API's responses.`,
