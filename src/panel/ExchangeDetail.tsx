@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import type { Finding, PreflightReason, ReportExchange } from '../engine/index';
 import { headerLines, recordedEntry, type EntryFacts, type HeaderLine } from './entry-facts';
 import { FixPanel } from './fix/FixPanel';
@@ -27,6 +26,8 @@ export function ExchangeDetail({ exchange, entries, rawEntry, edits, onEdit, onT
   // The fix components read only this exchange's entries, checked for shape first.
   const recorded: ReturnType<typeof recordedEntry>[] = [];
   for (const index of exchange.entries) recorded[index] = recordedEntry(rawEntry(index));
+  // Every server fix of an exchange shares one patch, snippet and what-if verdict: one "How to fix it" serves all.
+  const lead = leadFinding(exchange.findings);
   const named = new Set(exchange.findings.flatMap((finding) => (finding.header ? [finding.header.toLowerCase()] : [])));
   const editable = entries.filter((entry) => entry.role === 'preflight' || entry === entries.filter((e) => e.role !== 'preflight').at(-1));
   return (
@@ -66,16 +67,22 @@ export function ExchangeDetail({ exchange, entries, rawEntry, edits, onEdit, onT
       {exchange.findings.length === 0 ? <p class="note">No problems found.</p> : null}
       <ul class="finding-list">
         {exchange.findings.map((finding, position) => (
-          <FindingItem key={`${finding.rule}-${position}`} finding={finding}>
-            <FixPanel
-              finding={finding}
-              exchange={exchange}
-              recorded={recorded}
-              onTryFix={(fixEdits) => onTryFix(new Map([...fixEdits].map(([index, edit]) => [index, { status: edit.status, headers: edit.headers.map((line) => ({ ...line })) }])))}
-            />
-          </FindingItem>
+          <FindingItem key={`${finding.rule}-${position}`} finding={finding} />
         ))}
       </ul>
+
+      {lead ? (
+        <>
+          <h3>How to fix it</h3>
+          <FixPanel
+            finding={lead}
+            exchange={exchange}
+            recorded={recorded}
+            showMessage={false}
+            onTryFix={(fixEdits) => onTryFix(new Map([...fixEdits].map(([index, edit]) => [index, { status: edit.status, headers: edit.headers.map((line) => ({ ...line })) }])))}
+          />
+        </>
+      ) : null}
 
       {exchange.assumptions.length > 0 ? (
         <>
@@ -171,7 +178,7 @@ function HeaderTable({ title, lines, named }: { title: string; lines: readonly H
   );
 }
 
-function FindingItem({ finding, children }: { finding: Finding; children: ComponentChildren }) {
+function FindingItem({ finding }: { finding: Finding }) {
   return (
     <li class={`finding severity-${finding.severity}`} data-rule={finding.rule}>
       <div class="finding-title">
@@ -180,6 +187,7 @@ function FindingItem({ finding, children }: { finding: Finding; children: Compon
         {finding.category !== 'cors' ? <span class="badge">{finding.category}</span> : null}
         {finding.confidence ? <span class="badge" title={finding.confidenceBasis ?? undefined}>{finding.confidence} confidence</span> : null}
       </div>
+      <p>{clip(finding.message, 4 * 2_000)}</p>
       {finding.header ? (
         <dl class="evidence">
           <dt>Header</dt>
@@ -190,8 +198,24 @@ function FindingItem({ finding, children }: { finding: Finding; children: Compon
           <dd><code>{finding.expected === null ? '(absent)' : clip(finding.expected)}</code></dd>
         </dl>
       ) : null}
-      {children}
+      {finding.fix ? (
+        <p class="finding-fix">
+          <strong>Fix{finding.fix.target === 'client' ? ' in the client' : ''}:</strong> {clip(finding.fix.summary, 4 * 2_000)}
+        </p>
+      ) : finding.noServerFix ? (
+        <p class="note">No server change fixes this: {clip(finding.noServerFix, 4 * 2_000)}</p>
+      ) : null}
     </li>
+  );
+}
+
+/** The finding whose fix the "How to fix it" section shows: the first error with a server fix, else any fix. */
+export function leadFinding(findings: readonly Finding[]): Finding | null {
+  return (
+    findings.find((finding) => finding.severity === 'error' && finding.fix !== null && finding.fix.target !== 'client') ??
+    findings.find((finding) => finding.fix !== null && finding.fix.target !== 'client') ??
+    findings.find((finding) => finding.fix !== null || finding.noServerFix !== null) ??
+    null
   );
 }
 
@@ -221,8 +245,13 @@ export function describeReason(reason: PreflightReason): string {
 export function summarize(exchange: ReportExchange): string {
   const lead = exchange.findings.find((finding) => finding.severity === 'error') ?? exchange.findings[0];
   switch (exchange.verdict) {
-    case 'blocked':
-      return `Blocked by the browser${exchange.corsError ? ` (${exchange.corsError})` : ''}. ${lead?.message ?? ''}`.trim();
+    case 'blocked': {
+      // Most "CORS errors" have another cause underneath (a missing OPTIONS route, auth before CORS, a 500):
+      // when a classification finding names it, the summary says so first.
+      const underneath = exchange.findings.find((finding) => finding.category === 'classification');
+      const cause = underneath ? `What is really wrong: ${underneath.message} ` : '';
+      return `Blocked by the browser${exchange.corsError ? ` (${exchange.corsError})` : ''}. ${cause}${lead?.message ?? ''}`.trim();
+    }
     case 'allowed':
       return exchange.kind === 'same-origin' || exchange.kind === 'navigation'
         ? 'Same-origin request: CORS does not apply.'

@@ -84,6 +84,8 @@ describe('<App>', () => {
     fireEvent.keyDown(grid, { key: 'Enter' });
     const detail = container.querySelector<HTMLElement>('[data-detail]');
     expect(detail?.querySelector('[data-summary]')?.textContent).toMatch(/^Blocked by the browser \(PreflightMissingAllowOriginHeader\)/);
+    // The real cause underneath comes first: the preflight hit a missing OPTIONS route.
+    expect(detail?.querySelector('[data-summary]')?.textContent).toMatch(/What is really wrong: .*OPTIONS/);
     expect(detail?.querySelector('[data-preflight-reasons]')?.textContent).toBe('The method DELETE is not GET, HEAD or POST.');
     expect([...detail!.querySelectorAll('[data-timeline] li')].map((step) => step.getAttribute('data-entry-role'))).toEqual(['preflight', 'request']);
     fireEvent.keyDown(detail!, { key: 'Escape' });
@@ -99,10 +101,14 @@ describe('<App>', () => {
     const detail = container.querySelector('[data-detail]');
     const finding = detail?.querySelector('[data-rule="missing-allow-origin"]');
     expect(finding?.querySelector('.evidence')?.textContent).toContain('access-control-allow-origin');
-    const added = [...(finding?.querySelectorAll('[data-diff-line="add"]') ?? [])].map((line) => line.textContent?.trim());
+    expect(finding?.querySelector('.finding-fix')?.textContent).toContain(`Access-Control-Allow-Origin: ${page}`);
+    // One "How to fix it" for the exchange: the header diff, the what-if verdict and the stack snippet.
+    const howTo = detail?.querySelectorAll('.fix-panel');
+    expect(howTo).toHaveLength(1);
+    const added = [...(howTo?.[0]?.querySelectorAll('[data-diff-line="add"]') ?? [])].map((line) => line.textContent?.trim());
     expect(added).toEqual([`+ Access-Control-Allow-Origin: ${page}`, '+ Vary: Origin']);
-    expect(finding?.querySelector('[data-verifies]')?.getAttribute('data-verifies')).toBe('true');
-    expect(finding?.querySelector('[data-snippet]')?.textContent).toContain(page);
+    expect(howTo?.[0]?.querySelector('[data-verifies]')?.getAttribute('data-verifies')).toBe('true');
+    expect(howTo?.[0]?.querySelector('[data-snippet]')?.textContent).toContain(page);
   });
 
   it('tries a fix in the what-if editor with one click', async () => {

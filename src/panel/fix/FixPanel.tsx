@@ -18,6 +18,7 @@
  *   clipboard    Optional. Defaults to navigator.clipboard with a textarea fallback.
  *   onTryFix     Optional. When given, a "Try this fix" button hands the fix to the panel's what-if editor as
  *                edits: Map<log.entries index, { status, headers }>.
+ *   showMessage  Optional, default true. False when the finding's message is already shown beside the panel.
  *
  * Mount it once per finding that has a fix (or once per exchange, for its first error finding: every
  * server fix of an exchange shares the same snippets and what-if verdict). All values from the capture are
@@ -42,6 +43,8 @@ export interface FixPanelProps {
   preferences?: Preferences;
   clipboard?: Clipboard;
   onTryFix?(edits: Map<number, { status: number; headers: RecordedHeader[] }>): void;
+  /** False when the finding's message is already on screen next to the panel (the detail pane's findings list). */
+  showMessage?: boolean;
 }
 
 export const DEFAULT_STACK = 'express';
@@ -49,7 +52,7 @@ export const DEFAULT_STACK = 'express';
 let sharedPreferences: Preferences | null = null;
 const defaultPreferences = () => (sharedPreferences ??= new LocalStoragePreferences());
 
-export function FixPanel({ finding, exchange, recorded, preferences, clipboard, onTryFix }: FixPanelProps) {
+export function FixPanel({ finding, exchange, recorded, preferences, clipboard, onTryFix, showMessage = true }: FixPanelProps) {
   const prefs = preferences ?? defaultPreferences();
   const stacks = useMemo(() => stackInfos(), []);
   const [stack, setStack] = useState(() => {
@@ -66,7 +69,7 @@ export function FixPanel({ finding, exchange, recorded, preferences, clipboard, 
 
   const explanation = (
     <div class="fix-explanation">
-      <p data-fix-message>{clip(finding.message, 4 * DISPLAY_LIMIT)}</p>
+      {showMessage ? <p data-fix-message>{clip(finding.message, 4 * DISPLAY_LIMIT)}</p> : null}
       {meta ? (
         <p class="fix-why">
           <strong>Why the browser checks this:</strong> {meta.description}{' '}
