@@ -1,4 +1,4 @@
-import type { Finding, PreflightReason, ReportExchange } from '../engine/index';
+import { describeRule, type Finding, type PreflightReason, type ReportExchange } from '../engine/index';
 import { headerLines, recordedEntry, type EntryFacts, type HeaderLine } from './entry-facts';
 import { FixPanel } from './fix/FixPanel';
 import { clip } from './clip';
@@ -179,6 +179,7 @@ function HeaderTable({ title, lines, named }: { title: string; lines: readonly H
 }
 
 function FindingItem({ finding }: { finding: Finding }) {
+  const meta = describeRule(finding.rule);
   return (
     <li class={`finding severity-${finding.severity}`} data-rule={finding.rule}>
       <div class="finding-title">
@@ -187,7 +188,16 @@ function FindingItem({ finding }: { finding: Finding }) {
         {finding.category !== 'cors' ? <span class="badge">{finding.category}</span> : null}
         {finding.confidence ? <span class="badge" title={finding.confidenceBasis ?? undefined}>{finding.confidence} confidence</span> : null}
       </div>
-      <p>{clip(finding.message, 4 * 2_000)}</p>
+      <p>
+        {clip(finding.message, 4 * 2_000)}
+        {meta ? (
+          <span class="finding-links">
+            {' '}
+            <a href={meta.specUrl} target="_blank" rel="noopener noreferrer">Fetch standard</a> ·{' '}
+            <a href={meta.mdnUrl} target="_blank" rel="noopener noreferrer">MDN</a>
+          </span>
+        ) : null}
+      </p>
       {finding.header ? (
         <dl class="evidence">
           <dt>Header</dt>

@@ -102,6 +102,9 @@ describe('<App>', () => {
     const finding = detail?.querySelector('[data-rule="missing-allow-origin"]');
     expect(finding?.querySelector('.evidence')?.textContent).toContain('access-control-allow-origin');
     expect(finding?.querySelector('.finding-fix')?.textContent).toContain(`Access-Control-Allow-Origin: ${page}`);
+    const links = [...(finding?.querySelectorAll<HTMLAnchorElement>('.finding-links a') ?? [])].map((link) => link.getAttribute('href'));
+    expect(links).toHaveLength(2);
+    expect(links.every((href) => href?.startsWith('https://'))).toBe(true);
     // One "How to fix it" for the exchange: the header diff, the what-if verdict and the stack snippet.
     const howTo = detail?.querySelectorAll('.fix-panel');
     expect(howTo).toHaveLength(1);
