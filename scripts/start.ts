@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { startDemo, type DemoServers } from './demo/server';
-import { delay, inspectedPage, launchChromium, openCorsPanel, type ChromiumSession, type PanelRow } from './lib/chromium';
+import { delay, inspectedPage, launchChromium, openCorsPanel, waitFor, type ChromiumSession, type CorsPanel, type PanelRow } from './lib/chromium';
 
 const args = new Set(process.argv.slice(2));
 const headless = args.has('--headless') || (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY);
@@ -37,6 +37,7 @@ async function main(): Promise<number> {
     await delay(1_000);
     const rows = await panel.waitForRows((current) => current.length > 0);
     printRows(rows, demo);
+    await printWhy(panel, rows);
     return 0;
   } finally {
     await stop();
@@ -58,6 +59,21 @@ function printRows(rows: PanelRow[], demo: DemoServers): void {
   }
   const blocked = rows.filter((row) => row.verdict === 'blocked').length;
   console.log(`\n${blocked} blocked. The API servers received ${demo.received().length} requests, blocked ones included: CORS is enforced by the browser, not the server.`);
+}
+
+/** For each blocked exchange, the panel's own one-sentence summary: what a user reads first. */
+async function printWhy(panel: CorsPanel, rows: PanelRow[]): Promise<void> {
+  const blocked = rows.filter((row) => row.verdict === 'blocked');
+  if (blocked.length === 0) return;
+  console.log('\nWhy, in the panel\'s words:');
+  for (const row of blocked) {
+    await panel.evaluate(`document.querySelector('[data-exchange=${JSON.stringify(row.id)}]').click()`);
+    const summary = await waitFor('the summary', async () => {
+      const text = await panel.evaluate<string>(`document.querySelector('[data-detail=${JSON.stringify(row.id)}] [data-summary]')?.textContent ?? ''`);
+      return text || undefined;
+    });
+    console.log(`  ${row.method} ${new URL(row.url).pathname}: ${summary}`);
+  }
 }
 
 main().then(
