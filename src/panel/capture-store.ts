@@ -19,6 +19,12 @@ export class CaptureStore {
   private shown: ShownEntry[] = [];
   /** Snapshot keys the user cleared or a navigation dropped; getHAR() may still return them. */
   private readonly dismissed = new Set<string>();
+  /** When the last navigation was announced (or the store created): older documents belong to older pages. */
+  private lastNavigationAt: number;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.lastNavigationAt = now();
+  }
 
   preserveLog = false;
 
@@ -64,6 +70,7 @@ export class CaptureStore {
    */
   navigated(url?: string): void {
     const newPage = this.newPageEntries(url);
+    this.lastNavigationAt = this.now();
     const old = this.shown.filter((item) => !newPage.includes(item));
     if (this.preserveLog) this.preserved = [...this.preserved, ...old.map((item) => item.entry)];
     else this.preserved = [];
@@ -73,8 +80,11 @@ export class CaptureStore {
 
   private newPageEntries(url: string | undefined): ShownEntry[] {
     if (url === undefined) return [];
+    // A reload requests the same URL again: only a document started after the previous navigation is the new one.
     const isDocument = (item: ShownEntry) =>
-      item.entry?.request?.url === url && (item.entry as { _resourceType?: unknown })._resourceType === 'document';
+      item.entry?.request?.url === url &&
+      (item.entry as { _resourceType?: unknown })._resourceType === 'document' &&
+      Date.parse(String(item.entry.startedDateTime)) > this.lastNavigationAt;
     const documentIndex = this.shown.map(isDocument).lastIndexOf(true);
     if (documentIndex < 0) return [];
     const since = Date.parse(String(this.shown[documentIndex]?.entry.startedDateTime));

@@ -105,7 +105,7 @@ describe('CaptureStore positions', () => {
 
 describe('CaptureStore on navigation', () => {
   it('keeps the new page\'s document when onNavigated arrives after it finished', () => {
-    const store = new CaptureStore();
+    const store = new CaptureStore(() => Date.parse(at(0)));
     store.applySnapshot([harEntry({ url: 'http://app.test/old', startedDateTime: at(1), resourceType: 'document' })]);
     const document = harEntry({ url: 'http://app.test/new', startedDateTime: at(5), resourceType: 'document' });
     const script = harEntry({ url: 'http://app.test/app.js', startedDateTime: at(6), resourceType: 'script' });
@@ -116,5 +116,20 @@ describe('CaptureStore on navigation', () => {
     // The old page's entry stays gone when the next snapshot still holds it.
     store.applySnapshot([harEntry({ url: 'http://app.test/old', startedDateTime: at(1), resourceType: 'document' }), document, script]);
     expect(urls(store)).toEqual(['http://app.test/new 200', 'http://app.test/app.js 200']);
+  });
+});
+
+describe('CaptureStore on reload', () => {
+  it('does not mistake the old page\'s document for the new one when the URL is the same', () => {
+    let clock = Date.parse(at(3));
+    const store = new CaptureStore(() => clock);
+    const oldDocument = harEntry({ url: 'http://app.test/', startedDateTime: at(1), resourceType: 'document' });
+    store.applySnapshot([oldDocument, harEntry({ url: 'http://app.test/old.js', startedDateTime: at(2) })]);
+    clock = Date.parse(at(10));
+    // onNavigated arrives before the reloaded document finished: nothing of the old page stays.
+    store.navigated('http://app.test/');
+    expect(store.size).toBe(0);
+    store.addLive(harEntry({ url: 'http://app.test/', startedDateTime: at(9), resourceType: 'document' }));
+    expect(urls(store)).toEqual(['http://app.test/ 200']);
   });
 });
