@@ -1,4 +1,4 @@
-import type { ReportExchange } from '../../engine/index';
+import { shellQuote, type ReportExchange } from '../../engine/index';
 import { hopUrlOf, isPreflightEntry, type RecordedEntries, type RecordedEntry, type RecordedHeader } from './recorded';
 
 /**
@@ -34,24 +34,6 @@ export function redactUrl(url: string): string {
     if (SECRET_PARAMS.test(name)) parsed.searchParams.set(name, 'REDACTED');
   }
   return parsed.href;
-}
-
-/** POSIX shell quoting; control and non-ASCII characters go through ANSI-C $'…' escapes. */
-export function shellQuote(value: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  if (/[^\x20-\x7e]/.test(value)) {
-    let quoted = '';
-    for (const char of value) {
-      const code = char.codePointAt(0) ?? 0;
-      if (char === '\\' || char === "'") quoted += `\\${char}`;
-      else if (code >= 0x20 && code < 0x7f) quoted += char;
-      else if (code <= 0xff) quoted += `\\x${code.toString(16).padStart(2, '0')}`;
-      else if (code <= 0xffff) quoted += `\\u${code.toString(16).padStart(4, '0')}`;
-      else quoted += `\\U${code.toString(16).padStart(8, '0')}`;
-    }
-    return `$'${quoted}'`;
-  }
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 function command(method: string, url: string, headers: readonly RecordedHeader[], note: string | null): string {
