@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { diagnose, isReport, parseHarText, reopenReport, type DiagnoseOptions } from '../engine/index';
+import { isReport, parseHarText, reopenReport, type DiagnoseOptions } from '../engine/index';
 import { LocalStoragePreferences } from '../platform/preferences';
 import { ExportMenu } from './export';
 import type { HarEntry, HarSource } from '../platform/har-source';
-import { useDiagnosis } from './diagnosis/use-diagnosis';
+import { EMPTY_DIAGNOSIS, useDiagnosis } from './diagnosis/use-diagnosis';
 import { useLiveDiagnosis } from './diagnosis/use-live-diagnosis';
 import { entriesOf } from './entry-facts';
 import { ExchangeDetail } from './ExchangeDetail';
@@ -25,7 +25,6 @@ interface ImportedFile {
 }
 
 const preferences = new LocalStoragePreferences();
-const EMPTY_DIAGNOSIS = diagnose([]);
 
 const QUICK_FILTERS: { value: QuickFilter; label: string }[] = [
   { value: 'all', label: 'All' },

@@ -1,7 +1,7 @@
 import { describeRule, type Finding, type PreflightReason, type ReportExchange } from '../engine/index';
 import { headerLines, recordedEntry, type EntryFacts, type HeaderLine } from './entry-facts';
 import { FixPanel } from './fix/FixPanel';
-import { clip } from './clip';
+import { clip, PROSE_LIMIT } from './clip';
 import { VERDICT_ICON } from './ExchangeGrid';
 import type { ResponseEdit } from './model/what-if';
 import { WhatIfEditor } from './WhatIfEditor';
@@ -40,7 +40,7 @@ export function ExchangeDetail({ exchange, entries, rawEntry, edits, onEdit, onT
           ✕
         </button>
       </header>
-      <p class="summary" data-summary>{clip(summarize(exchange), 4 * 2_000)}</p>
+      <p class="summary" data-summary>{clip(summarize(exchange), PROSE_LIMIT)}</p>
       {edits.size > 0 ? <p class="note what-if-note" role="status">What-if: showing the verdict with your edits, not the recording.</p> : null}
 
       <h3>Timeline</h3>
@@ -189,7 +189,7 @@ function FindingItem({ finding }: { finding: Finding }) {
         {finding.confidence ? <span class="badge" title={finding.confidenceBasis ?? undefined}>{finding.confidence} confidence</span> : null}
       </div>
       <p>
-        {clip(finding.message, 4 * 2_000)}
+        {clip(finding.message, PROSE_LIMIT)}
         {meta ? (
           <span class="finding-links">
             {' '}
@@ -210,10 +210,10 @@ function FindingItem({ finding }: { finding: Finding }) {
       ) : null}
       {finding.fix ? (
         <p class="finding-fix">
-          <strong>Fix{finding.fix.target === 'client' ? ' in the client' : ''}:</strong> {clip(finding.fix.summary, 4 * 2_000)}
+          <strong>Fix{finding.fix.target === 'client' ? ' in the client' : ''}:</strong> {clip(finding.fix.summary, PROSE_LIMIT)}
         </p>
       ) : finding.noServerFix ? (
-        <p class="note">No server change fixes this: {clip(finding.noServerFix, 4 * 2_000)}</p>
+        <p class="note">No server change fixes this: {clip(finding.noServerFix, PROSE_LIMIT)}</p>
       ) : null}
     </li>
   );

@@ -1,5 +1,7 @@
 /** Longest header value or URL the panel lays out in full; longer ones are shown cut, with their length. */
 export const DISPLAY_LIMIT = 2_000;
+/** Sentences (messages, summaries) quote values and run longer: they get four times the room. */
+export const PROSE_LIMIT = 4 * DISPLAY_LIMIT;
 
 /**
  * A capture can hold a 50 MB header value; laying that out would freeze the panel. Values past the limit are

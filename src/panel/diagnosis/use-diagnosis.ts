@@ -12,7 +12,8 @@ export interface Diagnosis {
   pendingEntries: number;
 }
 
-const EMPTY: DiagnoseResult = diagnose([]);
+/** The diagnosis of an empty capture: shown before the first result of a background diagnosis. */
+export const EMPTY_DIAGNOSIS: DiagnoseResult = diagnose([]);
 
 /**
  * Diagnoses `input` (an array of HAR entries, or a parsed file) and keeps the last result on screen while a
@@ -42,7 +43,7 @@ export function useDiagnosis(input: unknown, entryCount: number, options: Diagno
 
   if (inline) return { result: inline, pending: false, pendingEntries: 0 };
   return {
-    result: background?.result ?? EMPTY,
+    result: background?.result ?? EMPTY_DIAGNOSIS,
     pending: background?.input !== input,
     pendingEntries: entryCount,
   };

@@ -28,7 +28,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { describeRule, stackInfos, type Finding, type ReportExchange } from '../../engine/index';
 import { LocalStoragePreferences, type Preferences } from '../../platform/preferences';
 import type { Clipboard } from './clipboard';
-import { clip, DISPLAY_LIMIT } from '../clip';
+import { clip, PROSE_LIMIT } from '../clip';
 import { CopyButton } from './CopyButton';
 import { curlCommands } from './curl';
 import { CurlCommands } from './CurlCommands';
@@ -69,7 +69,7 @@ export function FixPanel({ finding, exchange, recorded, preferences, clipboard, 
 
   const explanation = (
     <div class="fix-explanation">
-      {showMessage ? <p data-fix-message>{clip(finding.message, 4 * DISPLAY_LIMIT)}</p> : null}
+      {showMessage ? <p data-fix-message>{clip(finding.message, PROSE_LIMIT)}</p> : null}
       {meta ? (
         <p class="fix-why">
           <strong>Why the browser checks this:</strong> {meta.description}{' '}
@@ -93,8 +93,8 @@ export function FixPanel({ finding, exchange, recorded, preferences, clipboard, 
     return (
       <section class="fix-panel" aria-label="How to fix" data-fix-target="client">
         {explanation}
-        <p class="fix-summary"><strong>Fix in the client:</strong> {clip(fix.summary, 4 * DISPLAY_LIMIT)}</p>
-        <p class="note" data-what-if>{clip(fix.whatIf, 4 * DISPLAY_LIMIT)}</p>
+        <p class="fix-summary"><strong>Fix in the client:</strong> {clip(fix.summary, PROSE_LIMIT)}</p>
+        <p class="note" data-what-if>{clip(fix.whatIf, PROSE_LIMIT)}</p>
       </section>
     );
   }
@@ -106,9 +106,9 @@ export function FixPanel({ finding, exchange, recorded, preferences, clipboard, 
   return (
     <section class="fix-panel" aria-label="How to fix" data-fix-target={fix.target}>
       {explanation}
-      <p class="fix-summary"><strong>Fix ({targetLabel(fix.target)}):</strong> {clip(fix.summary, 4 * DISPLAY_LIMIT)}</p>
+      <p class="fix-summary"><strong>Fix ({targetLabel(fix.target)}):</strong> {clip(fix.summary, PROSE_LIMIT)}</p>
       <p class={`fix-verdict ${fix.verifies ? 'verifies' : 'does-not-verify'}`} data-verifies={String(fix.verifies)}>
-        <span aria-hidden="true">{fix.verifies ? '✓' : '✗'}</span> {clip(fix.whatIf, 4 * DISPLAY_LIMIT)}
+        <span aria-hidden="true">{fix.verifies ? '✓' : '✗'}</span> {clip(fix.whatIf, PROSE_LIMIT)}
       </p>
       {responses.length > 0
         ? responses.map(({ index, role, entry }) => (
