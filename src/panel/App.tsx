@@ -65,10 +65,17 @@ export function App({ source }: AppProps) {
   const live = useLiveDiagnosis(imported ? [] : liveEntries, options);
   const fromFile = useDiagnosis(imported ? imported.input : null, imported ? entries.length : 0, options);
   const recorded = imported ? fromFile : { result: live, pending: false, pendingEntries: 0 };
+  // Only what-if edits ask which exchange an entry belongs to: the index is built on their first question, not
+  // on every live update.
   const exchangeOfEntry = useMemo(() => {
-    const byEntry = new Map<number, readonly number[]>();
-    if (recorded.result.ok) for (const exchange of recorded.result.report.exchanges) for (const index of exchange.entries) byEntry.set(index, exchange.entries);
-    return (index: number) => byEntry.get(index) ?? [index];
+    let byEntry: Map<number, readonly number[]> | null = null;
+    return (index: number) => {
+      if (byEntry === null) {
+        byEntry = new Map();
+        if (recorded.result.ok) for (const exchange of recorded.result.report.exchanges) for (const entry of exchange.entries) byEntry.set(entry, exchange.entries);
+      }
+      return byEntry.get(index) ?? [index];
+    };
   }, [recorded.result]);
   const edited = useMemo(() => applyEdits(entries, edits, exchangeOfEntry), [entries, edits, exchangeOfEntry]);
   // What-if edits re-run the engine on the edited entries; without edits the recorded diagnosis is shown.
