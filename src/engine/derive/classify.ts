@@ -22,9 +22,11 @@ function requestHeader(entry: NormalizedEntry, lowerName: string): string | null
 
 /** An origin that is usable for comparisons ("null" and unparseable values are not). */
 function tupleOrigin(value: string | null): string | null {
-  if (value === null) return null;
-  const origin = originOf(value.trim());
-  return origin === null || origin === 'null' ? null : origin;
+  return value === null ? null : usableOrigin(originOf(value.trim()));
+}
+
+function usableOrigin(origin: string | null): string | null {
+  return origin === 'null' ? null : origin;
 }
 
 /**
@@ -34,7 +36,7 @@ function tupleOrigin(value: string | null): string | null {
  */
 function initiatorOriginOf(first: NormalizedEntry, preflight: NormalizedEntry | null): string | null {
   const sameOriginBySecFetchSite = requestHeader(first, 'sec-fetch-site')?.trim().toLowerCase() === 'same-origin'
-    ? tupleOrigin(first.request.url)
+    ? usableOrigin(first.request.origin)
     : null;
   return (
     tupleOrigin(requestHeader(first, 'origin')) ??
@@ -167,7 +169,7 @@ function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null,
   let tainted = false;
   paired.forEach((pairedHop, index) => {
     const entry = pairedHop.entry;
-    const hopOrigin = originOf(entry.request.url);
+    const hopOrigin = entry.request.origin;
     const [preflight = null, ...extraPreflights] = pairedHop.preflights;
     const corsChecked = corsMode && (tainted || !sameOrigin(initiatorOrigin, hopOrigin));
     const target = redirectTargetOf(entry);
@@ -194,7 +196,7 @@ function kindOf(first: NormalizedEntry, mode: RequestMode, initiatorOrigin: stri
   if (mode === 'navigate') return 'navigation';
   if (initiatorOrigin === null) return 'other';
   const staysSameOrigin = (hop: Hop): boolean =>
-    sameOrigin(initiatorOrigin, originOf(hop.entry.request.url)) &&
+    sameOrigin(initiatorOrigin, hop.entry.request.origin) &&
     (hop.redirectTarget === null || sameOrigin(initiatorOrigin, originOf(hop.redirectTarget)));
   if (hops.every(staysSameOrigin)) return 'same-origin';
   if (mode === 'no-cors') return 'no-cors';

@@ -11,7 +11,8 @@ import type { CredentialsFacts, Exchange } from '../model/exchange.js';
 export function inferCredentials(exchange: Exchange, predict: (candidate: Exchange) => CorsError | null): Exchange {
   if (exchange.credentials.basis !== 'assumed-default') return exchange;
   const withMode = (facts: CredentialsFacts): Exchange => ({ ...exchange, credentials: facts });
-  const withoutCredentials = withMode({ mode: 'not-include', basis: 'assumed-default' });
+  // classify gives every undecided exchange the default facts, so the exchange itself is that hypothesis.
+  const withoutCredentials = exchange.credentials.mode === 'not-include' ? exchange : withMode({ mode: 'not-include', basis: 'assumed-default' });
   // Only an outcome that can be evidence is worth the two replays below.
   if (!outcomeIsEvidence(exchange)) return withoutCredentials;
   const withCredentials = withMode({ mode: 'include', basis: 'assumed-default' });

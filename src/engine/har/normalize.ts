@@ -1,5 +1,5 @@
 import type { HeaderField } from '../model/headers.js';
-import { parseUrl } from '../model/origin.js';
+import { originOf, parseUrl } from '../model/origin.js';
 import { parseHarText } from './parse-text.js';
 import type {
   InputError, InputProblem, NormalizedEntry, NormalizedInitiator, NormalizedLog, NormalizedResponse,
@@ -142,6 +142,7 @@ function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<st
       // Case is kept: fetch() upper-cases only the six standard methods, and Chromium compares the rest exactly.
       method: method === null || method === '' ? 'GET' : method,
       url,
+      origin: originOf(url),
       headers: normalizeHeaders(request.headers, 'request.headers', problems),
     },
     response: normalizeResponse(item.response, url, problems),
@@ -187,7 +188,8 @@ function normalizeHeaders(value: unknown, suffix: string, problems: Problems): H
     problems.note(suffix, `Expected headers to be an array, got ${describe(value)}.`);
     return [];
   }
-  const fields: HeaderField[] = [];
+  const fields: HeaderField[] = new Array<HeaderField>(value.length);
+  let count = 0;
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     if (!isObject(item) || typeof item.name !== 'string') {
@@ -196,7 +198,51 @@ function normalizeHeaders(value: unknown, suffix: string, problems: Problems): H
     }
     const raw = item.value;
     const headerValue = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
-    fields.push({ name: item.name, lowerName: item.name.toLowerCase(), value: headerValue });
+    fields[count++] = sharedField(item.name, headerValue);
   }
+  if (count < fields.length) fields.length = count;
   return fields;
+}
+
+/**
+ * Header fields are immutable, and a capture repeats most of them verbatim on every entry (Accept, User-Agent,
+ * Server, Access-Control-Allow-Origin…): one shared object per distinct (name, value) keeps a 100k-entry
+ * capture from holding millions of copies. Long values (cookies, tokens) are rarely repeated and not shared.
+ */
+const sharedFields = new Map<string, Map<string, HeaderField>>();
+const SHARED_VALUE_MAX_LENGTH = 256;
+const SHARED_VALUES_PER_NAME = 512;
+
+function sharedField(name: string, value: string): HeaderField {
+  if (value.length > SHARED_VALUE_MAX_LENGTH) return { name, lowerName: lowerCased(name), value };
+  let byValue = sharedFields.get(name);
+  if (byValue === undefined) {
+    if (sharedFields.size >= LOWER_NAME_CACHE_LIMIT) sharedFields.clear();
+    byValue = new Map();
+    sharedFields.set(name, byValue);
+  }
+  let field = byValue.get(value);
+  if (field === undefined) {
+    field = { name, lowerName: lowerCased(name), value };
+    if (byValue.size >= SHARED_VALUES_PER_NAME) byValue.clear();
+    byValue.set(value, field);
+  }
+  return field;
+}
+
+/**
+ * A capture repeats the same few dozen header names on every entry; sharing one lower-cased string per name
+ * saves an allocation per header (millions on a 100k-entry file). Bounded, for hostile inputs with unique names.
+ */
+const lowerNames = new Map<string, string>();
+const LOWER_NAME_CACHE_LIMIT = 4_096;
+
+function lowerCased(name: string): string {
+  let lower = lowerNames.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowerNames.size >= LOWER_NAME_CACHE_LIMIT) lowerNames.clear();
+    lowerNames.set(name, lower);
+  }
+  return lower;
 }

@@ -19,6 +19,8 @@ export interface InputError {
 export interface NormalizedRequest {
   readonly method: string;
   readonly url: string;
+  /** The URL's origin (model/origin.ts originOf), derived once here because every stage asks for it. */
+  readonly origin: string | null;
   readonly headers: HeaderList;
 }
 

@@ -54,6 +54,19 @@ export type TokenListParse =
  * (net::HttpUtil::ValuesIterator: trims spaces and tabs, skips empty items, every item must be a token).
  */
 export function parseTokenList(value: string): TokenListParse {
+  // A capture repeats the same few Allow-Methods / Allow-Headers values on every response of an API.
+  const cached = tokenLists.get(value);
+  if (cached !== undefined) return cached;
+  const parsed = parseTokenListUncached(value);
+  if (tokenLists.size >= TOKEN_LIST_CACHE_LIMIT) tokenLists.clear();
+  tokenLists.set(value, parsed);
+  return parsed;
+}
+
+const tokenLists = new Map<string, TokenListParse>();
+const TOKEN_LIST_CACHE_LIMIT = 1_024;
+
+function parseTokenListUncached(value: string): TokenListParse {
   const tokens: string[] = [];
   for (const rawItem of value.split(',')) {
     const item = rawItem.replace(/^[ \t]+|[ \t]+$/g, '');

@@ -5,7 +5,7 @@
 import type { NormalizedEntry } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
 import { combinedHeader, headerValues } from '../model/headers.js';
-import { originOf, parseUrl } from '../model/origin.js';
+import { parseUrl } from '../model/origin.js';
 import { isDelivered } from '../derive/capture.js';
 import { netErrorName } from '../spec/audit.js';
 import type { ConfidenceStatement, Confidence, RuleContext } from './types.js';
@@ -96,7 +96,7 @@ export function schemeOf(urlOrOrigin: string): string | null {
 }
 
 export function apiOriginOf(step: Step): string {
-  return originOf(step.entry.request.url) ?? step.entry.request.url;
+  return step.entry.request.origin ?? step.entry.request.url;
 }
 
 /**

@@ -32,11 +32,14 @@ export const corsUnblockingExtension: Rule<Failure> = {
     const first = exchange.hops[0]?.entry;
     if (first === undefined) return { status: 'inapplicable' };
     const origin = requestHeader(first, 'origin')?.trim() ?? null;
-    const referer = requestHeader(first, 'referer');
-    const page = referer === null ? null : originOf(referer);
-    const target = originOf(first.request.url);
-    if (origin !== null && origin !== 'null' && page !== null && page !== 'null' && origin === target && page !== target) {
-      return { status: 'fail', failure: { reason: 'rewritten-origin', data: { origin, page, url: first.request.url } }, evidence: evidence('Origin', origin, page) };
+    const target = first.request.origin;
+    // Only an Origin naming the target itself can have been rewritten; the Referer is read only then.
+    if (origin !== null && origin !== 'null' && origin === target) {
+      const referer = requestHeader(first, 'referer');
+      const page = referer === null ? null : originOf(referer);
+      if (page !== null && page !== 'null' && page !== target) {
+        return { status: 'fail', failure: { reason: 'rewritten-origin', data: { origin, page, url: first.request.url } }, evidence: evidence('Origin', origin, page) };
+      }
     }
     const wildcardBlock = blockedBy === 'WildcardOriginNotAllowed' || blockedBy === 'PreflightWildcardOriginNotAllowed';
     const final = finalActualStep(exchange);

@@ -1,4 +1,3 @@
-import { originOf } from '../model/origin.js';
 import { LOCAL_NETWORK_ERROR_PATTERN, PNA_REQUEST_HEADER, PNA_RESPONSE_HEADER, addressSpaceOf } from '../spec/audit.js';
 import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
@@ -32,7 +31,7 @@ export const localNetworkAccessDenied: Rule<Failure> = {
     const preflight = exchange.hops.find((hop) => hop.preflight !== null)?.preflight ?? null;
     if (preflight !== null && requestHeader(preflight, PNA_REQUEST_HEADER)?.trim().toLowerCase() === 'true'
       && responseHeader(preflight, PNA_RESPONSE_HEADER)?.trim().toLowerCase() !== 'true' && statusOf(preflight) > 0 && exchange.outcome.kind === 'failed') {
-      return { status: 'fail', failure: { reason: 'private-network-header-missing', data: { target: originOf(preflight.request.url) ?? preflight.request.url } }, evidence: evidence('Access-Control-Allow-Private-Network', responseHeader(preflight, PNA_RESPONSE_HEADER), 'true') };
+      return { status: 'fail', failure: { reason: 'private-network-header-missing', data: { target: preflight.request.origin ?? preflight.request.url } }, evidence: evidence('Access-Control-Allow-Private-Network', responseHeader(preflight, PNA_RESPONSE_HEADER), 'true') };
     }
     const error = netErrorOf(exchange);
     const page = exchange.initiatorOrigin;
@@ -42,7 +41,7 @@ export const localNetworkAccessDenied: Rule<Failure> = {
     const targetHost = hostnameOf(entry.request.url);
     if (pageHost === null || targetHost === null) return { status: 'inapplicable' };
     const space = addressSpaceOf(targetHost);
-    const target = originOf(entry.request.url) ?? entry.request.url;
+    const target = entry.request.origin ?? entry.request.url;
     if (LOCAL_NETWORK_ERROR_PATTERN.test(error)) {
       return { status: 'fail', failure: { reason: 'permission-denied', data: { error, page, target, space, named: true } }, evidence: evidence(null, error, 'the Local Network Access permission') };
     }

@@ -65,9 +65,17 @@ function replaySteps(exchange: Exchange): StepReplay {
   return { findings, incomplete, blocking };
 }
 
+/**
+ * The step replay of each exchange predictCorsError has seen. Inferring credentials replays the exchange it
+ * then keeps, so replay() reuses that result instead of running every check a second time.
+ */
+const stepReplays = new WeakMap<Exchange, StepReplay>();
+
 /** Chromium's error for the exchange as captured, or null; used to test credentials hypotheses. */
 export function predictCorsError(exchange: Exchange): CorsError | null {
-  return replaySteps(exchange).blocking?.corsError ?? null;
+  const steps = replaySteps(exchange);
+  stepReplays.set(exchange, steps);
+  return steps.blocking?.corsError ?? null;
 }
 
 /**
@@ -75,7 +83,7 @@ export function predictCorsError(exchange: Exchange): CorsError | null {
  * when the caller derived them). Audit rules never block and their "incomplete" never reaches the verdict.
  */
 export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE): ReplayResult {
-  const steps = replaySteps(exchange);
+  const steps = stepReplays.get(exchange) ?? replaySteps(exchange);
   const findings = [...steps.findings];
   const incomplete = [...steps.incomplete];
   const blockedBy = steps.blocking?.corsError ?? null;
