@@ -6,7 +6,7 @@ import { inferCredentials } from './derive/credentials.js';
 import { pairEntries } from './derive/pair.js';
 import { buildExchangeReport, buildReport } from './report/builder.js';
 import type { Report } from './report/types.js';
-import { predictCorsError, replay } from './rules/run.js';
+import { predictWithCredentialsUse, replay } from './rules/run.js';
 
 export interface DiagnoseOptions {
   readonly sourceName?: string;
@@ -34,7 +34,7 @@ function diagnoseOrThrow(input: unknown, options: DiagnoseOptions): DiagnoseResu
   if (!normalized.ok) return normalized;
   const { log } = normalized;
   const exchanges = pairEntries(log.entries)
-    .map((group) => inferCredentials(buildExchange(group), predictCorsError))
+    .map((group) => inferCredentials(buildExchange(group), predictWithCredentialsUse))
     .sort((a, b) => (a.entries[0] ?? 0) - (b.entries[0] ?? 0));
   // Capture-level facts (origins echoed across exchanges, repeated preflights…) for the audit rules.
   const capture = captureFactsOf(exchanges);

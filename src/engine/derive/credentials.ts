@@ -1,6 +1,6 @@
 import { CORS_NET_ERROR } from '../spec/cors-errors.js';
-import type { CorsError } from '../spec/cors-errors.js';
 import type { CredentialsFacts, Exchange } from '../model/exchange.js';
+import type { Prediction } from '../rules/run.js';
 
 /**
  * The HAR does not record the credentials mode. A Cookie header proves "include"; otherwise the observed
@@ -8,16 +8,18 @@ import type { CredentialsFacts, Exchange } from '../model/exchange.js';
  * response that loaded fine means credentials were not included). With no evidence either way the
  * default of fetch() and XMLHttpRequest — no credentials cross-origin — is assumed and reported.
  */
-export function inferCredentials(exchange: Exchange, predict: (candidate: Exchange) => CorsError | null): Exchange {
+export function inferCredentials(exchange: Exchange, predict: (candidate: Exchange) => Prediction): Exchange {
   if (exchange.credentials.basis !== 'assumed-default') return exchange;
   const withMode = (facts: CredentialsFacts): Exchange => ({ ...exchange, credentials: facts });
   // classify gives every undecided exchange the default facts, so the exchange itself is that hypothesis.
   const withoutCredentials = exchange.credentials.mode === 'not-include' ? exchange : withMode({ mode: 'not-include', basis: 'assumed-default' });
   // Only an outcome that can be evidence is worth the two replays below.
   if (!outcomeIsEvidence(exchange)) return withoutCredentials;
-  const withCredentials = withMode({ mode: 'include', basis: 'assumed-default' });
-  const blockedWithout = predict(withoutCredentials) !== null;
-  const blockedWith = predict(withCredentials) !== null;
+  const without = predict(withoutCredentials);
+  // No check read the mode, so with credentials every check would run and decide the same way.
+  if (!without.readCredentials) return withoutCredentials;
+  const blockedWithout = without.corsError !== null;
+  const blockedWith = predict(withMode({ mode: 'include', basis: 'assumed-default' })).corsError !== null;
   if (blockedWith === blockedWithout) return withoutCredentials;
   return exchange.outcome.kind === 'succeeded'
     ? withMode({ mode: blockedWith ? 'not-include' : 'include', basis: 'observed-outcome' })

@@ -47,7 +47,15 @@ export function withResponse<F extends FailureShape>(
   return check(step, response);
 }
 
+/** Every rule reads the credentials mode through isCredentialed; counting the reads tells whether a replay depended on it. */
+let credentialsReads = 0;
+
+export function credentialsReadCount(): number {
+  return credentialsReads;
+}
+
 export function isCredentialed(context: RuleContext): boolean {
+  credentialsReads++;
   return context.exchange.credentials.mode === 'include';
 }
 

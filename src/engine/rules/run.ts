@@ -5,6 +5,7 @@ import { AUDIT_RULES, RULES, SUPERSEDED_BY } from './registry.js';
 import { EMPTY_CAPTURE } from '../derive/capture.js';
 import type { CaptureFacts } from '../derive/capture.js';
 import type { RuleId } from './registry.js';
+import { credentialsReadCount } from './helpers.js';
 import type { RuleContext, RuleResult } from './types.js';
 
 export type FailedResult = Extract<RuleResult, { status: 'fail' }>;
@@ -71,11 +72,23 @@ function replaySteps(exchange: Exchange): StepReplay {
  */
 const stepReplays = new WeakMap<Exchange, StepReplay>();
 
-/** Chromium's error for the exchange as captured, or null; used to test credentials hypotheses. */
+/** Chromium's error for the exchange as captured, or null. */
 export function predictCorsError(exchange: Exchange): CorsError | null {
+  return predictWithCredentialsUse(exchange).corsError;
+}
+
+export interface Prediction {
+  readonly corsError: CorsError | null;
+  /** False when no check read the credentials mode: the other mode would replay identically. */
+  readonly readCredentials: boolean;
+}
+
+/** predictCorsError, and whether the outcome could depend on the credentials mode (for credentials inference). */
+export function predictWithCredentialsUse(exchange: Exchange): Prediction {
+  const readsBefore = credentialsReadCount();
   const steps = replaySteps(exchange);
   stepReplays.set(exchange, steps);
-  return steps.blocking?.corsError ?? null;
+  return { corsError: steps.blocking?.corsError ?? null, readCredentials: credentialsReadCount() !== readsBefore };
 }
 
 /**
