@@ -1,5 +1,6 @@
 import { normalizeHar } from './har/normalize.js';
 import type { InputError } from './har/types.js';
+import type { Exchange } from './model/exchange.js';
 import { buildExchange } from './derive/classify.js';
 import { captureFactsOf } from './derive/capture.js';
 import { inferCredentials } from './derive/credentials.js';
@@ -29,13 +30,20 @@ export function diagnose(input: unknown, options: DiagnoseOptions = {}): Diagnos
   }
 }
 
+/** Exchanges in the order of their first entry; pairing yields them nearly in that order, so sorting is rare. */
+function inEntryOrder(exchanges: Exchange[]): Exchange[] {
+  const first = (exchange: Exchange): number => exchange.entries[0] ?? 0;
+  for (let i = 1; i < exchanges.length; i++) {
+    if (first(exchanges[i - 1] as Exchange) > first(exchanges[i] as Exchange)) return exchanges.sort((a, b) => first(a) - first(b));
+  }
+  return exchanges;
+}
+
 function diagnoseOrThrow(input: unknown, options: DiagnoseOptions): DiagnoseResult {
   const normalized = normalizeHar(input);
   if (!normalized.ok) return normalized;
   const { log } = normalized;
-  const exchanges = pairEntries(log.entries)
-    .map((group) => inferCredentials(buildExchange(group), predictWithCredentialsUse))
-    .sort((a, b) => (a.entries[0] ?? 0) - (b.entries[0] ?? 0));
+  const exchanges = inEntryOrder(pairEntries(log.entries).map((group) => inferCredentials(buildExchange(group), predictWithCredentialsUse)));
   // Capture-level facts (origins echoed across exchanges, repeated preflights…) for the audit rules.
   const capture = captureFactsOf(exchanges);
   const reports = exchanges.map((exchange) => buildExchangeReport(exchange, replay(exchange, capture)));

@@ -164,13 +164,17 @@ function responseStep(hop: Hop): Step {
 const DEFAULT_CREDENTIALS: CredentialsFacts = { mode: 'not-include', basis: 'assumed-default' };
 const NO_CREDENTIALS_QUESTION: CredentialsFacts = { mode: 'not-include', basis: 'not-applicable' };
 
+const NO_PREFLIGHTS: readonly NormalizedEntry[] = Object.freeze([]);
+
 function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null, corsMode: boolean): Hop[] {
   const hops: Hop[] = [];
   let tainted = false;
-  paired.forEach((pairedHop, index) => {
+  for (let index = 0; index < paired.length; index++) {
+    const pairedHop = paired[index] as PairedHop;
     const entry = pairedHop.entry;
     const hopOrigin = entry.request.origin;
-    const [preflight = null, ...extraPreflights] = pairedHop.preflights;
+    const preflight = pairedHop.preflights[0] ?? null;
+    const extraPreflights = pairedHop.preflights.length > 1 ? pairedHop.preflights.slice(1) : NO_PREFLIGHTS;
     const corsChecked = corsMode && (tainted || !sameOrigin(initiatorOrigin, hopOrigin));
     const target = redirectTargetOf(entry);
     hops.push({
@@ -185,8 +189,13 @@ function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null,
     });
     // Fetch "HTTP-redirect fetch": a redirect from a cross-origin URL to yet another origin taints the origin.
     if (target !== null && !sameOrigin(hopOrigin, originOf(target)) && !sameOrigin(initiatorOrigin, hopOrigin)) tainted = true;
-  });
+  }
   return hops;
+}
+
+function staysSameOrigin(hop: Hop, initiatorOrigin: string): boolean {
+  return sameOrigin(initiatorOrigin, hop.entry.request.origin) &&
+    (hop.redirectTarget === null || sameOrigin(initiatorOrigin, originOf(hop.redirectTarget)));
 }
 
 function kindOf(first: NormalizedEntry, mode: RequestMode, initiatorOrigin: string | null, hops: readonly Hop[]): ExchangeKind {
@@ -195,13 +204,22 @@ function kindOf(first: NormalizedEntry, mode: RequestMode, initiatorOrigin: stri
   if (first.response?.status === 101 || requestHeader(first, 'upgrade')?.toLowerCase() === 'websocket') return 'other';
   if (mode === 'navigate') return 'navigation';
   if (initiatorOrigin === null) return 'other';
-  const staysSameOrigin = (hop: Hop): boolean =>
-    sameOrigin(initiatorOrigin, hop.entry.request.origin) &&
-    (hop.redirectTarget === null || sameOrigin(initiatorOrigin, originOf(hop.redirectTarget)));
-  if (hops.every(staysSameOrigin)) return 'same-origin';
+  if (hops.every((hop) => staysSameOrigin(hop, initiatorOrigin))) return 'same-origin';
   if (mode === 'no-cors') return 'no-cors';
   if (mode !== 'cors') return 'other';
   return hops.some((hop) => hop.preflight !== null || hop.preflightReasons.length > 0) ? 'preflighted' : 'simple';
+}
+
+/** The exchange's entry indices in ascending order. */
+function entryIndicesOf(hops: readonly PairedHop[]): number[] {
+  const only = hops[0];
+  if (hops.length === 1 && only !== undefined && only.preflights.length === 0) return [only.entry.index];
+  const indices: number[] = [];
+  for (const hop of hops) {
+    indices.push(hop.entry.index);
+    for (const preflight of hop.preflights) indices.push(preflight.index);
+  }
+  return indices.sort((a, b) => a - b);
 }
 
 export function buildExchange(group: PairedGroup): Exchange {
@@ -210,7 +228,8 @@ export function buildExchange(group: PairedGroup): Exchange {
   if (firstPaired === undefined) throw new Error('A request group always has a first hop.');
   const first = firstPaired.entry;
   const firstPreflight = firstPaired.preflights[0] ?? null;
-  const anyPreflight = group.hops.some((hop) => hop.preflights.length > 0);
+  let anyPreflight = false;
+  for (const hop of group.hops) if (hop.preflights.length > 0) anyPreflight = true;
   const initiatorOrigin = initiatorOriginOf(first, firstPreflight);
   // An unknown mode stays unknown: a POST with Origin may be a beacon or a form (no-cors), so it is not replayed.
   const mode = requestModeOf(first, anyPreflight);
@@ -219,17 +238,24 @@ export function buildExchange(group: PairedGroup): Exchange {
   const kind = kindOf(first, mode, initiatorOrigin, hops);
   const steps: Step[] = [];
   const replayable = kind === 'simple' || kind === 'preflighted';
-  hops.forEach((hop) => {
-    if (!replayable) return;
-    if (hop.corsChecked && hop.preflight !== null) steps.push(preflightStep(hop, hop.preflight));
-    // A same-origin hop is not CORS-checked, but its redirect's Location still is.
-    if (hop.corsChecked || hop.redirectTarget !== null) steps.push(responseStep(hop));
-  });
-  const reasons = hops.flatMap((hop) => hop.preflightReasons);
-  const preflightNeeded = replayable && hops.some((hop) => hop.corsChecked && hop.preflightReasons.length > 0);
+  // Plain loops, no callbacks: this runs once per exchange of captures with 100k entries.
+  let reasons: readonly PreflightReason[] = [];
+  let preflightNeeded = false;
   // The default mode ('same-origin') sends cookies to same-origin hops too; only a cookie on a
   // cross-origin hop proves 'include' (measured: a same-origin hop redirecting cross-origin).
-  const hasCookie = hops.some((hop) => hop.corsChecked && hasHeader(hop.entry.request.headers, 'cookie'));
+  let hasCookie = false;
+  for (const hop of hops) {
+    if (replayable) {
+      if (hop.corsChecked && hop.preflight !== null) steps.push(preflightStep(hop, hop.preflight));
+      // A same-origin hop is not CORS-checked, but its redirect's Location still is.
+      if (hop.corsChecked || hop.redirectTarget !== null) steps.push(responseStep(hop));
+    }
+    if (hop.preflightReasons.length > 0) {
+      reasons = reasons.length === 0 ? hop.preflightReasons : [...reasons, ...hop.preflightReasons];
+      if (replayable && hop.corsChecked) preflightNeeded = true;
+    }
+    if (hop.corsChecked && hasHeader(hop.entry.request.headers, 'cookie')) hasCookie = true;
+  }
   return {
     id: `ex-${first.index}`,
     hops,
@@ -237,7 +263,7 @@ export function buildExchange(group: PairedGroup): Exchange {
     url: first.request.url,
     method: first.request.method,
     startedDateTime: first.startedDateTime,
-    entries: group.hops.flatMap((hop) => [hop.entry.index, ...hop.preflights.map((p) => p.index)]).sort((a, b) => a - b),
+    entries: entryIndicesOf(group.hops),
     initiatorOrigin,
     mode,
     kind,

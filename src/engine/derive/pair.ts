@@ -49,16 +49,18 @@ interface Timed {
   readonly time: number;
 }
 
-function withOrderingTimes(entries: readonly NormalizedEntry[]): Timed[] {
-  let lastKnown = 0;
-  return entries.map((entry) => {
-    if (entry.startedMs !== null) lastKnown = entry.startedMs;
-    return { entry, time: entry.startedMs ?? lastKnown };
-  });
-}
-
 function compareTimed(a: Timed, b: Timed): number {
   return a.time - b.time || a.entry.index - b.entry.index;
+}
+
+/** HAR producers write entries in start order, so the sort is usually a check. */
+function sortByTime(items: Timed[]): void {
+  for (let i = 1; i < items.length; i++) {
+    if (compareTimed(items[i - 1] as Timed, items[i] as Timed) > 0) {
+      items.sort(compareTimed);
+      return;
+    }
+  }
 }
 
 function bucketByUrl(items: readonly Timed[]): Map<string, Timed[]> {
@@ -91,28 +93,33 @@ function methodAfterRedirect(method: string, status: number): string {
 }
 
 export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] {
-  const timed = withOrderingTimes(entries);
-  // One pass: isPreflightEntry may scan headers.
+  // One pass: isPreflightEntry may scan headers. Entries without a valid timestamp inherit the previous one's.
   const preflights: Timed[] = [];
   const requests: Timed[] = [];
-  for (const item of timed) (isPreflightEntry(item.entry) ? preflights : requests).push(item);
-  preflights.sort(compareTimed);
-  requests.sort(compareTimed);
+  let lastKnown = 0;
+  for (const entry of entries) {
+    if (entry.startedMs !== null) lastKnown = entry.startedMs;
+    const item: Timed = { entry, time: entry.startedMs ?? lastKnown };
+    (isPreflightEntry(entry) ? preflights : requests).push(item);
+  }
+  sortByTime(preflights);
+  sortByTime(requests);
   const requestsByUrl = bucketByUrl(requests);
 
   const nextHop = linkRedirects(requests, requestsByUrl);
   const chains = buildChains(requests, nextHop);
   const hopByEntry = new Map<NormalizedEntry, PairedHop>();
   const chainOfHop = new Map<PairedHop, number>();
-  chains.forEach((chain, chainIndex) => {
-    for (const hop of chain) {
+  for (let chainIndex = 0; chainIndex < chains.length; chainIndex++) {
+    for (const hop of chains[chainIndex] as PairedHop[]) {
       hopByEntry.set(hop.entry, hop);
       chainOfHop.set(hop, chainIndex);
     }
-  });
+  }
 
   const orphans = assignPreflights(preflights, requestsByUrl, hopByEntry, chainOfHop);
-  const groups: PairedGroup[] = chains.map((hops) => ({ kind: 'request', hops }));
+  const groups: PairedGroup[] = new Array<PairedGroup>(chains.length);
+  for (let i = 0; i < chains.length; i++) groups[i] = { kind: 'request', hops: chains[i] as PairedHop[] };
   for (const preflight of orphans) groups.push({ kind: 'orphan-preflight', preflight });
   return groups;
 }
@@ -145,9 +152,14 @@ function linkRedirects(requests: readonly Timed[], byUrl: ReadonlyMap<string, Ti
 }
 
 function buildChains(requests: readonly Timed[], nextHop: ReadonlyMap<NormalizedEntry, NormalizedEntry>): PairedHop[][] {
+  const chains: PairedHop[][] = [];
+  if (nextHop.size === 0) {
+    // No redirects (the common case): every request is a chain of one.
+    for (const { entry } of requests) chains.push([{ entry, preflights: [] }]);
+    return chains;
+  }
   const targets = new Set(nextHop.values());
   const visited = new Set<NormalizedEntry>();
-  const chains: PairedHop[][] = [];
   const walk = (head: NormalizedEntry): void => {
     const chain: PairedHop[] = [];
     let current: NormalizedEntry | undefined = head;

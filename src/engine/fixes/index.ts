@@ -53,6 +53,7 @@ const CLIENT_NOT_RECHECKED = 'Not re-checked: the change is in the page\'s code 
  * A finding without a server fix gets a "client" fix that says why no server change helps.
  */
 export function completeFixes(exchange: Exchange, findings: readonly RuleFinding[]): Array<Fix | null> {
+  if (findings.length === 0) return [];
   const proposed: ProposedFix[] = findings.flatMap((finding) =>
     finding.step !== null && finding.result.fix !== null ? [{ step: finding.step, proposal: finding.result.fix }] : []);
   const hasServerFix = proposed.some((fix) => fix.proposal.target !== 'client');

@@ -97,11 +97,16 @@ function assumptionsOf(exchange: Exchange): string[] {
   return assumptions;
 }
 
+function firstHopPreflight(exchange: Exchange): Step['entry'] | null {
+  for (const hop of exchange.hops) if (hop.preflight !== null) return hop.preflight;
+  return null;
+}
+
 export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult): ReportExchange {
   const decision = decideVerdict(exchange, replayed);
   const contradicted = replayed.blocking !== null && decision.verdict === 'allowed';
   const fixes = completeFixes(exchange, replayed.findings);
-  const firstPreflight = exchange.orphanPreflight ?? exchange.hops.find((hop) => hop.preflight !== null)?.preflight ?? null;
+  const firstPreflight = exchange.orphanPreflight ?? firstHopPreflight(exchange);
   return {
     id: exchange.id,
     url: exchange.url,
@@ -113,7 +118,7 @@ export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult):
     preflight: { entry: firstPreflight?.index ?? null, status: exchange.preflightStatus, reasons: exchange.preflightReasons },
     verdict: decision.verdict,
     corsError: decision.corsError,
-    findings: replayed.findings.map((found, position) => toFinding(exchange, found, fixes[position] ?? null, decision.verdict === 'blocked', contradicted)),
+    findings: replayed.findings.length === 0 ? [] : replayed.findings.map((found, position) => toFinding(exchange, found, fixes[position] ?? null, decision.verdict === 'blocked', contradicted)),
     credentials: credentialsOf(exchange),
     assumptions: assumptionsOf(exchange),
   };

@@ -40,7 +40,8 @@ export const disallowedRequestHeader: Rule<Failure> = {
       const parsed = parseTokenList(value ?? '');
       if (!parsed.ok) return { status: 'inapplicable' };
       const allowed = parsed.tokens.map((token) => token.toLowerCase());
-      const credentialed = isCredentialed(context);
+      // The mode matters only to a "*" in the list (read only then: credentials inference counts the reads).
+      const credentialed = allowed.includes('*') && isCredentialed(context);
       const wildcard = !credentialed && allowed.includes('*');
       const rejected = requested.filter((name) => !allowed.includes(name) && !(wildcard && name !== AUTHORIZATION));
       const [header] = rejected;

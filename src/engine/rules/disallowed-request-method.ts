@@ -34,8 +34,8 @@ export const disallowedRequestMethod: Rule<Failure> = {
       if (!parsed.ok) return { status: 'inapplicable' };
       const allowed = [...parsed.tokens];
       if (allowed.includes(method)) return { status: 'pass' };
-      const credentialed = isCredentialed(context);
-      if (!credentialed && allowed.includes('*')) return { status: 'pass' };
+      // The mode matters only to a "*" in the list (read only then: credentials inference counts the reads).
+      if (allowed.includes('*') && !isCredentialed(context)) return { status: 'pass' };
       const data = { method, allowed };
       const listedAs = allowed.find((token) => token.toUpperCase() === method.toUpperCase());
       const failure: Failure =

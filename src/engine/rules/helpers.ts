@@ -137,5 +137,6 @@ export function responseName(step: Step): string {
 export function allowOriginDecision(context: RuleContext, step: Step, response: NormalizedResponse): { origin: string; value: string | null; branch: AllowOriginBranch } {
   const origin = step.requestOrigin ?? 'null';
   const value = allowOriginOf(response);
-  return { origin, value, branch: allowOriginBranch(value, origin, isCredentialed(context)) };
+  // Only "*" depends on the credentials mode, so only then is it read (credentials inference counts the reads).
+  return { origin, value, branch: allowOriginBranch(value, origin, value === '*' && isCredentialed(context)) };
 }

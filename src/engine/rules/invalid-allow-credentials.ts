@@ -20,12 +20,13 @@ export const invalidAllowCredentials: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      if (!isCredentialed(context)) return { status: 'inapplicable' };
       const origin = step.requestOrigin ?? 'null';
       // Chromium only reaches this check when Allow-Origin matched exactly.
       if (allowOriginBranch(allowOriginOf(response), origin, true) !== 'match') return { status: 'inapplicable' };
       const value = combinedHeader(response.headers, ACAC);
+      // "true" satisfies a credentialed request and is ignored otherwise; the mode is read only when it decides.
       if (value === 'true') return { status: 'pass' };
+      if (!isCredentialed(context)) return { status: 'inapplicable' };
       return value === null
         ? { status: 'fail', failure: { reason: 'header-absent', data: { origin } }, evidence: evidence(ACAC, null, 'true') }
         : { status: 'fail', failure: { reason: 'not-exactly-true', data: { origin, value } }, evidence: evidence(ACAC, value, 'true') };

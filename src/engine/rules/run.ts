@@ -47,7 +47,11 @@ interface StepReplay {
  * failing step is Chromium's error; that step's other failing checks are still reported; later steps were
  * never reached, so they are not checked.
  */
+const NO_STEPS: StepReplay = Object.freeze({ findings: [], incomplete: [], blocking: null }) as unknown as StepReplay;
+
 function replaySteps(exchange: Exchange): StepReplay {
+  // Most exchanges of a capture are same-origin or otherwise not CORS-checked: nothing to replay.
+  if (exchange.steps.length === 0) return NO_STEPS;
   const findings: RuleFinding[] = [];
   const incomplete: IncompleteCheck[] = [];
   let blocking: Blocking | null = null;
@@ -97,8 +101,8 @@ export function predictWithCredentialsUse(exchange: Exchange): Prediction {
  */
 export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE): ReplayResult {
   const steps = stepReplays.get(exchange) ?? replaySteps(exchange);
-  const findings = [...steps.findings];
-  const incomplete = [...steps.incomplete];
+  const findings = steps.findings.slice();
+  const incomplete = steps.incomplete.slice();
   const blockedBy = steps.blocking?.corsError ?? null;
   const context: RuleContext = { exchange, step: null, blockedBy, capture };
   for (const rule of EXCHANGE_RULES) {
@@ -114,7 +118,8 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
 }
 
 /** Drops a generic finding when a more specific rule explained the same exchange (registry's SUPERSEDED_BY). */
-function withoutSuperseded(findings: readonly RuleFinding[]): RuleFinding[] {
+function withoutSuperseded(findings: RuleFinding[]): RuleFinding[] {
+  if (findings.length < 2) return findings;
   const failed = new Set<RuleId>(findings.map((found) => found.rule));
   return findings.filter((found) => !(SUPERSEDED_BY[found.rule] ?? []).some((specific) => failed.has(specific)));
 }
