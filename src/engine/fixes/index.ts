@@ -2,7 +2,7 @@ import { applyHeaderPatches } from './patch.js';
 import type { Exchange } from '../model/exchange.js';
 import type { RuleId } from '../rules/registry.js';
 import type { RuleFinding } from '../rules/run.js';
-import type { Fix, FixSnippet } from '../rules/types.js';
+import type { Fix, FixProposal, FixSnippet } from '../rules/types.js';
 import type { CorsNeeds } from './needs.js';
 import { corsNeedsOf } from './needs.js';
 import { RUN_VERIFIED_STACKS } from './run-verified.js';
@@ -45,6 +45,18 @@ export function snippetsFor(rule: RuleId, needs: CorsNeeds): FixSnippet[] {
   });
 }
 
+const NO_SNIPPETS: readonly FixSnippet[] = Object.freeze([]);
+
+/**
+ * The report's fix: the proposal's fields in the proposal's order (the JSON report is byte-stable), then the
+ * snippets and the re-check. Built field by field where it can be: spreading proposals of many shapes is slow in V8.
+ */
+function fixFrom(proposal: FixProposal, snippets: readonly FixSnippet[], verifies: boolean, whatIf: string): Fix {
+  // The few proposals with a status (preflight fixes) keep their own field order.
+  if (proposal.status !== undefined) return { ...proposal, snippets, verifies, whatIf };
+  return { target: proposal.target, headers: proposal.headers, summary: proposal.summary, snippets, verifies, whatIf };
+}
+
 const CLIENT_NOT_RECHECKED = 'Not re-checked: the change is in the page\'s code or the browser, not in a response header.';
 
 /**
@@ -68,9 +80,9 @@ export function completeFixes(exchange: Exchange, findings: readonly RuleFinding
   };
   return findings.map((finding): Fix | null => {
     const { fix: proposal, noServerFix } = finding.result;
-    if (proposal !== null && proposal.target === 'client') return { ...proposal, snippets: [], verifies: false, whatIf: CLIENT_NOT_RECHECKED };
+    if (proposal !== null && proposal.target === 'client') return fixFrom(proposal, NO_SNIPPETS, false, CLIENT_NOT_RECHECKED);
     if (proposal !== null && check !== null && finding.step !== null) {
-      return { ...proposal, snippets: snippetsFor(finding.rule, needsOf()), verifies: check.verifies, whatIf: check.note };
+      return fixFrom(proposal, snippetsFor(finding.rule, needsOf()), check.verifies, check.note);
     }
     if (proposal !== null && finding.step === null) {
       const final = exchange.hops[exchange.hops.length - 1]?.entry.response ?? null;
@@ -80,11 +92,11 @@ export function completeFixes(exchange: Exchange, findings: readonly RuleFinding
         const whatIf = verifies
           ? `Re-checked: with ${proposal.headers.map((patch) => `${patch.name}: ${patch.value ?? ''}`).join(', ')} on the recorded response, the browser's check that blocked it passes.`
           : 'Re-checked: the recorded response, patched, would still be blocked.';
-        return { ...proposal, snippets: [], verifies, whatIf };
+        return fixFrom(proposal, NO_SNIPPETS, verifies, whatIf);
       }
-      return { ...proposal, snippets: [], verifies: false, whatIf: 'Not re-checked: this finding is about the exchange as a whole, not one recorded response (the replay re-checks the fixes of response-level findings); check the response after deploying.' };
+      return fixFrom(proposal, NO_SNIPPETS, false, 'Not re-checked: this finding is about the exchange as a whole, not one recorded response (the replay re-checks the fixes of response-level findings); check the response after deploying.');
     }
-    if (proposal !== null) return { ...proposal, snippets: [], verifies: false, whatIf: 'Not re-checked: the capture has no response to apply it to.' };
+    if (proposal !== null) return fixFrom(proposal, NO_SNIPPETS, false, 'Not re-checked: the capture has no response to apply it to.');
     if (noServerFix !== null) {
       return { target: 'client', headers: [], summary: `No response header change fixes this: ${noServerFix}`, snippets: [], verifies: false, whatIf: CLIENT_NOT_RECHECKED };
     }

@@ -141,20 +141,9 @@ export interface UnsafeRequestHeader {
  * https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names, minus forbidden names (Chromium's
  * CorsUnsafeNotForbiddenRequestHeaderNames). Names are lower case, in request order.
  */
-export function corsUnsafeRequestHeaders(headers: readonly RequestHeaderField[]): readonly UnsafeRequestHeader[] {
-  // Pairing and classification both ask for each request's list; header lists are never changed once built.
-  let unsafe = unsafeHeadersOf.get(headers);
-  if (unsafe === undefined) {
-    unsafe = unsafeHeadersUncached(headers);
-    unsafeHeadersOf.set(headers, unsafe);
-  }
-  return unsafe;
-}
-
-type RequestHeaderField = { readonly lowerName: string; readonly value: string };
-const unsafeHeadersOf = new WeakMap<readonly RequestHeaderField[], readonly UnsafeRequestHeader[]>();
-
-function unsafeHeadersUncached(headers: readonly RequestHeaderField[]): UnsafeRequestHeader[] {
+export function corsUnsafeRequestHeaders(
+  headers: readonly { readonly lowerName: string; readonly value: string }[],
+): UnsafeRequestHeader[] {
   const unsafe: UnsafeRequestHeader[] = [];
   const safelisted: { name: string; value: string }[] = [];
   let safelistedBytes = 0;
