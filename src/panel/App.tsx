@@ -114,7 +114,8 @@ export function App({ source }: AppProps) {
   // A file the worker keeps is re-diagnosed there; the recorded rows stay on screen until the answer comes.
   const workerWhatIf = useWorkerWhatIf(workerFile ? client.current : null, workerFile?.capture ?? null, edits);
   const fromWorker = workerFile ? (edits.size > 0 && workerWhatIf.loaded ? workerWhatIf.loaded : workerFile.loaded) : null;
-  // An import still being diagnosed shows its progress, never the rows of the previous capture.
+  // A small import still being diagnosed (its name already in the toolbar) shows its progress, never the rows of
+  // the previous capture. A large one replaces the capture only once all its rows are here.
   const importPending = inlineFile !== null && recorded.pending;
   const diagnosis = fromWorker ? fromWorker.result : importPending ? EMPTY_DIAGNOSIS : edits.size > 0 ? whatIf.result : recorded.result;
 

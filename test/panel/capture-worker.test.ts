@@ -182,6 +182,24 @@ describe('a large import in the diagnosis worker', () => {
     expect(worker().host.kept).toBe(0);
   });
 
+  it('answers every request, even when the worker trips over a bug', async () => {
+    const { client, worker } = connect();
+    const { capture } = await loaded(client.importFile(new File([text], 'big.har'), options, () => undefined).done);
+    const host = worker().host as unknown as { sendSlice(): void; exportCapture(): void; captures: Map<number, { entries: unknown[] }> };
+    host.sendSlice = () => {
+      throw new Error('boom');
+    };
+    expect(await client.importFile(new File([text], 'big.har'), options, () => undefined).done).toEqual({ ok: false, message: 'could not be diagnosed (internal error: boom).' });
+    host.exportCapture = () => {
+      throw new TypeError('bang');
+    };
+    expect(await client.exportCapture(capture!, { format: 'md' }, () => undefined)).toEqual({ ok: false, error: { message: 'The export could not be diagnosed (internal error: bang).', path: '' } });
+    // Entries that cannot be cloned (a function has no structured clone) fail the request, not the worker.
+    host.captures.get(capture!)!.entries[0] = () => undefined;
+    await expect(client.entries(capture!, [0])).rejects.toThrow(/internal error/);
+    expect(await client.entries(capture!, [1])).toEqual([entries[1]]);
+  });
+
   it('says so when the worker dies, and starts a new one for the next import', async () => {
     const { client, worker, spawned } = connect();
     const run = client.importFile(new File([text], 'big.har'), options, () => undefined);

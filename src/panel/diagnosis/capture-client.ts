@@ -78,9 +78,10 @@ export class CaptureClient {
     return new Promise((resolve, reject) => {
       const request = this.send((id) => ({ kind: 'entries', request: id, capture, indices: [...indices] }), {
         message: (message) => {
-          if (message.kind !== 'entries') return;
+          if (message.kind !== 'entries' && message.kind !== 'failed') return;
           this.handlers.delete(request);
-          if (message.entries === null) reject(new Error('This capture is no longer loaded.'));
+          if (message.kind === 'failed') reject(new Error(message.message));
+          else if (message.entries === null) reject(new Error('This capture is no longer loaded.'));
           else resolve(message.entries);
         },
         fail: (reason) => reject(new Error(reason)),
@@ -94,9 +95,9 @@ export class CaptureClient {
       const request = this.send((id) => ({ kind: 'export', request: id, capture, options }), {
         message: (message) => {
           if (message.kind === 'progress') onProgress(message.progress.done, message.progress.total);
-          if (message.kind !== 'exported') return;
+          if (message.kind !== 'exported' && message.kind !== 'failed') return;
           this.handlers.delete(request);
-          resolve(message.outcome);
+          resolve(message.kind === 'exported' ? message.outcome : { ok: false, error: { message: `The export ${message.message}`, path: '' } });
         },
         fail: (reason) => resolve({ ok: false, error: { message: reason, path: '' } }),
       });

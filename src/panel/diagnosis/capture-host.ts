@@ -47,7 +47,22 @@ export class CaptureHost {
     return this.captures.size;
   }
 
-  handle(message: ClientMessage): Promise<void> | void {
+  /** Never throws: a request that fails unexpectedly is answered 'failed', so the panel never waits forever. */
+  async handle(message: ClientMessage): Promise<void> {
+    try {
+      await this.dispatch(message);
+    } catch (error) {
+      if (message.kind !== 'drop') this.fail(message.request, error);
+    }
+  }
+
+  private fail(request: number, error: unknown): void {
+    this.streams.delete(request);
+    const detail = error instanceof Error ? error.message : String(error);
+    this.post({ kind: 'failed', request, message: `could not be diagnosed (internal error: ${detail.split('\n')[0] ?? ''}).` });
+  }
+
+  private dispatch(message: ClientMessage): Promise<void> | void {
     switch (message.kind) {
       case 'diagnose':
         this.post({ kind: 'diagnosed', request: message.request, result: diagnose(message.input, message.options) });
@@ -55,7 +70,13 @@ export class CaptureHost {
       case 'import':
         return this.importFile(message.request, message.file, message.options);
       case 'what-if':
-        this.defer(() => this.whatIf(message.request, message.capture, message.edits));
+        this.defer(() => {
+          try {
+            this.whatIf(message.request, message.capture, message.edits);
+          } catch (error) {
+            this.fail(message.request, error);
+          }
+        });
         return;
       case 'next':
         this.sendSlice(message.request);

@@ -51,7 +51,10 @@ export type ExportOutcome =
 export type WorkerMessage =
   | { kind: 'diagnosed'; request: number; result: DiagnoseResult }
   | { kind: 'progress'; request: number; progress: Progress }
-  /** The file could not be imported (not JSON, a report without its HAR): `message` follows the file name. */
+  /**
+   * The request failed: an import's file was not JSON or a report without its HAR (`message` follows the file
+   * name, as on the panel's thread), or the worker hit an internal error.
+   */
   | { kind: 'failed'; request: number; message: string }
   /** A stream begins: the kept capture's id (imports only), its entry count and the report's head. */
   | { kind: 'start'; request: number; capture: number | null; entries: number; head: StreamHead }

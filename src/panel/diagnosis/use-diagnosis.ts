@@ -36,7 +36,9 @@ export function useDiagnosis(input: unknown, entryCount: number, options: Diagno
     const request = ++nextId.current;
     const onMessage = (event: MessageEvent<WorkerMessage>) => {
       // Only the newest request's answer is shown; older ones finished too late to matter.
-      if (event.data.kind === 'diagnosed' && event.data.request === nextId.current) setBackground({ result: event.data.result, input });
+      if (event.data.request !== nextId.current) return;
+      if (event.data.kind === 'diagnosed') setBackground({ result: event.data.result, input });
+      if (event.data.kind === 'failed') setBackground({ result: { ok: false, error: { message: `The capture ${event.data.message}`, path: '' } }, input });
     };
     worker.current.addEventListener('message', onMessage);
     worker.current.postMessage({ kind: 'diagnose', request, input, options });

@@ -44,6 +44,8 @@ export function useRawEntries(
   const missing = capture !== null && indices !== null ? indices.filter((index) => !known?.has(index)) : [];
   const missingKey = missing.join(',');
   useEffect(() => {
+    // Back to a capture this thread holds: the entries fetched for the last one (a header can be 50 MB) go.
+    if (capture === null) setFetched(null);
     if (client === null || capture === null || indices === null || missing.length === 0) return;
     let wanted = true;
     client.entries(capture, missing).then(
