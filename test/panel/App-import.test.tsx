@@ -93,6 +93,15 @@ describe('<App> importing a large file', () => {
   it('shows a selected exchange\'s details from entries the worker keeps, and re-diagnoses what-if edits there', async () => {
     const { container } = render(<App source={new StaticHarSource('memory', 'Test', [])} />);
     await importBig(container);
+    // Enter opens the details and moves focus there once the worker has sent the entries.
+    const grid = screen.getByRole('grid');
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    fireEvent.keyDown(grid, { key: 'Enter' });
+    await waitFor(() => expect(document.activeElement?.id).toBe('exchange-detail'));
+    expect(document.activeElement?.getAttribute('data-detail')).toBe(exchangeRows(container)[0]?.dataset.exchange);
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(container.querySelector('[data-detail]')).toBeNull();
+
     fireEvent.click(screen.getByRole('radio', { name: 'Preflighted' }));
     const row = exchangeRows(container)[3]!;
     fireEvent.click(row);
