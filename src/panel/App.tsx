@@ -3,8 +3,12 @@ import { isReport, parseHarText, reopenReport, type DiagnoseOptions } from '../e
 import { LocalStoragePreferences } from '../platform/preferences';
 import { ExportMenu } from './export';
 import type { HarEntry, HarSource } from '../platform/har-source';
-import { EMPTY_DIAGNOSIS, useDiagnosis } from './diagnosis/use-diagnosis';
+import { CaptureClient, workerPort, type LoadedDiagnosis, type Running, type StreamOutcome } from './diagnosis/capture-client';
+import type { Progress } from './diagnosis/capture-protocol';
+import { EMPTY_DIAGNOSIS, useDiagnosis, type Diagnosis } from './diagnosis/use-diagnosis';
 import { useLiveDiagnosis } from './diagnosis/use-live-diagnosis';
+import { useRawEntries, useWorkerWhatIf } from './diagnosis/use-worker-capture';
+import { createDiagnosisWorker } from './diagnosis/worker';
 import { entriesOf } from './entry-facts';
 import { ExchangeDetail } from './ExchangeDetail';
 import { ExchangeGrid } from './ExchangeGrid';
@@ -18,10 +22,25 @@ export interface AppProps {
 }
 
 /** A .har file the user imported: diagnosed exactly as the CLI diagnoses it. */
-interface ImportedFile {
+type ImportedFile =
+  /** A small file: parsed here, diagnosed here or by useDiagnosis's worker. */
+  | { kind: 'inline'; name: string; input: unknown; entries: unknown[] }
+  /**
+   * A large file: the diagnosis worker read, parsed and diagnosed it and keeps its entries (the detail pane,
+   * what-if edits and exports ask it); the panel holds only the rows.
+   */
+  | { kind: 'worker'; name: string; capture: number; entryCount: number; loaded: LoadedDiagnosis };
+
+/** From this size on a file is read, parsed and diagnosed in the worker; smaller ones take a few ms here. */
+export const IMPORT_IN_WORKER_BYTES = 1024 * 1024;
+
+const NO_ENTRIES: readonly unknown[] = [];
+
+/** An import under way, for the progress banner. */
+interface Loading {
   name: string;
-  input: unknown;
-  entries: unknown[];
+  bytes: number;
+  progress: Progress;
 }
 
 const preferences = new LocalStoragePreferences();
@@ -45,9 +64,16 @@ export function App({ source }: AppProps) {
   const [sort, setSort] = useState<RowSort>(DEFAULT_SORT);
   const [edits, setEdits] = useState<WhatIfEdits>(new Map());
   const [dragging, setDragging] = useState(false);
-  const [reading, setReading] = useState<{ name: string; bytes: number } | null>(null);
+  const [loading, setLoading] = useState<Loading | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const grid = useRef<HTMLDivElement>(null);
+  const client = useRef<CaptureClient | null>(null);
+  const importing = useRef<{ token: number; run: Running<StreamOutcome> | null }>({ token: 0, run: null });
+  const current = useRef<ImportedFile | null>(null);
+  const focusDetail = useRef(false);
+  const captureClient = () => (client.current ??= new CaptureClient(() => workerPort(createDiagnosisWorker())));
+
+  useEffect(() => () => client.current?.dispose(), []);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -57,14 +83,18 @@ export function App({ source }: AppProps) {
     return () => controller.abort();
   }, [source]);
 
-  const entries: readonly unknown[] = imported ? imported.entries : liveEntries;
+  const inlineFile = imported?.kind === 'inline' ? imported : null;
+  const workerFile = imported?.kind === 'worker' ? imported : null;
+  // The entries this thread holds: none of a file the worker keeps.
+  const entries: readonly unknown[] = inlineFile ? inlineFile.entries : workerFile ? NO_ENTRIES : liveEntries;
   const options: DiagnoseOptions = imported
     ? { sourceKind: 'file', sourceName: imported.name }
     : { sourceKind: source.kind === 'chrome' ? 'live' : source.kind, sourceName: source.label };
-  // Live traffic is diagnosed incrementally; an imported file at once (in a worker when it is large).
-  const live = useLiveDiagnosis(imported ? [] : liveEntries, options);
-  const fromFile = useDiagnosis(imported ? imported.input : null, imported ? entries.length : 0, options);
-  const recorded = imported ? fromFile : { result: live, pending: false, pendingEntries: 0 };
+  // Live traffic is diagnosed incrementally; a small imported file at once (in a worker when it has many
+  // entries); a large one arrived diagnosed from the worker.
+  const live = useLiveDiagnosis(imported ? NO_ENTRIES : liveEntries, options);
+  const fromFile = useDiagnosis(inlineFile ? inlineFile.input : null, inlineFile ? entries.length : 0, options);
+  const recorded: Diagnosis = inlineFile ? fromFile : { result: workerFile ? workerFile.loaded.result : live, pending: false, pendingEntries: 0 };
   // Only what-if edits ask which exchange an entry belongs to: the index is built on their first question, not
   // on every live update.
   const exchangeOfEntry = useMemo(() => {
@@ -77,16 +107,41 @@ export function App({ source }: AppProps) {
       return byEntry.get(index) ?? [index];
     };
   }, [recorded.result]);
-  const edited = useMemo(() => applyEdits(entries, edits, exchangeOfEntry), [entries, edits, exchangeOfEntry]);
+  const editsHere = workerFile === null && edits.size > 0;
+  const edited = useMemo(() => (editsHere ? applyEdits(entries, edits, exchangeOfEntry) : entries), [editsHere, entries, edits, exchangeOfEntry]);
   // What-if edits re-run the engine on the edited entries; without edits the recorded diagnosis is shown.
-  const whatIf = useDiagnosis(edits.size > 0 ? edited : null, edits.size > 0 ? edited.length : 0, options);
-  // An import still being diagnosed shows its progress, never the rows of the previous capture.
-  const importPending = imported !== null && recorded.pending;
-  const diagnosis = importPending ? EMPTY_DIAGNOSIS : edits.size > 0 ? whatIf.result : recorded.result;
+  const whatIf = useDiagnosis(editsHere ? edited : null, editsHere ? edited.length : 0, options);
+  // A file the worker keeps is re-diagnosed there; the recorded rows stay on screen until the answer comes.
+  const workerWhatIf = useWorkerWhatIf(workerFile ? client.current : null, workerFile?.capture ?? null, edits);
+  const fromWorker = workerFile ? (edits.size > 0 && workerWhatIf.loaded ? workerWhatIf.loaded : workerFile.loaded) : null;
+  // A small import still being diagnosed (its name already in the toolbar) shows its progress, never the rows of
+  // the previous capture. A large one replaces the capture only once all its rows are here.
+  const importPending = inlineFile !== null && recorded.pending;
+  const diagnosis = fromWorker ? fromWorker.result : importPending ? EMPTY_DIAGNOSIS : edits.size > 0 ? whatIf.result : recorded.result;
 
-  const rows = useMemo(() => (diagnosis.ok ? buildRows(diagnosis.report.exchanges, entries) : []), [diagnosis, entries]);
+  const rows = useMemo(
+    () => (fromWorker ? fromWorker.rows : diagnosis.ok ? buildRows(diagnosis.report.exchanges, entries) : []),
+    [fromWorker, diagnosis, entries],
+  );
   const shown = useMemo(() => sortRows(filterRows(rows, filter), sort), [rows, filter, sort]);
   const selected = rows.find((row) => row.id === selectedId) ?? null;
+  // The detail pane reads the selected exchange's raw entries: here, or fetched from the worker.
+  const rawEntry = useRawEntries(workerFile ? client.current : null, workerFile?.capture ?? null, entries, detailOpen && selected ? selected.exchange.entries : null);
+  const detailShown = detailOpen && selected !== null && rawEntry !== null;
+  const pendingEntries = recorded.pending
+    ? recorded.pendingEntries
+    : whatIf.pending
+      ? whatIf.pendingEntries
+      : workerFile && workerWhatIf.pending
+        ? workerFile.entryCount
+        : null;
+
+  useEffect(() => {
+    // Enter on a row moves focus to the details once they are on screen (a kept file's entries come first).
+    if (!focusDetail.current || !detailShown) return;
+    focusDetail.current = false;
+    document.getElementById('exchange-detail')?.focus();
+  });
 
   const resetView = () => {
     setSelectedId(null);
@@ -94,12 +149,30 @@ export function App({ source }: AppProps) {
     setEdits(new Map());
   };
 
+  /** Shows `next` (or the live capture); the worker forgets the file it replaces. */
+  const replaceImported = (next: ImportedFile | null) => {
+    const previous = current.current;
+    if (previous?.kind === 'worker' && previous !== next) client.current?.drop(previous.capture);
+    current.current = next;
+    setImported(next);
+  };
+
   const importFile = async (file: File) => {
-    // Parsing a large file holds the UI thread for a moment: say so on screen first.
-    setReading({ name: file.name, bytes: file.size });
+    // The newest import wins: an earlier one still under way is abandoned.
+    importing.current.run?.cancel();
+    const token = ++importing.current.token;
+    const stale = () => token !== importing.current.token;
+    const reading: Loading = { name: file.name, bytes: file.size, progress: { phase: 'reading', done: 0, total: file.size } };
+    setLoading(reading);
+    if (file.size >= IMPORT_IN_WORKER_BYTES && typeof Worker !== 'undefined') {
+      await importInWorker(file, stale);
+      return;
+    }
+    // Parsing holds the UI thread for a moment: say so on screen first.
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     const parsed = parseHarText(await file.text());
-    setReading(null);
+    if (stale()) return;
+    setLoading(null);
     if (!parsed.ok) {
       setImportError(`${file.name}: ${parsed.error.message}`);
       return;
@@ -116,13 +189,36 @@ export function App({ source }: AppProps) {
     }
     setImportError(null);
     resetView();
-    setImported({ name: file.name, input, entries: entriesOf(input) });
+    replaceImported({ kind: 'inline', name: file.name, input, entries: entriesOf(input) });
+  };
+
+  /** A large file goes to the worker whole (a File clones cheaply); its rows come back in slices. */
+  const importInWorker = async (file: File, stale: () => boolean) => {
+    const worker = captureClient();
+    const run = worker.importFile(file, { sourceKind: 'file', sourceName: file.name }, (progress) => {
+      if (!stale()) setLoading({ name: file.name, bytes: file.size, progress });
+    });
+    importing.current.run = run;
+    const outcome = await run.done;
+    if (stale()) {
+      if (outcome.ok && outcome.capture !== null) worker.drop(outcome.capture);
+      return;
+    }
+    importing.current.run = null;
+    setLoading(null);
+    if (!outcome.ok || outcome.capture === null) {
+      setImportError(`${file.name}: ${outcome.ok ? 'the diagnosis worker kept nothing.' : outcome.message}`);
+      return;
+    }
+    setImportError(null);
+    resetView();
+    replaceImported({ kind: 'worker', name: file.name, capture: outcome.capture, entryCount: outcome.entries, loaded: outcome.loaded });
   };
 
   const open = (id: string, moveFocus: boolean) => {
     setSelectedId(id);
     setDetailOpen(true);
-    if (moveFocus) requestAnimationFrame(() => document.getElementById('exchange-detail')?.focus());
+    focusDetail.current = moveFocus;
   };
   const closeDetail = () => {
     setDetailOpen(false);
@@ -221,12 +317,13 @@ export function App({ source }: AppProps) {
           }}
         />
         {imported ? (
-          <button type="button" class="toolbar-button" onClick={() => { setImported(null); resetView(); }}>
+          <button type="button" class="toolbar-button" onClick={() => { replaceImported(null); resetView(); }}>
             Back to live capture
           </button>
         ) : null}
         <ExportMenu
-          input={rows.length > 0 ? (imported ? imported.input : liveEntries) : null}
+          input={rows.length > 0 ? (inlineFile ? inlineFile.input : (workerFile ?? liveEntries)) : null}
+          runExport={workerFile ? (exportOptions, onProgress) => captureClient().exportCapture(workerFile.capture, exportOptions, onProgress) : undefined}
           sourceName={options.sourceName}
           sourceKind={options.sourceKind}
           filteredIds={shown.length === rows.length ? null : shown.map((row) => row.id)}
@@ -241,11 +338,13 @@ export function App({ source }: AppProps) {
         </span>
         <span class="toolbar-source" data-testid="source">{imported ? imported.name : source.label}</span>
       </header>
-      {reading ? (
-        <div class="banner progress" role="status">Reading {reading.name} ({(reading.bytes / 1024 / 1024).toFixed(1)} MB)…</div>
+      {loading ? (
+        <div class="banner progress" role="status" data-phase={loading.progress.phase}>
+          {progressText(loading)}
+        </div>
       ) : null}
-      {recorded.pending || whatIf.pending ? (
-        <div class="banner progress" role="status">Diagnosing {recorded.pendingEntries.toLocaleString('en')} entries…</div>
+      {pendingEntries !== null ? (
+        <div class="banner progress" role="status">Diagnosing {pendingEntries.toLocaleString('en')} entries…</div>
       ) : null}
       {importError ? <div class="banner error" role="alert">Could not import {importError}</div> : null}
       {!diagnosis.ok ? (
@@ -274,7 +373,7 @@ export function App({ source }: AppProps) {
           <p>Reload the inspected page to capture its traffic, or drop a .har file here. Requests made before DevTools opened are not visible.</p>
         </div>
       ) : (
-        <div class={`workspace${detailOpen && selected ? ' with-detail' : ''}`} ref={grid}>
+        <div class={`workspace${detailShown ? ' with-detail' : ''}`} ref={grid}>
           {shown.length === 0 ? (
             <div class="empty-state" role="status">
               <p>No exchange matches the filter ({rows.length} hidden).</p>
@@ -293,12 +392,12 @@ export function App({ source }: AppProps) {
               onSort={setSort}
             />
           )}
-          {detailOpen && selected ? (
+          {detailShown ? (
             <ExchangeDetail
               key={selected.id}
               exchange={selected.exchange}
               entries={selected.entries}
-              rawEntry={(index) => entries[index]}
+              rawEntry={rawEntry}
               edits={edits}
               onEdit={(index, edit) => setEdits(withEdit(edits, index, edit))}
               onTryFix={(fixEdits) => setEdits(new Map([...edits, ...fixEdits]))}
@@ -312,3 +411,18 @@ export function App({ source }: AppProps) {
   );
 }
 
+
+const count = (value: number) => value.toLocaleString('en');
+
+function progressText({ name, bytes, progress }: Loading): string {
+  switch (progress.phase) {
+    case 'reading':
+      return `Reading ${name} (${(bytes / 1024 / 1024).toFixed(1)} MB)…`;
+    case 'diagnosing':
+      return `Diagnosing ${count(progress.total)} entries of ${name}…`;
+    case 'loading':
+      return `Loading ${name}: ${count(progress.done)} of ${count(progress.total)} exchanges…`;
+    case 'exporting':
+      return `Exporting ${name}…`;
+  }
+}

@@ -1,13 +1,10 @@
-// Runs the engine off the panel's UI thread, so a 100,000-entry import keeps the panel responsive.
-import { diagnose, type DiagnoseOptions } from '../../engine/index';
+// Runs the engine off the panel's UI thread, so a 100,000-entry import keeps the panel responsive: whole
+// diagnoses for the live capture and inline what-if edits, and large imports kept here (see capture-host.ts).
+import { CaptureHost } from './capture-host';
+import type { ClientMessage, WorkerMessage } from './capture-protocol';
 
-interface DiagnoseRequest {
-  id: number;
-  input: unknown;
-  options: DiagnoseOptions;
-}
+const host = new CaptureHost((message: WorkerMessage) => self.postMessage(message));
 
-self.addEventListener('message', (event: MessageEvent<DiagnoseRequest>) => {
-  const { id, input, options } = event.data;
-  self.postMessage({ id, result: diagnose(input, options) });
+self.addEventListener('message', (event: MessageEvent<ClientMessage>) => {
+  void host.handle(event.data);
 });

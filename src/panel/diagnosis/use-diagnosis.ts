@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { diagnose, type DiagnoseOptions, type DiagnoseResult } from '../../engine/index';
+import type { WorkerMessage } from './capture-protocol';
+import { createDiagnosisWorker } from './worker';
 
 /** Below this many entries the engine runs inline: a worker round trip would cost more than it saves. */
 export const WORKER_THRESHOLD = 1_500;
@@ -30,14 +32,16 @@ export function useDiagnosis(input: unknown, entryCount: number, options: Diagno
 
   useEffect(() => {
     if (!useWorker) return;
-    worker.current ??= new Worker(new URL('./diagnosis.worker.ts', import.meta.url), { type: 'module' });
-    const id = ++nextId.current;
-    const onMessage = (event: MessageEvent<{ id: number; result: DiagnoseResult }>) => {
+    worker.current ??= createDiagnosisWorker();
+    const request = ++nextId.current;
+    const onMessage = (event: MessageEvent<WorkerMessage>) => {
       // Only the newest request's answer is shown; older ones finished too late to matter.
-      if (event.data.id === nextId.current) setBackground({ result: event.data.result, input });
+      if (event.data.request !== nextId.current) return;
+      if (event.data.kind === 'diagnosed') setBackground({ result: event.data.result, input });
+      if (event.data.kind === 'failed') setBackground({ result: { ok: false, error: { message: `The capture ${event.data.message}`, path: '' } }, input });
     };
     worker.current.addEventListener('message', onMessage);
-    worker.current.postMessage({ id, input, options });
+    worker.current.postMessage({ kind: 'diagnose', request, input, options });
     return () => worker.current?.removeEventListener('message', onMessage);
   }, [useWorker, input, options.sourceKind, options.sourceName]);
 

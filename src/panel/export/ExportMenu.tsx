@@ -12,12 +12,28 @@
  * - `stack`        optional server stack whose snippets the report shows (null: every stack).
  * - `download`     optional; defaults to `downloadBlob` from src/platform/download.ts (tests pass a spy).
  * - `now`          optional clock for `generatedAt` (tests pass a fixed one).
+ * - `runExport`    optional; runs the export somewhere else (the worker that holds a large import) instead of
+ *                  `exportReport(input)` on the panel's thread. `input` then only has to be non-null.
  *
  * Renders a toolbar button `Export…` (aria-expanded) and, when open, a form labelled "Export report".
  */
 import { useState } from 'preact/hooks';
 import { exportReport, type ExportFormat, type ExportScope } from '../../engine/index';
 import { downloadBlob } from '../../platform/download';
+import type { ExportOutcome, WorkerExportOptions } from '../diagnosis/capture-protocol';
+
+/** Runs an export and hands back the file; `onProgress` as ExportOptions.onProgress. */
+export type ExportRunner = (options: WorkerExportOptions, onProgress: (done: number, total: number) => void) => Promise<ExportOutcome>;
+
+/** The export on this thread, from what the panel diagnosed. */
+export function exportOnThisThread(input: unknown): ExportRunner {
+  return async (options, onProgress) => {
+    const result = exportReport(input, { ...options, onProgress });
+    if (!result.ok) return result;
+    const redactions = result.document.export.redactions.reduce((sum, item) => sum + item.count, 0);
+    return { ok: true, blob: new Blob([result.content], { type: result.mimeType }), filename: result.filename, redactions };
+  };
+}
 
 export interface ExportMenuProps {
   input: unknown;
@@ -28,6 +44,7 @@ export interface ExportMenuProps {
   stack?: string | null;
   download?: (blob: Blob, filename: string) => void;
   now?: () => string;
+  runExport?: ExportRunner;
 }
 
 type ScopeChoice = 'capture' | 'filter' | 'selected';
@@ -44,7 +61,7 @@ function scopeOf(choice: ScopeChoice, filteredIds: readonly string[] | null, sel
   return { kind: 'capture' };
 }
 
-export function ExportMenu({ input, sourceName, sourceKind, filteredIds, selectedId, stack = null, download = downloadBlob, now }: ExportMenuProps) {
+export function ExportMenu({ input, sourceName, sourceKind, filteredIds, selectedId, stack = null, download = downloadBlob, now, runExport }: ExportMenuProps) {
   const [open, setOpen] = useState(false);
   const [scope, setScope] = useState<ScopeChoice>('capture');
   const [format, setFormat] = useState<Exclude<ExportFormat, 'text'>>('md');
@@ -56,29 +73,31 @@ export function ExportMenu({ input, sourceName, sourceKind, filteredIds, selecte
   const selectedAvailable = selectedId !== null;
   const effectiveScope: ScopeChoice = (scope === 'filter' && !filterAvailable) || (scope === 'selected' && !selectedAvailable) ? 'capture' : scope;
 
-  const runExport = async () => {
+  const startExport = async () => {
     setStatus(null);
     setProgress(0);
-    // The export runs on this thread: let the "Exporting…" state paint before it starts.
+    // An export on this thread holds it: let the "Exporting…" state paint before it starts.
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-    const result = exportReport(input, {
-      format,
-      redact,
-      stack,
-      scope: scopeOf(effectiveScope, filteredIds, selectedId),
-      ...(sourceName === undefined ? {} : { sourceName }),
-      ...(sourceKind === undefined ? {} : { sourceKind }),
-      ...(now === undefined ? {} : { generatedAt: now() }),
-      onProgress: (done, total) => setProgress(total === 0 ? 1 : done / total),
-    });
+    const run = runExport ?? exportOnThisThread(input);
+    const result = await run(
+      {
+        format,
+        redact,
+        stack,
+        scope: scopeOf(effectiveScope, filteredIds, selectedId),
+        ...(sourceName === undefined ? {} : { sourceName }),
+        ...(sourceKind === undefined ? {} : { sourceKind }),
+        ...(now === undefined ? {} : { generatedAt: now() }),
+      },
+      (done, total) => setProgress(total === 0 ? 1 : done / total),
+    );
     setProgress(null);
     if (!result.ok) {
       setStatus({ kind: 'error', text: `Export failed: ${result.error.message}` });
       return;
     }
-    download(new Blob([result.content], { type: result.mimeType }), result.filename);
-    const count = result.document.export.redactions.reduce((sum, item) => sum + item.count, 0);
-    const secrets = redact ? `${count} value(s) redacted` : 'secrets NOT redacted';
+    download(result.blob, result.filename);
+    const secrets = redact ? `${result.redactions} value(s) redacted` : 'secrets NOT redacted';
     setStatus({ kind: 'done', text: `Saved ${result.filename} (${secrets}).` });
   };
 
@@ -100,7 +119,7 @@ export function ExportMenu({ input, sourceName, sourceKind, filteredIds, selecte
           aria-label="Export report"
           onSubmit={(event) => {
             event.preventDefault();
-            void runExport();
+            void startExport();
           }}
           onKeyDown={(event) => {
             if (event.key !== 'Escape') return;

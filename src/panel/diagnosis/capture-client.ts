@@ -1,0 +1,207 @@
+// The panel's side of a large import: it hands the File to the diagnosis worker (a cheap clone), then gathers
+// the rows the worker sends in slices. It asks for the next slice only after taking the previous one, so
+// every task on the panel's thread stays short and the panel answers input throughout.
+import type { DiagnoseOptions, DiagnoseResult } from '../../engine/index';
+import type { ExchangeRow } from '../model/rows';
+import type { ResponseEdit } from '../model/what-if';
+import type { ClientMessage, ExportOutcome, Progress, WorkerExportOptions, WorkerMessage } from './capture-protocol';
+
+/** The worker as the client sees it; `workerPort` adapts a real Worker, the tests connect a CaptureHost. */
+export interface WorkerPort {
+  post(message: ClientMessage): void;
+  listen(onMessage: (message: WorkerMessage) => void, onFailure: (reason: string) => void): void;
+  terminate(): void;
+}
+
+export function workerPort(worker: Worker): WorkerPort {
+  return {
+    post: (message) => worker.postMessage(message),
+    listen: (onMessage, onFailure) => {
+      worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => onMessage(event.data));
+      worker.addEventListener('messageerror', () => onFailure('a message from the diagnosis worker could not be read'));
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        onFailure(event.message || 'the diagnosis worker stopped (out of memory?)');
+      });
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** A diagnosis as the panel shows it: the result and its grid rows, built by the worker. */
+export interface LoadedDiagnosis {
+  result: DiagnoseResult;
+  rows: ExchangeRow[];
+}
+
+export type StreamOutcome =
+  | { ok: true; capture: number | null; entries: number; loaded: LoadedDiagnosis }
+  /** `message` continues "<file name>: " (the same words as an import on the panel's thread). */
+  | { ok: false; message: string };
+
+export interface Running<T> {
+  done: Promise<T>;
+  /** Stops waiting: `done` never settles, and the worker stops or skips the work. */
+  cancel(): void;
+}
+
+/** Slices asked for ahead: the worker builds the next while the panel takes the current one in. */
+const SLICES_AHEAD = 2;
+
+interface Handler {
+  message(message: WorkerMessage): void;
+  fail(reason: string): void;
+}
+
+/** Lets the panel paint and run timers between two pieces of work. */
+export const nextTask = () => new Promise<void>((done) => setTimeout(done, 0));
+
+export class CaptureClient {
+  private port: WorkerPort | null = null;
+  private nextRequest = 0;
+  private readonly handlers = new Map<number, Handler>();
+
+  constructor(private readonly spawn: () => WorkerPort) {}
+
+  /** Reads, parses and diagnoses `file` in the worker, which keeps it as a capture. */
+  importFile(file: Blob, options: DiagnoseOptions, onProgress: (progress: Progress) => void): Running<StreamOutcome> {
+    return this.stream((request) => ({ kind: 'import', request, file, options }), onProgress);
+  }
+
+  /** The diagnosis of a kept capture with these response edits. */
+  whatIf(capture: number, edits: ReadonlyMap<number, ResponseEdit>, onProgress: (progress: Progress) => void): Running<StreamOutcome> {
+    return this.stream((request) => ({ kind: 'what-if', request, capture, edits: [...edits] }), onProgress);
+  }
+
+  /** Raw entries of a kept capture, in the order of `indices`. */
+  entries(capture: number, indices: readonly number[]): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      const request = this.send((id) => ({ kind: 'entries', request: id, capture, indices: [...indices] }), {
+        message: (message) => {
+          if (message.kind !== 'entries' && message.kind !== 'failed') return;
+          this.handlers.delete(request);
+          if (message.kind === 'failed') reject(new Error(message.message));
+          else if (message.entries === null) reject(new Error('This capture is no longer loaded.'));
+          else resolve(message.entries);
+        },
+        fail: (reason) => reject(new Error(reason)),
+      });
+    });
+  }
+
+  /** Exports a kept capture in the worker; the file comes back as a Blob, ready to download. */
+  exportCapture(capture: number, options: WorkerExportOptions, onProgress: (done: number, total: number) => void): Promise<ExportOutcome> {
+    return new Promise((resolve) => {
+      const request = this.send((id) => ({ kind: 'export', request: id, capture, options }), {
+        message: (message) => {
+          if (message.kind === 'progress') onProgress(message.progress.done, message.progress.total);
+          if (message.kind !== 'exported' && message.kind !== 'failed') return;
+          this.handlers.delete(request);
+          resolve(message.kind === 'exported' ? message.outcome : { ok: false, error: { message: `The export ${message.message}`, path: '' } });
+        },
+        fail: (reason) => resolve({ ok: false, error: { message: reason, path: '' } }),
+      });
+    });
+  }
+
+  /** The worker forgets a capture the panel no longer shows. */
+  drop(capture: number): void {
+    this.port?.post({ kind: 'drop', capture });
+  }
+
+  dispose(): void {
+    this.port?.terminate();
+    this.port = null;
+    this.handlers.clear();
+  }
+
+  private open(): WorkerPort {
+    if (this.port) return this.port;
+    const port = this.spawn();
+    port.listen(
+      (message) => this.handlers.get(message.request)?.message(message),
+      (reason) => {
+        // A worker that failed (out of memory, most likely) is replaced on the next request; what it held is lost.
+        if (this.port === port) this.port = null;
+        port.terminate();
+        const waiting = [...this.handlers.values()];
+        this.handlers.clear();
+        for (const handler of waiting) handler.fail(`The diagnosis stopped: ${reason}.`);
+      },
+    );
+    this.port = port;
+    return port;
+  }
+
+  private send(build: (request: number) => ClientMessage, handler: Handler): number {
+    const port = this.open();
+    const request = ++this.nextRequest;
+    this.handlers.set(request, handler);
+    port.post(build(request));
+    return request;
+  }
+
+  private stream(build: (request: number) => ClientMessage, onProgress: (progress: Progress) => void): Running<StreamOutcome> {
+    let request = 0;
+    let settled = false;
+    const done = new Promise<StreamOutcome>((resolve) => {
+      const rows: ExchangeRow[] = [];
+      let total = 0;
+      let start: Extract<WorkerMessage, { kind: 'start' }> | null = null;
+      const finish = (outcome: StreamOutcome) => {
+        settled = true;
+        this.handlers.delete(request);
+        resolve(outcome);
+      };
+      const complete = async (head: Extract<WorkerMessage, { kind: 'start' }>) => {
+        // The last slice arrived in this task: whatever the panel does with the rows starts in a fresh one.
+        await nextTask();
+        if (!this.handlers.has(request)) return;
+        const result: DiagnoseResult = head.head.ok
+          ? { ok: true, report: { ...head.head.report, exchanges: rows.map((row) => row.exchange) } }
+          : { ok: false, error: head.head.error };
+        finish({ ok: true, capture: head.capture, entries: head.entries, loaded: { result, rows } });
+      };
+      request = this.send(build, {
+        message: (message) => {
+          switch (message.kind) {
+            case 'progress':
+              onProgress(message.progress);
+              return;
+            case 'failed':
+              finish({ ok: false, message: message.message });
+              return;
+            case 'start':
+              start = message;
+              total = message.head.ok ? message.head.exchanges : 0;
+              if (total === 0) {
+                void complete(message);
+                return;
+              }
+              onProgress({ phase: 'loading', done: 0, total });
+              for (let ahead = 0; ahead < SLICES_AHEAD; ahead++) this.port?.post({ kind: 'next', request });
+              return;
+            case 'slice':
+              if (start === null) return;
+              for (const row of message.rows) rows.push(row);
+              onProgress({ phase: 'loading', done: rows.length, total });
+              if (rows.length >= total) void complete(start);
+              else this.port?.post({ kind: 'next', request });
+              return;
+            default:
+              return;
+          }
+        },
+        fail: (reason) => finish({ ok: false, message: reason }),
+      });
+    });
+    return {
+      done,
+      cancel: () => {
+        if (settled || !this.handlers.has(request)) return;
+        this.handlers.delete(request);
+        this.port?.post({ kind: 'cancel', request });
+      },
+    };
+  }
+}
