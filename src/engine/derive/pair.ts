@@ -105,29 +105,36 @@ export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] 
   sortByTime(preflights);
   sortByTime(requests);
   const requestsByUrl = bucketByUrl(requests);
+  // Per-entry facts live in arrays indexed by entry.index (unique, ascending): no object-keyed maps.
+  const size = entries.length === 0 ? 0 : (entries[entries.length - 1] as NormalizedEntry).index + 1;
 
-  const nextHop = linkRedirects(requests, requestsByUrl);
-  const chains = buildChains(requests, nextHop);
-  const hopByEntry = new Map<NormalizedEntry, PairedHop>();
-  const chainOfHop = new Map<PairedHop, number>();
+  const nextHop = linkRedirects(requests, requestsByUrl, size);
+  const chains = buildChains(requests, nextHop, size);
+  const placed: Placement = { hop: new Array<PairedHop | undefined>(size), chain: new Int32Array(size) };
   for (let chainIndex = 0; chainIndex < chains.length; chainIndex++) {
     for (const hop of chains[chainIndex] as PairedHop[]) {
-      hopByEntry.set(hop.entry, hop);
-      chainOfHop.set(hop, chainIndex);
+      placed.hop[hop.entry.index] = hop;
+      placed.chain[hop.entry.index] = chainIndex;
     }
   }
 
-  const orphans = assignPreflights(preflights, requestsByUrl, hopByEntry, chainOfHop);
+  const orphans = assignPreflights(preflights, requestsByUrl, placed);
   const groups: PairedGroup[] = new Array<PairedGroup>(chains.length);
   for (let i = 0; i < chains.length; i++) groups[i] = { kind: 'request', hops: chains[i] as PairedHop[] };
   for (const preflight of orphans) groups.push({ kind: 'orphan-preflight', preflight });
   return groups;
 }
 
+/** Each request's hop and the index of its chain, by entry.index. */
+interface Placement {
+  readonly hop: Array<PairedHop | undefined>;
+  readonly chain: Int32Array;
+}
+
 /** Maps each redirect response to the entry that followed it. Hops are claimed in time order. */
-function linkRedirects(requests: readonly Timed[], byUrl: ReadonlyMap<string, Timed[]>): Map<NormalizedEntry, NormalizedEntry> {
+function linkRedirects(requests: readonly Timed[], byUrl: ReadonlyMap<string, Timed[]>, size: number): Map<NormalizedEntry, NormalizedEntry> {
   const next = new Map<NormalizedEntry, NormalizedEntry>();
-  const claimed = new Set<NormalizedEntry>();
+  const claimed = new Uint8Array(size);
   for (const source of requests) {
     const target = redirectTargetOf(source.entry);
     const status = source.entry.response?.status;
@@ -140,10 +147,10 @@ function linkRedirects(requests: readonly Timed[], byUrl: ReadonlyMap<string, Ti
     for (let position = start; position < end; position++) {
       const candidate = bucket[position];
       if (candidate === undefined) break;
-      if (candidate.entry === source.entry || claimed.has(candidate.entry)) continue;
+      if (candidate.entry === source.entry || claimed[candidate.entry.index] === 1) continue;
       if (compareTimed(candidate, source) < 0) continue;
       if (candidate.entry.request.method !== expectedMethod) continue;
-      claimed.add(candidate.entry);
+      claimed[candidate.entry.index] = 1;
       next.set(source.entry, candidate.entry);
       break;
     }
@@ -151,28 +158,29 @@ function linkRedirects(requests: readonly Timed[], byUrl: ReadonlyMap<string, Ti
   return next;
 }
 
-function buildChains(requests: readonly Timed[], nextHop: ReadonlyMap<NormalizedEntry, NormalizedEntry>): PairedHop[][] {
+function buildChains(requests: readonly Timed[], nextHop: ReadonlyMap<NormalizedEntry, NormalizedEntry>, size: number): PairedHop[][] {
   const chains: PairedHop[][] = [];
   if (nextHop.size === 0) {
     // No redirects (the common case): every request is a chain of one.
     for (const { entry } of requests) chains.push([{ entry, preflights: [] }]);
     return chains;
   }
-  const targets = new Set(nextHop.values());
-  const visited = new Set<NormalizedEntry>();
+  const isTarget = new Uint8Array(size);
+  for (const target of nextHop.values()) isTarget[target.index] = 1;
+  const visited = new Uint8Array(size);
   const walk = (head: NormalizedEntry): void => {
     const chain: PairedHop[] = [];
     let current: NormalizedEntry | undefined = head;
-    while (current !== undefined && !visited.has(current)) {
-      visited.add(current);
+    while (current !== undefined && visited[current.index] === 0) {
+      visited[current.index] = 1;
       chain.push({ entry: current, preflights: [] });
       current = nextHop.get(current);
     }
     chains.push(chain);
   };
-  for (const { entry } of requests) if (!targets.has(entry)) walk(entry);
+  for (const { entry } of requests) if (isTarget[entry.index] === 0) walk(entry);
   // Whatever is left lies on a redirect cycle; start those chains at their earliest entry.
-  for (const { entry } of requests) if (!visited.has(entry)) walk(entry);
+  for (const { entry } of requests) if (visited[entry.index] === 0) walk(entry);
   return chains;
 }
 
@@ -184,20 +192,12 @@ function unsafeHeaderKey(entry: NormalizedEntry): string {
 function assignPreflights(
   preflights: readonly Timed[],
   requestsByUrl: ReadonlyMap<string, Timed[]>,
-  hopByEntry: ReadonlyMap<NormalizedEntry, PairedHop>,
-  chainOfHop: ReadonlyMap<PairedHop, number>,
+  placed: Placement,
 ): NormalizedEntry[] {
   const orphans: NormalizedEntry[] = [];
   const chainOfRequestId = new Map<string, number>();
-  const headerKeyCache = new Map<NormalizedEntry, string>();
-  const headerKeyOf = (entry: NormalizedEntry): string => {
-    let key = headerKeyCache.get(entry);
-    if (key === undefined) {
-      key = unsafeHeaderKey(entry);
-      headerKeyCache.set(entry, key);
-    }
-    return key;
-  };
+  const headerKeys = new Array<string | undefined>(placed.hop.length);
+  const headerKeyOf = (entry: NormalizedEntry): string => (headerKeys[entry.index] ??= unsafeHeaderKey(entry));
 
   for (const preflight of preflights) {
     const request = preflight.entry.request;
@@ -218,14 +218,14 @@ function assignPreflights(
     const to = Math.min(bucket.length, center + PAIRING_WINDOW);
     for (let position = from; position < to; position++) {
       const candidate = bucket[position];
-      const hop = candidate === undefined ? undefined : hopByEntry.get(candidate.entry);
+      const hop = candidate === undefined ? undefined : placed.hop[candidate.entry.index];
       if (candidate === undefined || hop === undefined) continue;
       if (requestedMethod !== null && candidate.entry.request.method !== requestedMethod) continue;
       const candidateOrigin = combinedHeader(candidate.entry.request.headers, 'origin');
       if (preflightOrigin !== null && candidateOrigin !== null && candidateOrigin !== preflightOrigin) continue;
 
       let score = 0;
-      if (knownChain !== undefined && chainOfHop.get(hop) === knownChain) score += 16;
+      if (knownChain !== undefined && placed.chain[hop.entry.index] === knownChain) score += 16;
       if (hop.preflights.length > 0) score -= 8;
       if (candidateOrigin !== null) score += headerKeyOf(candidate.entry) === requestedHeaders ? 4 : -2;
       // Chromium starts the actual request at or just before its preflight.
@@ -239,8 +239,7 @@ function assignPreflights(
       continue;
     }
     best.hop.preflights.push(preflight.entry);
-    const chain = chainOfHop.get(best.hop);
-    if (requestId !== null && chain !== undefined) chainOfRequestId.set(requestId, chain);
+    if (requestId !== null) chainOfRequestId.set(requestId, placed.chain[best.hop.entry.index] as number);
   }
   return orphans;
 }

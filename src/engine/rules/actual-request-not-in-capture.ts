@@ -1,6 +1,7 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'preflight-only'; data: { method: string; url: string } };
 
@@ -16,8 +17,8 @@ export const actualRequestNotInCapture: Rule<Failure> = {
     severity: 'info',
   },
   evaluate: ({ exchange, step }) => {
-    if (step !== null) return { status: 'inapplicable' };
-    if (exchange.orphanPreflight === null) return { status: 'pass' };
+    if (step !== null) return INAPPLICABLE;
+    if (exchange.orphanPreflight === null) return PASS;
     return {
       status: 'fail',
       failure: { reason: 'preflight-only', data: { method: exchange.method, url: exchange.url } },

@@ -2,6 +2,7 @@ import { originOf } from '../model/origin.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { ACAO, allowOriginDecision, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type MismatchData = { value: string; origin: string };
 type Failure =
@@ -26,8 +27,8 @@ export const allowOriginMismatch: Rule<Failure> = {
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
       const { origin, value, branch } = allowOriginDecision(context, step, response);
-      if (branch === 'match') return { status: 'pass' };
-      if (value === null || (branch !== 'mismatch' && branch !== 'null-mismatch')) return { status: 'inapplicable' };
+      if (branch === 'match') return PASS;
+      if (value === null || (branch !== 'mismatch' && branch !== 'null-mismatch')) return INAPPLICABLE;
       const data = { value, origin };
       const failure: Failure =
         origin === 'null' ? { reason: 'origin-is-null-after-redirect', data }

@@ -3,6 +3,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, netErrorNameOf, netErrorOf } from './audit-helpers.js';
 import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE } from './types.js';
 
 type Failure = { reason: 'blocked-by-client'; data: { error: string; url: string } };
 
@@ -20,9 +21,9 @@ export const blockedByExtension: Rule<Failure> = {
     category: 'classification',
   },
   evaluate: ({ exchange, step }) => {
-    if (step !== null || exchange.hops.length === 0) return { status: 'inapplicable' };
+    if (step !== null || exchange.hops.length === 0) return INAPPLICABLE;
     const error = netErrorOf(exchange);
-    if (error === null || netErrorNameOf(exchange) !== NET_ERRORS.blockedByClient) return { status: 'inapplicable' };
+    if (error === null || netErrorNameOf(exchange) !== NET_ERRORS.blockedByClient) return INAPPLICABLE;
     return { status: 'fail', failure: { reason: 'blocked-by-client', data: { error, url: exchange.url } }, evidence: evidence(null, error, 'a response') };
   },
   confidenceOf: ({ data }) => confidence('high', `Chromium recorded ${data.error}, which only the browser's own blockers produce (extensions, DevTools request blocking, policy) — never a server or a CORS check.`),

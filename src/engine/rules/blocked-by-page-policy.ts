@@ -4,6 +4,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, hostnameOf, lastEntry, netErrorNameOf, netErrorOf, schemeOf, statusOf } from './audit-helpers.js';
 import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE } from './types.js';
 
 type Failure =
   | { reason: 'csp'; data: { error: string; apiOrigin: string; page: string | null } }
@@ -26,9 +27,9 @@ export const blockedByPagePolicy: Rule<Failure> = {
     category: 'classification',
   },
   evaluate: ({ exchange, step }) => {
-    if (step !== null || exchange.hops.length === 0) return { status: 'inapplicable' };
+    if (step !== null || exchange.hops.length === 0) return INAPPLICABLE;
     const error = netErrorOf(exchange);
-    if (error === null) return { status: 'inapplicable' };
+    if (error === null) return INAPPLICABLE;
     const url = exchange.url;
     const apiOrigin = originOf(url) ?? url;
     if (netErrorNameOf(exchange) === NET_ERRORS.blockedByCsp) {
@@ -46,7 +47,7 @@ export const blockedByPagePolicy: Rule<Failure> = {
     if (page !== null && schemeOf(page) === 'https:' && schemeOf(url) === 'http:' && host !== null && addressSpaceOf(host) === 'public' && unanswered) {
       return { status: 'fail', failure: { reason: 'mixed-content', data: { error, url, page, named: false } }, evidence: evidence(null, `${page} → ${url}`, 'an https: URL') };
     }
-    return { status: 'inapplicable' };
+    return INAPPLICABLE;
   },
   confidenceOf: (failure) => failure.reason === 'csp'
     ? confidence('high', `Chromium recorded ${failure.data.error}.`)

@@ -4,6 +4,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, lastEntry, netErrorNameOf, netErrorOf, responseHeader } from './audit-helpers.js';
 import { evidence, setHeader } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE } from './types.js';
 
 type Failure =
   | { reason: 'corp'; data: { error: string; corp: string; url: string } }
@@ -27,16 +28,16 @@ export const blockedByResponsePolicy: Rule<Failure> = {
     category: 'classification',
   },
   evaluate: ({ exchange, step }) => {
-    if (step !== null || exchange.hops.length === 0) return { status: 'inapplicable' };
+    if (step !== null || exchange.hops.length === 0) return INAPPLICABLE;
     const error = netErrorOf(exchange);
     const entry = lastEntry(exchange);
-    if (error === null || entry === null) return { status: 'inapplicable' };
+    if (error === null || entry === null) return INAPPLICABLE;
     const url = entry.request.url;
     const name = netErrorNameOf(exchange);
     if (name === NET_ERRORS.blockedByOrb) {
       return { status: 'fail', failure: { reason: 'orb', data: { error, url, contentType: responseHeader(entry, 'content-type') } }, evidence: evidence('Content-Type', responseHeader(entry, 'content-type'), 'a CORS-mode request, or a type ORB allows') };
     }
-    if (name !== NET_ERRORS.blockedByResponse) return { status: 'inapplicable' };
+    if (name !== NET_ERRORS.blockedByResponse) return INAPPLICABLE;
     const corp = responseHeader(entry, 'cross-origin-resource-policy');
     if (corp !== null) return { status: 'fail', failure: { reason: 'corp', data: { error, corp, url } }, evidence: evidence('Cross-Origin-Resource-Policy', corp, 'cross-origin') };
     return { status: 'fail', failure: { reason: 'response-policy', data: { error, url } }, evidence: evidence('Cross-Origin-Resource-Policy', null, 'cross-origin') };

@@ -3,6 +3,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, finalActualStep, requestHeader, responseHeader } from './audit-helpers.js';
 import { ACAO, evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure =
   | { reason: 'rewritten-origin'; data: { origin: string; page: string; url: string } }
@@ -28,9 +29,9 @@ export const corsUnblockingExtension: Rule<Failure> = {
     category: 'classification',
   },
   evaluate: ({ exchange, step, blockedBy }) => {
-    if (step !== null) return { status: 'inapplicable' };
+    if (step !== null) return INAPPLICABLE;
     const first = exchange.hops[0]?.entry;
-    if (first === undefined) return { status: 'inapplicable' };
+    if (first === undefined) return INAPPLICABLE;
     const origin = requestHeader(first, 'origin')?.trim() ?? null;
     const target = first.request.origin;
     // Only an Origin naming the target itself can have been rewritten; the Referer is read only then.
@@ -46,7 +47,7 @@ export const corsUnblockingExtension: Rule<Failure> = {
     if (wildcardBlock && exchange.outcome.kind === 'succeeded' && final !== null && responseHeader(final.entry, ACAO)?.trim() === '*') {
       return { status: 'fail', failure: { reason: 'delivered-despite-wildcard', data: { url: exchange.url } }, evidence: evidence(ACAO, '* (delivered to a credentialed request)', 'a blocked request') };
     }
-    return { status: 'pass' };
+    return PASS;
   },
   confidenceOf: (failure) => failure.reason === 'rewritten-origin'
     ? confidence('high', `The request's Origin (${failure.data.origin}) names the target itself while its Referer shows the page is ${failure.data.page}; browsers never send that.`)

@@ -2,6 +2,7 @@ import { combinedHeader, parseTokenList } from '../model/headers.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { ACAH, evidence, isCredentialed, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type HeaderData = {
   /** The first rejected name: Chromium's failedParameter. */
@@ -33,19 +34,19 @@ export const disallowedRequestHeader: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      if (step.kind !== 'preflight') return { status: 'inapplicable' };
+      if (step.kind !== 'preflight') return INAPPLICABLE;
       const requested = [...step.requestedHeaders];
-      if (requested.length === 0) return { status: 'pass' };
+      if (requested.length === 0) return PASS;
       const value = combinedHeader(response.headers, ACAH);
       const parsed = parseTokenList(value ?? '');
-      if (!parsed.ok) return { status: 'inapplicable' };
+      if (!parsed.ok) return INAPPLICABLE;
       const allowed = parsed.tokens.map((token) => token.toLowerCase());
       // The mode matters only to a "*" in the list (read only then: credentials inference counts the reads).
       const credentialed = allowed.includes('*') && isCredentialed(context);
       const wildcard = !credentialed && allowed.includes('*');
       const rejected = requested.filter((name) => !allowed.includes(name) && !(wildcard && name !== AUTHORIZATION));
       const [header] = rejected;
-      if (header === undefined) return { status: 'pass' };
+      if (header === undefined) return PASS;
       const data = { header, rejected, allowed, requested };
       const failure: Failure =
         value === null ? { reason: 'header-absent', data }

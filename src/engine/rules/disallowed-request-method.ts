@@ -3,6 +3,7 @@ import { isCorsSafelistedMethod } from '../spec/methods.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { ACAM, evidence, isCredentialed, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type MethodData = { method: string; allowed: string[] };
 type Failure =
@@ -25,17 +26,17 @@ export const disallowedRequestMethod: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      if (step.kind !== 'preflight') return { status: 'inapplicable' };
+      if (step.kind !== 'preflight') return INAPPLICABLE;
       // Compared exactly as sent: Chromium 156 no longer upper-cases (measured: `patch` vs `PATCH` fails).
       const method = step.requestedMethod;
-      if (isCorsSafelistedMethod(method)) return { status: 'pass' };
+      if (isCorsSafelistedMethod(method)) return PASS;
       const value = combinedHeader(response.headers, ACAM);
       const parsed = parseTokenList(value ?? '');
-      if (!parsed.ok) return { status: 'inapplicable' };
+      if (!parsed.ok) return INAPPLICABLE;
       const allowed = [...parsed.tokens];
-      if (allowed.includes(method)) return { status: 'pass' };
+      if (allowed.includes(method)) return PASS;
       // The mode matters only to a "*" in the list (read only then: credentials inference counts the reads).
-      if (allowed.includes('*') && !isCredentialed(context)) return { status: 'pass' };
+      if (allowed.includes('*') && !isCredentialed(context)) return PASS;
       const data = { method, allowed };
       const listedAs = allowed.find((token) => token.toUpperCase() === method.toUpperCase());
       const failure: Failure =

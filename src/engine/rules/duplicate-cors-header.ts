@@ -2,6 +2,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, responseHeaderLines, statusOf } from './audit-helpers.js';
 import { ACAC, ACAO, evidence, fixTargetOf, removeHeader, setHeader } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure =
   | { reason: 'repeated-lines'; data: { header: string; lines: string[]; identical: boolean; response: string } }
@@ -28,7 +29,7 @@ export const duplicateCorsHeader: Rule<Failure> = {
     category: 'classification',
   },
   evaluate: ({ exchange, step }) => {
-    if (step !== null) return { status: 'inapplicable' };
+    if (step !== null) return INAPPLICABLE;
     for (const candidate of exchange.steps) {
       if (statusOf(candidate.entry) <= 0) continue;
       for (const [lower, header] of SINGLE_VALUED) {
@@ -44,7 +45,7 @@ export const duplicateCorsHeader: Rule<Failure> = {
         }
       }
     }
-    return { status: 'pass' };
+    return PASS;
   },
   confidenceOf: (failure) => {
     if (failure.reason === 'repeated-value') return confidence('high', `One ${failure.data.header} line holds the same value twice ("${failure.data.value}"): a layer merged its copy into another's.`);

@@ -3,6 +3,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, firstPreflightStep, lastEntry, responseHeader, statusOf } from './audit-helpers.js';
 import { ACAO, evidence, setHeader } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Data = { status: number; corsElsewhere: boolean; url: string };
 type Failure =
@@ -27,24 +28,24 @@ export const errorResponseWithoutCors: Rule<Failure> = {
     category: 'classification',
   },
   evaluate: ({ exchange, step, blockedBy, capture }) => {
-    if (step !== null || blockedBy === null) return { status: 'inapplicable' };
+    if (step !== null || blockedBy === null) return INAPPLICABLE;
     if (blockedBy === 'MissingAllowOriginHeader') {
       const entry = lastEntry(exchange);
-      if (entry === null) return { status: 'inapplicable' };
+      if (entry === null) return INAPPLICABLE;
       const status = statusOf(entry);
-      if (status < 400 || responseHeader(entry, ACAO) !== null) return { status: 'pass' };
+      if (status < 400 || responseHeader(entry, ACAO) !== null) return PASS;
       const data = { status, corsElsewhere: capture?.urlsSendingAllowOrigin.has(captureKeyOf(entry.request.url)) ?? false, url: entry.request.url };
       return { status: 'fail', failure: { reason: 'actual-error-status', data }, evidence: evidence(null, `status ${status}, no Access-Control-Allow-Origin`, 'a 2xx answer, or CORS headers on the error') };
     }
     if (blockedBy === 'PreflightMissingAllowOriginHeader') {
       const preflight = firstPreflightStep(exchange);
-      if (preflight === null) return { status: 'inapplicable' };
+      if (preflight === null) return INAPPLICABLE;
       const status = statusOf(preflight.entry);
-      if (status < 500) return { status: 'pass' };
+      if (status < 500) return PASS;
       const data = { status, corsElsewhere: capture?.urlsSendingAllowOrigin.has(captureKeyOf(preflight.entry.request.url)) ?? false, url: preflight.entry.request.url };
       return { status: 'fail', failure: { reason: 'preflight-server-error', data }, evidence: evidence(null, `OPTIONS status ${status}`, '204 with CORS headers') };
     }
-    return { status: 'inapplicable' };
+    return INAPPLICABLE;
   },
   confidenceOf: ({ data }) => data.corsElsewhere
     ? confidence('high', `Other responses from ${data.url} in this capture carry Access-Control-Allow-Origin; this ${data.status} does not, so only the error path lacks it.`)

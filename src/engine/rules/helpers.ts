@@ -4,6 +4,7 @@ import type { Step } from '../model/exchange.js';
 import { combinedHeader, headerValues } from '../model/headers.js';
 import { parseUrl } from '../model/origin.js';
 import type { Evidence, FixTarget, HeaderPatch, Outcome, FailureShape, RuleContext } from './types.js';
+import { INAPPLICABLE } from './types.js';
 
 export const ACAO = 'access-control-allow-origin';
 export const ACAC = 'access-control-allow-credentials';
@@ -41,7 +42,7 @@ export function withResponse<F extends FailureShape>(
   check: (step: Step, response: NormalizedResponse) => Outcome<F>,
 ): Outcome<F> {
   const { step } = context;
-  if (step === null) return { status: 'inapplicable' };
+  if (step === null) return INAPPLICABLE;
   const response = recordedResponse(step);
   if (response === null) return { status: 'incomplete', reason: NO_RESPONSE };
   return check(step, response);

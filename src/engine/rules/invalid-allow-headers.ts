@@ -2,6 +2,7 @@ import { combinedHeader, parseTokenList } from '../model/headers.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { ACAH, evidence, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'not-a-token-list'; data: { value: string; invalidItem: string; requestedHeaders: string[] } };
 
@@ -18,11 +19,11 @@ export const invalidAllowHeaders: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      if (step.kind !== 'preflight') return { status: 'inapplicable' };
+      if (step.kind !== 'preflight') return INAPPLICABLE;
       const value = combinedHeader(response.headers, ACAH);
-      if (value === null) return { status: 'inapplicable' };
+      if (value === null) return INAPPLICABLE;
       const parsed = parseTokenList(value);
-      if (parsed.ok) return { status: 'pass' };
+      if (parsed.ok) return PASS;
       const requestedHeaders = [...step.requestedHeaders];
       return {
         status: 'fail',

@@ -3,6 +3,7 @@ import { combinedHeader } from '../model/headers.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { ACAM, evidence, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'not-a-token-list'; data: { value: string; invalidItem: string; method: string } };
 
@@ -19,11 +20,11 @@ export const invalidAllowMethods: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      if (step.kind !== 'preflight') return { status: 'inapplicable' };
+      if (step.kind !== 'preflight') return INAPPLICABLE;
       const value = combinedHeader(response.headers, ACAM);
-      if (value === null) return { status: 'inapplicable' };
+      if (value === null) return INAPPLICABLE;
       const parsed = parseTokenList(value);
-      if (parsed.ok) return { status: 'pass' };
+      if (parsed.ok) return PASS;
       const method = step.requestedMethod;
       return {
         status: 'fail',

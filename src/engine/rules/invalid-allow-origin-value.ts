@@ -1,6 +1,7 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { ACAO, allowOriginDecision, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'not-an-origin'; data: { value: string; origin: string } };
 
@@ -18,8 +19,8 @@ export const invalidAllowOriginValue: Rule<Failure> = {
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
       const { origin, value, branch } = allowOriginDecision(context, step, response);
-      if (value === null || branch === 'missing' || branch === 'multiple-values') return { status: 'inapplicable' };
-      if (branch !== 'invalid-value') return { status: 'pass' };
+      if (value === null || branch === 'missing' || branch === 'multiple-values') return INAPPLICABLE;
+      if (branch !== 'invalid-value') return PASS;
       return { status: 'fail', failure: { reason: 'not-an-origin', data: { value, origin } }, evidence: evidence(ACAO, value, origin) };
     }),
   messages: {

@@ -4,6 +4,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, hostnameOf, lastEntry, netErrorOf, requestHeader, responseHeader, statusOf } from './audit-helpers.js';
 import { evidence, setHeader } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE } from './types.js';
 
 type Failure =
   | { reason: 'permission-denied'; data: { error: string; page: string; target: string; space: string; named: boolean } }
@@ -27,7 +28,7 @@ export const localNetworkAccessDenied: Rule<Failure> = {
     category: 'classification',
   },
   evaluate: ({ exchange, step, blockedBy }) => {
-    if (step !== null || exchange.hops.length === 0) return { status: 'inapplicable' };
+    if (step !== null || exchange.hops.length === 0) return INAPPLICABLE;
     const preflight = exchange.hops.find((hop) => hop.preflight !== null)?.preflight ?? null;
     if (preflight !== null && requestHeader(preflight, PNA_REQUEST_HEADER)?.trim().toLowerCase() === 'true'
       && responseHeader(preflight, PNA_RESPONSE_HEADER)?.trim().toLowerCase() !== 'true' && statusOf(preflight) > 0 && exchange.outcome.kind === 'failed') {
@@ -36,18 +37,18 @@ export const localNetworkAccessDenied: Rule<Failure> = {
     const error = netErrorOf(exchange);
     const page = exchange.initiatorOrigin;
     const entry = lastEntry(exchange);
-    if (error === null || page === null || entry === null) return { status: 'inapplicable' };
+    if (error === null || page === null || entry === null) return INAPPLICABLE;
     const pageHost = hostnameOf(page);
     const targetHost = hostnameOf(entry.request.url);
-    if (pageHost === null || targetHost === null) return { status: 'inapplicable' };
+    if (pageHost === null || targetHost === null) return INAPPLICABLE;
     const space = addressSpaceOf(targetHost);
     const target = entry.request.origin ?? entry.request.url;
     if (LOCAL_NETWORK_ERROR_PATTERN.test(error)) {
       return { status: 'fail', failure: { reason: 'permission-denied', data: { error, page, target, space, named: true } }, evidence: evidence(null, error, 'the Local Network Access permission') };
     }
     // The bare net::ERR_FAILED with no response that a refused permission leaves: the address spaces are the evidence.
-    if (error !== CORS_NET_ERROR || blockedBy !== null || statusOf(entry) > 0) return { status: 'inapplicable' };
-    if (addressSpaceOf(pageHost) !== 'public' || space === 'public') return { status: 'inapplicable' };
+    if (error !== CORS_NET_ERROR || blockedBy !== null || statusOf(entry) > 0) return INAPPLICABLE;
+    if (addressSpaceOf(pageHost) !== 'public' || space === 'public') return INAPPLICABLE;
     return { status: 'fail', failure: { reason: 'permission-denied', data: { error, page, target, space, named: false } }, evidence: evidence(null, `${page} (public) → ${target} (${space})`, 'the Local Network Access permission') };
   },
   confidenceOf: (failure) => failure.reason === 'private-network-header-missing'

@@ -1,6 +1,7 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { ACAO, allowOriginBranch, allowOriginOf, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
+import { PASS } from './types.js';
 
 type Failure = { reason: 'header-absent'; data: { origin: string; status: number } };
 
@@ -19,7 +20,7 @@ export const missingAllowOrigin: Rule<Failure> = {
     withResponse<Failure>(context, (step, response) => {
       const value = allowOriginOf(response);
       const origin = step.requestOrigin ?? 'null';
-      if (allowOriginBranch(value, origin, false) !== 'missing') return { status: 'pass' };
+      if (allowOriginBranch(value, origin, false) !== 'missing') return PASS;
       return {
         status: 'fail',
         failure: { reason: 'header-absent', data: { origin, status: response.status ?? 0 } },

@@ -3,6 +3,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { cacheDirectives, confidence, finalActualStep, isDeliveredCors, lowerTokens, responseHeader } from './audit-helpers.js';
 import { ACAO, evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure =
   | { reason: 'values-differ-by-origin'; data: { endpoint: string; values: string[]; value: string } }
@@ -35,13 +36,13 @@ export const missingVaryOrigin: Rule<Failure> = {
     category: 'security',
   },
   evaluate: (context) => {
-    if (!isDeliveredCors(context)) return { status: 'inapplicable' };
+    if (!isDeliveredCors(context)) return INAPPLICABLE;
     const step = finalActualStep(context.exchange);
-    if (step === null) return { status: 'inapplicable' };
+    if (step === null) return INAPPLICABLE;
     const value = responseHeader(step.entry, ACAO)?.trim() ?? null;
-    if (value === null || value === '*') return { status: 'inapplicable' };
+    if (value === null || value === '*') return INAPPLICABLE;
     const vary = lowerTokens(responseHeader(step.entry, 'vary'));
-    if (vary.includes('origin') || vary.includes('*')) return { status: 'pass' };
+    if (vary.includes('origin') || vary.includes('*')) return PASS;
     const endpoint = captureKeyOf(step.entry.request.url);
     const values = [...(context.capture?.allowOriginValuesByUrl.get(endpoint) ?? [])].sort();
     if (values.length >= 2) {
@@ -59,7 +60,7 @@ export const missingVaryOrigin: Rule<Failure> = {
         evidence: evidence('Vary', responseHeader(step.entry, 'vary'), 'Origin'),
       };
     }
-    return { status: 'pass' };
+    return PASS;
   },
   severityOf: (failure) => (failure.reason === 'values-differ-by-origin' ? 'warning' : 'info'),
   confidenceOf: (failure) => failure.reason === 'values-differ-by-origin'

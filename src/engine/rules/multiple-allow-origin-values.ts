@@ -1,6 +1,7 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { ACAO, allowOriginDecision, allowOriginLines, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure =
   | { reason: 'repeated-header-lines'; data: { lines: string[]; combined: string; origin: string } }
@@ -20,8 +21,8 @@ export const multipleAllowOriginValues: Rule<Failure> = {
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
       const { origin, value, branch } = allowOriginDecision(context, step, response);
-      if (value === null || branch === 'missing') return { status: 'inapplicable' };
-      if (branch !== 'multiple-values') return { status: 'pass' };
+      if (value === null || branch === 'missing') return INAPPLICABLE;
+      if (branch !== 'multiple-values') return PASS;
       const lines = allowOriginLines(response);
       const failure: Failure = lines.length > 1
         ? { reason: 'repeated-header-lines', data: { lines, combined: value, origin } }

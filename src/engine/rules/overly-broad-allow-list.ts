@@ -6,6 +6,7 @@ import { captureKeyOf } from '../derive/capture.js';
 import { confidence, firstPreflightStep, isDeliveredCors, responseHeader } from './audit-helpers.js';
 import { ACAH, ACAM, evidence, setHeader } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Lists = { methods: string[]; headers: string[]; usedMethods: string[]; usedHeaders: string[] };
 type Failure =
@@ -39,9 +40,9 @@ export const overlyBroadAllowList: Rule<Failure> = {
     category: 'security',
   },
   evaluate: (context) => {
-    if (!isDeliveredCors(context)) return { status: 'inapplicable' };
+    if (!isDeliveredCors(context)) return INAPPLICABLE;
     const step = firstPreflightStep(context.exchange);
-    if (step === null) return { status: 'inapplicable' };
+    if (step === null) return INAPPLICABLE;
     const credentials = responseHeader(step.entry, 'access-control-allow-credentials') === 'true';
     const methods = tokens(responseHeader(step.entry, ACAM));
     const headers = tokens(responseHeader(step.entry, ACAH)).map((name) => name.toLowerCase());
@@ -65,7 +66,7 @@ export const overlyBroadAllowList: Rule<Failure> = {
     if (unusedMethods.length >= UNUSED_METHODS_THRESHOLD || unusedHeaders.length >= UNUSED_HEADERS_THRESHOLD) {
       return found({ reason: 'unused-entries', data: lists });
     }
-    return { status: 'pass' };
+    return PASS;
   },
   confidenceOf: (failure) => failure.reason === 'wildcard'
     ? confidence('medium', 'The preflight answered "*" without Access-Control-Allow-Credentials, which is a real wildcard; whether other callers need it is not in the capture.')

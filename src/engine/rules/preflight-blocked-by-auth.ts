@@ -3,6 +3,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, firstPreflightStep, responseHeader, statusOf } from './audit-helpers.js';
 import { evidence, setHeader } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'auth-before-cors'; data: { status: number; challenge: string | null; method: string; headers: string[]; origin: string } };
 
@@ -23,11 +24,11 @@ export const preflightBlockedByAuth: Rule<Failure> = {
     category: 'classification',
   },
   evaluate: ({ exchange, step, blockedBy }) => {
-    if (step !== null || blockedBy === null) return { status: 'inapplicable' };
+    if (step !== null || blockedBy === null) return INAPPLICABLE;
     const preflight = firstPreflightStep(exchange);
-    if (preflight === null) return { status: 'inapplicable' };
+    if (preflight === null) return INAPPLICABLE;
     const status = statusOf(preflight.entry);
-    if (!AUTH_STATUSES.has(status)) return { status: 'pass' };
+    if (!AUTH_STATUSES.has(status)) return PASS;
     const challenge = responseHeader(preflight.entry, status === 407 ? 'proxy-authenticate' : 'www-authenticate');
     return {
       status: 'fail',

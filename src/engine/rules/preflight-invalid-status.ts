@@ -1,6 +1,7 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { evidence, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'not-ok-status'; data: { status: number; statusFamily: 'client-error' | 'server-error' | 'other' } };
 
@@ -17,10 +18,10 @@ export const preflightInvalidStatus: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      if (step.kind !== 'preflight') return { status: 'inapplicable' };
+      if (step.kind !== 'preflight') return INAPPLICABLE;
       const status = response.status ?? 0;
-      if (status >= 300 && status < 400) return { status: 'inapplicable' };
-      if (status >= 200 && status < 300) return { status: 'pass' };
+      if (status >= 300 && status < 400) return INAPPLICABLE;
+      if (status >= 200 && status < 300) return PASS;
       const statusFamily = status >= 500 ? 'server-error' : status >= 400 ? 'client-error' : 'other';
       return { status: 'fail', failure: { reason: 'not-ok-status', data: { status, statusFamily } }, evidence: evidence(null, String(status), '200–299') };
     }),

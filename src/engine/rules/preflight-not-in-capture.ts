@@ -2,6 +2,7 @@ import type { PreflightReason } from '../model/exchange.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'no-options-entry'; data: { reasons: PreflightReason[]; requestFailed: boolean } };
 
@@ -17,8 +18,8 @@ export const preflightNotInCapture: Rule<Failure> = {
     severity: 'info',
   },
   evaluate: ({ exchange, step }) => {
-    if (step !== null) return { status: 'inapplicable' };
-    if (exchange.preflightStatus !== 'not-in-capture') return { status: 'pass' };
+    if (step !== null) return INAPPLICABLE;
+    if (exchange.preflightStatus !== 'not-in-capture') return PASS;
     const requestFailed = exchange.outcome.kind === 'failed';
     return {
       status: 'fail',

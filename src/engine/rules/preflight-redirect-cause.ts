@@ -5,6 +5,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, responseHeader, statusOf } from './audit-helpers.js';
 import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE } from './types.js';
 
 type Data = { from: string; to: string; status: number };
 type Failure =
@@ -47,21 +48,21 @@ export const preflightRedirectCause: Rule<Failure> = {
     category: 'classification',
   },
   evaluate: ({ exchange, step }) => {
-    if (step !== null) return { status: 'inapplicable' };
+    if (step !== null) return INAPPLICABLE;
     const preflight = exchange.steps.find((candidate) => {
       if (candidate.kind !== 'preflight') return false;
       const status = statusOf(candidate.entry);
       return (status >= 300 && status < 400) || candidate.entry.response?.error === PREFLIGHT_REDIRECT_NET_ERROR;
     });
-    if (preflight === undefined) return { status: 'inapplicable' };
+    if (preflight === undefined) return INAPPLICABLE;
     const fromUrl = preflight.entry.request.url;
     const location = preflight.entry.response?.redirectUrl ?? responseHeader(preflight.entry, 'location');
-    if (location === null) return { status: 'inapplicable' };
+    if (location === null) return INAPPLICABLE;
     const from = parts(fromUrl);
     const to = parts(location, fromUrl);
-    if (from === null || to === null) return { status: 'inapplicable' };
+    if (from === null || to === null) return INAPPLICABLE;
     const reason = causeOf(from, to);
-    if (reason === null) return { status: 'inapplicable' };
+    if (reason === null) return INAPPLICABLE;
     const data = { from: fromUrl, to: (parseUrl(location, fromUrl)?.href ?? location), status: statusOf(preflight.entry) };
     return { status: 'fail', failure: { reason, data }, evidence: evidence('Location', data.to, fromUrl) };
   },

@@ -3,6 +3,7 @@ import { PREFLIGHT_REDIRECT_NET_ERROR } from '../spec/cors-errors.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'redirect-response'; data: { status: number; location: string | null } };
 
@@ -18,12 +19,12 @@ export const preflightRedirected: Rule<Failure> = {
     severity: 'error',
   },
   evaluate: ({ step }) => {
-    if (step === null || step.kind !== 'preflight') return { status: 'inapplicable' };
+    if (step === null || step.kind !== 'preflight') return INAPPLICABLE;
     const response = step.entry.response;
     if (response === null) return { status: 'incomplete', reason: 'The preflight entry has no response.' };
     const status = response.status ?? 0;
     const redirected = (status >= 300 && status < 400) || response.error === PREFLIGHT_REDIRECT_NET_ERROR;
-    if (!redirected) return { status: 'pass' };
+    if (!redirected) return PASS;
     const location = response.redirectUrl ?? combinedHeader(response.headers, 'location');
     return {
       status: 'fail',

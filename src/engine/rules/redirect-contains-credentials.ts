@@ -2,6 +2,7 @@ import { originOf, sameOrigin, urlHasCredentials } from '../model/origin.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'userinfo-in-location'; data: { location: string } };
 
@@ -22,10 +23,10 @@ export const redirectContainsCredentials: Rule<Failure> = {
     severity: 'error',
   },
   evaluate: ({ step }) => {
-    if (step === null || step.kind !== 'redirect' || step.redirectTarget === null) return { status: 'inapplicable' };
-    if (!urlHasCredentials(step.redirectTarget)) return { status: 'pass' };
+    if (step === null || step.kind !== 'redirect' || step.redirectTarget === null) return INAPPLICABLE;
+    if (!urlHasCredentials(step.redirectTarget)) return PASS;
     // Chromium CheckRedirectLocation: with the CORS flag any userinfo fails; without it, only a cross-origin target.
-    if (!step.corsFlag && sameOrigin(step.requestOrigin, originOf(step.redirectTarget))) return { status: 'pass' };
+    if (!step.corsFlag && sameOrigin(step.requestOrigin, originOf(step.redirectTarget))) return PASS;
     const location = redact(step.redirectTarget);
     return {
       status: 'fail',

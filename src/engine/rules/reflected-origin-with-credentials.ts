@@ -3,6 +3,7 @@ import { captureKeyOf } from '../derive/capture.js';
 import { confidence, isDeliveredCors, plural, responseHeader, roughSiteOf } from './audit-helpers.js';
 import { ACAO, evidence, setHeader } from './helpers.js';
 import type { Confidence, Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = {
   reason: 'several-origins-reflected';
@@ -28,16 +29,16 @@ export const reflectedOriginWithCredentials: Rule<Failure> = {
     category: 'security',
   },
   evaluate: (context) => {
-    if (!isDeliveredCors(context)) return { status: 'inapplicable' };
+    if (!isDeliveredCors(context)) return INAPPLICABLE;
     const step = context.exchange.steps.find((candidate) => {
       const origin = candidate.requestOrigin;
       return origin !== null && origin !== 'null' && candidate.corsFlag && responseHeader(candidate.entry, ACAO) === origin
         && responseHeader(candidate.entry, 'access-control-allow-credentials') === 'true';
     });
-    if (step === undefined || step.requestOrigin === null) return { status: 'pass' };
+    if (step === undefined || step.requestOrigin === null) return PASS;
     const url = captureKeyOf(step.entry.request.url);
     const reflected = [...(context.capture?.credentialedReflections.get(url) ?? [])].sort();
-    if (reflected.length < 2) return { status: 'pass' };
+    if (reflected.length < 2) return PASS;
     const sites = new Set(reflected.map(roughSiteOf)).size;
     const strength: Confidence = reflected.length >= 3 ? 'high' : sites > 1 ? 'medium' : 'low';
     return {

@@ -7,6 +7,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, firstPreflightStep, plural, requestHeader } from './audit-helpers.js';
 import { evidence, setHeader } from './helpers.js';
 import type { Confidence, Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Cost = { endpoint: string; count: number; totalMs: number | null; urls: number; maxAge: string | null; strength: Confidence; basis: string };
 type Failure =
@@ -55,14 +56,14 @@ export const repeatedPreflight: Rule<Failure> = {
     category: 'performance',
   },
   evaluate: ({ exchange, step, capture }) => {
-    if (step !== null) return { status: 'inapplicable' };
+    if (step !== null) return INAPPLICABLE;
     const preflight = firstPreflightStep(exchange);
-    if (preflight === null) return { status: 'inapplicable' };
+    if (preflight === null) return INAPPLICABLE;
     const endpoint = captureKeyOf(preflight.entry.request.url);
     const records = capture?.preflightsByUrl.get(endpoint) ?? [];
-    if (records.length < REPEATED_PREFLIGHT_COUNT) return { status: 'pass' };
+    if (records.length < REPEATED_PREFLIGHT_COUNT) return PASS;
     // One finding per endpoint, on the exchange whose preflight came first.
-    if (records[0]?.exchangeId !== exchange.id) return { status: 'inapplicable' };
+    if (records[0]?.exchangeId !== exchange.id) return INAPPLICABLE;
     const maxAge = records[records.length - 1]?.maxAge ?? null;
     const seconds = effectiveMaxAge(maxAge);
     const times = records.map((record) => record.timeMs).filter((time): time is number => time !== null);
@@ -80,7 +81,7 @@ export const repeatedPreflight: Rule<Failure> = {
     if (trimmed === null) return found({ reason: 'max-age-missing', data: cost });
     if (!DELTA_SECONDS.test(trimmed)) return found({ reason: 'max-age-invalid', data: cost });
     if (seconds < SHORT_PREFLIGHT_MAX_AGE_SECONDS) return found({ reason: 'max-age-short', data: { ...cost, seconds } });
-    return { status: 'pass' };
+    return PASS;
   },
   confidenceOf: ({ data }) => confidence(data.strength, data.basis),
   messages: {

@@ -3,6 +3,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, lastEntry, netErrorNameOf, netErrorOf, statusOf } from './audit-helpers.js';
 import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE } from './types.js';
 
 type Failure =
   | { reason: 'cancelled-before-response'; data: { error: string } }
@@ -23,11 +24,11 @@ export const requestCancelled: Rule<Failure> = {
     category: 'classification',
   },
   evaluate: ({ exchange, step }) => {
-    if (step !== null || exchange.hops.length === 0) return { status: 'inapplicable' };
+    if (step !== null || exchange.hops.length === 0) return INAPPLICABLE;
     const error = netErrorOf(exchange);
-    if (error === null || netErrorNameOf(exchange) !== NET_ERRORS.aborted) return { status: 'inapplicable' };
+    if (error === null || netErrorNameOf(exchange) !== NET_ERRORS.aborted) return INAPPLICABLE;
     const entry = lastEntry(exchange);
-    if (entry === null) return { status: 'inapplicable' };
+    if (entry === null) return INAPPLICABLE;
     const status = statusOf(entry);
     const failure: Failure = status <= 0
       ? { reason: 'cancelled-before-response', data: { error } }

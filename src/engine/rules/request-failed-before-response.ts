@@ -2,6 +2,7 @@ import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure =
   /** A net error that CORS never produces: an ad blocker, TLS, DNS, cancellation… */
@@ -35,13 +36,13 @@ export const requestFailedBeforeResponse: Rule<Failure> = {
     severity: 'error',
   },
   evaluate: ({ exchange, step, blockedBy }) => {
-    if (step !== null || exchange.hops.length === 0) return { status: 'inapplicable' };
+    if (step !== null || exchange.hops.length === 0) return INAPPLICABLE;
     // A request stopped by its failed preflight is explained by the preflight, not here.
-    if (blockedBy !== null) return { status: 'inapplicable' };
+    if (blockedBy !== null) return INAPPLICABLE;
     const outcome = exchange.outcome;
     switch (outcome.kind) {
       case 'failed':
-        if (outcome.error === CORS_NET_ERROR) return { status: 'inapplicable' };
+        if (outcome.error === CORS_NET_ERROR) return INAPPLICABLE;
         return {
           status: 'fail',
           failure: { reason: 'non-cors-network-error', data: { error: outcome.error, cause: causeOf(outcome.error) } },
@@ -57,7 +58,7 @@ export const requestFailedBeforeResponse: Rule<Failure> = {
       }
       case 'succeeded':
       case 'not-recorded':
-        return { status: 'pass' };
+        return PASS;
     }
   },
   severityOf: (failure) => (failure.reason === 'no-response-recorded' ? 'warning' : 'error'),

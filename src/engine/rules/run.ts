@@ -42,32 +42,35 @@ interface StepReplay {
   readonly blocking: Blocking | null;
 }
 
+// Shared empty results: most exchanges have no steps, and most steps no findings.
+const NO_FINDINGS = Object.freeze([]) as unknown as RuleFinding[];
+const NO_INCOMPLETE = Object.freeze([]) as unknown as IncompleteCheck[];
+const NO_STEPS: StepReplay = Object.freeze({ findings: NO_FINDINGS, incomplete: NO_INCOMPLETE, blocking: null });
+
 /**
  * Replays the browser's checks over the exchange's steps in order. The first failing check of the first
  * failing step is Chromium's error; that step's other failing checks are still reported; later steps were
  * never reached, so they are not checked.
  */
-const NO_STEPS: StepReplay = Object.freeze({ findings: [], incomplete: [], blocking: null }) as unknown as StepReplay;
-
 function replaySteps(exchange: Exchange): StepReplay {
-  // Most exchanges of a capture are same-origin or otherwise not CORS-checked: nothing to replay.
+  // Same-origin and other exchanges that are not CORS-checked have nothing to replay.
   if (exchange.steps.length === 0) return NO_STEPS;
-  const findings: RuleFinding[] = [];
-  const incomplete: IncompleteCheck[] = [];
+  let findings: RuleFinding[] | null = null;
+  let incomplete: IncompleteCheck[] | null = null;
   let blocking: Blocking | null = null;
   for (const step of exchange.steps) {
     // One context for all checks of a step (rules only read it): fewer allocations on big captures.
     const context: RuleContext = { exchange, step, blockedBy: null };
     for (const check of CHECK_ORDER[checkSetOf(step)]) {
       const result = RULES[check.rule].run(context);
-      if (result.status === 'incomplete') incomplete.push({ rule: check.rule, step, reason: result.reason });
+      if (result.status === 'incomplete') (incomplete ??= []).push({ rule: check.rule, step, reason: result.reason });
       if (result.status !== 'fail') continue;
-      findings.push({ rule: check.rule, step, result, corsError: check.corsError });
+      (findings ??= []).push({ rule: check.rule, step, result, corsError: check.corsError });
       blocking ??= { corsError: check.corsError, rule: check.rule, step };
     }
     if (blocking !== null) break;
   }
-  return { findings, incomplete, blocking };
+  return { findings: findings ?? NO_FINDINGS, incomplete: incomplete ?? NO_INCOMPLETE, blocking };
 }
 
 /**

@@ -2,6 +2,7 @@ import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure =
   | { reason: 'headers-pass-every-check'; data: { error: string; status: number | null; credentialsAssumed: boolean } }
@@ -19,9 +20,9 @@ export const unexplainedNetworkError: Rule<Failure> = {
     severity: 'warning',
   },
   evaluate: ({ exchange, step, blockedBy }) => {
-    if (step !== null || exchange.hops.length === 0 || blockedBy !== null) return { status: 'inapplicable' };
+    if (step !== null || exchange.hops.length === 0 || blockedBy !== null) return INAPPLICABLE;
     const outcome = exchange.outcome;
-    if (outcome.kind !== 'failed' || outcome.error !== CORS_NET_ERROR) return { status: 'pass' };
+    if (outcome.kind !== 'failed' || outcome.error !== CORS_NET_ERROR) return PASS;
     const last = exchange.hops[exchange.hops.length - 1];
     const response = last?.entry.response ?? null;
     const hasHeaders = response !== null && response.status !== null && response.status > 0;

@@ -3,6 +3,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, finalActualStep, isDeliveredCors, lowerTokens, responseHeader } from './audit-helpers.js';
 import { evidence, setHeader } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'not-exposed'; data: { names: string[]; exposed: string[]; custom: boolean } };
 
@@ -31,16 +32,16 @@ export const unexposedResponseHeader: Rule<Failure> = {
     category: 'performance',
   },
   evaluate: (context) => {
-    if (!isDeliveredCors(context)) return { status: 'inapplicable' };
+    if (!isDeliveredCors(context)) return INAPPLICABLE;
     const step = finalActualStep(context.exchange);
-    if (step === null || step.entry.response === null) return { status: 'inapplicable' };
+    if (step === null || step.entry.response === null) return INAPPLICABLE;
     const credentials = responseHeader(step.entry, 'access-control-allow-credentials') === 'true';
     const exposed = lowerTokens(responseHeader(step.entry, 'access-control-expose-headers'));
     // "*" exposes everything only without credentials; with them it is the literal name "*".
-    if (!credentials && exposed.includes('*')) return { status: 'pass' };
+    if (!credentials && exposed.includes('*')) return PASS;
     const names = [...new Set(step.entry.response.headers.map((field) => field.lowerName))]
       .filter((name) => meantForScripts(name) && !exposed.includes(name));
-    if (names.length === 0) return { status: 'pass' };
+    if (names.length === 0) return PASS;
     return {
       status: 'fail',
       failure: { reason: 'not-exposed', data: { names, exposed, custom: names.some((name) => name.startsWith('x-')) } },

@@ -3,6 +3,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, finalActualStep, firstPreflightStep, hostnameOf, isDeliveredCors, responseHeader, schemeOf } from './audit-helpers.js';
 import { ACAO, evidence, setHeader } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Data = { value: string; apiUrl: string; credentials: boolean };
 type Failure =
@@ -28,24 +29,24 @@ export const untrustedOriginAllowed: Rule<Failure> = {
     category: 'security',
   },
   evaluate: (context) => {
-    if (!isDeliveredCors(context)) return { status: 'inapplicable' };
+    if (!isDeliveredCors(context)) return INAPPLICABLE;
     const step = finalActualStep(context.exchange) ?? firstPreflightStep(context.exchange);
-    if (step === null) return { status: 'inapplicable' };
+    if (step === null) return INAPPLICABLE;
     const value = responseHeader(step.entry, ACAO)?.trim() ?? null;
-    if (value === null || value === '*') return { status: 'pass' };
+    if (value === null || value === '*') return PASS;
     const credentials = responseHeader(step.entry, 'access-control-allow-credentials') === 'true';
     const apiUrl = step.entry.request.url;
     const data = { value, apiUrl, credentials };
     const found = (failure: Failure) => ({ status: 'fail' as const, failure, evidence: evidence(ACAO, value, 'a trusted https: origin of your own site') });
     // Without credentials "null" grants no more than "*" does: only the credentialed case is a risk.
-    if (value === 'null') return credentials ? found({ reason: 'null-origin', data }) : { status: 'pass' };
+    if (value === 'null') return credentials ? found({ reason: 'null-origin', data }) : PASS;
     const originHost = hostnameOf(value);
     const apiHost = hostnameOf(apiUrl);
-    if (originHost === null || apiHost === null) return { status: 'pass' };
+    if (originHost === null || apiHost === null) return PASS;
     const space = addressSpaceOf(originHost);
     if (space !== 'public' && addressSpaceOf(apiHost) === 'public') return found({ reason: 'local-origin', data: { ...data, space } });
     if (schemeOf(value) === 'http:' && schemeOf(apiUrl) === 'https:') return found({ reason: 'insecure-origin', data });
-    return { status: 'pass' };
+    return PASS;
   },
   severityOf: (failure) => (failure.data.credentials ? 'warning' : 'info'),
   confidenceOf: (failure) => {

@@ -2,6 +2,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { cacheDirectives, confidence, finalActualStep, isDeliveredCors, requestHeader, responseHeader } from './audit-helpers.js';
 import { ACAO, evidence, setHeader } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure =
   | { reason: 'sets-cookie'; data: { url: string } }
@@ -27,10 +28,10 @@ export const wildcardOriginOnPrivateResponse: Rule<Failure> = {
     category: 'security',
   },
   evaluate: (context) => {
-    if (!isDeliveredCors(context)) return { status: 'inapplicable' };
+    if (!isDeliveredCors(context)) return INAPPLICABLE;
     const step = finalActualStep(context.exchange);
-    if (step === null) return { status: 'inapplicable' };
-    if (responseHeader(step.entry, ACAO)?.trim() !== '*') return { status: 'pass' };
+    if (step === null) return INAPPLICABLE;
+    if (responseHeader(step.entry, ACAO)?.trim() !== '*') return PASS;
     const url = step.entry.request.url;
     const found = (failure: Failure, observed: string) => ({ status: 'fail' as const, failure, evidence: evidence(ACAO, `* (${observed})`, 'a specific allow-listed origin, or no user data') });
     if (responseHeader(step.entry, 'set-cookie') !== null) return found({ reason: 'sets-cookie', data: { url } }, 'response sets a cookie');
@@ -42,7 +43,7 @@ export const wildcardOriginOnPrivateResponse: Rule<Failure> = {
       const scheme = authorization.trim().split(/\s+/)[0] ?? '';
       return found({ reason: 'authorization-request', data: { url, scheme } }, `request carried Authorization: ${scheme} …`);
     }
-    return { status: 'pass' };
+    return PASS;
   },
   severityOf: (failure) => (failure.reason === 'authorization-request' ? 'info' : 'warning'),
   confidenceOf: (failure) => {

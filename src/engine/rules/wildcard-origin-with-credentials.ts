@@ -1,6 +1,7 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { ACAO, allowOriginDecision, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
+import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure = { reason: 'credentialed-request'; data: { origin: string; credentialsBasis: string } };
 
@@ -18,8 +19,8 @@ export const wildcardOriginWithCredentials: Rule<Failure> = {
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
       const { origin, branch } = allowOriginDecision(context, step, response);
-      if (branch === 'wildcard') return { status: 'pass' };
-      if (branch !== 'wildcard-with-credentials') return { status: 'inapplicable' };
+      if (branch === 'wildcard') return PASS;
+      if (branch !== 'wildcard-with-credentials') return INAPPLICABLE;
       return {
         status: 'fail',
         failure: { reason: 'credentialed-request', data: { origin, credentialsBasis: context.exchange.credentials.basis } },
