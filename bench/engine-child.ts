@@ -1,21 +1,42 @@
-// One measurement in a fresh process, so peak memory belongs to this HAR alone:
-// read the file, JSON.parse it, diagnose it; print the figures as JSON.
+// One measurement in a fresh process, so peak memory and compilation belong to this HAR alone.
+//   engine-child.ts FILE ENGINE          read FILE, JSON.parse it, diagnose it (first run: the engine's code is
+//                                        compiled on the way, as in a panel or CLI that just started), then again
+//   engine-child.ts FILE ENGINE --live   the panel's live path: the entries arrive one at a time, each followed by
+//                                        an updated report (DiagnosisSession), from a cold start too
+// ENGINE is the engine module built by bench/engine-bundle.ts. Prints the figures as JSON.
 import { readFileSync } from 'node:fs';
-import { diagnose } from '../src/engine/index';
+import { pathToFileURL } from 'node:url';
+import type * as Engine from '../src/engine/index';
 
-const file = process.argv[2] as string;
-const rssBefore = process.memoryUsage().rss;
-const text = readFileSync(file, 'utf8');
-let started = performance.now();
-const parsed: unknown = JSON.parse(text);
-const parseMs = performance.now() - started;
-started = performance.now();
-const result = diagnose(parsed, { sourceKind: 'file' });
-const engineMs = performance.now() - started;
-if (!result.ok) throw new Error(result.error.message);
-const peakRss = process.resourceUsage().maxRSS * 1024;
-// A second run in the same process: the engine's code is now compiled, as in a panel that stays open.
-started = performance.now();
-diagnose(parsed, { sourceKind: 'file' });
-const warmEngineMs = performance.now() - started;
-console.log(JSON.stringify({ parseMs, engineMs, warmEngineMs, peakMemory: peakRss - rssBefore, exchanges: result.report.exchanges.length }));
+const [file, enginePath] = process.argv.slice(2) as [string, string];
+const engine = (await import(pathToFileURL(enginePath).href)) as typeof Engine;
+
+if (process.argv.includes('--live')) {
+  const entries = (JSON.parse(readFileSync(file, 'utf8')) as { log: { entries: unknown[] } }).log.entries;
+  const session = new engine.DiagnosisSession({ sourceKind: 'live' });
+  const started = performance.now();
+  for (const entry of entries) {
+    session.add([entry]);
+    session.report();
+  }
+  const liveMicros = ((performance.now() - started) * 1000) / entries.length;
+  // The live result must be the full diagnosis, or the figure measures the wrong thing.
+  const full = engine.diagnose(entries, { sourceKind: 'live' });
+  if (!full.ok || engine.reportToJson(full.report) !== engine.reportToJson(session.report())) throw new Error('live path disagrees with the full diagnosis');
+  console.log(JSON.stringify({ liveMicros, entries: entries.length }));
+} else {
+  const rssBefore = process.memoryUsage().rss;
+  const text = readFileSync(file, 'utf8');
+  let started = performance.now();
+  const parsed: unknown = JSON.parse(text);
+  const parseMs = performance.now() - started;
+  started = performance.now();
+  const result = engine.diagnose(parsed, { sourceKind: 'file' });
+  const engineMs = performance.now() - started;
+  if (!result.ok) throw new Error(result.error.message);
+  const peakMemory = process.resourceUsage().maxRSS * 1024 - rssBefore;
+  started = performance.now();
+  engine.diagnose(parsed, { sourceKind: 'file' });
+  const warmEngineMs = performance.now() - started;
+  console.log(JSON.stringify({ parseMs, engineMs, warmEngineMs, peakMemory, exchanges: result.report.exchanges.length }));
+}
