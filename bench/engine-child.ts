@@ -3,6 +3,7 @@
 //                                        compiled on the way, as in a panel or CLI that just started), then again
 //   engine-child.ts FILE ENGINE --live   the panel's live path: the entries arrive one at a time, each followed by
 //                                        an updated report (DiagnosisSession), from a cold start too
+//   engine-child.ts FILE ENGINE --cli    `cors-lens diagnose FILE` (text report, streamed read): time and peak memory
 // ENGINE is the engine module built by bench/engine-bundle.ts. Prints the figures as JSON.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +12,16 @@ import type * as Engine from '../src/engine/index';
 const [file, enginePath] = process.argv.slice(2) as [string, string];
 const engine = (await import(pathToFileURL(enginePath).href)) as typeof Engine;
 
-if (process.argv.includes('--live')) {
+if (process.argv.includes('--cli')) {
+  const { run } = await import('../src/cli/run');
+  const rssBefore = process.memoryUsage().rss;
+  let output = '';
+  const started = performance.now();
+  const code = run(['diagnose', file], (text) => { output += text; }, (text) => { throw new Error(text); });
+  const cliMs = performance.now() - started;
+  if (code === 2 || !output.includes('exchanges')) throw new Error(`the CLI did not diagnose ${file} (exit ${code})`);
+  console.log(JSON.stringify({ cliMs, peakMemory: process.resourceUsage().maxRSS * 1024 - rssBefore }));
+} else if (process.argv.includes('--live')) {
   const entries = (JSON.parse(readFileSync(file, 'utf8')) as { log: { entries: unknown[] } }).log.entries;
   const session = new engine.DiagnosisSession({ sourceKind: 'live' });
   const started = performance.now();

@@ -1,5 +1,6 @@
 import { normalizeHar } from './har/normalize.js';
-import type { InputError } from './har/types.js';
+import type { InputError, NormalizedLog } from './har/types.js';
+import { HarByteReader, type StreamOptions } from './har/stream.js';
 import type { Exchange } from './model/exchange.js';
 import { buildExchange } from './derive/classify.js';
 import { captureFactsOf } from './derive/capture.js';
@@ -39,10 +40,38 @@ function inEntryOrder(exchanges: Exchange[]): Exchange[] {
   return exchanges;
 }
 
+/**
+ * diagnose() for a HAR file read in chunks of bytes: the file's text and its whole parsed tree are never held
+ * (har/stream.ts), so a big capture needs far less memory. Returns null when the file is not in the usual
+ * shape (invalid JSON, a JSONP wrapper, pages after the entries…): diagnose its text instead, which also gives
+ * the proper error message. The report equals diagnose() of the text.
+ */
+export function diagnoseHarBytes(chunks: Iterable<Uint8Array>, options: DiagnoseOptions = {}): DiagnoseResult | null {
+  return diagnoseHarStream(chunks, options)?.result ?? null;
+}
+
+/** diagnoseHarBytes with the entries and pages mapped first (see StreamOptions), and the file's root object read outside the entries. */
+export function diagnoseHarStream(
+  chunks: Iterable<Uint8Array>, options: DiagnoseOptions, stream: StreamOptions = {},
+): { readonly result: DiagnoseResult; readonly skeleton: { readonly [key: string]: unknown } } | null {
+  try {
+    const reader = new HarByteReader(stream);
+    for (const chunk of chunks) reader.push(chunk);
+    const read = reader.finishWithSkeleton();
+    return read === null ? null : { result: diagnoseLog(read.log, options), skeleton: read.skeleton };
+  } catch {
+    // A bug here must not lose the file: the caller reads the text instead (and diagnose() reports the bug).
+    return null;
+  }
+}
+
 function diagnoseOrThrow(input: unknown, options: DiagnoseOptions): DiagnoseResult {
   const normalized = normalizeHar(input);
   if (!normalized.ok) return normalized;
-  const { log } = normalized;
+  return diagnoseLog(normalized.log, options);
+}
+
+function diagnoseLog(log: NormalizedLog, options: DiagnoseOptions): DiagnoseResult {
   const exchanges = inEntryOrder(pairEntries(log.entries).map((group) => inferCredentials(buildExchange(group), predictWithCredentialsUse)));
   // Capture-level facts (origins echoed across exchanges, repeated preflights…) for the audit rules.
   const capture = captureFactsOf(exchanges);

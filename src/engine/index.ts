@@ -1,5 +1,5 @@
 /** The engine's public API: the panel, the CLI and tests import only from here. */
-export { diagnose } from './diagnose.js';
+export { diagnose, diagnoseHarBytes } from './diagnose.js';
 export type { DiagnoseOptions, DiagnoseResult } from './diagnose.js';
 export type { InputError } from './har/types.js';
 export { parseHarText } from './har/parse-text.js';
@@ -21,7 +21,7 @@ export { CORS_ERRORS } from './spec/cors-errors.js';
 export { RULE_IDS, RULE_RENAMES } from './rules/registry.js';
 export type { RuleId } from './rules/registry.js';
 export { TOOL_NAME, TOOL_VERSION } from './version.js';
-export { buildExportDocument, exportFilename, exportReport, renderExport, EXPORT_FORMATS } from './report/export.js';
+export { buildExportDocument, exportFilename, exportReport, exportTextFromBytes, renderExport, EXPORT_FORMATS } from './report/export.js';
 export type { ExportDocument, ExportDocumentResult, ExportFormat, ExportInfo, ExportOptions, ExportResult, ExportScope } from './report/export.js';
 export { isReport, openInput, reopenReport } from './report/reopen.js';
 export type { ReopenResult } from './report/reopen.js';

@@ -55,7 +55,7 @@ function normalizeLog(log: JsonObject, prefix: string): NormalizeResult {
   if (entries === undefined) return fail('The HAR has no "entries" list.', `${prefix}entries`);
   if (!Array.isArray(entries)) return fail(`Expected "entries" to be an array, got ${describe(entries)}.`, `${prefix}entries`);
   const creator = isObject(log.creator) ? creatorLabel(log.creator) : null;
-  return normalizeEntries(entries, (index) => `${prefix}entries[${index}]`, creator, pageUrls(log.pages));
+  return normalizeEntries(entries, prefix === 'log.' ? logEntryPath : (index) => `${prefix}entries[${index}]`, creator, pageUrls(log.pages));
 }
 
 function creatorLabel(creator: JsonObject): string | null {
@@ -66,7 +66,7 @@ function creatorLabel(creator: JsonObject): string | null {
 }
 
 /** Chromium (and several other producers) put the page URL in pages[].title. */
-function pageUrls(pages: unknown): Map<string, string> {
+export function pageUrls(pages: unknown): Map<string, string> {
   const urls = new Map<string, string>();
   if (!Array.isArray(pages)) return urls;
   for (const page of pages) {
@@ -78,6 +78,30 @@ function pageUrls(pages: unknown): Map<string, string> {
   }
   return urls;
 }
+
+/**
+ * Normalizes a log's entries one at a time, for the streamed reader (har/stream.ts): the result equals what
+ * normalizeHar gives for `{log}` holding the same entries, creator and pages.
+ */
+export class EntryNormalizer {
+  private readonly entries: NormalizedEntry[] = [];
+  private readonly problems: InputProblem[] = [];
+  private count = 0;
+
+  constructor(private readonly pages: ReadonlyMap<string, string>) {}
+
+  add(item: unknown): void {
+    const entry = normalizeEntry(item, new Problems(this.count, logEntryPath, this.problems), this.pages);
+    this.count++;
+    if (entry !== null) this.entries.push(entry);
+  }
+
+  finish(creator: unknown): NormalizedLog {
+    return { creator: isObject(creator) ? creatorLabel(creator) : null, entryCount: this.count, entries: this.entries, problems: this.problems };
+  }
+}
+
+const logEntryPath = (index: number): string => `log.entries[${index}]`;
 
 function normalizeEntries(
   items: readonly unknown[], entryPath: (index: number) => string, creator: string | null,

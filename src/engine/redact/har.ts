@@ -273,6 +273,38 @@ export function rawLogOf(input: unknown): RawLog | null {
   return null;
 }
 
+/**
+ * redactHar one entry at a time, for a HAR read as a stream (har/stream.ts): entry() copies each entry as
+ * redactHar would, pages() the pages (without counting: the log's own pass counts them), and finish() counts
+ * what redactHar counts outside the entries. redactions() then equals redactHar's list for the same file.
+ */
+export class StreamRedaction {
+  private readonly redactor: Redactor;
+
+  constructor(private readonly enabled: boolean) {
+    this.redactor = new Redactor(enabled);
+  }
+
+  entry(item: unknown): unknown {
+    return copyEntry(item, this.redactor);
+  }
+
+  /** The pages as the diagnosis of the redacted copy sees them. */
+  pages(value: unknown): unknown[] {
+    return copyPages(value, new Redactor(this.enabled));
+  }
+
+  /** `log` is the log object without its entries. */
+  finish(log: { readonly comment?: unknown; readonly pages?: unknown }): void {
+    if (typeof log.comment === 'string' && log.comment !== '') this.redactor.dropped('comment', 'log', true);
+    copyPages(log.pages, this.redactor);
+  }
+
+  redactions(): Redaction[] {
+    return this.redactor.list();
+  }
+}
+
 /** The embeddable (and, by default, redacted) copy of a HAR. Never throws. */
 export function redactHar(input: unknown, options: RedactOptions = {}): RedactResult {
   const checked = normalizeHar(input);

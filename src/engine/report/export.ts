@@ -7,15 +7,15 @@
  * from the diagnosis of the embedded (redacted) HAR, so no renderer can leak what redaction removed, and
  * reopening the JSON re-diagnoses exactly what the report shows. Pure: same input and options, same bytes.
  */
-import { diagnose } from '../diagnose.js';
+import { diagnose, diagnoseHarStream } from '../diagnose.js';
 import type { InputError } from '../har/types.js';
-import { rawLogOf, redactHar } from '../redact/har.js';
+import { rawLogOf, redactHar, StreamRedaction } from '../redact/har.js';
 import type { ExportedHar, Redaction } from '../redact/har.js';
 import { reportToExportJson } from './to-json.js';
 import { reportToHtml } from './to-html.js';
 import { reportToMarkdown } from './to-markdown.js';
 import { reportToText } from './to-text.js';
-import type { Report } from './types.js';
+import { REPORT_SCHEMA, type Report } from './types.js';
 import { exportedReportOf } from './reopen.js';
 
 export type ExportFormat = 'md' | 'html' | 'json' | 'text';
@@ -159,7 +159,7 @@ export function renderExport(document: ExportDocument, format: ExportFormat): st
   }
 }
 
-function redactionLine(info: ExportInfo): string {
+function redactionLine(info: Pick<ExportInfo, 'redacted' | 'redactions'>): string {
   if (!info.redacted) return 'Secrets not redacted.\n';
   const count = info.redactions.reduce((sum, item) => sum + item.count, 0);
   return count === 0 ? '' : `${count} secret value(s) redacted; the JSON format lists them.\n`;
@@ -170,6 +170,24 @@ export function exportFilename(document: ExportDocument, format: ExportFormat): 
   const { scope } = document.export;
   const what = scope.kind === 'exchanges' && scope.ids.length === 1 ? (scope.ids[0] ?? 'report').replace(/[^A-Za-z0-9-]/g, '') : 'report';
   return `cors-lens-${what}${date === undefined ? '' : `-${date}`}.${EXTENSIONS[format]}`;
+}
+
+/**
+ * The text export of a whole HAR file read as a stream of bytes (the CLI's default): the same content as
+ * exportReport(text, {format: 'text'}), without ever holding the file's text or its parsed tree, so a CI job
+ * diagnoses a 200 MB capture in a fraction of the memory. Null when the file is not in the streamable shape
+ * (see har/stream.ts) or is an exported report: use exportReport on its text, which also words any error.
+ */
+export function exportTextFromBytes(
+  chunks: Iterable<Uint8Array>, options: Pick<ExportOptions, 'redact' | 'sourceName' | 'sourceKind'> = {},
+): { readonly content: string; readonly report: Report } | null {
+  const redacted = options.redact !== false;
+  const redaction = new StreamRedaction(redacted);
+  const diagnoseOptions = { ...(options.sourceName === undefined ? {} : { sourceName: options.sourceName }), ...(options.sourceKind === undefined ? {} : { sourceKind: options.sourceKind }) };
+  const streamed = diagnoseHarStream(chunks, diagnoseOptions, { mapEntry: (item) => redaction.entry(item), mapPages: (pages) => redaction.pages(pages) });
+  if (streamed === null || !streamed.result.ok || streamed.skeleton.schema === REPORT_SCHEMA) return null;
+  redaction.finish(streamed.skeleton.log as { readonly comment?: unknown; readonly pages?: unknown });
+  return { content: reportToText(streamed.result.report) + redactionLine({ redacted, redactions: redaction.redactions() }), report: streamed.result.report };
 }
 
 /** Redact, scope, diagnose and render in one call (the panel's Export menu and the CLI use this). */

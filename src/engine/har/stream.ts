@@ -1,0 +1,344 @@
+import type { NormalizedLog } from './types.js';
+import { EntryNormalizer, pageUrls } from './normalize.js';
+
+/**
+ * Reads a HAR file from its bytes, chunk by chunk, without ever holding the whole text or the whole parsed
+ * tree: each element of `log.entries` is cut out of the byte stream, parsed on its own and normalized at once,
+ * so only the normalized entries stay (about a third of the parsed tree, and no text). Everything outside the
+ * entries array (version, creator, pages…) is kept as a small "skeleton" text and parsed at the end.
+ *
+ * Only the usual shape is streamed: one JSON object with `log.entries`, the pages (if any) before the entries.
+ * Anything else — invalid JSON, a JSONP wrapper, an array of entries, pages after entries, a repeated key —
+ * answers `null` from finish(), and the caller reads the text as before (parseHarText + normalizeHar), which
+ * also produces the usual error messages. The streamed result equals normalizeHar(JSON.parse(text)).
+ */
+export interface StreamOptions {
+  /** Applied to each parsed entry before it is normalized (e.g. redaction: the export diagnoses the redacted copy). */
+  readonly mapEntry?: (item: unknown) => unknown;
+  /** Applied to log.pages before their page URLs are read. */
+  readonly mapPages?: (pages: unknown) => unknown;
+}
+
+export class HarByteReader {
+  constructor(private readonly options: StreamOptions = {}) {}
+
+  private depth = 0;
+  private inString = false;
+  /** Backslashes just before the current position inside a string (an odd run escapes the next quote). */
+  private backslashes = 0;
+  private sawRoot = false;
+  /** UTF-8 byte order mark bytes seen at the very start; -1 once past it. */
+  private markBytes = 0;
+  private notStreamable = false;
+
+  /** Everything but the entries' elements, as bytes. */
+  private skeleton = new Uint8Array(1 << 16);
+  private skeletonLength = 0;
+  /** Skeleton offsets of the last string read at depth 1 or 2 (a key, if a colon follows). */
+  private stringStart = -1;
+  private stringEnd = -1;
+  private rootKey: string | null = null;
+  private logKey: string | null = null;
+  private inLog = false;
+  private sawLog = false;
+
+  private inEntries = false;
+  private sawEntries = false;
+  /** Pieces of the element being read (copies: callers may reuse their chunk buffers). */
+  private element: Uint8Array[] = [];
+  private elementBytes = 0;
+  private inElement = false;
+  private normalizer: EntryNormalizer | null = null;
+  private pagesAtStart: ReadonlyMap<string, string> = new Map();
+  private readonly decoder = new Utf8Decoder();
+
+  push(chunk: Uint8Array): void {
+    if (this.notStreamable) return;
+    let position = 0;
+    if (!this.sawRoot) position = this.skipPrologue(chunk);
+    // [segmentStart, i) is the run of bytes not yet copied to the skeleton or to the current element.
+    let segmentStart = position;
+    const flush = (end: number): void => {
+      if (end > segmentStart) this.copy(chunk, segmentStart, end);
+      segmentStart = end;
+    };
+    let i = position;
+    const length = chunk.length;
+    while (i < length && !this.notStreamable) {
+      if (this.inString) {
+        const quote = chunk.indexOf(QUOTE, i);
+        if (quote === -1) {
+          this.backslashes = trailingBackslashes(chunk, i, length, this.backslashes);
+          i = length;
+          break;
+        }
+        const run = trailingBackslashes(chunk, i, quote, this.backslashes);
+        this.backslashes = 0;
+        i = quote + 1;
+        if (run % 2 === 1) continue;
+        this.inString = false;
+        if (this.tracksKeys()) {
+          flush(i);
+          this.stringEnd = this.skeletonLength;
+        }
+        continue;
+      }
+      const byte = chunk[i] as number;
+      if (this.inEntries && this.depth === ENTRIES_DEPTH) {
+        // Between and at the ends of the entries' elements.
+        if (byte === COMMA || byte === CLOSE_ARRAY) {
+          flush(i);
+          this.endElement();
+          if (byte === CLOSE_ARRAY) {
+            this.inEntries = false;
+            this.depth--;
+            segmentStart = i; // the "]" goes to the skeleton
+          } else {
+            segmentStart = i + 1; // commas between elements are dropped
+          }
+          i++;
+          continue;
+        }
+        if (isWhitespace(byte)) {
+          if (!this.inElement) segmentStart = i + 1;
+          i++;
+          continue;
+        }
+        if (!this.inElement) {
+          this.inElement = true;
+          segmentStart = i;
+        }
+      }
+      switch (byte) {
+        case QUOTE:
+          this.inString = true;
+          this.backslashes = 0;
+          if (this.tracksKeys()) {
+            flush(i);
+            this.stringStart = this.skeletonLength;
+          }
+          break;
+        case COLON:
+          if (this.tracksKeys()) {
+            flush(i);
+            this.readKey();
+          }
+          break;
+        case OPEN_OBJECT:
+        case OPEN_ARRAY:
+          if (this.depth === 0 && byte !== OPEN_OBJECT) this.notStreamable = true;
+          if (this.depth === 1 && byte === OPEN_OBJECT && this.rootKey === 'log') {
+            if (this.sawLog) this.notStreamable = true;
+            this.sawLog = true;
+            this.inLog = true;
+            this.logKey = null;
+          }
+          if (this.depth === 2 && this.inLog && byte === OPEN_ARRAY && this.logKey === 'entries') {
+            flush(i + 1);
+            this.startEntries();
+            this.depth++;
+            i++;
+            segmentStart = i;
+            continue;
+          }
+          this.depth++;
+          break;
+        case CLOSE_OBJECT:
+        case CLOSE_ARRAY:
+          this.depth--;
+          if (this.depth === 1 && this.inLog) this.inLog = false;
+          if (this.depth < 0) this.notStreamable = true;
+          break;
+        default:
+          break;
+      }
+      i++;
+    }
+    flush(length);
+  }
+
+  /** The normalized log, or null when the input is not in the streamable shape (read the text instead). */
+  finish(): NormalizedLog | null {
+    return this.finishWithSkeleton()?.log ?? null;
+  }
+
+  /** finish(), with the file read outside the entries: the root object, whose log.entries is empty. */
+  finishWithSkeleton(): { log: NormalizedLog; skeleton: { readonly [key: string]: unknown } } | null {
+    if (this.notStreamable || !this.sawEntries || this.inString || this.depth !== 0 || this.normalizer === null) return null;
+    let skeleton: unknown;
+    try {
+      skeleton = JSON.parse(new Utf8Decoder().decode(this.skeleton.subarray(0, this.skeletonLength)));
+    } catch {
+      return null;
+    }
+    if (!isObject(skeleton) || !isObject(skeleton.log)) return null;
+    const log = skeleton.log;
+    if (!Array.isArray(log.entries) || log.entries.length !== 0) return null;
+    // Pages written after the entries would have changed the entries' page URLs: read the text instead.
+    if (!sameMap(pageUrls(this.mappedPages(log.pages)), this.pagesAtStart)) return null;
+    return { log: this.normalizer.finish(log.creator), skeleton };
+  }
+
+  /** Skips a UTF-8 byte order mark and leading whitespace; anything but "{" is not streamed. */
+  private skipPrologue(chunk: Uint8Array): number {
+    let i = 0;
+    // The mark's three bytes may arrive in different chunks.
+    while (this.markBytes >= 0 && this.markBytes < BYTE_ORDER_MARK.length && i < chunk.length) {
+      if (chunk[i] !== BYTE_ORDER_MARK[this.markBytes]) {
+        if (this.markBytes > 0) this.notStreamable = true; // a partial mark: leave it to the text path
+        this.markBytes = -1;
+        break;
+      }
+      this.markBytes++;
+      i++;
+    }
+    if (this.markBytes === BYTE_ORDER_MARK.length) this.markBytes = -1;
+    while (i < chunk.length && isWhitespace(chunk[i] as number)) i++;
+    if (i === chunk.length) return i;
+    if (chunk[i] !== OPEN_OBJECT) this.notStreamable = true;
+    this.sawRoot = true;
+    return i;
+  }
+
+  /** Keys matter at depth 1 (the root object: "log") and 2 (the log: "entries", "pages"). */
+  private tracksKeys(): boolean {
+    return !this.inEntries && (this.depth === 1 || (this.depth === 2 && this.inLog));
+  }
+
+  private readKey(): void {
+    if (this.stringStart < 0 || this.stringEnd - this.stringStart > 64) {
+      this.setKey(null);
+      return;
+    }
+    try {
+      this.setKey(JSON.parse(new Utf8Decoder().decode(this.skeleton.subarray(this.stringStart, this.stringEnd))) as string);
+    } catch {
+      this.setKey(null);
+    }
+  }
+
+  private setKey(key: string | null): void {
+    if (this.depth === 1) {
+      if (key === 'log' && this.sawLog) this.notStreamable = true;
+      this.rootKey = key;
+    } else {
+      if (key === 'entries' && this.sawEntries) this.notStreamable = true;
+      this.logKey = key;
+    }
+  }
+
+  private startEntries(): void {
+    this.inEntries = true;
+    this.sawEntries = true;
+    // The pages usually come first: read them from the skeleton so far, closed off.
+    let pages: unknown = undefined;
+    try {
+      const head = new Utf8Decoder().decode(this.skeleton.subarray(0, this.skeletonLength));
+      const log = (JSON.parse(`${head}]}}`) as { log?: { pages?: unknown } }).log;
+      pages = log?.pages;
+    } catch {
+      // Keys after "log" in the root, or other shapes: the skeleton check in finish() decides.
+    }
+    this.pagesAtStart = pageUrls(this.mappedPages(pages));
+    this.normalizer = new EntryNormalizer(this.pagesAtStart);
+  }
+
+  private endElement(): void {
+    if (!this.inElement) return;
+    this.inElement = false;
+    const text = this.decoder.decodeAll(this.element, this.elementBytes);
+    this.element = [];
+    this.elementBytes = 0;
+    let item: unknown;
+    try {
+      item = JSON.parse(text);
+    } catch {
+      this.notStreamable = true;
+      return;
+    }
+    this.normalizer?.add(this.options.mapEntry === undefined ? item : this.options.mapEntry(item));
+  }
+
+  private mappedPages(pages: unknown): unknown {
+    return this.options.mapPages === undefined ? pages : this.options.mapPages(pages);
+  }
+
+  private copy(chunk: Uint8Array, start: number, end: number): void {
+    if (this.inElement) {
+      this.element.push(chunk.slice(start, end));
+      this.elementBytes += end - start;
+      return;
+    }
+    if (this.inEntries) return;
+    const needed = this.skeletonLength + (end - start);
+    if (needed > this.skeleton.length) {
+      const grown = new Uint8Array(Math.max(needed, this.skeleton.length * 2));
+      grown.set(this.skeleton.subarray(0, this.skeletonLength));
+      this.skeleton = grown;
+    }
+    this.skeleton.set(chunk.subarray(start, end), this.skeletonLength);
+    this.skeletonLength = needed;
+  }
+}
+
+const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+/** Root object = 1, log object = 2, entries array = 3. */
+const ENTRIES_DEPTH = 3;
+
+function isWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** The run of backslashes ending just before `end` (continuing `carried` if the run reaches `start`). */
+function trailingBackslashes(chunk: Uint8Array, start: number, end: number, carried: number): number {
+  let run = 0;
+  let k = end - 1;
+  while (k >= start && chunk[k] === BACKSLASH) {
+    run++;
+    k--;
+  }
+  return k < start ? run + carried : run;
+}
+
+function isObject(value: unknown): value is { readonly [key: string]: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sameMap(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
+}
+
+interface TextDecoderLike {
+  decode(input?: Uint8Array): string;
+}
+
+/** UTF-8 bytes to text, with the platform's TextDecoder (Node and browsers; the engine compiles without their types). */
+class Utf8Decoder {
+  private readonly decoder = new (globalThis as unknown as { TextDecoder: new (label: string) => TextDecoderLike }).TextDecoder('utf-8');
+
+  decode(bytes: Uint8Array): string {
+    return this.decoder.decode(bytes);
+  }
+
+  /** The pieces of one element, which may straddle chunks (and split a UTF-8 sequence), as one text. */
+  decodeAll(pieces: readonly Uint8Array[], length: number): string {
+    if (pieces.length === 1) return this.decoder.decode(pieces[0]);
+    const joined = new Uint8Array(length);
+    let offset = 0;
+    for (const piece of pieces) {
+      joined.set(piece, offset);
+      offset += piece.length;
+    }
+    return this.decoder.decode(joined);
+  }
+}
