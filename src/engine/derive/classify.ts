@@ -70,12 +70,17 @@ function requestModeOf(first: NormalizedEntry, hasPreflight: boolean): RequestMo
   return 'unknown';
 }
 
+// Shared: every exchange has an outcome, and all but failures are one of these three.
+const NO_RESPONSE: RecordedOutcome = Object.freeze({ kind: 'no-response' });
+const SUCCEEDED: RecordedOutcome = Object.freeze({ kind: 'succeeded' });
+const NOT_RECORDED: RecordedOutcome = Object.freeze({ kind: 'not-recorded' });
+
 export function recordedOutcomeOf(entry: NormalizedEntry): RecordedOutcome {
   const response = entry.response;
-  if (response === null) return { kind: 'no-response' };
+  if (response === null) return NO_RESPONSE;
   if (response.error !== null) return { kind: 'failed', error: response.error };
-  if (response.status === null || response.status <= 0) return { kind: 'no-response' };
-  return response.errorRecorded ? { kind: 'succeeded' } : { kind: 'not-recorded' };
+  if (response.status === null || response.status <= 0) return NO_RESPONSE;
+  return response.errorRecorded ? SUCCEEDED : NOT_RECORDED;
 }
 
 /**
@@ -86,7 +91,7 @@ export function recordedOutcomeOf(entry: NormalizedEntry): RecordedOutcome {
 function exchangeOutcomeOf(hops: readonly Hop[]): RecordedOutcome {
   const last = hops[hops.length - 1];
   const previous = hops[hops.length - 2];
-  if (last === undefined) return { kind: 'no-response' };
+  if (last === undefined) return NO_RESPONSE;
   const outcome = recordedOutcomeOf(last.entry);
   const abandoned = outcome.kind === 'failed' && outcome.error === ABORTED_NET_ERROR && (last.entry.response?.status ?? 0) <= 0;
   return abandoned && previous !== undefined ? recordedOutcomeOf(previous.entry) : outcome;
@@ -165,6 +170,8 @@ const DEFAULT_CREDENTIALS: CredentialsFacts = { mode: 'not-include', basis: 'ass
 const NO_CREDENTIALS_QUESTION: CredentialsFacts = { mode: 'not-include', basis: 'not-applicable' };
 
 const NO_PREFLIGHTS: readonly NormalizedEntry[] = Object.freeze([]);
+const NO_REASONS: readonly PreflightReason[] = Object.freeze([]);
+const NO_STEPS: readonly Step[] = Object.freeze([]);
 
 function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null, corsMode: boolean): Hop[] {
   const hops: Hop[] = [];
@@ -184,7 +191,7 @@ function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null,
       extraPreflights,
       requestOrigin: tainted ? 'null' : initiatorOrigin,
       corsChecked,
-      preflightReasons: corsChecked || preflight !== null ? preflightReasonsOf(entry, preflight) : [],
+      preflightReasons: corsChecked || preflight !== null ? preflightReasonsOf(entry, preflight) : NO_REASONS,
       redirectTarget: target,
     });
     // Fetch "HTTP-redirect fetch": a redirect from a cross-origin URL to yet another origin taints the origin.
@@ -269,7 +276,7 @@ export function buildExchange(group: PairedGroup): Exchange {
     kind,
     credentials: steps.length === 0 ? NO_CREDENTIALS_QUESTION : hasCookie ? { mode: 'include', basis: 'cookie-header' } : DEFAULT_CREDENTIALS,
     outcome: exchangeOutcomeOf(hops),
-    steps,
+    steps: steps.length === 0 ? NO_STEPS : steps,
     preflightStatus: anyPreflight ? 'sent' : preflightNeeded ? 'not-in-capture' : 'not-needed',
     preflightReasons: reasons,
   };

@@ -78,12 +78,17 @@ function toFinding(exchange: Exchange, found: RuleFinding, fix: Fix | null, bloc
   };
 }
 
+// Shared (frozen) where most exchanges agree: a 100k-entry report would otherwise hold 100k copies of each.
+const NOT_APPLICABLE: ReportCredentials = Object.freeze({ mode: 'not-applicable', basis: 'not-applicable' });
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+const NO_ASSUMPTIONS: readonly string[] = Object.freeze([]);
+
 function credentialsOf(exchange: Exchange): ReportCredentials {
-  if (exchange.credentials.basis === 'not-applicable') return { mode: 'not-applicable', basis: 'not-applicable' };
+  if (exchange.credentials.basis === 'not-applicable') return NOT_APPLICABLE;
   return { mode: exchange.credentials.mode, basis: exchange.credentials.basis };
 }
 
-function assumptionsOf(exchange: Exchange): string[] {
+function assumptionsOf(exchange: Exchange): readonly string[] {
   const assumptions: string[] = [];
   const { mode, basis } = exchange.credentials;
   if (basis === 'assumed-default') {
@@ -94,7 +99,7 @@ function assumptionsOf(exchange: Exchange): string[] {
       : 'Credentials mode inferred as not "include": a credentialed request would have been blocked, but the response was delivered.');
   }
   if (exchange.initiatorOrigin === null && exchange.steps.length > 0) assumptions.push('The page origin could not be determined from Origin, the page URL or Referer.');
-  return assumptions;
+  return assumptions.length === 0 ? NO_ASSUMPTIONS : assumptions;
 }
 
 function firstHopPreflight(exchange: Exchange): Step['entry'] | null {
@@ -118,7 +123,7 @@ export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult):
     preflight: { entry: firstPreflight?.index ?? null, status: exchange.preflightStatus, reasons: exchange.preflightReasons },
     verdict: decision.verdict,
     corsError: decision.corsError,
-    findings: replayed.findings.length === 0 ? [] : replayed.findings.map((found, position) => toFinding(exchange, found, fixes[position] ?? null, decision.verdict === 'blocked', contradicted)),
+    findings: replayed.findings.length === 0 ? NO_FINDINGS : replayed.findings.map((found, position) => toFinding(exchange, found, fixes[position] ?? null, decision.verdict === 'blocked', contradicted)),
     credentials: credentialsOf(exchange),
     assumptions: assumptionsOf(exchange),
   };
