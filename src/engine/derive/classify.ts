@@ -174,7 +174,8 @@ const NO_REASONS: readonly PreflightReason[] = Object.freeze([]);
 const NO_STEPS: readonly Step[] = Object.freeze([]);
 
 function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null, corsMode: boolean): Hop[] {
-  const hops: Hop[] = [];
+  // Sized up front: push() would reserve 17 slots for the usual one hop, and a capture keeps every exchange.
+  const hops = new Array<Hop>(paired.length);
   let tainted = false;
   for (let index = 0; index < paired.length; index++) {
     const pairedHop = paired[index] as PairedHop;
@@ -184,7 +185,7 @@ function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null,
     const extraPreflights = pairedHop.preflights.length > 1 ? pairedHop.preflights.slice(1) : NO_PREFLIGHTS;
     const corsChecked = corsMode && (tainted || !sameOrigin(initiatorOrigin, hopOrigin));
     const target = redirectTargetOf(entry);
-    hops.push({
+    hops[index] = {
       index,
       entry,
       preflight,
@@ -193,7 +194,7 @@ function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null,
       corsChecked,
       preflightReasons: corsChecked || preflight !== null ? preflightReasonsOf(entry, preflight) : NO_REASONS,
       redirectTarget: target,
-    });
+    };
     // Fetch "HTTP-redirect fetch": a redirect from a cross-origin URL to yet another origin taints the origin.
     if (target !== null && !sameOrigin(hopOrigin, originOf(target)) && !sameOrigin(initiatorOrigin, hopOrigin)) tainted = true;
   }
@@ -276,7 +277,8 @@ export function buildExchange(group: PairedGroup): Exchange {
     kind,
     credentials: steps.length === 0 ? NO_CREDENTIALS_QUESTION : hasCookie ? { mode: 'include', basis: 'cookie-header' } : DEFAULT_CREDENTIALS,
     outcome: exchangeOutcomeOf(hops),
-    steps: steps.length === 0 ? NO_STEPS : steps,
+    // An exact-size copy: the list built by push() reserves 17 slots, and the exchange lives as long as the report.
+    steps: steps.length === 0 ? NO_STEPS : steps.slice(),
     preflightStatus: anyPreflight ? 'sent' : preflightNeeded ? 'not-in-capture' : 'not-needed',
     preflightReasons: reasons,
   };

@@ -117,7 +117,8 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
     const result = RULES[rule].run(context);
     if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
   }
-  return { findings: withoutSuperseded(findings), blocking: steps.blocking, incomplete };
+  // Exact-size copies: lists grown by push() reserve 17 slots, and findings live as long as the report.
+  return { findings: withoutSuperseded(findings).slice(), blocking: steps.blocking, incomplete: incomplete.length === 0 ? incomplete : incomplete.slice() };
 }
 
 /** Drops a generic finding when a more specific rule explained the same exchange (registry's SUPERSEDED_BY). */
