@@ -86,13 +86,29 @@ export function lastEntry(exchange: Exchange): NormalizedEntry | null {
 }
 
 export function hostnameOf(urlOrOrigin: string): string | null {
-  const parsed = parseUrl(urlOrOrigin);
-  return parsed === null ? null : parsed.hostname;
+  return urlPartsOf(urlOrOrigin)?.hostname ?? null;
 }
 
 export function schemeOf(urlOrOrigin: string): string | null {
-  const parsed = parseUrl(urlOrOrigin);
-  return parsed === null ? null : parsed.protocol;
+  return urlPartsOf(urlOrOrigin)?.protocol ?? null;
+}
+
+/**
+ * The URL parser is slow and the audit asks about the same few origins on every exchange of a capture:
+ * parsed parts are kept (bounded, for captures with many distinct values).
+ */
+const urlParts = new Map<string, { readonly hostname: string; readonly protocol: string } | null>();
+const URL_PARTS_CACHE_LIMIT = 2_048;
+
+function urlPartsOf(text: string): { readonly hostname: string; readonly protocol: string } | null {
+  let parts = urlParts.get(text);
+  if (parts === undefined) {
+    const parsed = parseUrl(text);
+    parts = parsed === null ? null : { hostname: parsed.hostname, protocol: parsed.protocol };
+    if (urlParts.size >= URL_PARTS_CACHE_LIMIT) urlParts.clear();
+    urlParts.set(text, parts);
+  }
+  return parts;
 }
 
 export function apiOriginOf(step: Step): string {

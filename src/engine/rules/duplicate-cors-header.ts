@@ -1,5 +1,5 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { confidence, responseHeaderLines, statusOf } from './audit-helpers.js';
+import { confidence, responseHeader, responseHeaderLines, statusOf } from './audit-helpers.js';
 import { ACAC, ACAO, evidence, fixTargetOf, removeHeader, setHeader } from './helpers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
@@ -33,6 +33,10 @@ export const duplicateCorsHeader: Rule<Failure> = {
     for (const candidate of exchange.steps) {
       if (statusOf(candidate.entry) <= 0) continue;
       for (const [lower, header] of SINGLE_VALUED) {
+        const single = responseHeader(candidate.entry, lower);
+        // The usual case, decided without building lists: absent, or one line without a comma (lines are
+        // combined with ", ", so repeated lines always show a comma).
+        if (single === null || !single.includes(',')) continue;
         const lines = responseHeaderLines(candidate.entry, lower);
         if (lines.length >= 2) {
           const identical = lines.every((line) => line.trim() === lines[0]?.trim());

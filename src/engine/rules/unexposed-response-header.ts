@@ -39,8 +39,11 @@ export const unexposedResponseHeader: Rule<Failure> = {
     const exposed = lowerTokens(responseHeader(step.entry, 'access-control-expose-headers'));
     // "*" exposes everything only without credentials; with them it is the literal name "*".
     if (!credentials && exposed.includes('*')) return PASS;
-    const names = [...new Set(step.entry.response.headers.map((field) => field.lowerName))]
-      .filter((name) => meantForScripts(name) && !exposed.includes(name));
+    // Distinct names in response order (one pass: this runs on every cross-origin response of a capture).
+    const names: string[] = [];
+    for (const { lowerName } of step.entry.response.headers) {
+      if (meantForScripts(lowerName) && !exposed.includes(lowerName) && !names.includes(lowerName)) names.push(lowerName);
+    }
     if (names.length === 0) return PASS;
     return {
       status: 'fail',

@@ -40,12 +40,15 @@ export const untrustedOriginAllowed: Rule<Failure> = {
     const found = (failure: Failure) => ({ status: 'fail' as const, failure, evidence: evidence(ACAO, value, 'a trusted https: origin of your own site') });
     // Without credentials "null" grants no more than "*" does: only the credentialed case is a risk.
     if (value === 'null') return credentials ? found({ reason: 'null-origin', data }) : PASS;
+    // The API's origin has its URL's host and scheme, and repeats across a capture (its URL does not).
+    const apiOrigin = step.entry.request.origin;
+    const apiSite = apiOrigin !== null && apiOrigin !== 'null' ? apiOrigin : apiUrl;
     const originHost = hostnameOf(value);
-    const apiHost = hostnameOf(apiUrl);
+    const apiHost = hostnameOf(apiSite);
     if (originHost === null || apiHost === null) return PASS;
     const space = addressSpaceOf(originHost);
     if (space !== 'public' && addressSpaceOf(apiHost) === 'public') return found({ reason: 'local-origin', data: { ...data, space } });
-    if (schemeOf(value) === 'http:' && schemeOf(apiUrl) === 'https:') return found({ reason: 'insecure-origin', data });
+    if (schemeOf(value) === 'http:' && schemeOf(apiSite) === 'https:') return found({ reason: 'insecure-origin', data });
     return PASS;
   },
   severityOf: (failure) => (failure.data.credentials ? 'warning' : 'info'),
