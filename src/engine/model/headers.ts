@@ -1,3 +1,5 @@
+import { memoized } from './memo.js';
+
 /**
  * Header lists as HAR gives them: ordered, names in whatever case the server sent, duplicate lines kept
  * as separate fields. Lookups are case-insensitive; combining follows Chromium (lines joined by ", ").
@@ -54,17 +56,11 @@ export type TokenListParse =
  * (net::HttpUtil::ValuesIterator: trims spaces and tabs, skips empty items, every item must be a token).
  */
 export function parseTokenList(value: string): TokenListParse {
-  // A capture repeats the same few Allow-Methods / Allow-Headers values on every response of an API.
-  const cached = tokenLists.get(value);
-  if (cached !== undefined) return cached;
-  const parsed = parseTokenListUncached(value);
-  if (tokenLists.size >= TOKEN_LIST_CACHE_LIMIT) tokenLists.clear();
-  tokenLists.set(value, parsed);
-  return parsed;
+  return tokenListOf(value);
 }
 
-const tokenLists = new Map<string, TokenListParse>();
-const TOKEN_LIST_CACHE_LIMIT = 1_024;
+// A capture repeats the same few Allow-Methods / Allow-Headers values on every response of an API.
+const tokenListOf = memoized(1_024, (value) => parseTokenListUncached(value));
 
 function parseTokenListUncached(value: string): TokenListParse {
   const tokens: string[] = [];

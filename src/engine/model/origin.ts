@@ -3,6 +3,8 @@
  * both Node and browsers provide; it is reached through globalThis because the engine compiles
  * without DOM or Node type definitions.
  */
+import { memoized } from './memo.js';
+
 interface WhatwgUrl {
   readonly href: string;
   readonly protocol: string;
@@ -14,6 +16,7 @@ interface WhatwgUrl {
   readonly origin: string;
 }
 type WhatwgUrlConstructor = new (input: string, base?: string) => WhatwgUrl;
+
 
 const UrlClass = (globalThis as unknown as { URL: WhatwgUrlConstructor }).URL;
 
@@ -33,20 +36,11 @@ export function parseUrl(input: string, base?: string): WhatwgUrl | null {
  * opaque origin (data:, file:, about:…), or null when the text is not a URL at all.
  */
 export function originOf(url: string): string | null {
-  const plain = plainHttpOrigin(url);
-  if (plain !== null) return plain;
-  // The URL parser is slow; a capture repeats the same unusual URLs (data:, IDN…) many times. Bounded for
-  // long live sessions.
-  const cached = originCache.get(url);
-  if (cached !== undefined) return cached;
-  const origin = originByParsing(url);
-  if (originCache.size >= ORIGIN_CACHE_LIMIT) originCache.clear();
-  originCache.set(url, origin);
-  return origin;
+  // The URL parser is slow; a capture repeats the same unusual URLs (data:, IDN…) many times.
+  return plainHttpOrigin(url) ?? parsedOrigin(url);
 }
 
-const originCache = new Map<string, string | null>();
-const ORIGIN_CACHE_LIMIT = 2_000;
+const parsedOrigin = memoized(2_000, (url) => originByParsing(url));
 
 function originByParsing(url: string): string | null {
   const parsed = parseUrl(url);

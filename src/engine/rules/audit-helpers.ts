@@ -5,6 +5,7 @@
 import type { NormalizedEntry } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
 import { combinedHeader, headerValues } from '../model/headers.js';
+import { memoized } from '../model/memo.js';
 import { parseUrl } from '../model/origin.js';
 import { isDelivered } from '../derive/capture.js';
 import { netErrorName } from '../spec/audit.js';
@@ -97,19 +98,10 @@ export function schemeOf(urlOrOrigin: string): string | null {
  * The URL parser is slow and the audit asks about the same few origins on every exchange of a capture:
  * parsed parts are kept (bounded, for captures with many distinct values).
  */
-const urlParts = new Map<string, { readonly hostname: string; readonly protocol: string } | null>();
-const URL_PARTS_CACHE_LIMIT = 2_048;
-
-function urlPartsOf(text: string): { readonly hostname: string; readonly protocol: string } | null {
-  let parts = urlParts.get(text);
-  if (parts === undefined) {
-    const parsed = parseUrl(text);
-    parts = parsed === null ? null : { hostname: parsed.hostname, protocol: parsed.protocol };
-    if (urlParts.size >= URL_PARTS_CACHE_LIMIT) urlParts.clear();
-    urlParts.set(text, parts);
-  }
-  return parts;
-}
+const urlPartsOf = memoized(2_048, (text): { readonly hostname: string; readonly protocol: string } | null => {
+  const parsed = parseUrl(text);
+  return parsed === null ? null : { hostname: parsed.hostname, protocol: parsed.protocol };
+});
 
 export function apiOriginOf(step: Step): string {
   return step.entry.request.origin ?? step.entry.request.url;
