@@ -82,11 +82,22 @@ function panelSize(): void {
 async function main(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'cors-lens-bench-'));
   try {
-    engineFigures(folder, await buildEngineBundle(folder));
+    const engine = await buildEngineBundle(folder);
+    engineFigures(folder, engine);
     panelSize();
     if (process.argv.includes('--chromium')) {
       const { chromiumFigures } = await import('./chromium.js');
       for (const line of await chromiumFigures(folder, BUDGET.frameMs)) console.log(line.ok === null ? line.text : check(line.ok, line.text));
+      const { engineInChromium } = await import('./chromium-engine.js');
+      const bigSizes = sizes.filter((size) => size >= 10_000);
+      const runs = await engineInChromium(engine, bigSizes.map((size) => join(folder, `synthetic-${size}.har`)), 3);
+      console.log('\nThe engine in Chromium\'s V8 (the panel\'s runtime; same bundle and files, a fresh renderer per run, medians of 3; reported, the budgets are judged on the Node figures above)');
+      bigSizes.forEach((size, index) => {
+        const parse = median((runs[index] ?? []).map((run) => run.parseMs));
+        const first = median((runs[index] ?? []).map((run) => run.engineMs));
+        const warm = median((runs[index] ?? []).map((run) => run.warmEngineMs));
+        console.log(`  ${String(size).padEnd(9)} JSON.parse ${parse.toFixed(0)} ms, engine first run ${first.toFixed(0)} ms = ${(first / parse).toFixed(2)}×, compiled ${warm.toFixed(0)} ms = ${(warm / parse).toFixed(2)}×`);
+      });
     } else {
       console.log('\n(npm run bench -- --chromium also measures the panel in real Chromium)');
     }

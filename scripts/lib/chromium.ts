@@ -17,6 +17,8 @@ export interface LaunchOptions {
   executablePath?: string;
   /** The first tab's URL; DevTools opens on it. */
   startUrl?: string;
+  /** False: a plain browser, without the extension and without DevTools (e.g. to time the engine in Chromium's V8). */
+  withExtension?: boolean;
 }
 
 export interface ChromiumSession {
@@ -35,7 +37,8 @@ export function findChromium(explicitPath?: string): string {
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<ChromiumSession> {
   const extensionDir = options.extensionDir ?? DEFAULT_EXTENSION_DIR;
-  if (!existsSync(join(extensionDir, 'manifest.json'))) {
+  const withExtension = options.withExtension !== false;
+  if (withExtension && !existsSync(join(extensionDir, 'manifest.json'))) {
     throw new Error(`No built extension at ${extensionDir}: run "npm run build" first.`);
   }
   const userDataDir = mkdtempSync(join(tmpdir(), 'cors-lens-chromium-'));
@@ -50,9 +53,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
     '--disable-component-update',
     '--disable-sync',
     `--user-data-dir=${userDataDir}`,
-    `--load-extension=${extensionDir}`,
-    `--disable-extensions-except=${extensionDir}`,
-    '--auto-open-devtools-for-tabs',
+    ...(withExtension ? [`--load-extension=${extensionDir}`, `--disable-extensions-except=${extensionDir}`, '--auto-open-devtools-for-tabs'] : []),
     '--remote-debugging-port=0',
     '--window-size=1280,900',
     options.startUrl ?? 'about:blank',
