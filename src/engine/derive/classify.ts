@@ -3,6 +3,7 @@ import type {
   CredentialsFacts, Exchange, ExchangeKind, Hop, PreflightReason, RecordedOutcome, RequestMode, Step,
 } from '../model/exchange.js';
 import { combinedHeader, hasHeader, splitNameList } from '../model/headers.js';
+import { memoized } from '../model/memo.js';
 import { isHttpUrl, originOf, sameOrigin } from '../model/origin.js';
 import { ABORTED_NET_ERROR } from '../spec/cors-errors.js';
 import { corsUnsafeRequestHeaders } from '../spec/headers.js';
@@ -22,8 +23,11 @@ function requestHeader(entry: NormalizedEntry, lowerName: string): string | null
 
 /** An origin that is usable for comparisons ("null" and unparseable values are not). */
 function tupleOrigin(value: string | null): string | null {
-  return value === null ? null : usableOrigin(originOf(value.trim()));
+  return value === null ? null : headerOrigin(value);
 }
+
+// Origin and Referer values repeat on every request a page makes: each is read once.
+const headerOrigin = memoized(2_048, (value) => usableOrigin(originOf(value.trim())));
 
 function usableOrigin(origin: string | null): string | null {
   return origin === 'null' ? null : origin;
