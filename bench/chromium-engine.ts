@@ -38,11 +38,12 @@ export async function engineInChromium(engine: string, files: readonly string[],
           const page = await context.newPage();
           page.setDefaultTimeout(600_000);
           await page.goto(`${origin}/`);
-          runs.push(await page.evaluate(async (url: string) => {
-            const text = await (await fetch(url)).text();
-            const engineModule = (await import('/engine.mjs' as string)) as { diagnose: (input: unknown, options: object) => { ok: boolean } };
+          // A string, not a function: a bundler or test runner must not rewrite the page-side import().
+          runs.push((await page.evaluate(`(async () => {
+            const text = await (await fetch('/capture-${index}.har')).text();
+            const engineModule = await import('/engine.mjs');
             let started = performance.now();
-            const parsed: unknown = JSON.parse(text);
+            const parsed = JSON.parse(text);
             const parseMs = performance.now() - started;
             started = performance.now();
             if (!engineModule.diagnose(parsed, { sourceKind: 'file' }).ok) throw new Error('not diagnosed');
@@ -50,7 +51,7 @@ export async function engineInChromium(engine: string, files: readonly string[],
             started = performance.now();
             engineModule.diagnose(parsed, { sourceKind: 'file' });
             return { parseMs, engineMs, warmEngineMs: performance.now() - started };
-          }, `/capture-${index}.har`));
+          })()`)) as EngineRun);
         } finally {
           await context.close();
         }
