@@ -110,6 +110,14 @@ export const AUDIT_RULES: readonly RuleId[] = [
 ];
 
 /**
+ * The exchange and audit rules that can fail on an exchange the browser did not CORS-check (no steps: same-origin,
+ * navigation, no-cors…) and that was delivered. Every other one is about CORS-checked responses, failures or
+ * preflights. Most exchanges of a capture are of this kind, so replay() runs only these for them.
+ * test/engine/rule-scope.test.ts holds the list to that, on random captures and the corpus.
+ */
+export const RULES_FOR_UNCHECKED_DELIVERED: readonly RuleId[] = ['cors-unblocking-extension'];
+
+/**
  * A more specific rule replaces a generic one on the same exchange, so a failure is explained once: when any
  * rule on the right fails, the finding of the rule on the left is dropped.
  */

@@ -1,8 +1,8 @@
 import type { Exchange, Step } from '../model/exchange.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import { CHECK_ORDER, EXCHANGE_RULES, checkSetOf } from './check-order.js';
-import { AUDIT_RULES, RULES, SUPERSEDED_BY } from './registry.js';
-import { EMPTY_CAPTURE } from '../derive/capture.js';
+import { AUDIT_RULES, RULES, RULES_FOR_UNCHECKED_DELIVERED, SUPERSEDED_BY } from './registry.js';
+import { EMPTY_CAPTURE, isDelivered } from '../derive/capture.js';
 import type { CaptureFacts } from '../derive/capture.js';
 import type { RuleId } from './registry.js';
 import { credentialsReadCount } from './helpers.js';
@@ -108,18 +108,23 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
   const incomplete = steps.incomplete.slice();
   const blockedBy = steps.blocking?.corsError ?? null;
   const context: RuleContext = { exchange, step: null, blockedBy, capture };
-  for (const rule of EXCHANGE_RULES) {
+  const unchecked = exchange.steps.length === 0 && isDelivered(exchange);
+  for (const rule of unchecked ? UNCHECKED_EXCHANGE_RULES : EXCHANGE_RULES) {
     const result = RULES[rule].run(context);
     if (result.status === 'incomplete') incomplete.push({ rule, step: null, reason: result.reason });
     if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
   }
-  for (const rule of AUDIT_RULES) {
+  for (const rule of unchecked ? UNCHECKED_AUDIT_RULES : AUDIT_RULES) {
     const result = RULES[rule].run(context);
     if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
   }
   // Exact-size copies: lists grown by push() reserve 17 slots, and findings live as long as the report.
   return { findings: withoutSuperseded(findings).slice(), blocking: steps.blocking, incomplete: incomplete.length === 0 ? incomplete : incomplete.slice() };
 }
+
+// The rules that can fail on a delivered exchange without CORS checks, in their usual order (see registry.ts).
+const UNCHECKED_EXCHANGE_RULES = EXCHANGE_RULES.filter((rule) => RULES_FOR_UNCHECKED_DELIVERED.includes(rule));
+const UNCHECKED_AUDIT_RULES = AUDIT_RULES.filter((rule) => RULES_FOR_UNCHECKED_DELIVERED.includes(rule));
 
 /** Drops a generic finding when a more specific rule explained the same exchange (registry's SUPERSEDED_BY). */
 function withoutSuperseded(findings: RuleFinding[]): RuleFinding[] {
