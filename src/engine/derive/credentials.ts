@@ -19,7 +19,7 @@ export function inferCredentials(exchange: Exchange, predict: (candidate: Exchan
   // No check read the mode, so with credentials every check would run and decide the same way.
   if (!without.readCredentials) return withoutCredentials;
   const blockedWithout = without.corsError !== null;
-  const blockedWith = predict(withMode({ mode: 'include', basis: 'assumed-default' })).corsError !== null;
+  const blockedWith = without.blocksVariant(withMode({ mode: 'include', basis: 'assumed-default' }));
   if (blockedWith === blockedWithout) return withoutCredentials;
   return exchange.outcome.kind === 'succeeded'
     ? withMode({ mode: blockedWith ? 'not-include' : 'include', basis: 'observed-outcome' })

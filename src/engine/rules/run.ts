@@ -40,12 +40,19 @@ interface StepReplay {
   readonly findings: RuleFinding[];
   readonly incomplete: IncompleteCheck[];
   readonly blocking: Blocking | null;
+  /** The checks whose decision read the credentials mode, in the order they ran. */
+  readonly credentialChecks: readonly CredentialCheck[];
+}
+
+interface CredentialCheck {
+  readonly step: Step;
+  readonly rule: RuleId;
 }
 
 // Shared empty results: most exchanges have no steps, and most steps no findings.
 const NO_FINDINGS = Object.freeze([]) as unknown as RuleFinding[];
 const NO_INCOMPLETE = Object.freeze([]) as unknown as IncompleteCheck[];
-const NO_STEPS: StepReplay = Object.freeze({ findings: NO_FINDINGS, incomplete: NO_INCOMPLETE, blocking: null });
+const NO_STEPS: StepReplay = Object.freeze({ findings: NO_FINDINGS, incomplete: NO_INCOMPLETE, blocking: null, credentialChecks: [] });
 
 /**
  * Replays the browser's checks over the exchange's steps in order. The first failing check of the first
@@ -57,12 +64,15 @@ function replaySteps(exchange: Exchange): StepReplay {
   if (exchange.steps.length === 0) return NO_STEPS;
   let findings: RuleFinding[] | null = null;
   let incomplete: IncompleteCheck[] | null = null;
+  let credentialChecks: CredentialCheck[] | null = null;
   let blocking: Blocking | null = null;
   for (const step of exchange.steps) {
     // One context for all checks of a step (rules only read it): fewer allocations on big captures.
     const context: RuleContext = { exchange, step, blockedBy: null };
     for (const check of CHECK_ORDER[checkSetOf(step)]) {
+      const readsBefore = credentialsReadCount();
       const result = RULES[check.rule].run(context);
+      if (credentialsReadCount() !== readsBefore) (credentialChecks ??= []).push({ step, rule: check.rule });
       if (result.status === 'incomplete') (incomplete ??= []).push({ rule: check.rule, step, reason: result.reason });
       if (result.status !== 'fail') continue;
       (findings ??= []).push({ rule: check.rule, step, result, corsError: check.corsError });
@@ -70,7 +80,7 @@ function replaySteps(exchange: Exchange): StepReplay {
     }
     if (blocking !== null) break;
   }
-  return { findings: findings ?? NO_FINDINGS, incomplete: incomplete ?? NO_INCOMPLETE, blocking };
+  return { findings: findings ?? NO_FINDINGS, incomplete: incomplete ?? NO_INCOMPLETE, blocking, credentialChecks: credentialChecks ?? [] };
 }
 
 /**
@@ -88,14 +98,31 @@ export interface Prediction {
   readonly corsError: CorsError | null;
   /** False when no check read the credentials mode: the other mode would replay identically. */
   readonly readCredentials: boolean;
+  /** Whether `variant` — this exchange in the other credentials mode — is blocked. */
+  readonly blocksVariant: (variant: Exchange) => boolean;
 }
 
 /** predictCorsError, and whether the outcome could depend on the credentials mode (for credentials inference). */
 export function predictWithCredentialsUse(exchange: Exchange): Prediction {
-  const readsBefore = credentialsReadCount();
   const steps = replaySteps(exchange);
   stepReplays.set(exchange, steps);
-  return { corsError: steps.blocking?.corsError ?? null, readCredentials: credentialsReadCount() !== readsBefore };
+  return {
+    corsError: steps.blocking?.corsError ?? null,
+    readCredentials: steps.credentialChecks.length > 0,
+    blocksVariant: (variant) => (steps.blocking === null ? failsAnyCheck(variant, steps.credentialChecks) : replaySteps(variant).blocking !== null),
+  };
+}
+
+/**
+ * For an exchange whose replay passed every check: whether the same exchange in the other credentials mode is
+ * blocked. A check that did not read the mode takes the same path in either mode and passes again, so only the
+ * checks that read it need to run again, and any failure among them blocks (every other check passes).
+ */
+function failsAnyCheck(variant: Exchange, checks: readonly CredentialCheck[]): boolean {
+  for (const { step, rule } of checks) {
+    if (RULES[rule].run({ exchange: variant, step, blockedBy: null }).status === 'fail') return true;
+  }
+  return false;
 }
 
 /**
