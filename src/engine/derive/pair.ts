@@ -105,8 +105,9 @@ export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] 
   sortByTime(preflights);
   sortByTime(requests);
   const requestsByUrl = bucketByUrl(requests);
-  // Per-entry facts live in arrays indexed by entry.index (unique, ascending): no object-keyed maps.
-  const size = entries.length === 0 ? 0 : (entries[entries.length - 1] as NormalizedEntry).index + 1;
+  // Per-entry facts live in arrays indexed by entry.index (unique per entry): no object-keyed maps.
+  let size = 0;
+  for (const entry of entries) if (entry.index >= size) size = entry.index + 1;
 
   const nextHop = linkRedirects(requests, requestsByUrl, size);
   const chains = buildChains(requests, nextHop, size);

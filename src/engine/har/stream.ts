@@ -1,17 +1,7 @@
 import type { NormalizedLog } from './types.js';
 import { EntryNormalizer, pageUrls } from './normalize.js';
 
-/**
- * Reads a HAR file from its bytes, chunk by chunk, without ever holding the whole text or the whole parsed
- * tree: each element of `log.entries` is cut out of the byte stream, parsed on its own and normalized at once,
- * so only the normalized entries stay (about a third of the parsed tree, and no text). Everything outside the
- * entries array (version, creator, pages…) is kept as a small "skeleton" text and parsed at the end.
- *
- * Only the usual shape is streamed: one JSON object with `log.entries`, the pages (if any) before the entries.
- * Anything else — invalid JSON, a JSONP wrapper, an array of entries, pages after entries, a repeated key —
- * answers `null` from finish(), and the caller reads the text as before (parseHarText + normalizeHar), which
- * also produces the usual error messages. The streamed result equals normalizeHar(JSON.parse(text)).
- */
+/** What the reader does to each entry and to the pages before normalizing them. */
 export interface StreamOptions {
   /** Applied to each parsed entry before it is normalized (e.g. redaction: the export diagnoses the redacted copy). */
   readonly mapEntry?: (item: unknown) => unknown;
@@ -19,6 +9,17 @@ export interface StreamOptions {
   readonly mapPages?: (pages: unknown) => unknown;
 }
 
+/**
+ * Reads a HAR file from its bytes, chunk by chunk, without ever holding the whole text or the whole parsed
+ * tree: each element of `log.entries` is cut out of the byte stream, parsed on its own and normalized at once,
+ * so only the normalized entries stay (about a quarter of the parsed tree's size, and no text). Everything outside the
+ * entries array (version, creator, pages…) is kept as a small "skeleton" text and parsed at the end.
+ *
+ * Only the usual shape is streamed: one JSON object with `log.entries`, the pages (if any) before the entries.
+ * Anything else — invalid JSON, a JSONP wrapper, an array of entries, pages after entries, a repeated key —
+ * answers `null` from finish(), and the caller reads the text as before (parseHarText + normalizeHar), which
+ * also produces the usual error messages. The streamed result equals normalizeHar(JSON.parse(text)).
+ */
 export class HarByteReader {
   constructor(private readonly options: StreamOptions = {}) {}
 
