@@ -251,7 +251,7 @@ export function buildExchange(group: PairedGroup): Exchange {
   const steps: Step[] = [];
   const replayable = kind === 'simple' || kind === 'preflighted';
   // Plain loops, no callbacks: this runs once per exchange of captures with 100k entries.
-  let reasons: readonly PreflightReason[] = [];
+  let reasons: readonly PreflightReason[] = NO_REASONS;
   let preflightNeeded = false;
   // The default mode ('same-origin') sends cookies to same-origin hops too; only a cookie on a
   // cross-origin hop proves 'include' (measured: a same-origin hop redirecting cross-origin).

@@ -232,12 +232,15 @@ function normalizeResponse(value: unknown, requestUrl: string, problems: Problem
 function normalizeInitiator(value: unknown): NormalizedInitiator | null {
   if (!isObject(value)) return null;
   const requestId = value.requestId;
-  return {
-    type: stringOrNull(value.type),
-    url: stringOrNull(value.url),
-    requestId: typeof requestId === 'string' || typeof requestId === 'number' ? String(requestId) : null,
-  };
+  const type = stringOrNull(value.type);
+  const url = stringOrNull(value.url);
+  const id = typeof requestId === 'string' || typeof requestId === 'number' ? String(requestId) : null;
+  // Most initiators are a bare type ("script", "other"): one shared value per type.
+  if (url === null && id === null && type !== null) return bareInitiator(type);
+  return { type, url, requestId: id };
 }
+
+const bareInitiator = memoized(256, (type): NormalizedInitiator => Object.freeze({ type, url: null, requestId: null }));
 
 /** `suffix` is the headers' path inside the entry ("request.headers" or "response.headers"). */
 function normalizeHeaders(value: unknown, suffix: string, problems: Problems): HeaderField[] {

@@ -6,7 +6,7 @@ import type { Fix } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { REPORT_SCHEMA } from './types.js';
-import type { Finding, Report, ReportCredentials, ReportExchange, Verdict } from './types.js';
+import type { Finding, Report, ReportCredentials, ReportExchange, ReportPreflight, Verdict } from './types.js';
 
 const CROSS_ORIGIN_KINDS: ReadonlySet<string> = new Set(['no-cors', 'simple', 'preflighted']);
 
@@ -102,6 +102,14 @@ function assumptionsOf(exchange: Exchange): readonly string[] {
   return assumptions.length === 0 ? NO_ASSUMPTIONS : assumptions;
 }
 
+/** Most exchanges (same-origin, simple) share one "no preflight" value. */
+const NO_PREFLIGHT: ReportPreflight = Object.freeze({ entry: null, status: 'not-needed', reasons: Object.freeze([]) });
+
+function preflightOf(entry: number | null, exchange: Exchange): ReportPreflight {
+  if (entry === null && exchange.preflightStatus === 'not-needed' && exchange.preflightReasons.length === 0) return NO_PREFLIGHT;
+  return { entry, status: exchange.preflightStatus, reasons: exchange.preflightReasons };
+}
+
 function firstHopPreflight(exchange: Exchange): Step['entry'] | null {
   for (const hop of exchange.hops) if (hop.preflight !== null) return hop.preflight;
   return null;
@@ -120,7 +128,7 @@ export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult):
     initiatorOrigin: exchange.initiatorOrigin,
     kind: exchange.kind,
     entries: exchange.entries,
-    preflight: { entry: firstPreflight?.index ?? null, status: exchange.preflightStatus, reasons: exchange.preflightReasons },
+    preflight: preflightOf(firstPreflight?.index ?? null, exchange),
     verdict: decision.verdict,
     corsError: decision.corsError,
     findings: replayed.findings.length === 0 ? NO_FINDINGS : replayed.findings.map((found, position) => toFinding(exchange, found, fixes[position] ?? null, decision.verdict === 'blocked', contradicted)),
