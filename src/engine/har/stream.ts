@@ -33,7 +33,7 @@ export class HarByteReader {
   private notStreamable = false;
 
   /** Everything but the entries' elements, as bytes. */
-  private skeleton = new Uint8Array(1 << 16);
+  private skeleton: Uint8Array = new Uint8Array(1 << 16);
   private skeletonLength = 0;
   /** Skeleton offsets of the last string read at depth 1 or 2 (a key, if a colon follows). */
   private stringStart = -1;
@@ -45,8 +45,11 @@ export class HarByteReader {
 
   private inEntries = false;
   private sawEntries = false;
-  /** Pieces of the element being read (copies: callers may reuse their chunk buffers). */
-  private element: Uint8Array[] = [];
+  /**
+   * The bytes of the element being read, copied (callers may reuse their chunk buffers) into one buffer that is
+   * reused for every element: a buffer per element would be a hundred thousand allocations for a big capture.
+   */
+  private element: Uint8Array = new Uint8Array(1 << 16);
   private elementBytes = 0;
   private inElement = false;
   private normalizer: EntryNormalizer | null = null;
@@ -247,8 +250,7 @@ export class HarByteReader {
   private endElement(): void {
     if (!this.inElement) return;
     this.inElement = false;
-    const text = this.decoder.decodeAll(this.element, this.elementBytes);
-    this.element = [];
+    const text = this.decoder.decode(this.element.subarray(0, this.elementBytes));
     this.elementBytes = 0;
     let item: unknown;
     try {
@@ -266,17 +268,15 @@ export class HarByteReader {
 
   private copy(chunk: Uint8Array, start: number, end: number): void {
     if (this.inElement) {
-      this.element.push(chunk.slice(start, end));
-      this.elementBytes += end - start;
+      const needed = this.elementBytes + (end - start);
+      if (needed > this.element.length) this.element = grown(this.element, this.elementBytes, needed);
+      this.element.set(chunk.subarray(start, end), this.elementBytes);
+      this.elementBytes = needed;
       return;
     }
     if (this.inEntries) return;
     const needed = this.skeletonLength + (end - start);
-    if (needed > this.skeleton.length) {
-      const grown = new Uint8Array(Math.max(needed, this.skeleton.length * 2));
-      grown.set(this.skeleton.subarray(0, this.skeletonLength));
-      this.skeleton = grown;
-    }
+    if (needed > this.skeleton.length) this.skeleton = grown(this.skeleton, this.skeletonLength, needed);
     this.skeleton.set(chunk.subarray(start, end), this.skeletonLength);
     this.skeletonLength = needed;
   }
@@ -309,6 +309,13 @@ function trailingBackslashes(chunk: Uint8Array, start: number, end: number, carr
   return k < start ? run + carried : run;
 }
 
+/** A buffer of at least `needed` bytes holding the first `used` bytes of `buffer` (doubling, to keep copies rare). */
+function grown(buffer: Uint8Array, used: number, needed: number): Uint8Array {
+  const larger = new Uint8Array(Math.max(needed, buffer.length * 2));
+  larger.set(buffer.subarray(0, used));
+  return larger;
+}
+
 function isObject(value: unknown): value is { readonly [key: string]: unknown } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -329,17 +336,5 @@ class Utf8Decoder {
 
   decode(bytes: Uint8Array): string {
     return this.decoder.decode(bytes);
-  }
-
-  /** The pieces of one element, which may straddle chunks (and split a UTF-8 sequence), as one text. */
-  decodeAll(pieces: readonly Uint8Array[], length: number): string {
-    if (pieces.length === 1) return this.decoder.decode(pieces[0]);
-    const joined = new Uint8Array(length);
-    let offset = 0;
-    for (const piece of pieces) {
-      joined.set(piece, offset);
-      offset += piece.length;
-    }
-    return this.decoder.decode(joined);
   }
 }
