@@ -171,7 +171,7 @@ export class HarByteReader {
     if (this.notStreamable || !this.sawEntries || this.inString || this.depth !== 0 || this.normalizer === null) return null;
     let skeleton: unknown;
     try {
-      skeleton = JSON.parse(new Utf8Decoder().decode(this.skeleton.subarray(0, this.skeletonLength)));
+      skeleton = JSON.parse(this.decoder.decode(this.skeleton.subarray(0, this.skeletonLength)));
     } catch {
       return null;
     }
@@ -215,7 +215,7 @@ export class HarByteReader {
       return;
     }
     try {
-      this.setKey(JSON.parse(new Utf8Decoder().decode(this.skeleton.subarray(this.stringStart, this.stringEnd))) as string);
+      this.setKey(JSON.parse(this.decoder.decode(this.skeleton.subarray(this.stringStart, this.stringEnd))) as string);
     } catch {
       this.setKey(null);
     }
@@ -237,7 +237,7 @@ export class HarByteReader {
     // The pages usually come first: read them from the skeleton so far, closed off.
     let pages: unknown = undefined;
     try {
-      const head = new Utf8Decoder().decode(this.skeleton.subarray(0, this.skeletonLength));
+      const head = this.decoder.decode(this.skeleton.subarray(0, this.skeletonLength));
       const log = (JSON.parse(`${head}]}}`) as { log?: { pages?: unknown } }).log;
       pages = log?.pages;
     } catch {

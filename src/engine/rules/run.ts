@@ -89,9 +89,9 @@ function replaySteps(exchange: Exchange): StepReplay {
  */
 const stepReplays = new WeakMap<Exchange, StepReplay>();
 
-/** Chromium's error for the exchange as captured, or null. */
+/** Chromium's error for the exchange as captured, or null (the what-if re-check asks this of patched exchanges). */
 export function predictCorsError(exchange: Exchange): CorsError | null {
-  return predictWithCredentialsUse(exchange).corsError;
+  return replaySteps(exchange).blocking?.corsError ?? null;
 }
 
 export interface Prediction {
@@ -131,6 +131,7 @@ function failsAnyCheck(variant: Exchange, checks: readonly CredentialCheck[]): b
  */
 export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE): ReplayResult {
   const steps = stepReplays.get(exchange) ?? replaySteps(exchange);
+  // Copies: the step replay's lists are shared (the credentials inference's cache, frozen empties).
   const findings = steps.findings.slice();
   const incomplete = steps.incomplete.slice();
   const blockedBy = steps.blocking?.corsError ?? null;
@@ -145,8 +146,7 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
     const result = RULES[rule].run(context);
     if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
   }
-  // Exact-size copies: lists grown by push() reserve 17 slots, and findings live as long as the report.
-  return { findings: withoutSuperseded(findings).slice(), blocking: steps.blocking, incomplete: incomplete.length === 0 ? incomplete : incomplete.slice() };
+  return { findings: withoutSuperseded(findings), blocking: steps.blocking, incomplete };
 }
 
 // The rules that can fail on a delivered exchange without CORS checks, in their usual order (see registry.ts).
