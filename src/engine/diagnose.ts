@@ -2,6 +2,7 @@ import { normalizeHar } from './har/normalize.js';
 import type { InputError, NormalizedLog } from './har/types.js';
 import { HarByteReader, type StreamOptions } from './har/stream.js';
 import type { Exchange } from './model/exchange.js';
+import { sortInPlace } from './model/order.js';
 import { buildExchange } from './derive/classify.js';
 import { captureFactsOf } from './derive/capture.js';
 import { inferCredentials } from './derive/credentials.js';
@@ -33,11 +34,7 @@ export function diagnose(input: unknown, options: DiagnoseOptions = {}): Diagnos
 
 /** Exchanges in the order of their first entry; pairing yields them nearly in that order, so sorting is rare. */
 function inEntryOrder(exchanges: Exchange[]): Exchange[] {
-  const first = (exchange: Exchange): number => exchange.entries[0] ?? 0;
-  for (let i = 1; i < exchanges.length; i++) {
-    if (first(exchanges[i - 1] as Exchange) > first(exchanges[i] as Exchange)) return exchanges.sort((a, b) => first(a) - first(b));
-  }
-  return exchanges;
+  return sortInPlace(exchanges, (a, b) => (a.entries[0] ?? 0) - (b.entries[0] ?? 0));
 }
 
 /**

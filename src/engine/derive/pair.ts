@@ -1,5 +1,6 @@
 import type { NormalizedEntry } from '../har/types.js';
 import { combinedHeader, splitNameList } from '../model/headers.js';
+import { sortInPlace } from '../model/order.js';
 import { parseUrl, urlKey } from '../model/origin.js';
 import { corsUnsafeRequestHeaders } from '../spec/headers.js';
 import { METHOD_REWRITING_REDIRECT_STATUSES, REDIRECT_STATUSES } from '../spec/methods.js';
@@ -53,15 +54,6 @@ function compareTimed(a: Timed, b: Timed): number {
   return a.time - b.time || a.entry.index - b.entry.index;
 }
 
-/** HAR producers write entries in start order, so the sort is usually a check. */
-function sortByTime(items: Timed[]): void {
-  for (let i = 1; i < items.length; i++) {
-    if (compareTimed(items[i - 1] as Timed, items[i] as Timed) > 0) {
-      items.sort(compareTimed);
-      return;
-    }
-  }
-}
 
 function bucketByUrl(items: readonly Timed[]): Map<string, Timed[]> {
   const buckets = new Map<string, Timed[]>();
@@ -102,8 +94,8 @@ export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] 
     const item: Timed = { entry, time: entry.startedMs ?? lastKnown };
     (isPreflightEntry(entry) ? preflights : requests).push(item);
   }
-  sortByTime(preflights);
-  sortByTime(requests);
+  sortInPlace(preflights, compareTimed);
+  sortInPlace(requests, compareTimed);
   const requestsByUrl = bucketByUrl(requests);
   // Per-entry facts live in arrays indexed by entry.index (unique per entry): no object-keyed maps.
   let size = 0;
