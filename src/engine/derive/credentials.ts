@@ -1,6 +1,7 @@
 import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import type { CredentialsFacts, Exchange } from '../model/exchange.js';
 import type { Prediction } from '../rules/run.js';
+import { exchangeWith } from '../model/variants.js';
 
 /**
  * The HAR does not record the credentials mode. A Cookie header proves "include"; otherwise the observed
@@ -10,7 +11,7 @@ import type { Prediction } from '../rules/run.js';
  */
 export function inferCredentials(exchange: Exchange, predict: (candidate: Exchange) => Prediction): Exchange {
   if (exchange.credentials.basis !== 'assumed-default') return exchange;
-  const withMode = (facts: CredentialsFacts): Exchange => ({ ...exchange, credentials: facts });
+  const withMode = (facts: CredentialsFacts): Exchange => exchangeWith(exchange, facts, exchange.steps);
   // classify gives every undecided exchange the default facts, so the exchange itself is that hypothesis.
   const withoutCredentials = exchange.credentials.mode === 'not-include' ? exchange : withMode({ mode: 'not-include', basis: 'assumed-default' });
   // Only an outcome that can be evidence is worth the two replays below.

@@ -5,6 +5,7 @@ import type { HeaderField } from '../model/headers.js';
 import { predictCorsError } from '../rules/run.js';
 import type { FixProposal, HeaderPatch } from '../rules/types.js';
 import { applyHeaderPatches } from './patch.js';
+import { entryWithResponse, exchangeWith, stepWith } from '../model/variants.js';
 
 /** A rule's proposal together with the response it was diagnosed on. */
 export interface ProposedFix {
@@ -81,7 +82,8 @@ function patchedResponse(step: Step, fixes: readonly ProposedFix[], preflightOfH
   const location = patches.find((patch) => patch.name.toLowerCase() === 'location' && patch.action === 'set');
   if (location !== undefined && redirectUrl !== null) redirectUrl = location.value;
   return {
-    response: { ...base, status: status ?? base.status, headers, redirectUrl, error: null },
+    // Every field in normalizeResponse's order (see model/variants.ts).
+    response: { status: status ?? base.status, headers, redirectUrl, error: null, errorRecorded: base.errorRecorded },
     assumed,
   };
 }
@@ -103,9 +105,9 @@ export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[]): WhatI
     if (step.kind === 'preflight') preflights.set(step.hopIndex, response);
     if (assumed) assumedMethod = step.entry.request.method;
     const redirectTarget = step.redirectTarget === null ? null : (response.redirectUrl ?? step.redirectTarget);
-    steps.push({ ...step, redirectTarget, entry: { ...step.entry, response } });
+    steps.push(stepWith(step, entryWithResponse(step.entry, response), redirectTarget));
   }
-  const patched: Exchange = { ...exchange, steps };
+  const patched = exchangeWith(exchange, exchange.credentials, steps);
   const corsError = predictCorsError(patched);
   const verifies = corsError === null && serverFixes.length > 0;
   const lastHop = exchange.hops[exchange.hops.length - 1];

@@ -67,8 +67,9 @@ function replaySteps(exchange: Exchange): StepReplay {
   let credentialChecks: CredentialCheck[] | null = null;
   let blocking: Blocking | null = null;
   for (const step of exchange.steps) {
-    // One context for all checks of a step (rules only read it): fewer allocations on big captures.
-    const context: RuleContext = { exchange, step, blockedBy: null };
+    // One context for all checks of a step (rules only read it): fewer allocations on big captures. It has
+    // every field of replay()'s context (capture undefined), so the rules see one object shape (model/variants.ts).
+    const context: RuleContext = { exchange, step, blockedBy: null, capture: undefined };
     for (const check of CHECK_ORDER[checkSetOf(step)]) {
       const readsBefore = credentialsReadCount();
       const result = RULES[check.rule].run(context);
@@ -120,7 +121,7 @@ export function predictWithCredentialsUse(exchange: Exchange): Prediction {
  */
 function failsAnyCheck(variant: Exchange, checks: readonly CredentialCheck[]): boolean {
   for (const { step, rule } of checks) {
-    if (RULES[rule].run({ exchange: variant, step, blockedBy: null }).status === 'fail') return true;
+    if (RULES[rule].run({ exchange: variant, step, blockedBy: null, capture: undefined }).status === 'fail') return true;
   }
   return false;
 }
