@@ -1,5 +1,5 @@
 import type { NormalizedEntry } from '../har/types.js';
-import type { Exchange, Step } from '../model/exchange.js';
+import type { Exchange, Hop, PreflightReason, Step } from '../model/exchange.js';
 import { combinedHeader, splitNameList } from '../model/headers.js';
 import { urlKey } from '../model/origin.js';
 
@@ -60,7 +60,7 @@ function responseHeader(entry: NormalizedEntry, lowerName: string): string | nul
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   const set = map.get(key);
-  if (set === undefined) map.set(key, new Set([value]));
+  if (set === undefined) map.set(key, new Set<V>().add(value));
   else set.add(value);
 }
 
@@ -76,23 +76,35 @@ export function captureFactsOf(exchanges: readonly Exchange[]): CaptureFacts {
   const requestedMethods = new Map<string, Set<string>>();
   const requestedHeaders = new Map<string, Set<string>>();
 
-  for (const exchange of exchanges) {
+  // Indexed loops: this runs over every exchange and hop of the capture, mostly before V8 has optimized it,
+  // and for…of there allocates an iterator result per item.
+  for (let exchangeIndex = 0; exchangeIndex < exchanges.length; exchangeIndex++) {
+    const exchange = exchanges[exchangeIndex] as Exchange;
     const delivered = isDelivered(exchange);
-    for (const step of exchange.steps) collectStep(step, delivered);
-    for (const hop of exchange.hops) {
+    const { steps, hops } = exchange;
+    for (let i = 0; i < steps.length; i++) collectStep(steps[i] as Step, delivered);
+    for (let hopIndex = 0; hopIndex < hops.length; hopIndex++) {
+      const hop = hops[hopIndex] as Hop;
       if (!hop.corsChecked) continue;
       const key = captureKeyOf(hop.entry.request.url);
       addTo(requestedMethods, key, hop.entry.request.method);
-      for (const reason of hop.preflightReasons) if (reason.kind === 'header') addTo(requestedHeaders, key, reason.name);
-      for (const preflight of [hop.preflight, ...hop.extraPreflights]) {
-        if (preflight === null) continue;
-        const asked = combinedHeader(preflight.request.headers, 'access-control-request-method');
-        if (asked !== null) addTo(requestedMethods, key, asked.trim());
-        for (const name of splitNameList(combinedHeader(preflight.request.headers, 'access-control-request-headers') ?? '')) addTo(requestedHeaders, key, name);
-        // A failed preflight is never cached, so only delivered exchanges say anything about the cache.
-        if (delivered) collectPreflight(exchange, preflight);
+      const reasons = hop.preflightReasons;
+      for (let i = 0; i < reasons.length; i++) {
+        const reason = reasons[i] as PreflightReason;
+        if (reason.kind === 'header') addTo(requestedHeaders, key, reason.name);
       }
+      if (hop.preflight !== null) collectAsked(exchange, hop.preflight, key, delivered);
+      for (let i = 0; i < hop.extraPreflights.length; i++) collectAsked(exchange, hop.extraPreflights[i] as NormalizedEntry, key, delivered);
     }
+  }
+
+  function collectAsked(exchange: Exchange, preflight: NormalizedEntry, key: string, delivered: boolean): void {
+    const asked = combinedHeader(preflight.request.headers, 'access-control-request-method');
+    if (asked !== null) addTo(requestedMethods, key, asked.trim());
+    const names = splitNameList(combinedHeader(preflight.request.headers, 'access-control-request-headers') ?? '');
+    for (let i = 0; i < names.length; i++) addTo(requestedHeaders, key, names[i] as string);
+    // A failed preflight is never cached, so only delivered exchanges say anything about the cache.
+    if (delivered) collectPreflight(exchange, preflight);
   }
 
   function collectStep(step: Step, delivered: boolean): void {
@@ -126,12 +138,17 @@ export function captureFactsOf(exchanges: readonly Exchange[]): CaptureFacts {
     preflights.set(key, list);
   }
 
-  for (const list of preflights.values()) list.sort((a, b) => (a.startedMs ?? 0) - (b.startedMs ?? 0) || a.entry.index - b.entry.index);
+  preflights.forEach((list) => {
+    if (list.length > 1) list.sort((a, b) => (a.startedMs ?? 0) - (b.startedMs ?? 0) || a.entry.index - b.entry.index);
+  });
 
+  // Every URL that used or asked for a method or a header: the methods' URLs first, in their order, then the rest.
   const requestedByUrl = new Map<string, { methods: ReadonlySet<string>; headers: ReadonlySet<string> }>();
-  for (const key of new Set([...requestedMethods.keys(), ...requestedHeaders.keys()])) {
-    requestedByUrl.set(key, { methods: requestedMethods.get(key) ?? new Set(), headers: requestedHeaders.get(key) ?? new Set() });
-  }
+  const requestedAt = (methods: ReadonlySet<string> | undefined, headers: ReadonlySet<string> | undefined) => ({ methods: methods ?? new Set<string>(), headers: headers ?? new Set<string>() });
+  requestedMethods.forEach((methods, key) => requestedByUrl.set(key, requestedAt(methods, requestedHeaders.get(key))));
+  requestedHeaders.forEach((headers, key) => {
+    if (!requestedByUrl.has(key)) requestedByUrl.set(key, requestedAt(undefined, headers));
+  });
 
   return { credentialedReflections, allowOriginValuesByUrl, urlsSendingAllowOrigin, preflightsByUrl: preflights, requestedByUrl };
 }

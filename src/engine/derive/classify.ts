@@ -6,7 +6,8 @@ import { combinedHeader, hasHeader, splitNameList } from '../model/headers.js';
 import { memoized } from '../model/memo.js';
 import { isHttpUrl, originOf, sameOrigin } from '../model/origin.js';
 import { ABORTED_NET_ERROR } from '../spec/cors-errors.js';
-import { corsUnsafeRequestHeaders } from '../spec/headers.js';
+import { corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
+import { sortInPlace } from '../model/order.js';
 import { isCorsSafelistedMethod } from '../spec/methods.js';
 import type { PairedGroup, PairedHop } from './pair.js';
 import { redirectTargetOf } from './pair.js';
@@ -113,10 +114,15 @@ function preflightReasonsOf(entry: NormalizedEntry, preflight: NormalizedEntry |
   if (!isCorsSafelistedMethod(method)) reasons.push({ kind: 'method', method });
 
   if (preflight === null) {
-    for (const header of unsafe) reasons.push({ kind: 'header', name: header.name, why: header.why, value: header.value });
+    for (let i = 0; i < unsafe.length; i++) {
+      const header = unsafe[i] as UnsafeRequestHeader;
+      reasons.push({ kind: 'header', name: header.name, why: header.why, value: header.value });
+    }
     return reasons;
   }
-  for (const name of splitNameList(requestHeader(preflight, 'access-control-request-headers') ?? '')) {
+  const asked = splitNameList(requestHeader(preflight, 'access-control-request-headers') ?? '');
+  for (let i = 0; i < asked.length; i++) {
+    const name = asked[i] as string;
     const known = unsafe.find((header) => header.name === name);
     reasons.push(known === undefined
       ? { kind: 'header', name, why: 'listed-in-preflight', value: requestHeader(entry, name) }
@@ -227,11 +233,12 @@ function entryIndicesOf(hops: readonly PairedHop[]): number[] {
   const only = hops[0];
   if (hops.length === 1 && only !== undefined && only.preflights.length === 0) return [only.entry.index];
   const indices: number[] = [];
-  for (const hop of hops) {
+  for (let i = 0; i < hops.length; i++) {
+    const hop = hops[i] as PairedHop;
     indices.push(hop.entry.index);
-    for (const preflight of hop.preflights) indices.push(preflight.index);
+    for (let p = 0; p < hop.preflights.length; p++) indices.push((hop.preflights[p] as NormalizedEntry).index);
   }
-  return indices.sort((a, b) => a - b);
+  return sortInPlace(indices, (a, b) => a - b);
 }
 
 export function buildExchange(group: PairedGroup): Exchange {
@@ -241,7 +248,7 @@ export function buildExchange(group: PairedGroup): Exchange {
   const first = firstPaired.entry;
   const firstPreflight = firstPaired.preflights[0] ?? null;
   let anyPreflight = false;
-  for (const hop of group.hops) if (hop.preflights.length > 0) anyPreflight = true;
+  for (let i = 0; i < group.hops.length; i++) if ((group.hops[i] as PairedHop).preflights.length > 0) anyPreflight = true;
   const initiatorOrigin = initiatorOriginOf(first, firstPreflight);
   // An unknown mode stays unknown: a POST with Origin may be a beacon or a form (no-cors), so it is not replayed.
   const mode = requestModeOf(first, anyPreflight);
@@ -256,7 +263,8 @@ export function buildExchange(group: PairedGroup): Exchange {
   // The default mode ('same-origin') sends cookies to same-origin hops too; only a cookie on a
   // cross-origin hop proves 'include' (measured: a same-origin hop redirecting cross-origin).
   let hasCookie = false;
-  for (const hop of hops) {
+  for (let i = 0; i < hops.length; i++) {
+    const hop = hops[i] as Hop;
     if (replayable) {
       if (hop.corsChecked && hop.preflight !== null) steps.push(preflightStep(hop, hop.preflight));
       // A same-origin hop is not CORS-checked, but its redirect's Location still is.

@@ -2,7 +2,7 @@ import type { NormalizedEntry } from '../har/types.js';
 import { combinedHeader, splitNameList } from '../model/headers.js';
 import { sortInPlace } from '../model/order.js';
 import { parseUrl, urlKey } from '../model/origin.js';
-import { corsUnsafeRequestHeaders } from '../spec/headers.js';
+import { corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
 import { METHOD_REWRITING_REDIRECT_STATUSES, REDIRECT_STATUSES } from '../spec/methods.js';
 
 /**
@@ -57,7 +57,8 @@ function compareTimed(a: Timed, b: Timed): number {
 
 function bucketByUrl(items: readonly Timed[]): Map<string, Timed[]> {
   const buckets = new Map<string, Timed[]>();
-  for (const item of items) {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as Timed;
     const key = urlKey(item.entry.request.url);
     const bucket = buckets.get(key);
     if (bucket === undefined) buckets.set(key, [item]);
@@ -89,7 +90,10 @@ export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] 
   const preflights: Timed[] = [];
   const requests: Timed[] = [];
   let lastKnown = 0;
-  for (const entry of entries) {
+  // Indexed loops throughout: pairing runs once per capture, mostly before V8 has optimized it, and for…of
+  // there allocates an iterator result per item.
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as NormalizedEntry;
     if (entry.startedMs !== null) lastKnown = entry.startedMs;
     const item: Timed = { entry, time: entry.startedMs ?? lastKnown };
     (isPreflightEntry(entry) ? preflights : requests).push(item);
@@ -99,13 +103,15 @@ export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] 
   const requestsByUrl = bucketByUrl(requests);
   // Per-entry facts live in arrays indexed by entry.index (unique per entry): no object-keyed maps.
   let size = 0;
-  for (const entry of entries) if (entry.index >= size) size = entry.index + 1;
+  for (let i = 0; i < entries.length; i++) size = Math.max(size, (entries[i] as NormalizedEntry).index + 1);
 
   const nextHop = linkRedirects(requests, requestsByUrl, size);
   const chains = buildChains(requests, nextHop, size);
   const placed: Placement = { hop: new Array<PairedHop | undefined>(size), chain: new Int32Array(size) };
   for (let chainIndex = 0; chainIndex < chains.length; chainIndex++) {
-    for (const hop of chains[chainIndex] as PairedHop[]) {
+    const chain = chains[chainIndex] as PairedHop[];
+    for (let i = 0; i < chain.length; i++) {
+      const hop = chain[i] as PairedHop;
       placed.hop[hop.entry.index] = hop;
       placed.chain[hop.entry.index] = chainIndex;
     }
@@ -114,7 +120,7 @@ export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] 
   const orphans = assignPreflights(preflights, requestsByUrl, placed);
   const groups: PairedGroup[] = new Array<PairedGroup>(chains.length);
   for (let i = 0; i < chains.length; i++) groups[i] = { kind: 'request', hops: chains[i] as PairedHop[] };
-  for (const preflight of orphans) groups.push({ kind: 'orphan-preflight', preflight });
+  for (let i = 0; i < orphans.length; i++) groups.push({ kind: 'orphan-preflight', preflight: orphans[i] as NormalizedEntry });
   return groups;
 }
 
@@ -128,7 +134,8 @@ interface Placement {
 function linkRedirects(requests: readonly Timed[], byUrl: ReadonlyMap<string, Timed[]>, size: number): Map<NormalizedEntry, NormalizedEntry> {
   const next = new Map<NormalizedEntry, NormalizedEntry>();
   const claimed = new Uint8Array(size);
-  for (const source of requests) {
+  for (let i = 0; i < requests.length; i++) {
+    const source = requests[i] as Timed;
     const target = redirectTargetOf(source.entry);
     const status = source.entry.response?.status;
     if (target === null || status === undefined || status === null) continue;
@@ -155,11 +162,11 @@ function buildChains(requests: readonly Timed[], nextHop: ReadonlyMap<Normalized
   const chains: PairedHop[][] = [];
   if (nextHop.size === 0) {
     // No redirects (the common case): every request is a chain of one.
-    for (const { entry } of requests) chains.push([{ entry, preflights: [] }]);
+    for (let i = 0; i < requests.length; i++) chains.push([{ entry: (requests[i] as Timed).entry, preflights: [] }]);
     return chains;
   }
   const isTarget = new Uint8Array(size);
-  for (const target of nextHop.values()) isTarget[target.index] = 1;
+  nextHop.forEach((target) => { isTarget[target.index] = 1; });
   const visited = new Uint8Array(size);
   const walk = (head: NormalizedEntry): void => {
     const chain: PairedHop[] = [];
@@ -171,15 +178,29 @@ function buildChains(requests: readonly Timed[], nextHop: ReadonlyMap<Normalized
     }
     chains.push(chain);
   };
-  for (const { entry } of requests) if (isTarget[entry.index] === 0) walk(entry);
+  for (let i = 0; i < requests.length; i++) {
+    const entry = (requests[i] as Timed).entry;
+    if (isTarget[entry.index] === 0) walk(entry);
+  }
   // Whatever is left lies on a redirect cycle; start those chains at their earliest entry.
-  for (const { entry } of requests) if (visited[entry.index] === 0) walk(entry);
+  for (let i = 0; i < requests.length; i++) {
+    const entry = (requests[i] as Timed).entry;
+    if (visited[entry.index] === 0) walk(entry);
+  }
   return chains;
 }
 
 /** Lower-case, sorted names: the form Chromium writes into Access-Control-Request-Headers. */
 function unsafeHeaderKey(entry: NormalizedEntry): string {
-  return corsUnsafeRequestHeaders(entry.request.headers).map((header) => header.name).sort().join(',');
+  const unsafe = corsUnsafeRequestHeaders(entry.request.headers);
+  const names = new Array<string>(unsafe.length);
+  for (let i = 0; i < unsafe.length; i++) names[i] = (unsafe[i] as UnsafeRequestHeader).name;
+  return sortedList(names);
+}
+
+/** The names sorted and joined by ","; sort() copies its array, so lists of one (the usual case) skip it. */
+function sortedList(names: string[]): string {
+  return names.length < 2 ? (names[0] ?? '') : names.sort().join(',');
 }
 
 function assignPreflights(
@@ -192,7 +213,8 @@ function assignPreflights(
   const headerKeys = new Array<string | undefined>(placed.hop.length);
   const headerKeyOf = (entry: NormalizedEntry): string => (headerKeys[entry.index] ??= unsafeHeaderKey(entry));
 
-  for (const preflight of preflights) {
+  for (let i = 0; i < preflights.length; i++) {
+    const preflight = preflights[i] as Timed;
     const request = preflight.entry.request;
     const bucket = requestsByUrl.get(urlKey(request.url));
     if (bucket === undefined) {
@@ -200,7 +222,7 @@ function assignPreflights(
       continue;
     }
     const requestedMethod = combinedHeader(request.headers, 'access-control-request-method')?.trim() ?? null;
-    const requestedHeaders = splitNameList(combinedHeader(request.headers, 'access-control-request-headers') ?? '').sort().join(',');
+    const requestedHeaders = sortedList(splitNameList(combinedHeader(request.headers, 'access-control-request-headers') ?? ''));
     const preflightOrigin = combinedHeader(request.headers, 'origin');
     const requestId = preflight.entry.initiator?.requestId ?? null;
     const knownChain = requestId === null ? undefined : chainOfRequestId.get(requestId);

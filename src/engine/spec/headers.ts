@@ -3,6 +3,7 @@
  * Mirrors Chromium's IsCorsSafelistedHeader (services/network/public/cpp/cors/cors.cc), which
  * safelists a few client-hint names beyond the Fetch standard's list.
  */
+import { memoized } from '../model/memo.js';
 
 /** https://fetch.spec.whatwg.org/#forbidden-request-header — scripts cannot set these; the browser adds them. */
 export const FORBIDDEN_REQUEST_HEADER_NAMES: ReadonlySet<string> = new Set([
@@ -145,22 +146,44 @@ export function corsUnsafeRequestHeaders(
   headers: readonly { readonly lowerName: string; readonly value: string }[],
 ): UnsafeRequestHeader[] {
   const unsafe: UnsafeRequestHeader[] = [];
-  const safelisted: { name: string; value: string }[] = [];
+  let safelisted: { name: string; value: string }[] | null = null;
   let safelistedBytes = 0;
-  for (const { lowerName, value } of headers) {
-    if (lowerName.startsWith(':') || isForbiddenRequestHeaderName(lowerName)) continue;
-    const browserAddedValue = BROWSER_ADDED_REQUEST_HEADERS.get(lowerName);
-    if (browserAddedValue === null || (browserAddedValue !== undefined && browserAddedValue === value.trim().toLowerCase())) continue;
-    const why = unsafeHeaderWhy(lowerName, value);
+  // An indexed loop and one memoized lookup per name: this runs for every cross-origin request of a capture
+  // (classification and preflight pairing), mostly before V8 has optimized it.
+  for (let i = 0; i < headers.length; i++) {
+    const { lowerName, value } = headers[i] as { readonly lowerName: string; readonly value: string };
+    const name = requestHeaderNameOf(lowerName);
+    if (name.skipped) continue;
+    if (name.browserAddedValue !== null && name.browserAddedValue === value.trim().toLowerCase()) continue;
+    const why = name.safelisted ? unsafeHeaderWhy(lowerName, value) : 'name-not-safelisted';
     if (why !== null) {
       unsafe.push({ name: lowerName, value, why });
     } else {
-      safelisted.push({ name: lowerName, value });
+      (safelisted ??= []).push({ name: lowerName, value });
       safelistedBytes += byteLength(value);
     }
   }
-  if (safelistedBytes > SAFELISTED_TOTAL_MAX_BYTES) {
+  if (safelisted !== null && safelistedBytes > SAFELISTED_TOTAL_MAX_BYTES) {
     for (const header of safelisted) unsafe.push({ ...header, why: 'total-safelisted-size' });
   }
   return unsafe;
 }
+
+/** What a request header's name alone decides in corsUnsafeRequestHeaders. */
+interface RequestHeaderName {
+  /** Forbidden (the page cannot set it), a pseudo-header, or always added by the browser: never a reason. */
+  readonly skipped: boolean;
+  /** Not a reason when it has this (lower-case, trimmed) value: the browser added it. */
+  readonly browserAddedValue: string | null;
+  /** A CORS-safelisted name, so the value decides (unsafeHeaderWhy). */
+  readonly safelisted: boolean;
+}
+
+const requestHeaderNameOf = memoized(4_096, (lowerName): RequestHeaderName => {
+  const browserAdded = BROWSER_ADDED_REQUEST_HEADERS.get(lowerName);
+  return {
+    skipped: lowerName.startsWith(':') || isForbiddenRequestHeaderName(lowerName) || browserAdded === null,
+    browserAddedValue: browserAdded ?? null,
+    safelisted: CORS_SAFELISTED_REQUEST_HEADER_NAMES.has(lowerName),
+  };
+});
