@@ -169,14 +169,17 @@ function buildChains(requests: readonly Timed[], nextHop: ReadonlyMap<Normalized
   nextHop.forEach((target) => { isTarget[target.index] = 1; });
   const visited = new Uint8Array(size);
   const walk = (head: NormalizedEntry): void => {
-    const chain: PairedHop[] = [];
+    // Most chains are one request: a literal holds it exactly, where push() would reserve 17 slots.
+    let chain: PairedHop[] | null = null;
     let current: NormalizedEntry | undefined = head;
     while (current !== undefined && visited[current.index] === 0) {
       visited[current.index] = 1;
-      chain.push({ entry: current, preflights: [] });
+      const hop: PairedHop = { entry: current, preflights: [] };
+      if (chain === null) chain = [hop];
+      else chain.push(hop);
       current = nextHop.get(current);
     }
-    chains.push(chain);
+    chains.push(chain ?? []);
   };
   for (let i = 0; i < requests.length; i++) {
     const entry = (requests[i] as Timed).entry;
@@ -198,9 +201,14 @@ function unsafeHeaderKey(entry: NormalizedEntry): string {
   return sortedList(names);
 }
 
-/** The names sorted and joined by ","; sort() copies its array, so lists of one (the usual case) skip it. */
+/** The names sorted and joined by ","; browsers already send them sorted, and sort() copies its array. */
 function sortedList(names: string[]): string {
-  return names.length < 2 ? (names[0] ?? '') : names.sort().join(',');
+  return names.length < 2 ? (names[0] ?? '') : sortInPlace(names, compareCodeUnits).join(',');
+}
+
+/** Array.prototype.sort's default order for strings (UTF-16 code units). */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function assignPreflights(

@@ -61,16 +61,36 @@ const PLAIN_HTTP_URL = /^(https?):\/\/((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\.?)(?::(
 const UNSAFE_ANYWHERE = /[\u0000-\u0020\u007f\\]/;
 
 function plainHttpOrigin(url: string): string | null {
-  const match = PLAIN_HTTP_URL.exec(url);
-  if (match === null) return null;
+  // The scheme and authority end at the first "/", "?" or "#" after "://" (the pattern allows none of them
+  // before), so matching that prefix alone decides the same, and a capture has only a few distinct prefixes.
+  const start = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1;
+  if (start === -1) return null;
+  const prefix = url.slice(0, authorityEnd(url, start));
+  const origin = plainPrefixOrigin(prefix);
+  return origin === '' || UNSAFE_ANYWHERE.test(url) ? null : origin;
+}
+
+/** The position of the first "/", "?" or "#" at or after `from`, or the URL's length. */
+function authorityEnd(url: string, from: number): number {
+  for (let i = from; i < url.length; i++) {
+    const code = url.charCodeAt(i);
+    if (code === 47 /* / */ || code === 63 /* ? */ || code === 35 /* # */) return i;
+  }
+  return url.length;
+}
+
+/** The origin of a plain "scheme://host[:port]" prefix, or "" when the URL parser must decide. */
+const plainPrefixOrigin = memoized(2_000, (prefix): string => {
+  const match = PLAIN_HTTP_URL.exec(prefix);
+  if (match === null) return '';
   const [, scheme, host, port] = match as unknown as [string, string, string, string | undefined];
-  if (host.includes('xn--') || UNSAFE_ANYWHERE.test(url)) return null;
+  if (host.includes('xn--')) return '';
   if (port === undefined) return `${scheme}://${host}`;
   const number = Number(port);
-  if (number > 65535) return null;
+  if (number > 65535) return '';
   const isDefault = (scheme === 'http' && number === 80) || (scheme === 'https' && number === 443);
   return isDefault ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
-}
+});
 
 /**
  * True when `url` is cross-origin to `pageOrigin` (an origin or any URL of the page). An opaque origin is

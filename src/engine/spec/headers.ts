@@ -155,12 +155,12 @@ export function corsUnsafeRequestHeaders(
     const name = requestHeaderNameOf(lowerName);
     if (name.skipped) continue;
     if (name.browserAddedValue !== null && name.browserAddedValue === value.trim().toLowerCase()) continue;
-    const why = name.safelisted ? unsafeHeaderWhy(lowerName, value) : 'name-not-safelisted';
-    if (why !== null) {
-      unsafe.push({ name: lowerName, value, why });
+    const judged = name.safelisted ? safelistedValueOf(lowerName)(value) : NOT_SAFELISTED;
+    if (judged.why !== null) {
+      unsafe.push({ name: lowerName, value, why: judged.why });
     } else {
       (safelisted ??= []).push({ name: lowerName, value });
-      safelistedBytes += byteLength(value);
+      safelistedBytes += judged.bytes;
     }
   }
   if (safelisted !== null && safelistedBytes > SAFELISTED_TOTAL_MAX_BYTES) {
@@ -178,6 +178,17 @@ interface RequestHeaderName {
   /** A CORS-safelisted name, so the value decides (unsafeHeaderWhy). */
   readonly safelisted: boolean;
 }
+
+interface JudgedValue {
+  readonly why: UnsafeHeaderWhy | null;
+  /** The value's UTF-8 length, for the 1024-byte total. */
+  readonly bytes: number;
+}
+
+const NOT_SAFELISTED: JudgedValue = { why: 'name-not-safelisted', bytes: 0 };
+
+/** unsafeHeaderWhy of a safelisted name's value, and its length: Accept and the like repeat on every request. */
+const safelistedValueOf = memoized(64, (lowerName) => memoized(512, (value): JudgedValue => ({ why: unsafeHeaderWhy(lowerName, value), bytes: byteLength(value) })));
 
 const requestHeaderNameOf = memoized(4_096, (lowerName): RequestHeaderName => {
   const browserAdded = BROWSER_ADDED_REQUEST_HEADERS.get(lowerName);
