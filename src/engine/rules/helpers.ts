@@ -85,8 +85,20 @@ export function allowOriginBranch(value: string | null, requestOrigin: string, c
   return 'mismatch';
 }
 
+/**
+ * The checks of one response ask for its Allow-Origin one after another (about 20 times per cross-origin
+ * exchange), so the last response's value is kept. Responses are never changed once normalized (the what-if
+ * re-check makes new ones), so the response itself is the key.
+ */
+let lastAllowOriginResponse: NormalizedResponse | null = null;
+let lastAllowOrigin: string | null = null;
+
 export function allowOriginOf(response: NormalizedResponse): string | null {
-  return combinedHeader(response.headers, ACAO);
+  if (lastAllowOriginResponse !== response) {
+    lastAllowOrigin = combinedHeader(response.headers, ACAO);
+    lastAllowOriginResponse = response;
+  }
+  return lastAllowOrigin;
 }
 
 export function allowOriginLines(response: NormalizedResponse): string[] {

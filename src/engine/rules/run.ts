@@ -138,9 +138,10 @@ function failsAnyCheck(variant: Exchange, checks: readonly CredentialCheck[]): b
  */
 export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE): ReplayResult {
   const steps = stepReplays.get(exchange) ?? replaySteps(exchange);
-  // Copies: the step replay's lists are shared (the credentials inference's cache, frozen empties).
-  const findings = steps.findings.slice();
-  const incomplete = steps.incomplete.slice();
+  // The step replay's lists are shared (the credentials inference's cache, frozen empties): they are copied
+  // only when a rule adds to them, which most exchanges never do.
+  let findings: RuleFinding[] | null = null;
+  let incomplete: IncompleteCheck[] | null = null;
   const blockedBy = steps.blocking?.corsError ?? null;
   const context: RuleContext = { exchange, step: null, blockedBy, capture };
   const unchecked = exchange.steps.length === 0 && isDelivered(exchange);
@@ -148,16 +149,16 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
   for (let i = 0; i < exchangeRules.length; i++) {
     const rule = exchangeRules[i] as RuleId;
     const result = RULES[rule].run(context);
-    if (result.status === 'incomplete') incomplete.push({ rule, step: null, reason: result.reason });
-    if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
+    if (result.status === 'incomplete') (incomplete ??= steps.incomplete.slice()).push({ rule, step: null, reason: result.reason });
+    if (result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null });
   }
   const auditRules = unchecked ? UNCHECKED_AUDIT_RULES : AUDIT_RULES;
   for (let i = 0; i < auditRules.length; i++) {
     const rule = auditRules[i] as RuleId;
     const result = RULES[rule].run(context);
-    if (result.status === 'fail') findings.push({ rule, step: null, result, corsError: null });
+    if (result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null });
   }
-  return { findings: withoutSuperseded(findings), blocking: steps.blocking, incomplete };
+  return { findings: withoutSuperseded(findings ?? steps.findings), blocking: steps.blocking, incomplete: incomplete ?? steps.incomplete };
 }
 
 // The rules that can fail on a delivered exchange without CORS checks, in their usual order (see registry.ts).
