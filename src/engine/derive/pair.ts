@@ -201,9 +201,15 @@ function unsafeHeaderKey(entry: NormalizedEntry): string {
   return sortedList(names);
 }
 
-/** The names sorted and joined by ","; browsers already send them sorted, and sort() copies its array. */
-function sortedList(names: string[]): string {
-  return names.length < 2 ? (names[0] ?? '') : sortInPlace(names, compareCodeUnits).join(',');
+/** The names sorted and joined by ","; browsers already send them sorted, so a copy is sorted only when not. */
+function sortedList(names: readonly string[]): string {
+  if (names.length < 2) return names[0] ?? '';
+  return isSorted(names) ? names.join(',') : names.slice().sort(compareCodeUnits).join(',');
+}
+
+function isSorted(names: readonly string[]): boolean {
+  for (let i = 1; i < names.length; i++) if (compareCodeUnits(names[i - 1] as string, names[i] as string) > 0) return false;
+  return true;
 }
 
 /** Array.prototype.sort's default order for strings (UTF-16 code units). */

@@ -270,24 +270,36 @@ function normalizeHeaders(value: unknown, suffix: string, problems: Problems): H
  * Server, Access-Control-Allow-Origin…): one shared object per distinct (name, value) keeps a 100k-entry
  * capture from holding millions of copies. Long values (cookies, tokens) are rarely repeated and not shared.
  */
-const sharedFields = new Map<string, Map<string, HeaderField>>();
 const SHARED_VALUE_MAX_LENGTH = 256;
 const SHARED_VALUES_PER_NAME = 512;
 
+/** The shared fields of one header name; `last` answers the usual case, the value the previous entry had. */
+interface SharedName {
+  readonly lowerName: string;
+  readonly byValue: Map<string, HeaderField>;
+  last: HeaderField | null;
+}
+
+const sharedNames = new Map<string, SharedName>();
+
 function sharedField(name: string, value: string): HeaderField {
   if (value.length > SHARED_VALUE_MAX_LENGTH) return { name, lowerName: lowerCased(name), value };
-  let byValue = sharedFields.get(name);
-  if (byValue === undefined) {
-    if (sharedFields.size >= LOWER_NAME_CACHE_LIMIT) sharedFields.clear();
-    byValue = new Map();
-    sharedFields.set(name, byValue);
+  let shared = sharedNames.get(name);
+  if (shared === undefined) {
+    if (sharedNames.size >= LOWER_NAME_CACHE_LIMIT) sharedNames.clear();
+    shared = { lowerName: lowerCased(name), byValue: new Map(), last: null };
+    sharedNames.set(name, shared);
   }
-  let field = byValue.get(value);
+  // Comparing with the previous value costs no hashing, and most headers repeat the previous entry's value.
+  const last = shared.last;
+  if (last !== null && last.value === value) return last;
+  let field = shared.byValue.get(value);
   if (field === undefined) {
-    field = { name, lowerName: lowerCased(name), value };
-    if (byValue.size >= SHARED_VALUES_PER_NAME) byValue.clear();
-    byValue.set(value, field);
+    field = { name, lowerName: shared.lowerName, value };
+    if (shared.byValue.size >= SHARED_VALUES_PER_NAME) shared.byValue.clear();
+    shared.byValue.set(value, field);
   }
+  shared.last = field;
   return field;
 }
 
