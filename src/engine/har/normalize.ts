@@ -252,8 +252,9 @@ function normalizeHeaders(value: unknown, suffix: string, problems: Problems): H
   const fields: HeaderField[] = new Array<HeaderField>(value.length);
   let count = 0;
   for (let i = 0; i < value.length; i++) {
-    const item: unknown = value[i];
-    if (!isObject(item) || typeof item.name !== 'string') {
+    const item = value[i] as { readonly name?: unknown; readonly value?: unknown } | null;
+    // No isObject(): a JSON array has no "name" property, so the string test alone rejects it.
+    if (typeof item !== 'object' || item === null || typeof item.name !== 'string') {
       problems.note(`${suffix}[${i}]`, 'Header item has no string name; ignored.');
       continue;
     }
