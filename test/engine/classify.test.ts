@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCrossOrigin, originOf } from '../../src/engine/index.js';
 import { corsUnsafeRequestHeaders } from '../../src/engine/spec/headers.js';
@@ -16,6 +17,29 @@ describe('origins', () => {
     ['not a url', null],
   ])('originOf(%s) = %s', (url, origin) => {
     expect(originOf(url)).toBe(origin);
+  });
+
+  it('agrees with the URL parser on http(s) URLs, on the fast path and off it', () => {
+    // The fast path matches a memoized scheme-and-host prefix; anything unusual goes to the parser.
+    const part = (values: readonly string[]) => fc.constantFrom(...values);
+    const url = fc.tuple(
+      part(['https://', 'http://', 'HTTP://', 'https:/', 'https:///']),
+      part(['', 'user:pw@', 'a@']),
+      part(['api.example.com', 'API.Example.com', 'xn--bcher-kva.example', '127.1', '0x7f.0.0.1', 'a..b', 'host.', '-x.example', 'ex ample.com', 'a.b9']),
+      part(['', ':443', ':80', ':8080', ':0', ':65535', ':65536', ':99999', ':08', ':']),
+      part(['', '/', '/p?q', '?q', '#f', '\\x', '/a b', '/%2e', '\t/x']),
+    ).map((parts) => parts.join(''));
+    const parserOrigin = (text: string): string | null => {
+      try {
+        const parsed = new URL(text);
+        return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : 'null';
+      } catch {
+        return null;
+      }
+    };
+    fc.assert(fc.property(url, (text) => {
+      expect(originOf(text)).toBe(parserOrigin(text));
+    }), { numRuns: 2_000 });
   });
 
   it('compares page and request origins', () => {
