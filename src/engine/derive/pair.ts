@@ -1,6 +1,6 @@
 import type { NormalizedEntry } from '../har/types.js';
 import { combinedHeader, splitNameList } from '../model/headers.js';
-import { sortInPlace } from '../model/order.js';
+import { isInOrder, sortInPlace } from '../model/order.js';
 import { parseUrl, urlKey } from '../model/origin.js';
 import { corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
 import { METHOD_REWRITING_REDIRECT_STATUSES, REDIRECT_STATUSES } from '../spec/methods.js';
@@ -204,12 +204,7 @@ function unsafeHeaderKey(entry: NormalizedEntry): string {
 /** The names sorted and joined by ","; browsers already send them sorted, so a copy is sorted only when not. */
 function sortedList(names: readonly string[]): string {
   if (names.length < 2) return names[0] ?? '';
-  return isSorted(names) ? names.join(',') : names.slice().sort(compareCodeUnits).join(',');
-}
-
-function isSorted(names: readonly string[]): boolean {
-  for (let i = 1; i < names.length; i++) if (compareCodeUnits(names[i - 1] as string, names[i] as string) > 0) return false;
-  return true;
+  return isInOrder(names, compareCodeUnits) ? names.join(',') : names.slice().sort(compareCodeUnits).join(',');
 }
 
 /** Array.prototype.sort's default order for strings (UTF-16 code units). */

@@ -3,8 +3,13 @@
  * usually in order already: checking first costs one pass, where sort() would copy and compare them all.
  */
 export function sortInPlace<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  return isInOrder(items, compare) ? items : items.sort(compare);
+}
+
+/** Whether `items` are already sorted by `compare` (one pass). */
+export function isInOrder<T>(items: readonly T[], compare: (a: T, b: T) => number): boolean {
   for (let i = 1; i < items.length; i++) {
-    if (compare(items[i - 1] as T, items[i] as T) > 0) return items.sort(compare);
+    if (compare(items[i - 1] as T, items[i] as T) > 0) return false;
   }
-  return items;
+  return true;
 }

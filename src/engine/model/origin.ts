@@ -67,7 +67,7 @@ function plainHttpOrigin(url: string): string | null {
   if (start === -1) return null;
   const prefix = url.slice(0, authorityEnd(url, start));
   const origin = plainPrefixOrigin(prefix);
-  return origin === '' || UNSAFE_ANYWHERE.test(url) ? null : origin;
+  return origin === null || UNSAFE_ANYWHERE.test(url) ? null : origin;
 }
 
 /** The position of the first "/", "?" or "#" at or after `from`, or the URL's length. */
@@ -79,15 +79,15 @@ function authorityEnd(url: string, from: number): number {
   return url.length;
 }
 
-/** The origin of a plain "scheme://host[:port]" prefix, or "" when the URL parser must decide. */
-const plainPrefixOrigin = memoized(2_000, (prefix): string => {
+/** The origin of a plain "scheme://host[:port]" prefix, or null when the URL parser must decide. */
+const plainPrefixOrigin = memoized(2_000, (prefix): string | null => {
   const match = PLAIN_HTTP_URL.exec(prefix);
-  if (match === null) return '';
+  if (match === null) return null;
   const [, scheme, host, port] = match as unknown as [string, string, string, string | undefined];
-  if (host.includes('xn--')) return '';
+  if (host.includes('xn--')) return null;
   if (port === undefined) return `${scheme}://${host}`;
   const number = Number(port);
-  if (number > 65535) return '';
+  if (number > 65535) return null;
   const isDefault = (scheme === 'http' && number === 80) || (scheme === 'https' && number === 443);
   return isDefault ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
 });
