@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCrossOrigin, originOf } from '../../src/engine/index.js';
+import { urlHasCredentials } from '../../src/engine/model/origin.js';
 import { corsUnsafeRequestHeaders } from '../../src/engine/spec/headers.js';
 import { PAGE, exchange, sameOriginGet } from '../fixtures/builders.js';
 import { only, reportExchange } from '../fixtures/replay.js';
@@ -24,7 +25,7 @@ describe('origins', () => {
     const part = (values: readonly string[]) => fc.constantFrom(...values);
     const url = fc.tuple(
       part(['https://', 'http://', 'HTTP://', 'https:/', 'https:///']),
-      part(['', 'user:pw@', 'a@']),
+      part(['', 'user:pw@', 'a@', ':@', 'u%40x@']),
       part(['api.example.com', 'API.Example.com', 'xn--bcher-kva.example', '127.1', '0x7f.0.0.1', 'a..b', 'host.', '-x.example', 'ex ample.com', 'a.b9']),
       part(['', ':443', ':80', ':8080', ':0', ':65535', ':65536', ':99999', ':08', ':']),
       part(['', '/', '/p?q', '?q', '#f', '\\x', '/a b', '/%2e', '\t/x']),
@@ -37,8 +38,17 @@ describe('origins', () => {
         return null;
       }
     };
+    const parserCredentials = (text: string): boolean => {
+      try {
+        const parsed = new URL(text);
+        return parsed.username !== '' || parsed.password !== '';
+      } catch {
+        return false;
+      }
+    };
     fc.assert(fc.property(url, (text) => {
       expect(originOf(text)).toBe(parserOrigin(text));
+      expect(urlHasCredentials(text)).toBe(parserCredentials(text));
     }), { numRuns: 2_000 });
   });
 

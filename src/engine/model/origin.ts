@@ -111,6 +111,8 @@ export function sameOrigin(a: string | null, b: string | null): boolean {
 
 /** True when the URL carries a user name or password (https://user:pass@host/). */
 export function urlHasCredentials(url: string): boolean {
+  // The URL parser reads credentials only before an "@": without one there are none, and parsing is slow.
+  if (!url.includes('@')) return false;
   const parsed = parseUrl(url);
   return parsed !== null && (parsed.username !== '' || parsed.password !== '');
 }

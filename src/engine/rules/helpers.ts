@@ -1,6 +1,6 @@
 import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import type { NormalizedResponse } from '../har/types.js';
-import type { Step } from '../model/exchange.js';
+import type { CredentialsBasis, Step } from '../model/exchange.js';
 import { combinedHeader, headerValues } from '../model/headers.js';
 import { parseUrl } from '../model/origin.js';
 import type { Evidence, FixTarget, HeaderPatch, Outcome, FailureShape, RuleContext } from './types.js';
@@ -58,6 +58,18 @@ export function credentialsReadCount(): number {
 export function isCredentialed(context: RuleContext): boolean {
   credentialsReads++;
   return context.exchange.credentials.mode === 'include';
+}
+
+/** Likewise for the evidence behind the mode (Cookie header, outcome, default): rules read it only through here. */
+let credentialsBasisReads = 0;
+
+export function credentialsBasisReadCount(): number {
+  return credentialsBasisReads;
+}
+
+export function credentialsBasisOf(context: RuleContext): CredentialsBasis {
+  credentialsBasisReads++;
+  return context.exchange.credentials.basis;
 }
 
 /**

@@ -1,11 +1,11 @@
-import type { Exchange, Step } from '../model/exchange.js';
+import type { CredentialsFacts, Exchange, Step } from '../model/exchange.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import { CHECK_ORDER, EXCHANGE_RULES, checkSetOf } from './check-order.js';
 import { AUDIT_RULES, RULES, RULES_FOR_UNCHECKED_DELIVERED, SUPERSEDED_BY } from './registry.js';
 import { EMPTY_CAPTURE, isDelivered } from '../derive/capture.js';
 import type { CaptureFacts } from '../derive/capture.js';
 import type { RuleId } from './registry.js';
-import { credentialsReadCount } from './helpers.js';
+import { credentialsBasisReadCount, credentialsReadCount } from './helpers.js';
 import type { RuleContext, RuleResult } from './types.js';
 
 export type FailedResult = Extract<RuleResult, { status: 'fail' }>;
@@ -42,6 +42,8 @@ interface StepReplay {
   readonly blocking: Blocking | null;
   /** The checks whose decision read the credentials mode, in the order they ran. */
   readonly credentialChecks: readonly CredentialCheck[];
+  /** Whether any check read the credentials' basis (credentialsBasisOf), e.g. to quote it in a finding. */
+  readonly readBasis: boolean;
 }
 
 interface CredentialCheck {
@@ -52,7 +54,7 @@ interface CredentialCheck {
 // Shared empty results: most exchanges have no steps, and most steps no findings.
 const NO_FINDINGS = Object.freeze([]) as unknown as RuleFinding[];
 const NO_INCOMPLETE = Object.freeze([]) as unknown as IncompleteCheck[];
-const NO_STEPS: StepReplay = Object.freeze({ findings: NO_FINDINGS, incomplete: NO_INCOMPLETE, blocking: null, credentialChecks: [] });
+const NO_STEPS: StepReplay = Object.freeze({ findings: NO_FINDINGS, incomplete: NO_INCOMPLETE, blocking: null, credentialChecks: [], readBasis: false });
 
 /**
  * Replays the browser's checks over the exchange's steps in order. The first failing check of the first
@@ -66,6 +68,7 @@ function replaySteps(exchange: Exchange): StepReplay {
   let incomplete: IncompleteCheck[] | null = null;
   let credentialChecks: CredentialCheck[] | null = null;
   let blocking: Blocking | null = null;
+  const basisReadsBefore = credentialsBasisReadCount();
   // Indexed loops here and in replay(): they run for every exchange, mostly before V8 has optimized them,
   // and for…of there allocates an iterator result per item.
   const { steps } = exchange;
@@ -87,14 +90,30 @@ function replaySteps(exchange: Exchange): StepReplay {
     }
     if (blocking !== null) break;
   }
-  return { findings: findings ?? NO_FINDINGS, incomplete: incomplete ?? NO_INCOMPLETE, blocking, credentialChecks: credentialChecks ?? [] };
+  return {
+    findings: findings ?? NO_FINDINGS,
+    incomplete: incomplete ?? NO_INCOMPLETE,
+    blocking,
+    credentialChecks: credentialChecks ?? [],
+    readBasis: credentialsBasisReadCount() !== basisReadsBefore,
+  };
 }
 
 /**
- * The step replay of each exchange predictCorsError has seen. Inferring credentials replays the exchange it
- * then keeps, so replay() reuses that result instead of running every check a second time.
+ * The step replays the credentials inference ran, by the exchange's list of steps. The inference replays one
+ * hypothesis and then keeps that exchange or a copy of it with other credentials facts (model/variants.ts: the
+ * copy shares the list of steps, and only a copy does). replay() reuses the result for the kept exchange when
+ * the checks could not tell the two apart: the same mode, and the same basis unless no check read it.
  */
-const stepReplays = new WeakMap<Exchange, StepReplay>();
+const stepReplays = new WeakMap<readonly Step[], { readonly credentials: CredentialsFacts; readonly replay: StepReplay }>();
+
+function rememberedStepReplay(exchange: Exchange): StepReplay | undefined {
+  const remembered = stepReplays.get(exchange.steps);
+  if (remembered === undefined) return undefined;
+  const { mode, basis } = exchange.credentials;
+  const same = remembered.credentials.mode === mode && (!remembered.replay.readBasis || remembered.credentials.basis === basis);
+  return same ? remembered.replay : undefined;
+}
 
 /** Chromium's error for the exchange as captured, or null (the what-if re-check asks this of patched exchanges). */
 export function predictCorsError(exchange: Exchange): CorsError | null {
@@ -112,7 +131,8 @@ export interface Prediction {
 /** predictCorsError, and whether the outcome could depend on the credentials mode (for credentials inference). */
 export function predictWithCredentialsUse(exchange: Exchange): Prediction {
   const steps = replaySteps(exchange);
-  stepReplays.set(exchange, steps);
+  // An exchange without steps replays to the shared empty result at no cost (and all of them share one list).
+  if (exchange.steps.length > 0) stepReplays.set(exchange.steps, { credentials: exchange.credentials, replay: steps });
   return {
     corsError: steps.blocking?.corsError ?? null,
     readCredentials: steps.credentialChecks.length > 0,
@@ -137,7 +157,7 @@ function failsAnyCheck(variant: Exchange, checks: readonly CredentialCheck[]): b
  * when the caller derived them). Audit rules never block and their "incomplete" never reaches the verdict.
  */
 export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE): ReplayResult {
-  const steps = stepReplays.get(exchange) ?? replaySteps(exchange);
+  const steps = rememberedStepReplay(exchange) ?? replaySteps(exchange);
   // The step replay's lists are shared (the credentials inference's cache, frozen empties): they are copied
   // only when a rule adds to them, which most exchanges never do.
   let findings: RuleFinding[] | null = null;

@@ -1,6 +1,6 @@
 import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { evidence } from './helpers.js';
+import { credentialsBasisOf, evidence } from './helpers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
@@ -19,7 +19,8 @@ export const unexplainedNetworkError: Rule<Failure> = {
     mdnUrl: MDN.cors,
     severity: 'warning',
   },
-  evaluate: ({ exchange, step, blockedBy }) => {
+  evaluate: (context) => {
+    const { exchange, step, blockedBy } = context;
     if (step !== null || exchange.hops.length === 0 || blockedBy !== null) return INAPPLICABLE;
     const outcome = exchange.outcome;
     if (outcome.kind !== 'failed' || outcome.error !== CORS_NET_ERROR) return PASS;
@@ -35,7 +36,7 @@ export const unexplainedNetworkError: Rule<Failure> = {
     }
     return {
       status: 'fail',
-      failure: { reason: 'headers-pass-every-check', data: { error: outcome.error, status: response.status, credentialsAssumed: exchange.credentials.basis !== 'cookie-header' } },
+      failure: { reason: 'headers-pass-every-check', data: { error: outcome.error, status: response.status, credentialsAssumed: credentialsBasisOf(context) !== 'cookie-header' } },
       evidence: evidence(null, outcome.error, 'no error'),
     };
   },
