@@ -168,7 +168,7 @@ function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<st
       method: method === null || method === '' ? 'GET' : method,
       url,
       origin: originOf(url),
-      headers: normalizeHeaders(request.headers, 'request.headers', problems),
+      headers: normalizeHeaders(request.headers, 'request.headers', problems, requestFieldAt),
     },
     response: normalizeResponse(item.response, url, problems),
     resourceType: stringOrNull(item._resourceType),
@@ -222,7 +222,7 @@ function normalizeResponse(value: unknown, requestUrl: string, problems: Problem
   const redirectUrl = redirectText === null || redirectText === '' ? null : (parseUrl(redirectText, requestUrl)?.href ?? null);
   return {
     status,
-    headers: normalizeHeaders(value.headers, 'response.headers', problems),
+    headers: normalizeHeaders(value.headers, 'response.headers', problems, responseFieldAt),
     redirectUrl,
     error: typeof value._error === 'string' && value._error !== '' ? value._error : null,
     errorRecorded: '_error' in value,
@@ -242,8 +242,17 @@ function normalizeInitiator(value: unknown): NormalizedInitiator | null {
 
 const bareInitiator = memoized(256, (type): NormalizedInitiator => Object.freeze({ type, url: null, requestId: null }));
 
+/**
+ * The field last read at each position of a request's (response's) header list. A producer writes every entry's
+ * headers in one layout, so the field at a position is usually the one the previous entry had there: two string
+ * comparisons instead of two map lookups (sharedField). Fields are immutable, so reusing one is always right.
+ */
+const POSITIONS_REMEMBERED = 64;
+const requestFieldAt: Array<HeaderField | undefined> = [];
+const responseFieldAt: Array<HeaderField | undefined> = [];
+
 /** `suffix` is the headers' path inside the entry ("request.headers" or "response.headers"). */
-function normalizeHeaders(value: unknown, suffix: string, problems: Problems): HeaderField[] {
+function normalizeHeaders(value: unknown, suffix: string, problems: Problems, fieldAt: Array<HeaderField | undefined>): HeaderField[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     problems.note(suffix, `Expected headers to be an array, got ${describe(value)}.`);
@@ -260,7 +269,10 @@ function normalizeHeaders(value: unknown, suffix: string, problems: Problems): H
     }
     const raw = item.value;
     const headerValue = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
-    fields[count++] = sharedField(item.name, headerValue);
+    const previous = i < POSITIONS_REMEMBERED ? fieldAt[i] : undefined;
+    const field = previous !== undefined && previous.value === headerValue && previous.name === item.name ? previous : sharedField(item.name, headerValue);
+    if (i < POSITIONS_REMEMBERED) fieldAt[i] = field;
+    fields[count++] = field;
   }
   if (count < fields.length) fields.length = count;
   return fields;
