@@ -57,6 +57,8 @@ function fixFrom(proposal: FixProposal, snippets: readonly FixSnippet[], verifie
   return { target: proposal.target, headers: proposal.headers, summary: proposal.summary, snippets, verifies, whatIf };
 }
 
+const NO_FIXES: ReadonlyArray<Fix | null> = Object.freeze([]);
+
 const CLIENT_NOT_RECHECKED = 'Not re-checked: the change is in the page\'s code or the browser, not in a response header.';
 
 /**
@@ -64,8 +66,8 @@ const CLIENT_NOT_RECHECKED = 'Not re-checked: the change is in the page\'s code 
  * (filled from the capture), and the what-if re-check of the whole exchange with all its server fixes applied.
  * A finding without a server fix gets a "client" fix that says why no server change helps.
  */
-export function completeFixes(exchange: Exchange, findings: readonly RuleFinding[]): Array<Fix | null> {
-  if (findings.length === 0) return [];
+export function completeFixes(exchange: Exchange, findings: readonly RuleFinding[]): ReadonlyArray<Fix | null> {
+  if (findings.length === 0) return NO_FIXES;
   const proposed: ProposedFix[] = findings.flatMap((finding) =>
     finding.step !== null && finding.result.fix !== null ? [{ step: finding.step, proposal: finding.result.fix }] : []);
   const hasServerFix = proposed.some((fix) => fix.proposal.target !== 'client');

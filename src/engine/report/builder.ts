@@ -15,6 +15,11 @@ interface VerdictDecision {
   readonly corsError: CorsError | null;
 }
 
+// The verdicts without a Chromium error, shared: most of a capture's exchanges end in one of them.
+const ALLOWED: VerdictDecision = Object.freeze({ verdict: 'allowed', corsError: null });
+const UNKNOWN: VerdictDecision = Object.freeze({ verdict: 'unknown', corsError: null });
+const BLOCKED_WITHOUT_ERROR: VerdictDecision = Object.freeze({ verdict: 'blocked', corsError: null });
+
 /**
  * What the page's script experienced. A recorded outcome wins over the replay: if Chromium let a response
  * through that the replay would block, the verdict is "allowed" (and the findings stay, as warnings).
@@ -22,18 +27,18 @@ interface VerdictDecision {
 function decideVerdict(exchange: Exchange, replayed: ReplayResult): VerdictDecision {
   const outcome = exchange.outcome;
   const predicted = replayed.blocking?.corsError ?? null;
-  if (exchange.orphanPreflight !== null) return predicted !== null ? { verdict: 'blocked', corsError: predicted } : { verdict: 'unknown', corsError: null };
+  if (exchange.orphanPreflight !== null) return predicted !== null ? { verdict: 'blocked', corsError: predicted } : UNKNOWN;
   if (predicted !== null && outcome.kind !== 'succeeded') return { verdict: 'blocked', corsError: predicted };
   switch (outcome.kind) {
     case 'failed':
-      return { verdict: 'blocked', corsError: null };
+      return BLOCKED_WITHOUT_ERROR;
     case 'no-response':
-      return { verdict: 'unknown', corsError: null };
+      return UNKNOWN;
     case 'succeeded':
-      return { verdict: 'allowed', corsError: null };
+      return ALLOWED;
     case 'not-recorded':
       // Without an error field only the replay can tell; a check that could not run leaves it open.
-      return replayed.incomplete.length > 0 && exchange.steps.length > 0 ? { verdict: 'unknown', corsError: null } : { verdict: 'allowed', corsError: null };
+      return replayed.incomplete.length > 0 && exchange.steps.length > 0 ? UNKNOWN : ALLOWED;
   }
 }
 
@@ -89,8 +94,10 @@ function credentialsOf(exchange: Exchange): ReportCredentials {
 }
 
 function assumptionsOf(exchange: Exchange): readonly string[] {
-  const assumptions: string[] = [];
   const { mode, basis } = exchange.credentials;
+  const unknownPage = exchange.initiatorOrigin === null && exchange.steps.length > 0;
+  if (basis !== 'assumed-default' && basis !== 'observed-outcome' && !unknownPage) return NO_ASSUMPTIONS;
+  const assumptions: string[] = [];
   if (basis === 'assumed-default') {
     assumptions.push('Credentials mode assumed "same-origin" (the fetch default: no cookies sent cross-origin); the capture has no Cookie header and the outcome does not depend on it.');
   } else if (basis === 'observed-outcome') {
@@ -98,7 +105,7 @@ function assumptionsOf(exchange: Exchange): readonly string[] {
       ? 'Credentials mode inferred as "include": only a credentialed request explains the recorded failure.'
       : 'Credentials mode inferred as not "include": a credentialed request would have been blocked, but the response was delivered.');
   }
-  if (exchange.initiatorOrigin === null && exchange.steps.length > 0) assumptions.push('The page origin could not be determined from Origin, the page URL or Referer.');
+  if (unknownPage) assumptions.push('The page origin could not be determined from Origin, the page URL or Referer.');
   return assumptions.length === 0 ? NO_ASSUMPTIONS : assumptions;
 }
 
