@@ -55,11 +55,26 @@ function compareTimed(a: Timed, b: Timed): number {
 }
 
 
-function bucketByUrl(items: readonly Timed[]): Map<string, Timed[]> {
+/**
+ * The URL keys pairing looks requests up by: redirect targets and preflight URLs. Only requests at those URLs
+ * are bucketed; most of a capture's URLs are never asked for, and a map of them all was a large part of pairing.
+ */
+function lookedUpKeys(redirectTargets: readonly (string | null)[], preflights: readonly Timed[]): Set<string> {
+  const keys = new Set<string>();
+  for (let i = 0; i < redirectTargets.length; i++) {
+    const target = redirectTargets[i] ?? null;
+    if (target !== null) keys.add(urlKey(target));
+  }
+  for (let i = 0; i < preflights.length; i++) keys.add(urlKey((preflights[i] as Timed).entry.request.url));
+  return keys;
+}
+
+function bucketByUrl(items: readonly Timed[], wanted: ReadonlySet<string>): Map<string, Timed[]> {
   const buckets = new Map<string, Timed[]>();
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as Timed;
     const key = urlKey(item.entry.request.url);
+    if (!wanted.has(key)) continue;
     const bucket = buckets.get(key);
     if (bucket === undefined) buckets.set(key, [item]);
     else bucket.push(item);
@@ -100,12 +115,14 @@ export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] 
   }
   sortInPlace(preflights, compareTimed);
   sortInPlace(requests, compareTimed);
-  const requestsByUrl = bucketByUrl(requests);
+  const redirectTargets = new Array<string | null>(requests.length);
+  for (let i = 0; i < requests.length; i++) redirectTargets[i] = redirectTargetOf((requests[i] as Timed).entry);
+  const requestsByUrl = bucketByUrl(requests, lookedUpKeys(redirectTargets, preflights));
   // Per-entry facts live in arrays indexed by entry.index (unique per entry): no object-keyed maps.
   let size = 0;
   for (let i = 0; i < entries.length; i++) size = Math.max(size, (entries[i] as NormalizedEntry).index + 1);
 
-  const nextHop = linkRedirects(requests, requestsByUrl, size);
+  const nextHop = linkRedirects(requests, redirectTargets, requestsByUrl, size);
   const chains = buildChains(requests, nextHop, size);
   const placed: Placement = { hop: new Array<PairedHop | undefined>(size), chain: new Int32Array(size) };
   for (let chainIndex = 0; chainIndex < chains.length; chainIndex++) {
@@ -130,13 +147,15 @@ interface Placement {
   readonly chain: Int32Array;
 }
 
-/** Maps each redirect response to the entry that followed it. Hops are claimed in time order. */
-function linkRedirects(requests: readonly Timed[], byUrl: ReadonlyMap<string, Timed[]>, size: number): Map<NormalizedEntry, NormalizedEntry> {
+/** Maps each redirect response to the entry that followed it (redirectTargets[i] is requests[i]'s). Hops are claimed in time order. */
+function linkRedirects(
+  requests: readonly Timed[], redirectTargets: readonly (string | null)[], byUrl: ReadonlyMap<string, Timed[]>, size: number,
+): Map<NormalizedEntry, NormalizedEntry> {
   const next = new Map<NormalizedEntry, NormalizedEntry>();
   const claimed = new Uint8Array(size);
   for (let i = 0; i < requests.length; i++) {
     const source = requests[i] as Timed;
-    const target = redirectTargetOf(source.entry);
+    const target = redirectTargets[i] ?? null;
     const status = source.entry.response?.status;
     if (target === null || status === undefined || status === null) continue;
     const bucket = byUrl.get(urlKey(target));
