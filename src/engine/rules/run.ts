@@ -1,12 +1,12 @@
 import type { CredentialsFacts, Exchange, Step } from '../model/exchange.js';
 import type { CorsError } from '../spec/cors-errors.js';
-import { CHECK_ORDER, EXCHANGE_RULES, checkSetOf } from './check-order.js';
+import { CHECK_ORDER, EXCHANGE_RULES, checkSetOf, type Check } from './check-order.js';
 import { AUDIT_RULES, RULES, RULES_FOR_UNCHECKED_DELIVERED, SUPERSEDED_BY } from './registry.js';
 import { EMPTY_CAPTURE, isDelivered } from '../derive/capture.js';
 import type { CaptureFacts } from '../derive/capture.js';
 import type { RuleId } from './registry.js';
 import { credentialsBasisReadCount, credentialsReadCount } from './helpers.js';
-import type { RuleContext, RuleResult } from './types.js';
+import { INAPPLICABLE, PASS, type RuleContext, type RuleResult } from './types.js';
 
 export type FailedResult = Extract<RuleResult, { status: 'fail' }>;
 
@@ -79,10 +79,11 @@ function replaySteps(exchange: Exchange): StepReplay {
     const context: RuleContext = { exchange, step, blockedBy: null, capture: undefined };
     const checks = CHECK_ORDER[checkSetOf(step)];
     for (let checkIndex = 0; checkIndex < checks.length; checkIndex++) {
-      const check = checks[checkIndex] as (typeof checks)[number];
+      const check = checks[checkIndex] as Check;
       const readsBefore = credentialsReadCount();
       const result = RULES[check.rule].run(context);
       if (credentialsReadCount() !== readsBefore) (credentialChecks ??= []).push({ step, rule: check.rule });
+      if (result === PASS || result === INAPPLICABLE) continue;
       if (result.status === 'incomplete') (incomplete ??= []).push({ rule: check.rule, step, reason: result.reason });
       if (result.status !== 'fail') continue;
       (findings ??= []).push({ rule: check.rule, step, result, corsError: check.corsError });
@@ -169,6 +170,7 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
   for (let i = 0; i < exchangeRules.length; i++) {
     const rule = exchangeRules[i] as RuleId;
     const result = RULES[rule].run(context);
+    if (result === PASS || result === INAPPLICABLE) continue;
     if (result.status === 'incomplete') (incomplete ??= steps.incomplete.slice()).push({ rule, step: null, reason: result.reason });
     if (result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null });
   }
@@ -176,7 +178,7 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
   for (let i = 0; i < auditRules.length; i++) {
     const rule = auditRules[i] as RuleId;
     const result = RULES[rule].run(context);
-    if (result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null });
+    if (result !== PASS && result !== INAPPLICABLE && result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null });
   }
   return { findings: withoutSuperseded(findings ?? steps.findings), blocking: steps.blocking, incomplete: incomplete ?? steps.incomplete };
 }
