@@ -31,21 +31,31 @@ export function statusOf(entry: NormalizedEntry): number {
   return entry.response?.status ?? 0;
 }
 
+// An API sends the same Vary, Expose-Headers and Cache-Control values on every response: each value is parsed
+// once, and the results are shared, so they are read-only.
+const NO_TOKENS: readonly string[] = Object.freeze([]);
+
 /** Comma-separated tokens, trimmed and lower-cased (Vary, Cache-Control directive names, Expose-Headers). */
-export function lowerTokens(value: string | null): string[] {
-  if (value === null) return [];
-  return value.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== '');
+export function lowerTokens(value: string | null): readonly string[] {
+  return value === null ? NO_TOKENS : lowerTokensOf(value);
 }
 
+const lowerTokensOf = memoized(1_024, (value): readonly string[] =>
+  value.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== ''));
+
 /** Cache-Control directive names, and the delta-seconds of max-age / s-maxage when present. */
-export function cacheDirectives(value: string | null): Map<string, string | null> {
+export function cacheDirectives(value: string | null): ReadonlyMap<string, string | null> {
+  return cacheDirectivesOf(value ?? '');
+}
+
+const cacheDirectivesOf = memoized(1_024, (value): ReadonlyMap<string, string | null> => {
   const directives = new Map<string, string | null>();
   for (const item of lowerTokens(value)) {
     const [name = '', argument] = item.split('=', 2);
     directives.set(name.trim(), argument === undefined ? null : argument.trim().replace(/^"|"$/g, ''));
   }
   return directives;
-}
+});
 
 /**
  * An exchange in CORS mode whose response the page's script received. A recorded success counts even when the

@@ -46,13 +46,17 @@ export const overlyBroadAllowList: Rule<Failure> = {
     const credentials = responseHeader(step.entry, 'access-control-allow-credentials') === 'true';
     const methods = tokens(responseHeader(step.entry, ACAM));
     const headers = tokens(responseHeader(step.entry, ACAH)).map((name) => name.toLowerCase());
+    // Under credentials "*" is a literal name, not a wildcard (Chromium and the spec agree).
+    const wildcardMethods = !credentials && methods.includes('*');
+    const wildcardHeaders = !credentials && headers.includes('*');
+    // Only these can be unused: when they are fewer than the thresholds, what the page used does not matter.
+    const listedMethods = methods.filter((method) => method !== '*' && !ALWAYS_ALLOWED_METHODS.has(method.toUpperCase()));
+    const listedHeaders = headers.filter((name) => name !== '*' && !CORS_SAFELISTED_REQUEST_HEADER_NAMES.has(name));
+    if (!wildcardMethods && !wildcardHeaders && listedMethods.length < UNUSED_METHODS_THRESHOLD && listedHeaders.length < UNUSED_HEADERS_THRESHOLD) return PASS;
     const used = context.capture?.requestedByUrl.get(captureKeyOf(step.entry.request.url));
     const usedMethods = [...(used?.methods ?? new Set([step.requestedMethod]))].sort();
     const usedHeaders = [...(used?.headers ?? new Set(step.requestedHeaders))].sort();
     const lists = { methods, headers, usedMethods, usedHeaders };
-    // Under credentials "*" is a literal name, not a wildcard (Chromium and the spec agree).
-    const wildcardMethods = !credentials && methods.includes('*');
-    const wildcardHeaders = !credentials && headers.includes('*');
     const found = (failure: Failure) => ({
       status: 'fail' as const,
       failure,
@@ -61,8 +65,8 @@ export const overlyBroadAllowList: Rule<Failure> = {
         `what the page uses: ${[...usedMethods, ...usedHeaders].join(', ')}`),
     });
     if (wildcardMethods || wildcardHeaders) return found({ reason: 'wildcard', data: { ...lists, wildcardMethods, wildcardHeaders } });
-    const unusedMethods = methods.filter((method) => method !== '*' && !ALWAYS_ALLOWED_METHODS.has(method.toUpperCase()) && !usedMethods.includes(method));
-    const unusedHeaders = headers.filter((name) => name !== '*' && !CORS_SAFELISTED_REQUEST_HEADER_NAMES.has(name) && !usedHeaders.includes(name));
+    const unusedMethods = listedMethods.filter((method) => !usedMethods.includes(method));
+    const unusedHeaders = listedHeaders.filter((name) => !usedHeaders.includes(name));
     if (unusedMethods.length >= UNUSED_METHODS_THRESHOLD || unusedHeaders.length >= UNUSED_HEADERS_THRESHOLD) {
       return found({ reason: 'unused-entries', data: lists });
     }

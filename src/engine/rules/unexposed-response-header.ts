@@ -2,10 +2,11 @@ import { CORS_SAFELISTED_RESPONSE_HEADERS, INFRASTRUCTURE_X_HEADERS, SCRIPT_READ
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, finalActualStep, isDeliveredCors, lowerTokens, responseHeader } from './audit-helpers.js';
 import { evidence, setHeader } from './helpers.js';
+import type { HeaderField } from '../model/headers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
-type Failure = { reason: 'not-exposed'; data: { names: string[]; exposed: string[]; custom: boolean } };
+type Failure = { reason: 'not-exposed'; data: { names: string[]; exposed: readonly string[]; custom: boolean } };
 
 /** Response headers a page script might want to read: custom x-… headers and a few standard ones. */
 function meantForScripts(lowerName: string): boolean {
@@ -41,7 +42,9 @@ export const unexposedResponseHeader: Rule<Failure> = {
     if (!credentials && exposed.includes('*')) return PASS;
     // Distinct names in response order (one pass: this runs on every cross-origin response of a capture).
     const names: string[] = [];
-    for (const { lowerName } of step.entry.response.headers) {
+    const headers = step.entry.response.headers;
+    for (let i = 0; i < headers.length; i++) {
+      const { lowerName } = headers[i] as HeaderField;
       if (meantForScripts(lowerName) && !exposed.includes(lowerName) && !names.includes(lowerName)) names.push(lowerName);
     }
     if (names.length === 0) return PASS;
