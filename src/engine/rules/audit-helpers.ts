@@ -4,7 +4,7 @@
  */
 import type { NormalizedEntry } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
-import { combinedHeader, headerValues } from '../model/headers.js';
+import { combinedHeader, headerValues, splitNameList } from '../model/headers.js';
 import { memoized } from '../model/memo.js';
 import { parseUrl } from '../model/origin.js';
 import { isDelivered } from '../derive/capture.js';
@@ -32,16 +32,13 @@ export function statusOf(entry: NormalizedEntry): number {
 }
 
 // An API sends the same Vary, Expose-Headers and Cache-Control values on every response: each value is parsed
-// once, and the results are shared, so they are read-only.
+// once (lists by splitNameList, the same parse as Access-Control-Request-Headers), and shared, so read-only.
 const NO_TOKENS: readonly string[] = Object.freeze([]);
 
 /** Comma-separated tokens, trimmed and lower-cased (Vary, Cache-Control directive names, Expose-Headers). */
 export function lowerTokens(value: string | null): readonly string[] {
-  return value === null ? NO_TOKENS : lowerTokensOf(value);
+  return value === null ? NO_TOKENS : splitNameList(value);
 }
-
-const lowerTokensOf = memoized(1_024, (value): readonly string[] =>
-  value.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== ''));
 
 /** Cache-Control directive names, and the delta-seconds of max-age / s-maxage when present. */
 export function cacheDirectives(value: string | null): ReadonlyMap<string, string | null> {
