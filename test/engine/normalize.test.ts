@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
 import { diagnose, parseHarText, reportToText } from '../../src/engine/index.js';
 import { normalizeHar } from '../../src/engine/har/normalize.js';
 import { exchange, har } from '../fixtures/builders.js';
@@ -140,7 +139,7 @@ describe('entry timestamps', () => {
   };
   const expected = (text: string): number | null => (Number.isFinite(Date.parse(text)) ? Date.parse(text) : null);
 
-  it('reads every timestamp as Date.parse does, on the fast path and off it', () => {
+  it('reads every timestamp as Date.parse does; one it cannot read is null, not NaN', () => {
     const samples = [
       '2026-11-21T10:00:00.123Z', '2026-02-28T23:59:59.999Z', '2026-02-29T00:00:00.000Z', '2024-02-29T12:00:00.000Z',
       '2026-12-31T23:59:59.000Z', '2026-13-01T00:00:00.000Z', '2026-11-21T24:00:00.000Z', '0050-01-01T00:00:00.000Z',
@@ -148,17 +147,5 @@ describe('entry timestamps', () => {
       '2026-1a-21T10:00:00.123Z', 'NaN-NaN-NaNTNaN:NaN:NaN.NaNZ', '', 'x'.repeat(24),
     ];
     for (const sample of samples) expect(startedMsOf(sample), sample).toBe(expected(sample));
-  });
-
-  it('agrees with Date.parse on generated timestamps in the fast-path form', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }),
-      fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 999 }),
-      (year, month, day, hour, minute, second, ms) => {
-        const pad = (value: number, width: number) => String(value).padStart(width, '0');
-        const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(ms, 3)}Z`;
-        expect(startedMsOf(text)).toBe(expected(text));
-      },
-    ), { numRuns: 2_000 });
   });
 });

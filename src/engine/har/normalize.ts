@@ -155,7 +155,9 @@ function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<st
   if (method === null) problems.note('request.method', 'Request has no method; GET assumed.');
 
   const startedDateTime = stringOrNull(item.startedDateTime);
-  const parsedMs = startedDateTime === null ? Number.NaN : timestampMs(startedDateTime);
+  // Date.parse, not a hand-written parser: the builtin is as fast on 100k entries and several times faster
+  // before V8 has optimized anything (measured: 2 ms against 5–17 ms for 10k timestamps in a fresh process).
+  const parsedMs = startedDateTime === null ? Number.NaN : Date.parse(startedDateTime);
   const pageRef = stringOrNull(item.pageref);
 
   return {
@@ -175,39 +177,6 @@ function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<st
     initiator: normalizeInitiator(item._initiator),
     pageUrl: pageRef === null ? null : (pages.get(pageRef) ?? null),
   };
-}
-
-/**
- * Date.parse, with a fast path for the form Chromium and most producers write ("2026-11-21T10:00:00.123Z"):
- * a 100k-entry capture parses 100k timestamps. Anything else goes to Date.parse.
- */
-function timestampMs(text: string): number {
-  if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return Date.parse(text);
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  const hour = digits(text, 11, 2);
-  const minute = digits(text, 14, 2);
-  const second = digits(text, 17, 2);
-  const millisecond = digits(text, 20, 3);
-  const separatorsOk = text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':' && text[19] === '.';
-  // Out-of-range fields (month 13, hour 24…), early years (Date.UTC reads 0–99 as 19xx) and the 29th–31st are
-  // left to Date.parse, which knows month lengths and what it accepts.
-  if (!separatorsOk || year < 1970 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59 || millisecond < 0) {
-    return Date.parse(text);
-  }
-  return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
-}
-
-/** The number written with `count` decimal digits at `start`, or -1. */
-function digits(text: string, start: number, count: number): number {
-  let value = 0;
-  for (let i = start; i < start + count; i++) {
-    const code = text.charCodeAt(i) - 48;
-    if (code < 0 || code > 9) return -1;
-    value = value * 10 + code;
-  }
-  return value;
 }
 
 function normalizeResponse(value: unknown, requestUrl: string, problems: Problems): NormalizedResponse | null {
