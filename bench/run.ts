@@ -11,8 +11,8 @@ import { syntheticHar } from './synthetic-har';
 
 const root = resolve(import.meta.dirname, '..');
 const sizes = [1_000, 10_000, 100_000];
-// Fresh processes per figure. On a shared 2-core VM single first runs at 10k range 1.4–2.5× parse: 7 keeps the
-// median within about ±0.1 of itself from one bench to the next (5 moved it by ±0.2).
+// Fresh processes per figure. On a shared 2-core VM single first runs at 10k range 1.4–2.5× parse, and the median
+// of 5 moved by ±0.2 from one bench to the next: 7 narrows that, and the bench prints the single runs' spread.
 const ROUNDS = 7;
 /** The live path feeds at most this many entries (one report per entry: 20k reports already take a while). */
 const LIVE_ENTRIES_MAX = 20_000;
