@@ -3,14 +3,14 @@
 //   npx tsx bench/baseline-check.ts --write bench/baseline-hashes.json   (record, before any change)
 //   npx tsx bench/baseline-check.ts --check bench/baseline-hashes.json   (compare; exits 1 on a difference)
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { diagnose, DiagnosisSession, parseHarText, reportToJson } from '../src/engine/index';
 import type { Report } from '../src/engine/index';
+import { HAR_SAMPLE_NAMES, readHarSample } from '../test/fixtures/har-samples';
 import { syntheticHar } from './synthetic-har';
 
 const root = resolve(import.meta.dirname, '..');
-const samples = '/work/shared/har-samples';
 const sha = (report: Report) => createHash('sha256').update(reportToJson(report)).digest('hex');
 
 function hashOf(input: unknown, kind: 'file' | 'live' | 'memory' = 'file'): string {
@@ -34,8 +34,8 @@ function sessionHash(entries: readonly unknown[]): string {
 const hashes: Record<string, string> = {};
 for (const seed of [1, 2, 3]) hashes[`synthetic-5000-seed${seed}`] = hashOf(syntheticHar(5000, seed));
 const sampleEntries: unknown[] = [];
-for (const file of readdirSync(samples).filter((name) => name.endsWith('.har')).sort()) {
-  const parsed = parseHarText(readFileSync(join(samples, file), 'utf8'));
+for (const file of HAR_SAMPLE_NAMES) {
+  const parsed = parseHarText(readHarSample(file));
   hashes[`sample:${file}`] = parsed.ok ? hashOf(parsed.value) : `parse-error:${JSON.stringify(parsed.error)}`;
   if (parsed.ok) {
     const entries = (parsed.value as { log?: { entries?: unknown[] } })?.log?.entries;

@@ -1,11 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnose, reportToJson, reportToText } from '../../src/engine/index.js';
-
-/** Real HARs from many producers, read in place (see SOURCES.md there). */
-const CORPUS = path.resolve(__dirname, '../../../shared/har-samples');
-const files = readdirSync(CORPUS).filter((file) => file.endsWith('.har')).sort();
+import { HAR_SAMPLE_NAMES as files, readHarSample } from '../fixtures/har-samples.js';
 
 function entryCount(text: string): number {
   const parsed = JSON.parse(text.replace(/^\uFEFF/, '').replace(/^onInputData\(([\s\S]*)\)\s*;?\s*$/, '$1')) as { log: { entries: unknown[] } };
@@ -18,7 +13,7 @@ describe('robustness corpus', () => {
   });
 
   it.each(files)('%s: diagnoses without throwing and accounts for every entry', (file) => {
-    const text = readFileSync(path.join(CORPUS, file), 'utf8');
+    const text = readHarSample(file);
     const result = diagnose(text, { sourceName: file, sourceKind: 'file' });
     // Both malformed samples are recoverable: the BOM is skipped, the HARP wrapper stripped.
     expect(result.ok).toBe(true);
@@ -36,14 +31,14 @@ describe('robustness corpus', () => {
   });
 
   it('rejects the HARP file cleanly when the wrapper is damaged', () => {
-    const text = readFileSync(path.join(CORPUS, 'malformed-firebug-harp-jsonp.har'), 'utf8');
+    const text = readHarSample('malformed-firebug-harp-jsonp.har');
     const result = diagnose(text.replace(/\)\s*$/, ''));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(/not valid JSON/);
   });
 
   it('finds the failed preflight in the WebPagetest capture', () => {
-    const result = diagnose(readFileSync(path.join(CORPUS, 'webpagetest-nytimes-failed-preflight.har'), 'utf8'));
+    const result = diagnose(readHarSample('webpagetest-nytimes-failed-preflight.har'));
     if (!result.ok) throw new Error(result.error.message);
     const blocked = result.report.exchanges.filter((exchange) => exchange.verdict === 'blocked');
     expect(blocked.map((exchange) => [exchange.url, exchange.corsError])).toEqual([
@@ -53,14 +48,14 @@ describe('robustness corpus', () => {
   });
 
   it('pairs the Chrome DevTools preflight listed after its POST', () => {
-    const result = diagnose(readFileSync(path.join(CORPUS, 'chrome-devtools-google-cors-preflight.har'), 'utf8'));
+    const result = diagnose(readHarSample('chrome-devtools-google-cors-preflight.har'));
     if (!result.ok) throw new Error(result.error.message);
     const preflighted = result.report.exchanges.filter((exchange) => exchange.kind === 'preflighted');
     expect(preflighted.map((exchange) => [exchange.entries, exchange.verdict, exchange.credentials.basis])).toEqual([[[15, 16], 'allowed', 'cookie-header']]);
   });
 
   it('labels ad-blocker and TLS failures as non-CORS errors', () => {
-    const result = diagnose(readFileSync(path.join(CORPUS, 'chrome-devtools-blocked-and-insecure.har'), 'utf8'));
+    const result = diagnose(readHarSample('chrome-devtools-blocked-and-insecure.har'));
     if (!result.ok) throw new Error(result.error.message);
     const failed = result.report.exchanges.filter((exchange) => exchange.verdict === 'blocked');
     expect(failed).toHaveLength(3);

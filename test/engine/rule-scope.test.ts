@@ -1,5 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { captureFactsOf, isDelivered } from '../../src/engine/derive/capture.js';
@@ -14,6 +12,7 @@ import { AUDIT_RULES, RULES, RULES_FOR_UNCHECKED_DELIVERED } from '../../src/eng
 import { predictWithCredentialsUse } from '../../src/engine/rules/run.js';
 import { syntheticHar } from '../../bench/synthetic-har.js';
 import { exchange as exchangeBuilder } from '../fixtures/builders.js';
+import { HAR_SAMPLE_NAMES as corpus, readHarSample } from '../fixtures/har-samples.js';
 import { mutatedHar } from '../fuzz/har-properties.js';
 
 // replay() runs only RULES_FOR_UNCHECKED_DELIVERED on delivered exchanges without CORS checks. That is only right
@@ -39,8 +38,6 @@ function violations(input: unknown): string[] {
   return found;
 }
 
-const samples = join(import.meta.dirname, '../../../shared/har-samples');
-const corpus = existsSync(samples) ? readdirSync(samples).filter((name) => name.endsWith('.har')) : [];
 
 describe('rules that cannot fire on delivered exchanges without CORS checks', () => {
   it('are most of them (the list stays short)', () => {
@@ -54,7 +51,7 @@ describe('rules that cannot fire on delivered exchanges without CORS checks', ()
   });
 
   it.each(corpus)('never fail on %s', (name) => {
-    const parsed = parseHarText(readFileSync(join(samples, name), 'utf8'));
+    const parsed = parseHarText(readHarSample(name));
     expect(violations(parsed.ok ? parsed.value : null)).toEqual([]);
   });
 

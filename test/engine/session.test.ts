@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syntheticHar } from '../../bench/synthetic-har';
 import { diagnose, DiagnosisSession, parseHarText, type Report } from '../../src/engine/index';
+import { HAR_SAMPLE_NAMES, readHarSample } from '../fixtures/har-samples';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/har-samples');
 const RECORDED = path.resolve(__dirname, '../differential/recorded/chromium-156.json');
 
 function batch(entries: readonly unknown[]): Report {
@@ -28,10 +28,8 @@ function incremental(entries: readonly unknown[]): Report {
 }
 
 function corpusEntries(): { name: string; entries: unknown[] }[] {
-  return readdirSync(CORPUS)
-    .filter((file) => file.endsWith('.har'))
-    .flatMap((file) => {
-      const parsed = parseHarText(readFileSync(path.join(CORPUS, file), 'utf8'));
+  return HAR_SAMPLE_NAMES.flatMap((file) => {
+      const parsed = parseHarText(readHarSample(file));
       const entries = parsed.ok ? (parsed.value as { log?: { entries?: unknown } }).log?.entries : null;
       return Array.isArray(entries) ? [{ name: file, entries }] : [];
     });

@@ -1,15 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnose, diagnoseHarBytes, exportReport, exportTextFromBytes, reportToJson } from '../../src/engine/index.js';
 import { syntheticHar } from '../../bench/synthetic-har.js';
 import { exchange } from '../fixtures/builders.js';
+import { HAR_SAMPLE_NAMES as corpus, readHarSample } from '../fixtures/har-samples.js';
 
 // The streamed reader must give exactly what reading the text gives, whatever the chunking, or say "not
 // streamable" (null) so the caller reads the text instead.
 
-const samples = join(import.meta.dirname, '../../../shared/har-samples');
-const corpus = existsSync(samples) ? readdirSync(samples).filter((name) => name.endsWith('.har')).sort() : [];
 const encoder = new TextEncoder();
 
 function* chunks(bytes: Uint8Array, size: number): Generator<Uint8Array> {
@@ -30,15 +27,15 @@ function whole(text: string): string {
 }
 
 describe('streamed HAR reading', () => {
-  it('has the shared corpus to check against, and streams all but the files in unusual shapes', () => {
+  it('has the corpus to check against, and streams all but the files in unusual shapes', () => {
     expect(corpus.length).toBeGreaterThan(20);
-    const notStreamed = corpus.filter((name) => streamed(readFileSync(join(samples, name), 'utf8'), 1 << 20) === null);
+    const notStreamed = corpus.filter((name) => streamed(readHarSample(name), 1 << 20) === null);
     // A JSONP-wrapped file and one with its pages after the entries.
     expect(notStreamed.length).toBeLessThanOrEqual(2);
   });
 
   it.each(corpus)('%s: the same report as the text, in chunks of 1, 7, 4096 and 1 MiB bytes (or not streamed)', (name) => {
-    const text = readFileSync(join(samples, name), 'utf8');
+    const text = readHarSample(name);
     const expected = whole(text);
     const results = [1, 7, 4096, 1 << 20].map((size) => streamed(text, size));
     // A file is streamed at every chunk size or at none (JSONP, pages after the entries).
@@ -95,7 +92,7 @@ describe('streamed text export (the CLI default)', () => {
   };
 
   it.each(corpus)('%s: the same text report, redacted and not, as exporting the text', (name) => {
-    const text = readFileSync(join(samples, name), 'utf8');
+    const text = readHarSample(name);
     for (const redact of [true, false]) {
       const result = exportTextFromBytes(chunks(encoder.encode(text), 4096), { redact, sourceName: 'x.har', sourceKind: 'file' });
       expect(result === null).toBe(streamed(text, 4096) === null);
