@@ -1,7 +1,11 @@
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
-import manifest from './manifest.json' with { type: 'json' };
+import manifestSource from './manifest.json' with { type: 'json' };
+import packageJson from './package.json' with { type: 'json' };
+
+// package.json is the one place the version is written; manifest.json leaves it out.
+const manifest = { ...manifestSource, version: packageJson.version };
 
 const DEV_SERVER_PORT = 5173;
 

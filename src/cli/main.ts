@@ -1,8 +1,10 @@
-// The `cors-lens` command: runs the CLI (src/cli/run.ts) on this process's arguments and streams.
-import { run } from './run.js';
+// The `cors-lens` command: runs the CLI on this process's arguments and streams. Help, version and usage errors
+// are answered before the engine is loaded, so they start as fast as Node itself (`npm run bench -- --cli`).
+import { answerWithoutEngine, parseArguments } from './arguments.js';
 
-process.exitCode = run(
-  process.argv.slice(2),
-  (text) => process.stdout.write(text),
-  (text) => process.stderr.write(text),
-);
+const argv = process.argv.slice(2);
+const out = (text: string) => process.stdout.write(text);
+const err = (text: string) => process.stderr.write(text);
+
+const command = parseArguments(argv);
+process.exitCode = command.kind === 'diagnose' ? (await import('./run.js')).run(argv, out, err) : answerWithoutEngine(command, out, err);

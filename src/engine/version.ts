@@ -1,3 +1,6 @@
-/** Kept equal to package.json "version" (checked by a test); the engine cannot read package.json itself. */
+// package.json is the one place the version is written: the bundler inlines just this field into the engine,
+// the CLI and (through vite.config.ts) the extension's manifest.
+import { version } from '../../package.json';
+
 export const TOOL_NAME = 'cors-lens';
-export const TOOL_VERSION = '0.1.0';
+export const TOOL_VERSION: string = version;

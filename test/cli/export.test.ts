@@ -27,7 +27,7 @@ const blockedFile = fixture('blocked.har', JSON.stringify(har([
 ])));
 const secretsFile = fixture('secrets.har', JSON.stringify(secretsHar()));
 
-// Each test spawns several CLI processes (tsx compiles on start): generous on a shared 2-core machine.
+// Each test spawns several CLI processes (the built CLI, plain JavaScript): generous on a shared 2-core machine.
 describe('cors-lens diagnose --format md|html|json, --out, --no-redact, --stack, --exchange', { timeout: 60_000 }, () => {
   it('writes Markdown and HTML to stdout with the same exit codes', () => {
     const md = cli(['diagnose', blockedFile, '--format', 'md']);

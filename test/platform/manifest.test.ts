@@ -14,6 +14,10 @@ describe('manifest.json', () => {
     }
   });
 
+  it('leaves the version to package.json, the one place it is written (vite.config.ts adds it at build time)', () => {
+    expect(manifest.version).toBeUndefined();
+  });
+
   it('asks for no permissions at all: no host access, no debugger', () => {
     expect(manifest.permissions ?? []).toEqual([]);
     expect(manifest.host_permissions).toBeUndefined();
