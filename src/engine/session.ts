@@ -1,4 +1,5 @@
-import { diagnose, type DiagnoseOptions } from './diagnose.js';
+import { diagnoseInRun, type DiagnoseOptions } from './diagnose.js';
+import { RunContext } from './run-context.js';
 import { parseUrl, urlKey } from './model/origin.js';
 import { buildReport } from './report/builder.js';
 import type { Finding, Report, ReportExchange, ReportInputError, ReportSummary } from './report/types.js';
@@ -32,6 +33,9 @@ export class DiagnosisSession {
   private readonly totals: Record<(typeof SUMMARY_FIELDS)[number], number> = {
     exchanges: 0, crossOrigin: 0, blocked: 0, allowed: 0, unknown: 0, warnings: 0,
   };
+
+  /** One run for the whole session: its tables serve every cluster's diagnosis. */
+  private readonly run = new RunContext();
 
   constructor(private readonly options: DiagnoseOptions = {}) {}
 
@@ -78,7 +82,7 @@ export class DiagnosisSession {
       const indices = this.members.get(root);
       if (indices === undefined) continue;
       this.forget(root);
-      const result = diagnoseCluster(indices, this.entries, this.source());
+      const result = diagnoseCluster(indices, this.entries, this.source(), this.run);
       this.results.set(root, result);
       for (const exchange of result.exchanges) this.ordered.splice(this.positionOf(firstEntry(exchange)), 0, exchange);
       if (result.problems.length > 0) {
@@ -196,8 +200,8 @@ function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
 const firstEntry = (exchange: ReportExchange): number => exchange.entries[0] ?? -1;
 
 /** Diagnoses one cluster on its own and maps its entry indices back to the whole capture's. */
-function diagnoseCluster(indices: readonly number[], entries: readonly unknown[], source: Parameters<typeof buildReport>[0]): ClusterResult {
-  const result = diagnose(indices.map((index) => entries[index]));
+function diagnoseCluster(indices: readonly number[], entries: readonly unknown[], source: Parameters<typeof buildReport>[0], run: RunContext): ClusterResult {
+  const result = diagnoseInRun(indices.map((index) => entries[index]), {}, run);
   if (!result.ok) {
     const problems = indices.map((index) => ({ entry: index, path: `log.entries[${index}]`, message: result.error.message, skipped: true }));
     return { exchanges: [], problems, summary: buildReport(source, [], problems).summary };

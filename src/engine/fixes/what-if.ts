@@ -2,7 +2,7 @@ import type { NormalizedEntry, NormalizedResponse } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
 import { headerValues } from '../model/headers.js';
 import type { HeaderField } from '../model/headers.js';
-import { predictCorsError } from '../rules/run.js';
+import { ReplayMemo, predictCorsError } from '../rules/run.js';
 import type { FixProposal, HeaderPatch } from '../rules/types.js';
 import { applyHeaderPatches } from './patch.js';
 import { entryWithResponse, exchangeWith, stepWith } from '../model/variants.js';
@@ -92,7 +92,7 @@ function patchedResponse(step: Step, fixes: readonly ProposedFix[], preflightOfH
  * The what-if re-check: applies every server fix of the exchange to the recorded responses and replays
  * Chromium's CORS checks. It never calls the network; it only answers "would these headers pass".
  */
-export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[]): WhatIf {
+export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[], memo: ReplayMemo = new ReplayMemo()): WhatIf {
   const serverFixes = fixes.filter((fix) => fix.proposal.target !== 'client');
   if (exchange.steps.length === 0) {
     return { verifies: false, note: 'Not re-checked: the capture holds no response the browser checked.', patchedSteps: [] };
@@ -108,7 +108,7 @@ export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[]): WhatI
     steps.push(stepWith(step, entryWithResponse(step.entry, response), redirectTarget));
   }
   const patched = exchangeWith(exchange, exchange.credentials, steps);
-  const corsError = predictCorsError(patched);
+  const corsError = predictCorsError(patched, memo);
   const verifies = corsError === null && serverFixes.length > 0;
   const lastHop = exchange.hops[exchange.hops.length - 1];
   const stoppedAtRedirect = lastHop !== undefined && lastHop.redirectTarget !== null;

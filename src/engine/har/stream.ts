@@ -1,5 +1,5 @@
 import type { NormalizedLog } from './types.js';
-import { EntryNormalizer, pageUrls } from './normalize.js';
+import { EntryNormalizer, pageUrls, type NormalizeMemo } from './normalize.js';
 
 /** What the reader does to each entry and to the pages before normalizing them. */
 export interface StreamOptions {
@@ -21,7 +21,11 @@ export interface StreamOptions {
  * also produces the usual error messages. The streamed result equals normalizeHar(JSON.parse(text)).
  */
 export class HarByteReader {
-  constructor(private readonly options: StreamOptions = {}) {}
+  constructor(
+    private readonly options: StreamOptions = {},
+    /** The diagnosis run the entries are normalized in (header fields and origins shared across them). */
+    private readonly memo?: NormalizeMemo,
+  ) {}
 
   private depth = 0;
   private inString = false;
@@ -244,7 +248,7 @@ export class HarByteReader {
       // Keys after "log" in the root, or other shapes: the skeleton check in finish() decides.
     }
     this.pagesAtStart = pageUrls(this.mappedPages(pages));
-    this.normalizer = new EntryNormalizer(this.pagesAtStart);
+    this.normalizer = new EntryNormalizer(this.pagesAtStart, this.memo);
   }
 
   private endElement(): void {
