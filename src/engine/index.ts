@@ -14,6 +14,8 @@ export type {
 export type { ExchangeKind, PreflightReason } from './model/exchange.js';
 export type { Confidence, FindingCategory, Fix, FixProposal, FixSnippet, FixTarget, HeaderPatch, RuleMeta, Severity } from './rules/types.js';
 export { RUN_VERIFIED_STACKS, STACK_IDS, stackInfos } from './fixes/index.js';
+export { isStackId } from './fixes/stacks.js';
+export type { StackId } from './fixes/kit.js';
 export type { StackInfo } from './fixes/index.js';
 export { describeRule } from './fixes/explain.js';
 export type { CorsError } from './spec/cors-errors.js';

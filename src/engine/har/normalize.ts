@@ -5,6 +5,7 @@ import { parseHarText } from './parse-text.js';
 import type {
   InputError, InputProblem, NormalizedEntry, NormalizedInitiator, NormalizedLog, NormalizedResponse,
 } from './types.js';
+import { isJsonObject, type JsonObject } from '../model/json.js';
 
 /**
  * The only code that knows HAR field names and producer quirks. Accepts the shapes a HAR arrives in:
@@ -14,11 +15,7 @@ import type {
  */
 export type NormalizeResult = { readonly ok: true; readonly log: NormalizedLog } | { readonly ok: false; readonly error: InputError };
 
-type JsonObject = { readonly [key: string]: unknown };
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -50,9 +47,9 @@ export function normalizeHar(input: unknown, memo: NormalizeMemo = ownMemo()): N
     return normalizeHar(parsed.value, memo);
   }
   if (Array.isArray(input)) return normalizeEntries(input, (index) => `[${index}]`, null, new Map(), memo);
-  if (!isObject(input)) return fail(`Expected a HAR object, got ${describe(input)}.`, '');
+  if (!isJsonObject(input)) return fail(`Expected a HAR object, got ${describe(input)}.`, '');
   if ('log' in input) {
-    if (!isObject(input.log)) return fail(`Expected "log" to be an object, got ${describe(input.log)}.`, 'log');
+    if (!isJsonObject(input.log)) return fail(`Expected "log" to be an object, got ${describe(input.log)}.`, 'log');
     return normalizeLog(input.log, 'log.', memo);
   }
   if ('entries' in input) return normalizeLog(input, '', memo);
@@ -64,7 +61,7 @@ function normalizeLog(log: JsonObject, prefix: string, memo: NormalizeMemo): Nor
   const entries = log.entries;
   if (entries === undefined) return fail('The HAR has no "entries" list.', `${prefix}entries`);
   if (!Array.isArray(entries)) return fail(`Expected "entries" to be an array, got ${describe(entries)}.`, `${prefix}entries`);
-  const creator = isObject(log.creator) ? creatorLabel(log.creator) : null;
+  const creator = isJsonObject(log.creator) ? creatorLabel(log.creator) : null;
   return normalizeEntries(entries, prefix === 'log.' ? logEntryPath : (index) => `${prefix}entries[${index}]`, creator, pageUrls(log.pages), memo);
 }
 
@@ -80,7 +77,7 @@ export function pageUrls(pages: unknown): Map<string, string> {
   const urls = new Map<string, string>();
   if (!Array.isArray(pages)) return urls;
   for (const page of pages) {
-    if (!isObject(page)) continue;
+    if (!isJsonObject(page)) continue;
     const id = stringOrNull(page.id);
     const title = stringOrNull(page.title);
     if (id === null || title === null || !/^https?:\/\//i.test(title)) continue;
@@ -110,7 +107,7 @@ export class EntryNormalizer {
   }
 
   finish(creator: unknown): NormalizedLog {
-    return { creator: isObject(creator) ? creatorLabel(creator) : null, entryCount: this.count, entries: this.entries, problems: this.problems };
+    return { creator: isJsonObject(creator) ? creatorLabel(creator) : null, entryCount: this.count, entries: this.entries, problems: this.problems };
   }
 }
 
@@ -158,9 +155,9 @@ class Problems {
 }
 
 function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<string, string>, memo: NormalizeMemo): NormalizedEntry | null {
-  if (!isObject(item)) return problems.skip('', `Entry is ${describe(item)}, not an object.`);
+  if (!isJsonObject(item)) return problems.skip('', `Entry is ${describe(item)}, not an object.`);
   const request = item.request;
-  if (!isObject(request)) return problems.skip('request', request === undefined ? 'Entry has no request.' : `Expected request to be an object, got ${describe(request)}.`);
+  if (!isJsonObject(request)) return problems.skip('request', request === undefined ? 'Entry has no request.' : `Expected request to be an object, got ${describe(request)}.`);
   const url = stringOrNull(request.url);
   if (url === null || url === '') return problems.skip('request.url', 'Request has no URL.');
   const method = stringOrNull(request.method);
@@ -193,7 +190,7 @@ function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<st
 
 function normalizeResponse(value: unknown, requestUrl: string, problems: Problems, fields: HeaderFieldMemo): NormalizedResponse | null {
   if (value === undefined || value === null) return null;
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     problems.note('response', `Expected response to be an object, got ${describe(value)}.`);
     return null;
   }
@@ -211,7 +208,7 @@ function normalizeResponse(value: unknown, requestUrl: string, problems: Problem
 }
 
 function normalizeInitiator(value: unknown, fields: HeaderFieldMemo): NormalizedInitiator | null {
-  if (!isObject(value)) return null;
+  if (!isJsonObject(value)) return null;
   const requestId = value.requestId;
   const type = stringOrNull(value.type);
   const url = stringOrNull(value.url);
@@ -253,7 +250,7 @@ function normalizeHeaders(value: unknown, suffix: string, problems: Problems, me
   let count = 0;
   for (let i = 0; i < value.length; i++) {
     const item = value[i] as { readonly name?: unknown; readonly value?: unknown } | null;
-    // No isObject(): a JSON array has no "name" property, so the string test alone rejects it.
+    // No isJsonObject(): a JSON array has no "name" property, so the string test alone rejects it.
     if (typeof item !== 'object' || item === null || typeof item.name !== 'string') {
       problems.note(`${suffix}[${i}]`, 'Header item has no string name; ignored.');
       continue;
@@ -304,3 +301,27 @@ function sharedField(memo: HeaderFieldMemo, name: string, value: string): Header
 
 /** Bounded, for hostile inputs with unique names. */
 const LOWER_NAME_CACHE_LIMIT = 4_096;
+
+/**
+ * The URLs a raw entry ties to others, read without normalizing it (the live session groups entries by them
+ * before diagnosing): its own URL, where it redirects (redirectURL or a Location header, resolved against it),
+ * and the URL that initiated it (Chromium names a preflight's request there). Null when it has no URL.
+ */
+export function entryLinksOf(entry: unknown): { readonly url: string; readonly linked: readonly string[] } | null {
+  if (!isJsonObject(entry) || !isJsonObject(entry.request) || typeof entry.request.url !== 'string') return null;
+  const url = entry.request.url;
+  const linked: string[] = [];
+  const response = isJsonObject(entry.response) ? entry.response : null;
+  const redirect = response?.redirectURL;
+  if (typeof redirect === 'string' && redirect !== '') linked.push(parseUrl(redirect, url)?.href ?? redirect);
+  const headers = Array.isArray(response?.headers) ? (response.headers as readonly { readonly name?: unknown; readonly value?: unknown }[]) : [];
+  for (const header of headers) {
+    // The length test first: lower-casing every header name of every entry is most of this function's cost.
+    if (typeof header?.name === 'string' && header.name.length === 8 && header.name.toLowerCase() === 'location' && typeof header.value === 'string') {
+      linked.push(parseUrl(header.value, url)?.href ?? header.value);
+    }
+  }
+  const initiatorUrl = isJsonObject(entry._initiator) ? entry._initiator.url : undefined;
+  if (typeof initiatorUrl === 'string' && initiatorUrl !== '') linked.push(initiatorUrl);
+  return { url, linked };
+}

@@ -1,5 +1,6 @@
 import type { NormalizedLog } from './types.js';
 import { EntryNormalizer, pageUrls, type NormalizeMemo } from './normalize.js';
+import { isJsonObject } from '../model/json.js';
 
 /** What the reader does to each entry and to the pages before normalizing them. */
 export interface StreamOptions {
@@ -179,7 +180,7 @@ export class HarByteReader {
     } catch {
       return null;
     }
-    if (!isObject(skeleton) || !isObject(skeleton.log)) return null;
+    if (!isJsonObject(skeleton) || !isJsonObject(skeleton.log)) return null;
     const log = skeleton.log;
     if (!Array.isArray(log.entries) || log.entries.length !== 0) return null;
     // Pages written after the entries would have changed the entries' page URLs: read the text instead.
@@ -320,9 +321,6 @@ function grown(buffer: Uint8Array, used: number, needed: number): Uint8Array {
   return larger;
 }
 
-function isObject(value: unknown): value is { readonly [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function sameMap(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
   if (a.size !== b.size) return false;

@@ -2,6 +2,7 @@ import type { HeaderList, HeaderListMemo } from '../model/headers.js';
 import type { CredentialsBasis, RuleExchange, Step } from '../model/exchange.js';
 import type { NormalizedResponse } from '../har/types.js';
 import type { OriginMemo } from '../model/origin.js';
+import type { StackId } from '../fixes/kit.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import type { CaptureFacts } from '../derive/capture.js';
 
@@ -101,8 +102,7 @@ export interface FixProposal {
 
 /** One server stack's paste-ready code for a fix, filled with the diagnosed origin, methods and header names. */
 export interface FixSnippet {
-  /** Stack id, e.g. "express", "nginx" (see src/engine/fixes/stacks.ts). */
-  readonly stack: string;
+  readonly stack: StackId;
   readonly code: string;
   /** True when this stack's snippets are run-verified against real Chromium by test/e2e/fix-packs.test.ts. */
   readonly verified: boolean;
