@@ -5,7 +5,6 @@ import type { HeaderField } from '../model/headers.js';
 import { ReplayMemo, predictCorsError } from '../rules/run.js';
 import type { FixProposal, HeaderPatch } from '../rules/types.js';
 import { applyHeaderPatches } from './patch.js';
-import { entryWithResponse, exchangeWith, stepWith } from '../model/variants.js';
 
 /** A rule's proposal together with the response it was diagnosed on. */
 export interface ProposedFix {
@@ -82,7 +81,6 @@ function patchedResponse(step: Step, fixes: readonly ProposedFix[], preflightOfH
   const location = patches.find((patch) => patch.name.toLowerCase() === 'location' && patch.action === 'set');
   if (location !== undefined && redirectUrl !== null) redirectUrl = location.value;
   return {
-    // Every field in normalizeResponse's order (see model/variants.ts).
     response: { status: status ?? base.status, headers, redirectUrl, error: null, errorRecorded: base.errorRecorded },
     assumed,
   };
@@ -105,9 +103,9 @@ export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[], memo: 
     if (step.kind === 'preflight') preflights.set(step.hopIndex, response);
     if (assumed) assumedMethod = step.entry.request.method;
     const redirectTarget = step.redirectTarget === null ? null : (response.redirectUrl ?? step.redirectTarget);
-    steps.push(stepWith(step, entryWithResponse(step.entry, response), redirectTarget));
+    steps.push({ ...step, entry: { ...step.entry, response }, redirectTarget });
   }
-  const patched = exchangeWith(exchange, exchange.credentials, steps);
+  const patched: Exchange = { ...exchange, steps };
   const corsError = predictCorsError(patched, memo);
   const verifies = corsError === null && serverFixes.length > 0;
   const lastHop = exchange.hops[exchange.hops.length - 1];
