@@ -35,3 +35,5 @@ export { curlCommand, shellQuote } from './report/curl.js';
 export { redactHar, redactUrl, redactHeaderValue, REDACTED, REDACTED_IN_URL } from './redact/index.js';
 export type { ExportedHar, Redaction, RedactOptions, RedactResult } from './redact/index.js';
 export { DiagnosisSession } from './session.js';
+export { entryRoleOf, summarizeEntry } from './derive/entry-role.js';
+export type { EntryRole, EntrySummary } from './derive/entry-role.js';
