@@ -10,6 +10,7 @@ interface WhatwgUrl {
   readonly protocol: string;
   readonly hostname: string;
   readonly host: string;
+  readonly pathname: string;
   readonly port: string;
   readonly username: string;
   readonly password: string;

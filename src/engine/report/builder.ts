@@ -1,3 +1,4 @@
+import { problemIdOf, problemsOf, type Problem } from '../problems/problems.js';
 import { completeFixes } from '../fixes/index.js';
 import type { InputProblem, SourceInfo } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
@@ -64,11 +65,12 @@ function toFinding(exchange: Exchange, found: RuleFinding, fix: Fix | null, bloc
   const contradiction = contradicted && isCheckFailure
     ? ' Chromium nevertheless delivered this response, so the capture and this replay disagree (an extension, an older browser, or a different credentials mode).'
     : '';
-  return {
+  const finding: Omit<Finding, 'problem'> = {
     rule: found.rule,
     reason: result.reason,
     severity: contradicted && isCheckFailure ? 'warning' : result.severity,
     response: step?.label ?? 'exchange',
+    url: step?.entry.request.url ?? exchange.hops[exchange.hops.length - 1]?.entry.request.url ?? exchange.url,
     entry: step?.entry.index ?? null,
     header: result.evidence.header,
     observed: result.evidence.observed,
@@ -81,6 +83,7 @@ function toFinding(exchange: Exchange, found: RuleFinding, fix: Fix | null, bloc
     confidence: result.confidence?.level ?? null,
     confidenceBasis: result.confidence?.basis ?? null,
   };
+  return { ...finding, problem: problemIdOf(finding, exchange.initiatorOrigin) };
 }
 
 // Shared (frozen) where most exchanges agree: a 100k-entry report would otherwise hold 100k copies of each.
@@ -148,7 +151,7 @@ export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult, 
   };
 }
 
-export function buildReport(source: SourceInfo, exchanges: readonly ReportExchange[], problems: readonly InputProblem[]): Report {
+export function buildReport(source: SourceInfo, exchanges: readonly ReportExchange[], inputProblems: readonly InputProblem[], problems: readonly Problem[] = problemsOf(exchanges)): Report {
   let blocked = 0;
   let allowed = 0;
   let unknown = 0;
@@ -168,7 +171,8 @@ export function buildReport(source: SourceInfo, exchanges: readonly ReportExchan
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     source: { kind: source.kind, name: source.name, creator: source.creator },
     summary: { exchanges: exchanges.length, crossOrigin, blocked, allowed, unknown, warnings },
+    problems,
     exchanges,
-    inputErrors: problems.map((problem) => ({ entry: problem.entry, path: problem.path, message: problem.message, skipped: problem.skipped })),
+    inputErrors: inputProblems.map((problem) => ({ entry: problem.entry, path: problem.path, message: problem.message, skipped: problem.skipped })),
   };
 }
