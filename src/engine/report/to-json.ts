@@ -50,6 +50,10 @@ export function reportJsonValue(report: Report): object {
  * escapes so that a viewer showing the raw file cannot be tricked either.
  */
 export function reportToExportJson(document: ExportDocument): string {
-  const text = JSON.stringify({ ...reportJsonValue(document.report), export: document.export }, null, 2);
+  // The report is indented for people; the embedded HAR, most of the bytes, is written compact (indenting it
+  // doubled a big export's size). The marker cannot occur in the report: JSON.stringify escapes U+0000.
+  const marker = '\u0000har\u0000';
+  const indented = JSON.stringify({ ...reportJsonValue(document.report), export: { ...document.export, har: marker } }, null, 2);
+  const text = indented.replace(JSON.stringify(marker), () => JSON.stringify(document.export.har));
   return `${text.replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
