@@ -1,12 +1,12 @@
 import type { NormalizedEntry } from '../har/types.js';
 import type {
-  CredentialsFacts, Exchange, ExchangeKind, Hop, PreflightReason, RecordedOutcome, RequestMode, Step,
+  CredentialsFacts, Exchange, ExchangeKind, Hop, PreflightReason, RecordedOutcome, RequestMode, Step, WorkerFacts,
 } from '../model/exchange.js';
 import { combinedHeader, hasHeader, splitNameList } from '../model/headers.js';
 import { memoized } from '../model/memo.js';
 import { isHttpUrl, originOf, sameOrigin } from '../model/origin.js';
 import { ABORTED_NET_ERROR } from '../spec/cors-errors.js';
-import { corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
+import { BROWSER_SET_REQUEST_HEADERS_BY_RESOURCE_TYPE, corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
 import { sortInPlace } from '../model/order.js';
 import { isCorsSafelistedMethod } from '../spec/methods.js';
 import type { PairedGroup, PairedHop } from './pair.js';
@@ -98,8 +98,21 @@ function exchangeOutcomeOf(hops: readonly Hop[]): RecordedOutcome {
   const previous = hops[hops.length - 2];
   if (last === undefined) return NO_RESPONSE;
   const outcome = recordedOutcomeOf(last.entry);
+  if (isClosedEventStream(last.entry, outcome)) return SUCCEEDED;
   const abandoned = outcome.kind === 'failed' && outcome.error === ABORTED_NET_ERROR && (last.entry.response?.status ?? 0) <= 0;
   return abandoned && previous !== undefined ? recordedOutcomeOf(previous.entry) : outcome;
+}
+
+/**
+ * An EventSource the page closed (EventSource.close()) after its 2xx response arrived: Chromium records
+ * net::ERR_ABORTED on the live stream (measured, es-close-live), but the page was never blocked. A stream that
+ * CORS blocked ends in net::ERR_FAILED, and Chromium delivers no event before the CORS check passed, so the
+ * response counts as delivered; the replay still checks its headers.
+ */
+function isClosedEventStream(entry: NormalizedEntry, outcome: RecordedOutcome): boolean {
+  if (entry.resourceType !== 'eventsource' || outcome.kind !== 'failed' || outcome.error !== ABORTED_NET_ERROR) return false;
+  const status = entry.response?.status ?? 0;
+  return status >= 200 && status < 300;
 }
 
 /**
@@ -107,7 +120,7 @@ function exchangeOutcomeOf(hops: readonly Hop[]): RecordedOutcome {
  * statement of what it asked, so they win; the request's headers explain why each name was unsafe.
  */
 function preflightReasonsOf(entry: NormalizedEntry, preflight: NormalizedEntry | null): PreflightReason[] {
-  const unsafe = corsUnsafeRequestHeaders(entry.request.headers);
+  const unsafe = withoutBrowserSet(corsUnsafeRequestHeaders(entry.request.headers), entry.resourceType);
   const reasons: PreflightReason[] = [];
   const requestedMethod = preflight === null ? null : requestHeader(preflight, 'access-control-request-method')?.trim();
   const method = requestedMethod ?? entry.request.method;
@@ -130,6 +143,12 @@ function preflightReasonsOf(entry: NormalizedEntry, preflight: NormalizedEntry |
   }
   if (reasons.length === 0) reasons.push({ kind: 'forced' });
   return reasons;
+}
+
+/** Drops the headers the browser itself sets on this kind of request (spec/headers.ts): never a preflight reason. */
+function withoutBrowserSet(unsafe: UnsafeRequestHeader[], resourceType: string | null): UnsafeRequestHeader[] {
+  const browserSet = resourceType === null ? undefined : BROWSER_SET_REQUEST_HEADERS_BY_RESOURCE_TYPE.get(resourceType);
+  return browserSet === undefined || unsafe.length === 0 ? unsafe : unsafe.filter((header) => !browserSet.has(header.name));
 }
 
 function stepLabel(kind: Step['kind'], hopIndex: number): string {
@@ -241,7 +260,38 @@ function entryIndicesOf(hops: readonly PairedHop[]): number[] {
   return sortInPlace(indices, (a, b) => a - b);
 }
 
-export function buildExchange(group: PairedGroup): Exchange {
+const NO_WORKER_SCRIPTS: ReadonlySet<string> = new Set();
+
+/**
+ * Scripts the capture shows running in a worker: each started a request that got a response yet has only
+ * provisional request headers. On the page's own target a request with a response always has its full headers
+ * (measured); a worker's requests never do (the worker's target keeps them).
+ */
+export function workerScriptsOf(entries: readonly NormalizedEntry[]): ReadonlySet<string> {
+  let scripts: Set<string> | null = null;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as NormalizedEntry;
+    const script = entry.initiator?.scriptUrl ?? null;
+    if (script !== null && answeredWithProvisionalHeaders(entry)) (scripts ??= new Set()).add(script);
+  }
+  return scripts ?? NO_WORKER_SCRIPTS;
+}
+
+function answeredWithProvisionalHeaders(entry: NormalizedEntry): boolean {
+  return entry.requestHeadersProvisional && entry.resourceType !== 'preflight' && (entry.response?.status ?? 0) > 0;
+}
+
+/** A worker's requests are always started by its script, so an entry without a recorded script is not evidence. */
+function workerFactsOf(hops: readonly PairedHop[], workerScripts: ReadonlySet<string>): WorkerFacts | null {
+  const script = hops[0]?.entry.initiator?.scriptUrl ?? null;
+  if (script === null) return null;
+  for (let i = 0; i < hops.length; i++) {
+    if (answeredWithProvisionalHeaders((hops[i] as PairedHop).entry)) return { basis: 'this-request', script };
+  }
+  return workerScripts.has(script) ? { basis: 'same-script', script } : null;
+}
+
+export function buildExchange(group: PairedGroup, workerScripts: ReadonlySet<string> = NO_WORKER_SCRIPTS): Exchange {
   if (group.kind === 'orphan-preflight') return buildOrphanExchange(group.preflight);
   const firstPaired = group.hops[0];
   if (firstPaired === undefined) throw new Error('A request group always has a first hop.');
@@ -293,6 +343,7 @@ export function buildExchange(group: PairedGroup): Exchange {
     steps: steps.length === 0 ? NO_STEPS : steps.slice(),
     preflightStatus: anyPreflight ? 'sent' : preflightNeeded ? 'not-in-capture' : 'not-needed',
     preflightReasons: reasons,
+    worker: workerFactsOf(group.hops, workerScripts),
   };
 }
 
@@ -330,5 +381,6 @@ function buildOrphanExchange(preflight: NormalizedEntry): Exchange {
     steps: [preflightStep({ ...hop, preflightReasons: reasons }, preflight)],
     preflightStatus: 'sent',
     preflightReasons: reasons.length > 0 ? reasons : [{ kind: 'forced' }],
+    worker: null,
   };
 }

@@ -1,4 +1,4 @@
-import type { HeaderField } from '../model/headers.js';
+import { hasHeader, type HeaderField } from '../model/headers.js';
 import { memoized } from '../model/memo.js';
 import { originOf, parseUrl } from '../model/origin.js';
 import { parseHarText } from './parse-text.js';
@@ -159,6 +159,8 @@ function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<st
   // before V8 has optimized anything (measured: 2 ms against 5–17 ms for 10k timestamps in a fresh process).
   const parsedMs = startedDateTime === null ? Number.NaN : Date.parse(startedDateTime);
   const pageRef = stringOrNull(item.pageref);
+  const requestHeaders = normalizeHeaders(request.headers, 'request.headers', problems, requestFieldAt);
+  const resourceType = stringOrNull(item._resourceType);
 
   return {
     index: problems.index,
@@ -170,12 +172,14 @@ function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<st
       method: method === null || method === '' ? 'GET' : method,
       url,
       origin: originOf(url),
-      headers: normalizeHeaders(request.headers, 'request.headers', problems, requestFieldAt),
+      headers: requestHeaders,
     },
     response: normalizeResponse(item.response, url, problems),
-    resourceType: stringOrNull(item._resourceType),
+    resourceType,
     initiator: normalizeInitiator(item._initiator),
     pageUrl: pageRef === null ? null : (pages.get(pageRef) ?? null),
+    requestHeadersProvisional: resourceType !== null && hasOnlyProvisionalHeaders(item, (name) => hasHeader(requestHeaders, name)),
+    eventSourceMessages: Array.isArray(item._eventSourceMessages) ? item._eventSourceMessages.length : null,
   };
 }
 
@@ -204,12 +208,54 @@ function normalizeInitiator(value: unknown): NormalizedInitiator | null {
   const type = stringOrNull(value.type);
   const url = stringOrNull(value.url);
   const id = typeof requestId === 'string' || typeof requestId === 'number' ? String(requestId) : null;
+  const scriptUrl = stackScriptUrl(value.stack);
   // Most initiators are a bare type ("script", "other"): one shared value per type.
-  if (url === null && id === null && type !== null) return bareInitiator(type);
-  return { type, url, requestId: id };
+  if (url === null && id === null && scriptUrl === null && type !== null) return bareInitiator(type);
+  return { type, url, requestId: id, scriptUrl };
 }
 
-const bareInitiator = memoized(256, (type): NormalizedInitiator => Object.freeze({ type, url: null, requestId: null }));
+/**
+ * Chromium's raw request headers always name the host (Host on HTTP/1.1, :authority on HTTP/2); without them
+ * the entry holds only the provisional headers. A response from the memory or disk cache or from a service
+ * worker has no raw headers either, for its own reason, so it does not count.
+ */
+function hasOnlyProvisionalHeaders(item: Record<string, unknown>, has: (lowerName: string) => boolean): boolean {
+  return !has('host') && !has(':authority') && item._fromCache === undefined && item._fetchedViaServiceWorker !== true;
+}
+
+/**
+ * For the live session's clustering (session.ts), on a raw entry: the initiating script of an entry recorded
+ * with only provisional request headers, or null. Such entries are the evidence that a script runs in a worker
+ * (derive/classify.ts workerScriptsOf), so they must be diagnosed together.
+ */
+export function provisionalEntryScript(item: unknown): string | null {
+  if (!isObject(item) || typeof item._resourceType !== 'string' || !isObject(item.request)) return null;
+  const headers = Array.isArray(item.request.headers) ? (item.request.headers as unknown[]) : [];
+  const has = (lowerName: string) => headers.some((header) => isObject(header) && typeof header.name === 'string' && header.name.toLowerCase() === lowerName);
+  if (!hasOnlyProvisionalHeaders(item, has)) return null;
+  return initiatorScriptUrl(item._initiator);
+}
+
+/** The script of a raw `_initiator`'s stack (its top call frame), or null. */
+export function initiatorScriptUrl(initiator: unknown): string | null {
+  return isObject(initiator) ? stackScriptUrl(initiator.stack) : null;
+}
+
+/** The URL of the top call frame of a DevTools stack trace, following `parent` when a level has no frames. */
+function stackScriptUrl(stack: unknown): string | null {
+  for (let level = stack, depth = 0; isObject(level) && depth < 8; level = level.parent, depth++) {
+    const frames = level.callFrames;
+    if (!Array.isArray(frames) || frames.length === 0) continue;
+    const top = frames[0] as { readonly url?: unknown } | null;
+    const url = typeof top === 'object' && top !== null ? stringOrNull(top.url) : null;
+    // Which script, not which call: the query and fragment are dropped (they may carry tokens; exports omit them).
+    const script = url === null ? '' : (url.split(/[?#]/)[0] ?? '');
+    return script === '' ? null : script;
+  }
+  return null;
+}
+
+const bareInitiator = memoized(256, (type): NormalizedInitiator => Object.freeze({ type, url: null, requestId: null, scriptUrl: null }));
 
 /**
  * The field last read at each position of a request's (response's) header list. A producer writes every entry's

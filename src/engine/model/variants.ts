@@ -26,6 +26,7 @@ export function exchangeWith(exchange: Exchange, credentials: CredentialsFacts, 
     steps,
     preflightStatus: exchange.preflightStatus,
     preflightReasons: exchange.preflightReasons,
+    worker: exchange.worker,
   };
 }
 
@@ -55,5 +56,7 @@ export function entryWithResponse(entry: NormalizedEntry, response: NormalizedRe
     resourceType: entry.resourceType,
     initiator: entry.initiator,
     pageUrl: entry.pageUrl,
+    requestHeadersProvisional: entry.requestHeadersProvisional,
+    eventSourceMessages: entry.eventSourceMessages,
   };
 }
