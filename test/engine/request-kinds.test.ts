@@ -74,3 +74,23 @@ describe('requests from a dedicated worker', () => {
     expect([result?.verdict, result?.corsError]).toEqual(['blocked', 'MethodDisallowedByPreflightResponse']);
   });
 });
+
+describe('Local Network Access', () => {
+  it('names LocalNetworkAccessPermissionDenied when the preflight carries Chromium\'s LNA net error, and says it is a permission', () => {
+    const entries = exchange({ method: 'PUT' }).preflight({ acao: '*', acam: 'PUT' }).actual({ notSent: true }).entries().map((item) =>
+      (item.request.method === 'OPTIONS'
+        ? { ...item, response: { ...item.response, status: 0, headers: [], _error: 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS' } } as Entry
+        : item));
+    const result = reportExchange(entries);
+    expect([result.verdict, result.corsError]).toEqual(['blocked', 'LocalNetworkAccessPermissionDenied']);
+    const finding = result.findings.find((item) => item.rule === 'local-network-access-denied');
+    expect(finding?.message).toMatch(/permission, not a header/);
+    expect(finding?.message).toMatch(/targetAddressSpace/);
+  });
+
+  it('does not name it for a bare net::ERR_FAILED between two loopback origins (the HAR has no address spaces)', () => {
+    const result = reportExchange(exchange({ origin: 'http://127.0.0.1:8000', url: 'http://127.0.0.1:9000/api' }).actual({ notSent: true }).entries());
+    expect([result.verdict, result.corsError]).toEqual(['blocked', null]);
+    expect(result.findings.find((item) => item.rule === 'unexplained-network-error')?.message).toMatch(/Local Network Access/);
+  });
+});

@@ -2,6 +2,7 @@ import { completeFixes } from '../fixes/index.js';
 import type { InputProblem, SourceInfo } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
 import type { ReplayResult, RuleFinding } from '../rules/run.js';
+import { NAMED_NON_HEADER_FAILURES } from '../rules/check-order.js';
 import type { Fix } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -31,7 +32,7 @@ function decideVerdict(exchange: Exchange, replayed: ReplayResult): VerdictDecis
   if (predicted !== null && outcome.kind !== 'succeeded') return { verdict: 'blocked', corsError: predicted };
   switch (outcome.kind) {
     case 'failed':
-      return BLOCKED_WITHOUT_ERROR;
+      return namedNonHeaderFailure(replayed) ?? BLOCKED_WITHOUT_ERROR;
     case 'no-response':
       return UNKNOWN;
     case 'succeeded':
@@ -40,6 +41,16 @@ function decideVerdict(exchange: Exchange, replayed: ReplayResult): VerdictDecis
       // Without an error field only the replay can tell; a check that could not run leaves it open.
       return replayed.incomplete.length > 0 && exchange.steps.length > 0 ? UNKNOWN : ALLOWED;
   }
+}
+
+/** A failure no header check explains but Chromium names (rules/check-order.ts NAMED_NON_HEADER_FAILURES). */
+function namedNonHeaderFailure(replayed: ReplayResult): VerdictDecision | null {
+  for (const found of replayed.findings) {
+    if (found.step !== null) continue;
+    const named = NAMED_NON_HEADER_FAILURES.find((candidate) => candidate.rule === found.rule && candidate.reason === found.result.reason);
+    if (named !== undefined) return { verdict: 'blocked', corsError: named.corsError };
+  }
+  return null;
 }
 
 /** Whether the request reached the server despite the block — the part developers most often get wrong. */
