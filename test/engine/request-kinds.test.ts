@@ -94,3 +94,13 @@ describe('Local Network Access', () => {
     expect(result.findings.find((item) => item.rule === 'unexplained-network-error')?.message).toMatch(/Local Network Access/);
   });
 });
+
+describe('assumptions about worker requests', () => {
+  it('says the capture cannot tell a worker request\'s credentials mode (no Cookie header is ever recorded)', () => {
+    // Allowed in either mode (ACAO exact with ACAC true), so the outcome cannot decide.
+    const ok = reportExchange(fromWorker(exchange({ url: `${API}/ok` }).actual({ acao: PAGE, acac: 'true' }).entries()));
+    expect(ok.assumptions.join(' ')).toMatch(/came from a worker/);
+    const fromPage = reportExchange(exchange({ url: `${API}/ok` }).actual({ acao: PAGE, acac: 'true' }).entries());
+    expect(fromPage.assumptions.join(' ')).not.toMatch(/worker/);
+  });
+});

@@ -109,7 +109,9 @@ function assumptionsOf(exchange: Exchange): readonly string[] {
   const unknownPage = exchange.initiatorOrigin === null && exchange.steps.length > 0;
   if (basis !== 'assumed-default' && basis !== 'observed-outcome' && !unknownPage) return NO_ASSUMPTIONS;
   const assumptions: string[] = [];
-  if (basis === 'assumed-default') {
+  if (basis === 'assumed-default' && exchange.worker !== null) {
+    assumptions.push('Credentials mode assumed "same-origin" (the fetch default). This request came from a worker, whose requests Chromium records without their Cookie header, so the capture cannot tell which mode the worker used.');
+  } else if (basis === 'assumed-default') {
     assumptions.push('Credentials mode assumed "same-origin" (the fetch default: no cookies sent cross-origin); the capture has no Cookie header and the outcome does not depend on it.');
   } else if (basis === 'observed-outcome') {
     assumptions.push(mode === 'include'
