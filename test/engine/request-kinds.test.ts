@@ -6,6 +6,7 @@ import type { Entry, Header } from 'har-format';
 import { describe, expect, it } from 'vitest';
 import { API, PAGE, exchange } from '../fixtures/builders.js';
 import { report, reportExchange } from '../fixtures/replay.js';
+import { requestKindOf } from '../../src/engine/spec/request-kinds.js';
 
 const WORKER_SCRIPT = `${PAGE}/worker.js`;
 
@@ -102,5 +103,24 @@ describe('assumptions about worker requests', () => {
     expect(ok.assumptions.join(' ')).toMatch(/came from a worker/);
     const fromPage = reportExchange(exchange({ url: `${API}/ok` }).actual({ acao: PAGE, acac: 'true' }).entries());
     expect(fromPage.assumptions.join(' ')).not.toMatch(/worker/);
+  });
+});
+
+describe('request kinds (spec/request-kinds.ts)', () => {
+  it.each([
+    ['script', 'no-cors', 'classic script without crossorigin (no-cors)', null],
+    ['script', 'cors', 'script in CORS mode (module script, import(), modulepreload, or crossorigin)', null],
+    ['script', null, 'script', null],
+    ['ping', 'cors', 'beacon with a non-safelisted body type (CORS, credentials included)', null],
+    ['eventsource', 'cors', 'EventSource', 'cors'],
+    ['font', null, 'font (@font-face, the FontFace API or a font preload)', 'cors'],
+    ['media', 'no-cors', 'audio or video without crossorigin (no-cors)', null],
+  ] as const)('%s with Sec-Fetch-Mode %s is "%s"', (resourceType, mode, label, fixedMode) => {
+    expect(requestKindOf(resourceType, mode)).toMatchObject({ label, fixedMode });
+  });
+
+  it('has no kind without a resource type, and names an unknown type as it is', () => {
+    expect(requestKindOf(null, 'cors')).toBeNull();
+    expect(requestKindOf('signedexchange', null)).toEqual({ label: 'signedexchange', basis: '_resourceType "signedexchange"', fixedMode: null });
   });
 });
