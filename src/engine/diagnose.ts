@@ -3,7 +3,7 @@ import type { InputError, NormalizedLog } from './har/types.js';
 import { HarByteReader, type StreamOptions } from './har/stream.js';
 import type { Exchange } from './model/exchange.js';
 import { sortInPlace } from './model/order.js';
-import { buildExchange, workerScriptsOf } from './derive/classify.js';
+import { buildExchange } from './derive/classify.js';
 import { captureFactsOf } from './derive/capture.js';
 import { inferCredentials } from './derive/credentials.js';
 import { pairEntries } from './derive/pair.js';
@@ -69,8 +69,7 @@ function diagnoseOrThrow(input: unknown, options: DiagnoseOptions): DiagnoseResu
 }
 
 function diagnoseLog(log: NormalizedLog, options: DiagnoseOptions): DiagnoseResult {
-  const workerScripts = workerScriptsOf(log.entries);
-  const exchanges = inEntryOrder(pairEntries(log.entries).map((group) => inferCredentials(buildExchange(group, workerScripts), predictWithCredentialsUse)));
+  const exchanges = inEntryOrder(pairEntries(log.entries).map((group) => inferCredentials(buildExchange(group), predictWithCredentialsUse)));
   // Capture-level facts (origins echoed across exchanges, repeated preflights…) for the audit rules.
   const capture = captureFactsOf(exchanges);
   const reports = exchanges.map((exchange) => buildExchangeReport(exchange, replay(exchange, capture)));

@@ -1,5 +1,4 @@
 import { diagnose, type DiagnoseOptions } from './diagnose.js';
-import { provisionalEntryScript } from './har/normalize.js';
 import { parseUrl, urlKey } from './model/origin.js';
 import { buildReport } from './report/builder.js';
 import type { Finding, Report, ReportExchange, ReportInputError, ReportSummary } from './report/types.js';
@@ -180,10 +179,6 @@ function clusterKeysOf(entry: unknown, index: number): string[] {
   }
   const initiatorUrl = record._initiator?.url;
   if (typeof initiatorUrl === 'string' && initiatorUrl !== '') keys.push(urlKey(initiatorUrl));
-  // Entries recorded with provisional headers only are diagnosed with the others of their script: together they
-  // show whether the script runs in a worker (derive/classify.ts workerScriptsOf).
-  const script = provisionalEntryScript(entry);
-  if (script !== null) keys.push(`\u0000script ${script}`);
   return keys;
 }
 

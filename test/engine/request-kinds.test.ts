@@ -52,11 +52,16 @@ describe('requests from a dedicated worker', () => {
     expect(finding?.message).toMatch(/not which check failed/);
   });
 
-  it('without another request of the script to prove a worker, still says the request headers were not recorded either', () => {
-    const blocked = fromWorker(exchange({ url: `${API}/blocked` }).actual({ notSent: true }).entries());
-    const finding = reportExchange(blocked).findings.find((item) => item.rule === 'unexplained-network-error');
+  it('tells a worker\'s unanswered request (no client hints) from a page\'s (client hints among its provisional headers)', () => {
+    const alone = reportExchange(fromWorker(exchange({ url: `${API}/blocked` }).actual({ notSent: true }).entries()));
+    expect(alone.findings.find((item) => item.rule === 'unexplained-network-error')?.message).toMatch(/lack the client hints/);
+    const fromPage = reportExchange(exchange({ url: `${API}/blocked` }).actual({ notSent: true }).entries());
+    const finding = fromPage.findings.find((item) => item.rule === 'unexplained-network-error');
     expect(finding?.reason).toBe('no-response-headers');
     expect(finding?.message).toMatch(/request from a worker/);
+    // Over plain http to a public host Chromium sends no client hints at all, so their absence proves nothing.
+    const insecure = reportExchange(fromWorker(exchange({ url: 'http://api.example.net/blocked' }).actual({ notSent: true }).entries()));
+    expect(insecure.findings.find((item) => item.rule === 'unexplained-network-error')?.reason).toBe('no-response-headers');
   });
 
   it('does not blame a passing preflight on a guessed credentials mode when the worker\'s actual response is unseen', () => {

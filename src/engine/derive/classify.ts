@@ -4,7 +4,7 @@ import type {
 } from '../model/exchange.js';
 import { combinedHeader, hasHeader, splitNameList } from '../model/headers.js';
 import { memoized } from '../model/memo.js';
-import { isHttpUrl, originOf, sameOrigin } from '../model/origin.js';
+import { isHttpUrl, isPotentiallyTrustworthy, originOf, sameOrigin } from '../model/origin.js';
 import { ABORTED_NET_ERROR } from '../spec/cors-errors.js';
 import { BROWSER_SET_REQUEST_HEADERS_BY_RESOURCE_TYPE, corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
 import { sortInPlace } from '../model/order.js';
@@ -260,38 +260,38 @@ function entryIndicesOf(hops: readonly PairedHop[]): number[] {
   return sortInPlace(indices, (a, b) => a - b);
 }
 
-const NO_WORKER_SCRIPTS: ReadonlySet<string> = new Set();
-
-/**
- * Scripts the capture shows running in a worker: each started a request that got a response yet has only
- * provisional request headers. On the page's own target a request with a response always has its full headers
- * (measured); a worker's requests never do (the worker's target keeps them).
- */
-export function workerScriptsOf(entries: readonly NormalizedEntry[]): ReadonlySet<string> {
-  let scripts: Set<string> | null = null;
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i] as NormalizedEntry;
-    const script = entry.initiator?.scriptUrl ?? null;
-    if (script !== null && answeredWithProvisionalHeaders(entry)) (scripts ??= new Set()).add(script);
-  }
-  return scripts ?? NO_WORKER_SCRIPTS;
-}
-
 function answeredWithProvisionalHeaders(entry: NormalizedEntry): boolean {
   return entry.requestHeadersProvisional && entry.resourceType !== 'preflight' && (entry.response?.status ?? 0) > 0;
 }
 
-/** A worker's requests are always started by its script, so an entry without a recorded script is not evidence. */
-function workerFactsOf(hops: readonly PairedHop[], workerScripts: ReadonlySet<string>): WorkerFacts | null {
-  const script = hops[0]?.entry.initiator?.scriptUrl ?? null;
-  if (script === null) return null;
+/**
+ * A request without a response whose provisional headers lack the client hints a page's request carries
+ * (measured, Chromium 156: a document's provisional headers hold sec-ch-ua, sec-ch-ua-mobile and
+ * sec-ch-ua-platform for a potentially trustworthy URL; a worker's hold only User-Agent, Referer and the
+ * script's own headers).
+ */
+function unansweredWithoutClientHints(entry: NormalizedEntry): boolean {
+  if (!entry.requestHeadersProvisional || entry.resourceType === 'preflight' || (entry.response?.status ?? 0) > 0) return false;
+  return isPotentiallyTrustworthy(entry.request.url) && !hasHeader(entry.request.headers, 'sec-ch-ua');
+}
+
+/**
+ * Evidence within the exchange only (the live session diagnoses clusters of URLs on their own, and its report
+ * must equal diagnose()'s). A worker's requests are always started by its script, so an entry without a
+ * recorded script is not evidence.
+ */
+function workerFactsOf(hops: readonly PairedHop[]): WorkerFacts | null {
+  const first = hops[0]?.entry;
+  const script = first?.initiator?.scriptUrl ?? null;
+  if (first === undefined || script === null) return null;
   for (let i = 0; i < hops.length; i++) {
     if (answeredWithProvisionalHeaders((hops[i] as PairedHop).entry)) return { basis: 'this-request', script };
   }
-  return workerScripts.has(script) ? { basis: 'same-script', script } : null;
+  const last = (hops[hops.length - 1] as PairedHop).entry;
+  return unansweredWithoutClientHints(last) ? { basis: 'no-client-hints', script } : null;
 }
 
-export function buildExchange(group: PairedGroup, workerScripts: ReadonlySet<string> = NO_WORKER_SCRIPTS): Exchange {
+export function buildExchange(group: PairedGroup): Exchange {
   if (group.kind === 'orphan-preflight') return buildOrphanExchange(group.preflight);
   const firstPaired = group.hops[0];
   if (firstPaired === undefined) throw new Error('A request group always has a first hop.');
@@ -343,7 +343,7 @@ export function buildExchange(group: PairedGroup, workerScripts: ReadonlySet<str
     steps: steps.length === 0 ? NO_STEPS : steps.slice(),
     preflightStatus: anyPreflight ? 'sent' : preflightNeeded ? 'not-in-capture' : 'not-needed',
     preflightReasons: reasons,
-    worker: workerFactsOf(group.hops, workerScripts),
+    worker: workerFactsOf(group.hops),
   };
 }
 

@@ -223,19 +223,6 @@ function hasOnlyProvisionalHeaders(item: Record<string, unknown>, has: (lowerNam
   return !has('host') && !has(':authority') && item._fromCache === undefined && item._fetchedViaServiceWorker !== true;
 }
 
-/**
- * For the live session's clustering (session.ts), on a raw entry: the initiating script of an entry recorded
- * with only provisional request headers, or null. Such entries are the evidence that a script runs in a worker
- * (derive/classify.ts workerScriptsOf), so they must be diagnosed together.
- */
-export function provisionalEntryScript(item: unknown): string | null {
-  if (!isObject(item) || typeof item._resourceType !== 'string' || !isObject(item.request)) return null;
-  const headers = Array.isArray(item.request.headers) ? (item.request.headers as unknown[]) : [];
-  const has = (lowerName: string) => headers.some((header) => isObject(header) && typeof header.name === 'string' && header.name.toLowerCase() === lowerName);
-  if (!hasOnlyProvisionalHeaders(item, has)) return null;
-  return initiatorScriptUrl(item._initiator);
-}
-
 /** The script of a raw `_initiator`'s stack (its top call frame), or null. */
 export function initiatorScriptUrl(initiator: unknown): string | null {
   return isObject(initiator) ? stackScriptUrl(initiator.stack) : null;

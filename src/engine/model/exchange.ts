@@ -34,11 +34,12 @@ export type RecordedOutcome =
  * Why the engine believes a request came from a dedicated or module worker. Chromium records a worker's
  * requests on the worker's target and hands the HAR only their provisional request headers — and, when CORS
  * blocked one, no response at all (status 0, net::ERR_FAILED) although the page target keeps blocked responses.
- *   this-request  a hop of this exchange got a response yet has only provisional request headers
- *   same-script   the script that started it started another request recorded that way
+ *   this-request     a hop of this exchange got a response yet has only provisional request headers
+ *   no-client-hints  no response, and its provisional headers lack the client hints (sec-ch-ua) a page's
+ *                    request to a potentially trustworthy URL carries
  */
 export interface WorkerFacts {
-  readonly basis: 'this-request' | 'same-script';
+  readonly basis: 'this-request' | 'no-client-hints';
   /** The script whose call started the request (the worker's script or a module it imported). */
   readonly script: string;
 }

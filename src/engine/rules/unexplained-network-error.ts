@@ -8,7 +8,7 @@ type Failure =
   | { reason: 'headers-pass-every-check'; data: { error: string; status: number | null; credentialsAssumed: boolean } }
   | { reason: 'no-response-headers'; data: { error: string; preflightInCapture: boolean; requestHeadersRecorded: boolean } }
   /** A worker's request that CORS most likely blocked: Chromium kept neither its response nor its request headers. */
-  | { reason: 'worker-response-not-recorded'; data: { error: string; script: string; basis: 'this-request' | 'same-script'; preflightPassed: boolean; requestOrigin: string | null } };
+  | { reason: 'worker-response-not-recorded'; data: { error: string; script: string; basis: 'this-request' | 'no-client-hints'; preflightPassed: boolean; requestOrigin: string | null } };
 
 export const unexplainedNetworkError: Rule<Failure> = {
   meta: {
@@ -58,7 +58,7 @@ export const unexplainedNetworkError: Rule<Failure> = {
         ? ' Reproduce with DevTools open from the start and "Disable cache" ticked so the preflight is captured.'
         : ' Its request headers were not recorded either, so the request never got to the CORS checks the capture could replay. Chromium records these so: a request from a worker that CORS blocked (the worker keeps the details; its console names the error), a request the Local Network Access permission refused (a page served from a public address calling this machine or the local network; the HAR does not record address spaces — Chromium names it LocalNetworkAccessPermissionDenied), or a request whose preflight the capture missed. The console names the cause; or reproduce with DevTools open from the start and "Disable cache" ticked.'),
     'worker-response-not-recorded': ({ data }) =>
-      `This request came from a worker (${data.script}) — ${data.basis === 'this-request' ? 'one of its hops has a response but only provisional request headers' : 'that script\'s other requests are recorded with only provisional request headers'}, which is how Chromium records a worker's requests. Chromium failed it with ${data.error} and, as it does for a worker's request that CORS blocked, kept no response: no status, no headers. So the capture shows that it was blocked${data.preflightPassed ? ' after a preflight that passes' : ''}, but not which check failed. ` +
+      `This request came from a worker (${data.script}) — ${data.basis === 'this-request' ? 'one of its hops has a response but only provisional request headers, which is how Chromium records a worker\'s requests' : 'its provisional request headers lack the client hints (sec-ch-ua) Chromium adds to a page\'s requests, as a worker\'s requests do'}. Chromium failed it with ${data.error} and, as it does for a worker's request that CORS blocked, kept no response: no status, no headers. So the capture shows that it was blocked${data.preflightPassed ? ' after a preflight that passes' : ''}, but not which check failed. ` +
       `Most often the response lacks Access-Control-Allow-Origin${data.requestOrigin === null ? '' : `: ${data.requestOrigin}`} (or "*"), or the worker's request sends credentials and the response lacks Access-Control-Allow-Credentials: true. The worker's own console names the error (chrome://inspect → Workers, or pick the worker in the DevTools console).`,
   },
   fix: { kind: 'no-server-fix', because: 'The recorded CORS headers are correct; the cause is not visible in the capture.' },
