@@ -3,6 +3,7 @@ import { completeFixes } from '../fixes/index.js';
 import type { InputProblem, SourceInfo } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
 import { ReplayMemo, type ReplayResult, type RuleFinding } from '../rules/run.js';
+import { NAMED_NON_HEADER_FAILURES } from '../rules/check-order.js';
 import type { Fix } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -32,7 +33,7 @@ function decideVerdict(exchange: Exchange, replayed: ReplayResult): VerdictDecis
   if (predicted !== null && outcome.kind !== 'succeeded') return { verdict: 'blocked', corsError: predicted };
   switch (outcome.kind) {
     case 'failed':
-      return BLOCKED_WITHOUT_ERROR;
+      return namedNonHeaderFailure(replayed) ?? BLOCKED_WITHOUT_ERROR;
     case 'no-response':
       return UNKNOWN;
     case 'succeeded':
@@ -41,6 +42,16 @@ function decideVerdict(exchange: Exchange, replayed: ReplayResult): VerdictDecis
       // Without an error field only the replay can tell; a check that could not run leaves it open.
       return replayed.incomplete.length > 0 && exchange.steps.length > 0 ? UNKNOWN : ALLOWED;
   }
+}
+
+/** A failure no header check explains but Chromium names (rules/check-order.ts NAMED_NON_HEADER_FAILURES). */
+function namedNonHeaderFailure(replayed: ReplayResult): VerdictDecision | null {
+  for (const found of replayed.findings) {
+    if (found.step !== null) continue;
+    const named = NAMED_NON_HEADER_FAILURES.find((candidate) => candidate.rule === found.rule && candidate.reason === found.result.reason);
+    if (named !== undefined) return { verdict: 'blocked', corsError: named.corsError };
+  }
+  return null;
 }
 
 /** Whether the request reached the server despite the block — the part developers most often get wrong. */
@@ -101,7 +112,9 @@ function assumptionsOf(exchange: Exchange): readonly string[] {
   const unknownPage = exchange.initiatorOrigin === null && exchange.steps.length > 0;
   if (basis !== 'assumed-default' && basis !== 'observed-outcome' && !unknownPage) return NO_ASSUMPTIONS;
   const assumptions: string[] = [];
-  if (basis === 'assumed-default') {
+  if (basis === 'assumed-default' && exchange.worker !== null) {
+    assumptions.push('Credentials mode assumed "same-origin" (the fetch default). This request came from a worker, whose requests Chromium records without their Cookie header, so the capture cannot tell which mode the worker used.');
+  } else if (basis === 'assumed-default') {
     assumptions.push('Credentials mode assumed "same-origin" (the fetch default: no cookies sent cross-origin); the capture has no Cookie header and the outcome does not depend on it.');
   } else if (basis === 'observed-outcome') {
     assumptions.push(mode === 'include'
