@@ -170,7 +170,10 @@ class Accumulator {
   readonly methods = new Tally();
   readonly origins = new Tally();
   readonly errors = new Tally();
-  readonly started = new Tally();
+  /** The earliest and latest start (ISO strings order by time); recomputed only when one of them leaves. */
+  private first: string | null = null;
+  private last: string | null = null;
+  private seenStale = false;
   /** The items of each list header (methods, headers, Vary, Expose-Headers) the members' fixes ask for. */
   readonly lists = new Map<string, Tally>();
   passing = 0;
@@ -199,7 +202,13 @@ class Accumulator {
     change(this.methods, member.exchange.method);
     change(this.origins, member.exchange.initiatorOrigin);
     change(this.errors, member.finding.corsError);
-    change(this.started, member.exchange.startedDateTime);
+    const started = member.exchange.startedDateTime;
+    if (started !== null && sign === 1) {
+      if (this.first === null || started < this.first) this.first = started;
+      if (this.last === null || started > this.last) this.last = started;
+    } else if (started !== null && (started === this.first || started === this.last)) {
+      this.seenStale = true;
+    }
     if (member.finding.fix?.verifies === true) this.passing += sign;
     if (member.finding.corsError !== null && member.finding.corsError === member.exchange.corsError) this.blocking += sign;
     for (const patch of member.finding.fix?.headers ?? []) {
@@ -210,6 +219,22 @@ class Accumulator {
       if (tally === undefined) this.lists.set(name, (tally = name === 'access-control-allow-methods' ? new Tally() : new Tally(lowerCase)));
       for (const item of listItems(patch.value)) change(tally, item);
     }
+  }
+
+  /** The first and last start among the members. */
+  seen(): { readonly first: string | null; readonly last: string | null } {
+    if (this.seenStale) {
+      this.first = null;
+      this.last = null;
+      for (const { exchange } of this.members.values()) {
+        const started = exchange.startedDateTime;
+        if (started === null) continue;
+        if (this.first === null || started < this.first) this.first = started;
+        if (this.last === null || started > this.last) this.last = started;
+      }
+      this.seenStale = false;
+    }
+    return { first: this.first, last: this.last };
   }
 
   ordered(): Member[] {
@@ -291,7 +316,7 @@ function buildProblem(id: string, accumulator: Accumulator): Problem {
   const server = serverOf(finding.url);
   const routes = accumulator.routes.byFrequency();
   const initiatorOrigins = accumulator.origins.sorted();
-  const started = accumulator.started.sorted();
+  const seen = accumulator.seen();
   const meta = RULES[finding.rule].meta;
   const where = routes.length === 1 ? `${server}${routes[0]}` : `${server} (${routes.length} routes)`;
   return {
@@ -309,8 +334,8 @@ function buildProblem(id: string, accumulator: Accumulator): Problem {
     exchanges: members.map((member) => member.exchange.id),
     count: members.length,
     blocking: accumulator.blocking,
-    firstSeen: started[0] ?? null,
-    lastSeen: started[started.length - 1] ?? null,
+    firstSeen: seen.first,
+    lastSeen: seen.last,
     corsErrors: accumulator.errors.byFrequency() as CorsError[],
     fix: consolidatedFix(members, accumulator, initiatorOrigins),
     noServerFix: finding.noServerFix,
