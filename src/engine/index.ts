@@ -11,6 +11,7 @@ export { REPORT_SCHEMA } from './report/types.js';
 export type {
   Finding, Report, ReportCredentials, ReportExchange, ReportInputError, ReportPreflight, ReportSummary, Verdict,
 } from './report/types.js';
+export type { Problem, ProblemFix, ProblemResponse } from './problems/problems.js';
 export type { ExchangeKind, PreflightReason } from './model/exchange.js';
 export type { Confidence, FindingCategory, Fix, FixProposal, FixSnippet, FixTarget, HeaderPatch, RuleMeta, Severity } from './rules/types.js';
 export { RUN_VERIFIED_STACKS, STACK_IDS, stackInfos } from './fixes/index.js';

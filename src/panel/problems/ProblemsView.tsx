@@ -1,0 +1,119 @@
+/**
+ * <ProblemsView> — the capture's problems, like DevTools' Issues panel but by cause: each row is one change on one
+ * server, with how many requests it affects; it expands to the explanation, the one consolidated fix (header lines,
+ * the snippet of the chosen stack, the re-check) and a button that filters the exchange grid to its requests.
+ *
+ *   <ProblemsView problems={report.problems} stack="express" onShowRequests={(ids) => …} />
+ *
+ * Problems arrive sorted (most severe, then those behind Chromium's named errors, then the most frequent). Every
+ * value from the capture is rendered as text. Rows are native buttons (Tab, Enter, Space) with aria-expanded.
+ */
+import { useState } from 'preact/hooks';
+import type { Problem, StackId } from '../../engine/index';
+
+export interface ProblemsViewProps {
+  problems: readonly Problem[];
+  /** The stack whose snippet a fix shows (the fix picker's choice). */
+  stack: StackId;
+  /** Filters the exchange grid to these exchange ids. */
+  onShowRequests(exchangeIds: readonly string[], problem: Problem): void;
+}
+
+const SEVERITY_LABEL: Readonly<Record<Problem['severity'], string>> = { error: 'Error', warning: 'Warning', info: 'Note' };
+const LISTED_MAX = 6;
+
+function listed(values: readonly string[]): string {
+  return values.length > LISTED_MAX ? `${values.slice(0, LISTED_MAX).join(', ')} and ${values.length - LISTED_MAX} more` : values.join(', ');
+}
+
+function plural(count: number, one: string): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : `${one}s`}`;
+}
+
+export function ProblemsView({ problems, stack, onShowRequests }: ProblemsViewProps) {
+  const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
+  const errors = problems.filter((problem) => problem.severity === 'error').length;
+  const toggle = (id: string) => setOpen((current) => {
+    const next = new Set(current);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  });
+  if (problems.length === 0) {
+    return <section class="problems" aria-label="Problems"><p class="problems-empty">No problems: every request passed its checks and the audit found nothing to report.</p></section>;
+  }
+  return (
+    <section class="problems" aria-label="Problems">
+      <p class="problems-summary">
+        {plural(problems.length, 'problem')} ({plural(errors, 'error')}), one change each — most severe and most frequent first.
+      </p>
+      <ul class="problem-list">
+        {problems.map((problem) => (
+          <ProblemRow key={problem.id} problem={problem} stack={stack} expanded={open.has(problem.id)} onToggle={() => toggle(problem.id)} onShowRequests={onShowRequests} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+interface ProblemRowProps {
+  problem: Problem;
+  stack: StackId;
+  expanded: boolean;
+  onToggle(): void;
+  onShowRequests(exchangeIds: readonly string[], problem: Problem): void;
+}
+
+function ProblemRow({ problem, stack, expanded, onToggle, onShowRequests }: ProblemRowProps) {
+  const detailsId = `problem-${problem.id}`;
+  return (
+    <li class={`problem severity-${problem.severity}`} data-problem={problem.id}>
+      <button type="button" class="problem-head" aria-expanded={expanded} aria-controls={detailsId} onClick={onToggle}>
+        <span class={`badge severity-${problem.severity}`}>{SEVERITY_LABEL[problem.severity]}</span>
+        <span class="problem-count">{plural(problem.count, 'request')}</span>
+        <span class="problem-title">{problem.title}</span>
+      </button>
+      {expanded && <ProblemDetails id={detailsId} problem={problem} stack={stack} onShowRequests={onShowRequests} />}
+    </li>
+  );
+}
+
+function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; problem: Problem; stack: StackId; onShowRequests: ProblemRowProps['onShowRequests'] }) {
+  const { fix } = problem;
+  const snippet = fix?.snippets.find((candidate) => candidate.stack === stack) ?? null;
+  const facts: [string, string][] = [
+    ['Server', problem.server],
+    [problem.routes.length === 1 ? 'Route' : 'Routes', listed(problem.routes)],
+    [problem.methods.length === 1 ? 'Method' : 'Methods', listed(problem.methods)],
+    ...(problem.initiatorOrigins.length > 0 ? [['Pages', listed(problem.initiatorOrigins)] as [string, string]] : []),
+    ...(problem.corsErrors.length > 0 ? [['Chromium', listed(problem.corsErrors)] as [string, string]] : []),
+    ['Rule', `${problem.rule} (${problem.reason})`],
+  ];
+  return (
+    <div class="problem-details" id={id}>
+      <dl class="problem-facts">
+        {facts.map(([name, value]) => [<dt key={`${name}-t`}>{name}</dt>, <dd key={`${name}-d`}>{value}</dd>])}
+      </dl>
+      <p class="problem-explanation">{problem.example}</p>
+      {fix === null && <p class="problem-fix">No response header change fixes this: {problem.noServerFix ?? ''}</p>}
+      {fix !== null && fix.target === 'client' && <p class="problem-fix">In the page, not the server: {fix.summary}</p>}
+      {fix !== null && fix.target !== 'client' && (
+        <div class="problem-fix">
+          <p><strong>Fix</strong> ({fix.target}): {fix.summary}</p>
+          {fix.status !== undefined && <p>Answer with status {fix.status}.</p>}
+          {fix.headers.length > 0 && <pre class="problem-patch">{fix.headers.map((patch) => (patch.action === 'remove' ? `- ${patch.name}` : `${patch.action === 'add' ? '+ ' : ''}${patch.name}: ${patch.value ?? ''}`)).join('\n')}</pre>}
+          <p class="problem-recheck">{fix.note}</p>
+          {snippet !== null && (
+            <>
+              <p class="problem-snippet-label">{snippet.stack} ({snippet.verified ? 'run-verified in Chromium' : 'not run-verified'})</p>
+              <pre class="problem-snippet">{snippet.code}</pre>
+            </>
+          )}
+        </div>
+      )}
+      <button type="button" class="toolbar-button" onClick={() => onShowRequests(problem.exchanges, problem)}>
+        Show the {plural(problem.count, 'request')} in the list
+      </button>
+    </div>
+  );
+}
