@@ -62,6 +62,17 @@ describe('problems', () => {
     expect(methodProblems[0]?.fix?.summary).toMatch(/Access-Control-Allow-Methods: .*DELETE/);
   });
 
+  it('group a font CDN without Allow-Origin as one problem with one fix, named by its request kind', () => {
+    const font = (path: string, at: number) => exchange({ url: `https://fonts.example.org/${path}`, at, resourceType: 'font', headers: { 'Sec-Fetch-Mode': 'cors' } }).actual({ error: 'net::ERR_FAILED' }).entries();
+    const report = reportOf([...font('a.woff2', 0), ...font('b.woff2', 10), ...font('c/d.woff2', 20)]);
+    const errors = report.problems.filter((problem) => problem.severity === 'error');
+    expect(errors.map((problem) => [problem.rule, problem.server, problem.count, problem.requestKinds])).toEqual([
+      ['missing-allow-origin', 'https://fonts.example.org', 3, ['font (@font-face, the FontFace API or a font preload)']],
+    ]);
+    expect(errors[0]?.fix?.headers).toContainEqual({ action: 'set', name: 'Access-Control-Allow-Origin', value: 'https://app.example' });
+    expect(report.exchanges[0]?.requestKind).toEqual({ label: 'font (@font-face, the FontFace API or a font preload)', basis: '_resourceType "font"' });
+  });
+
   it('have ids that name the cause, not the capture: the same mistake in another capture has the same id', () => {
     const first = reportOf(missingOrigin(1, 'https://a.example', 0));
     const second = reportOf([...exchange({ url: 'https://unrelated.example/x', at: 0 }).actual({ acao: '*' }).entries(), ...missingOrigin(99, 'https://a.example', 50)]);

@@ -49,6 +49,8 @@ export interface Problem {
   /** Route templates (":id" for item segments), most requests first. */
   readonly routes: readonly string[];
   readonly methods: readonly string[];
+  /** The kinds of request affected ("font (@font-face, …)", "EventSource"…), most frequent first; empty when unknown. */
+  readonly requestKinds: readonly string[];
   readonly initiatorOrigins: readonly string[];
   /** The affected exchanges' ids, in capture order. */
   readonly exchanges: readonly string[];
@@ -170,6 +172,7 @@ class Accumulator {
   readonly methods = new Tally();
   readonly origins = new Tally();
   readonly errors = new Tally();
+  readonly kinds = new Tally();
   /** The earliest and latest start (ISO strings order by time); recomputed only when one of them leaves. */
   private first: string | null = null;
   private last: string | null = null;
@@ -202,6 +205,7 @@ class Accumulator {
     change(this.methods, member.exchange.method);
     change(this.origins, member.exchange.initiatorOrigin);
     change(this.errors, member.finding.corsError);
+    change(this.kinds, member.exchange.requestKind?.label ?? null);
     const started = member.exchange.startedDateTime;
     if (started !== null && sign === 1) {
       if (this.first === null || started < this.first) this.first = started;
@@ -330,6 +334,7 @@ function buildProblem(id: string, accumulator: Accumulator): Problem {
     response: responseOf(finding.response),
     routes,
     methods: accumulator.methods.byFrequency(),
+    requestKinds: accumulator.kinds.byFrequency(),
     initiatorOrigins,
     exchanges: members.map((member) => member.exchange.id),
     count: members.length,

@@ -1,4 +1,6 @@
 import { problemIdOf, problemsOf, type Problem } from '../problems/problems.js';
+import { requestKindOf } from '../spec/request-kinds.js';
+import { combinedHeader } from '../model/headers.js';
 import { completeFixes } from '../fixes/index.js';
 import type { InputProblem, SourceInfo } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
@@ -141,6 +143,13 @@ function firstHopPreflight(exchange: Exchange): Step['entry'] | null {
   return null;
 }
 
+function requestKindOfExchange(exchange: Exchange): ReportExchange['requestKind'] {
+  const first = exchange.hops[0]?.entry;
+  if (first === undefined) return null;
+  const kind = requestKindOf(first.resourceType, combinedHeader(first.request.headers, 'sec-fetch-mode'));
+  return kind === null ? null : { label: kind.label, basis: kind.basis };
+}
+
 export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult, memo: ReplayMemo = new ReplayMemo()): ReportExchange {
   const decision = decideVerdict(exchange, replayed);
   const contradicted = replayed.blocking !== null && decision.verdict === 'allowed';
@@ -155,6 +164,7 @@ export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult, 
     kind: exchange.kind,
     entries: exchange.entries,
     requestEntry: exchange.hops[0]?.entry.index ?? null,
+    requestKind: requestKindOfExchange(exchange),
     preflight: preflightOf(firstPreflight?.index ?? null, exchange),
     verdict: decision.verdict,
     corsError: decision.corsError,

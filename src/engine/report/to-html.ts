@@ -135,6 +135,7 @@ function problemHtml(document: ExportDocument, problem: Problem, byId: ReadonlyM
     ['Server', problem.server],
     [problem.routes.length === 1 ? 'Route' : 'Routes', problem.routes.slice(0, 10).join(', ') + (problem.routes.length > 10 ? ` and ${problem.routes.length - 10} more` : '')],
     ['Methods', problem.methods.join(', ')],
+    ...(problem.requestKinds.length > 0 ? [['Requests', problem.requestKinds.join('; ')]] : []),
     ...(problem.initiatorOrigins.length > 0 ? [['Pages', problem.initiatorOrigins.join(', ')]] : []),
     ...(problem.corsErrors.length > 0 ? [['Chromium', problem.corsErrors.join(', ')]] : []),
     ['Rule', `${problem.rule} (${problem.reason})`],

@@ -149,6 +149,7 @@ function problemSectionLines(document: ExportDocument, problem: Problem, positio
     `- ${problem.severity} · ${count} · rule ${mdCode(problem.rule)} (${mdCode(problem.reason)})`,
     `- Server: ${mdCode(problem.server)}; ${problem.routes.length === 1 ? 'route' : 'routes'}: ${listed(problem.routes)}; ${problem.methods.length === 1 ? 'method' : 'methods'}: ${listed(problem.methods)}`,
   ];
+  if (problem.requestKinds.length > 0) lines.push(`- Requests: ${problem.requestKinds.map((kind) => mdText(kind)).join('; ')}`);
   if (problem.initiatorOrigins.length > 0) lines.push(`- Pages: ${listed(problem.initiatorOrigins)}`);
   if (problem.corsErrors.length > 0) lines.push(`- Chromium: ${listed(problem.corsErrors)}`);
   if (problem.firstSeen !== null) lines.push(`- Seen: ${mdCode(problem.firstSeen)}${problem.lastSeen !== problem.firstSeen && problem.lastSeen !== null ? ` to ${mdCode(problem.lastSeen)}` : ''}`);
@@ -239,6 +240,7 @@ function exchangeLines(document: ExportDocument, exchange: ReportExchange): stri
     `## ${VERDICT_MARK[exchange.verdict]} ${exchange.id} · ${exchange.verdict}: ${mdCode(exchange.method)} ${mdCode(exchange.url)}`,
     '',
     `- Chromium error: ${exchange.corsError === null ? 'none' : mdCode(exchange.corsError)}`,
+    ...(exchange.requestKind === null ? [] : [`- Request: ${mdText(exchange.requestKind.label)} (from ${mdText(exchange.requestKind.basis)})`]),
     `- Kind: ${exchange.kind}; preflight: ${exchange.preflight.status}${exchange.preflight.reasons.length > 0 ? ` (${exchange.preflight.reasons.map((reason) => mdCode(preflightReasonText(reason))).join(', ')})` : ''}`,
     `- Page origin: ${exchange.initiatorOrigin === null ? 'unknown' : mdCode(exchange.initiatorOrigin)}`,
     `- Credentials: ${exchange.credentials.mode} (${exchange.credentials.basis})`,

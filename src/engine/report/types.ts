@@ -66,6 +66,9 @@ export interface ReportExchange {
   readonly entries: readonly number[];
   /** The log.entries index of the request itself (its first hop), or null when the capture has only its preflight. */
   readonly requestEntry: number | null;
+  /** What kind of request the page made ("font", "EventSource", "image with crossorigin (CORS)"…) and how that was
+   * inferred; null when the producer records no resource type. */
+  readonly requestKind: { readonly label: string; readonly basis: string } | null;
   readonly preflight: ReportPreflight;
   readonly verdict: Verdict;
   readonly corsError: CorsError | null;

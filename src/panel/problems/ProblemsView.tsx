@@ -85,6 +85,7 @@ function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; pr
     ['Server', problem.server],
     [problem.routes.length === 1 ? 'Route' : 'Routes', listed(problem.routes)],
     [problem.methods.length === 1 ? 'Method' : 'Methods', listed(problem.methods)],
+    ...(problem.requestKinds.length > 0 ? [['Requests', problem.requestKinds.join('; ')] as [string, string]] : []),
     ...(problem.initiatorOrigins.length > 0 ? [['Pages', listed(problem.initiatorOrigins)] as [string, string]] : []),
     ...(problem.corsErrors.length > 0 ? [['Chromium', listed(problem.corsErrors)] as [string, string]] : []),
     ['Rule', `${problem.rule} (${problem.reason})`],
