@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Verdict } from '../engine/index';
 import { clip } from './clip';
-import type { ExchangeRow, RowSort, SortKey } from './model/rows';
+import { hostAndPath, type ExchangeRow, type RowSort, type SortKey } from './model/rows';
 
 export interface ExchangeGridProps {
   rows: readonly ExchangeRow[];
@@ -163,18 +163,18 @@ function GridRow({ row, index, selected, onClick }: GridRowProps) {
       data-url={clip(row.url)}
       data-status={row.status}
       data-kind={row.kind}
-      data-entries={row.entries.length}
+      data-entries={row.entryCount}
     >
       <div role="gridcell" class="grid-cell col-verdict">
         <span class="verdict-icon" aria-hidden="true">{VERDICT_ICON[row.verdict]}</span> {row.verdict}
       </div>
       <div role="gridcell" class="grid-cell col-method">
         {clip(row.method, 40)}
-        {row.exchange.preflight.status === 'sent' ? <span class="badge">preflight</span> : null}
+        {row.preflight === 'sent' ? <span class="badge">preflight</span> : null}
       </div>
       <div role="gridcell" class="grid-cell col-url" title={clip(row.url)}>
         <span class="visually-hidden">{clip(row.url)}</span>
-        <span aria-hidden="true">{clip(row.hostAndPath, 300)}</span>
+        <span aria-hidden="true">{clip(hostAndPath(row.url), 300)}</span>
       </div>
       <div role="gridcell" class="grid-cell col-status" title={row.netError ?? undefined}>
         {row.status === 0 ? '(failed)' : row.status}

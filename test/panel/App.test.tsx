@@ -12,6 +12,13 @@ afterEach(cleanup);
 const page = 'http://app.test';
 const fromPage = { Origin: page, 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Site': 'cross-site' };
 const exchangeRows = (container: Element) => [...container.querySelectorAll<HTMLElement>('[data-exchange]')];
+/** The detail pane, once the worker has sent the selected exchange. */
+const detailPane = (container: Element) =>
+  waitFor(() => {
+    const detail = container.querySelector<HTMLElement>('[data-detail]');
+    expect(detail).not.toBeNull();
+    return detail as HTMLElement;
+  });
 const rowText = (container: Element) => exchangeRows(container).map((row) => `${row.dataset.method} ${row.dataset.url} ${row.dataset.verdict}`);
 
 const blockedGet = harEntry({ url: 'http://api.test/missing', requestHeaders: fromPage, responseHeaders: { 'Content-Type': 'text/plain' }, error: 'net::ERR_FAILED' });
@@ -82,7 +89,7 @@ describe('<App>', () => {
     fireEvent.keyDown(grid, { key: 'ArrowDown' });
     expect(exchangeRows(container)[1]?.getAttribute('aria-selected')).toBe('true');
     fireEvent.keyDown(grid, { key: 'Enter' });
-    const detail = container.querySelector<HTMLElement>('[data-detail]');
+    const detail = await detailPane(container);
     expect(detail?.querySelector('[data-summary]')?.textContent).toMatch(/^Blocked by the browser \(PreflightMissingAllowOriginHeader\)/);
     // The real cause underneath comes first: the preflight hit a missing OPTIONS route.
     expect(detail?.querySelector('[data-summary]')?.textContent).toMatch(/What is really wrong: .*OPTIONS/);
@@ -98,7 +105,7 @@ describe('<App>', () => {
     const { container } = renderWith([blockedGet]);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
     fireEvent.click(exchangeRows(container)[0]!);
-    const detail = container.querySelector('[data-detail]');
+    const detail = await detailPane(container);
     const finding = detail?.querySelector('[data-rule="missing-allow-origin"]');
     expect(finding?.querySelector('.evidence')?.textContent).toContain('access-control-allow-origin');
     expect(finding?.querySelector('.finding-fix')?.textContent).toContain(`Access-Control-Allow-Origin: ${page}`);
@@ -118,7 +125,7 @@ describe('<App>', () => {
     const { container } = renderWith([blockedGet]);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
     fireEvent.click(exchangeRows(container)[0]!);
-    fireEvent.click(screen.getAllByRole('button', { name: 'Try this fix' })[0]!);
+    fireEvent.click((await screen.findAllByRole('button', { name: 'Try this fix' }))[0]!);
     await waitFor(() => expect(exchangeRows(container)[0]?.dataset.verdict).toBe('allowed'));
     expect(screen.getByText(/What-if: showing the verdict with your edits/)).toBeTruthy();
   });
@@ -127,15 +134,17 @@ describe('<App>', () => {
     const broken = { response: { status: 200, headers: [{ name: 'Access-Control-Allow-Origin', value: '*' }] } } as unknown as HarEntry;
     const { container } = renderWith([broken, blockedGet]);
     await waitFor(() => expect(exchangeRows(container).length).toBeGreaterThan(0));
-    for (const row of exchangeRows(container)) fireEvent.click(row);
-    expect(container.querySelector('[data-detail]')).not.toBeNull();
+    for (const row of exchangeRows(container)) {
+      fireEvent.click(row);
+      expect((await detailPane(container)).dataset.detail).toBe(row.dataset.exchange);
+    }
   });
 
   it('re-diagnoses what-if edits of a response, and resets to the recording', async () => {
     const { container } = renderWith([blockedGet]);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
     fireEvent.click(exchangeRows(container)[0]!);
-    fireEvent.click(screen.getByRole('button', { name: 'Add header' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Add header' }));
     fireEvent.input(screen.getByLabelText('Response header 2 name'), { target: { value: 'Access-Control-Allow-Origin' } });
     fireEvent.input(screen.getByLabelText('Response header 2 value'), { target: { value: page } });
     await waitFor(() => expect(exchangeRows(container)[0]?.dataset.verdict).toBe('allowed'));
