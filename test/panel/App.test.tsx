@@ -167,6 +167,22 @@ describe('<App>', () => {
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(0));
   });
 
+  it('tells the user when the oldest exchanges were dropped beyond the limit, and keeps counting them', async () => {
+    const source = new MemoryHarSource('Live');
+    const { container } = render(<App source={source} limit={10} />);
+    expect(screen.getByTestId('limit').textContent).toBe('keeps 10');
+    await screen.findByText(/Reload the inspected page/);
+    for (let index = 0; index < 14; index++) {
+      source.finish(harEntry({ url: `http://api.test/missing/${index}`, requestHeaders: fromPage, error: 'net::ERR_FAILED', startedDateTime: `2026-11-21T10:00:${String(index).padStart(2, '0')}.000Z` }));
+    }
+    await waitFor(() => expect(screen.getByTestId('counts').textContent).toBe('14 exchanges · 14 cross-origin · 14 blocked · 0 warnings'));
+    const banner = await waitFor(() => container.querySelector('[data-banner="dropped"]') ?? Promise.reject(new Error('no banner yet')));
+    expect(screen.getByTestId('counts').textContent).toBe('14 exchanges · 14 cross-origin · 14 blocked · 0 warnings');
+    expect(banner.textContent).toMatch(/^The oldest \d+ exchanges were dropped to stay within 10; the counts above still include them/);
+    expect(exchangeRows(container).length).toBeLessThanOrEqual(10);
+    expect(exchangeRows(container).at(-1)?.dataset.url).toBe('http://api.test/missing/13');
+  });
+
   it('imports a .har file by button or by drop, and says so when it is not one', async () => {
     const { container } = renderWith([]);
     const input = container.querySelector<HTMLInputElement>('input[type=file]')!;

@@ -154,7 +154,7 @@ export class CaptureHost {
     const entries: unknown[] = [];
     const { capture, kept } = this.keep({ input: entries, entries, options, exchanges: [] });
     this.live = { request, capture, kept, session: new DiagnosisSession(options), shown: [], rebuild: false, before: null, dropped: { ...NOTHING_DROPPED }, scheduled: false };
-    this.sendLive(this.live, [], []);
+    this.sendLive(this.live, [], [], this.live.session.report());
   }
 
   private liveChanges(request: number, changes: readonly CaptureChange[]): void {
@@ -259,14 +259,14 @@ export class CaptureHost {
     this.sendLive(live, removed, added, report);
   }
 
-  private sendLive(live: Live, removed: string[], added: ExchangeRow[], report?: Report): void {
+  private sendLive(live: Live, removed: string[], added: ExchangeRow[], report: Report): void {
     this.post({
       kind: 'live-rows',
       request: live.request,
       capture: live.capture,
       removed,
       added,
-      head: report ? headOf({ ok: true, report }, null) : headOf(diagnose([]), null),
+      head: headOf({ ok: true, report }, null),
       entries: live.kept.entries.length,
       base: live.kept.base,
       dropped: { ...live.dropped },
