@@ -8,7 +8,7 @@ import type { WorkerPort } from './diagnosis/capture-client';
 import { ExchangeDetail } from './ExchangeDetail';
 import { ExchangeGrid } from './ExchangeGrid';
 import { ExportMenu } from './export';
-import { DEFAULT_FILTER, DEFAULT_SORT, filterRows, sortRows, type QuickFilter, type RowFilter, type RowSort } from './model/rows';
+import { DEFAULT_FILTER, DEFAULT_SORT, refilter, sortRows, type Filtered, type QuickFilter, type RowFilter, type RowSort } from './model/rows';
 import { withEdit } from './model/what-if';
 
 export interface AppProps {
@@ -46,7 +46,9 @@ export function App({ source, spawn, limit }: AppProps) {
   const focusDetail = useRef(false);
 
   const { rows, head, imported, selectedId, detail, edits } = view;
-  const shown = useMemo(() => sortRows(filterRows(rows, filter), sort), [rows, filter, sort]);
+  const filtered = useRef<Filtered | null>(null);
+  const matching = useMemo(() => (filtered.current = refilter(filtered.current, rows, view.appendedTo, filter)).shown, [rows, filter]);
+  const shown = useMemo(() => sortRows(matching, sort), [matching, sort]);
   const detailShown = view.detailOpen && detail !== null && detail.exchange.id === selectedId;
 
   useEffect(() => {
@@ -194,6 +196,16 @@ export function App({ source, spawn, limit }: AppProps) {
         <div class="banner info" role="status" data-banner="dropped">
           The oldest {count(dropped.exchanges)} exchanges were dropped to stay within {count(view.limit)}; the counts above still include
           them ({count(dropped.blocked)} of them blocked).
+        </div>
+      ) : null}
+      {view.unconfirmed > 0 ? (
+        <div class="banner info" role="status" data-banner="unconfirmed">
+          {count(view.unconfirmed)} response(s) arrived without their headers (DevTools announced them early); their verdicts may be
+          incomplete.{' '}
+          <button type="button" class="toolbar-button" onClick={() => controller.resync()}>
+            Read the capture again
+          </button>{' '}
+          (DevTools hands over the whole capture: the panel pauses a moment.)
         </div>
       ) : null}
       {head.ok && head.reopened !== null && !head.reopened.matches ? (

@@ -52,7 +52,8 @@ export function ExchangeGrid({ rows, selectedId, onSelect, onOpen, onActivate, s
     return () => observer.disconnect();
   }, []);
 
-  const selectedIndex = rows.findIndex((row) => row.id === selectedId);
+  // No selection, no search through every row (a live capture re-renders several times a second).
+  const selectedIndex = selectedId === null ? -1 : rows.findIndex((row) => row.id === selectedId);
   useEffect(() => {
     // Keep the selected row in view when the keyboard moves it.
     const element = body.current;

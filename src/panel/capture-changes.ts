@@ -35,3 +35,28 @@ export function applyChanges<T>(entries: T[], changes: readonly CaptureChange[])
   }
   return list;
 }
+
+/**
+ * An entry as the diagnosis worker keeps it: the initiator's call stack goes (the engine reads only its type, URL
+ * and request id, and the panel never shows it); a quarter of a Chromium entry, cloned for nothing otherwise.
+ */
+export function withoutStack(entry: HarEntry): HarEntry {
+  const initiator = (entry as { _initiator?: { stack?: unknown } | null })._initiator;
+  if (typeof initiator !== 'object' || initiator === null || !('stack' in initiator)) return entry;
+  const { stack: _stack, ...kept } = initiator;
+  return { ...entry, _initiator: kept } as HarEntry;
+}
+
+/** The changes with every entry as the worker keeps it. */
+export function forWorker(changes: readonly CaptureChange[]): CaptureChange[] {
+  return changes.map((change) => {
+    switch (change.kind) {
+      case 'append':
+        return { kind: 'append', entries: change.entries.map(withoutStack) };
+      case 'replace':
+        return { kind: 'replace', index: change.index, entry: withoutStack(change.entry) };
+      default:
+        return change;
+    }
+  });
+}

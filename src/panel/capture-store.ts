@@ -39,6 +39,8 @@ export class CaptureStore {
    * one snapshot: after it, the snapshot's copy (or the announced one) is what was recorded.
    */
   private awaiting = new Set<ShownEntry>();
+  /** Entries a snapshot added that onRequestFinished may still announce (requests finishing during the read). */
+  private unannounced = new Map<string, ShownEntry>();
   /**
    * "<method> <URL>" of the requests recent preflights were sent for: an actual request with no response after
    * its preflight was stopped by it, and is complete as it is.
@@ -63,6 +65,12 @@ export class CaptureStore {
   }
 
   addLive(entry: HarEntry): void {
+    // A snapshot read while the request finished may have listed it before onRequestFinished announced it.
+    const listed = this.unannounced.get(baseKey(entry));
+    if (listed !== undefined) {
+      this.unannounced.delete(listed.base);
+      return;
+    }
     const item = shownEntry(entry, null);
     this.shown.push(item);
     this.append(entry);
@@ -76,10 +84,20 @@ export class CaptureStore {
    */
   needsSnapshot(): boolean {
     for (const item of this.awaiting) {
-      if (item.key === null && !this.preflighted.has(`${item.method} ${item.url}`)) return true;
+      if (this.awaits(item)) return true;
       this.awaiting.delete(item);
     }
     return false;
+  }
+
+  /** Announced entries without a response that a snapshot could still complete. */
+  get awaitingCount(): number {
+    for (const item of this.awaiting) if (!this.awaits(item)) this.awaiting.delete(item);
+    return this.awaiting.size;
+  }
+
+  private awaits(item: ShownEntry): boolean {
+    return item.key === null && !this.preflighted.has(`${item.method} ${item.url}`);
   }
 
   applySnapshot(snapshot: readonly HarEntry[]): void {
@@ -110,7 +128,10 @@ export class CaptureStore {
     });
     for (const [key, entry] of byKey) {
       if (used.has(key) || this.dismissed.has(key)) continue;
-      this.shown.push(shownEntry(entry, key));
+      const item = shownEntry(entry, key);
+      this.shown.push(item);
+      if (this.unannounced.size >= UNANNOUNCED_KEPT) this.unannounced.clear();
+      this.unannounced.set(item.base, item);
       this.append(entry);
     }
   }
@@ -187,6 +208,9 @@ function shownEntry(entry: HarEntry, key: string | null): ShownEntry {
     document: (entry as { _resourceType?: unknown })._resourceType === 'document',
   };
 }
+
+/** Snapshot entries remembered for a late announcement: enough for the requests in flight during one read. */
+const UNANNOUNCED_KEPT = 5_000;
 
 /** Remembered preflight URLs: enough for the requests in flight around them. */
 const PREFLIGHTS_KEPT = 2_000;

@@ -11,6 +11,11 @@ export interface LiveCaptureOptions {
    */
   snapshotSpacing?: number;
   /**
+   * Beyond this many entries a snapshot is read only when asked (resync()): the panel's thread receives the whole
+   * capture in one task, about 100 ms per 1,000 entries here.
+   */
+  autoSnapshotMaxEntries?: number;
+  /**
    * A burst of finished requests is passed on together at most this often (each update is diagnosed and
    * rendered; a busy page finishes hundreds of requests a second). 0 passes every change at once.
    */
@@ -21,7 +26,8 @@ export interface LiveCaptureOptions {
  * Connects a HarSource to a CaptureStore: backfill on start, live appends, snapshot reconciliation, navigation
  * handling. `onChange` receives the store's changes in batches. A full snapshot is read at start, on an explicit
  * resync(), and after a pause only when an announced entry lacks its response and nothing explains why (see
- * CaptureStore.needsSnapshot): a request stopped at its preflight never triggers one. Every listener and timer
+ * CaptureStore.needsSnapshot), while the capture is small enough to read in one short task: a request stopped at
+ * its preflight never triggers one. Every listener and timer
  * hangs off `signal`.
  */
 export class LiveCapture {
@@ -36,6 +42,7 @@ export class LiveCapture {
   private readonly resyncDelayMs: number;
   private readonly snapshotSpacing: number;
   private readonly publishIntervalMs: number;
+  private readonly autoSnapshotMaxEntries: number;
   private publishTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -47,6 +54,7 @@ export class LiveCapture {
     this.resyncDelayMs = options.resyncDelayMs ?? 250;
     this.snapshotSpacing = options.snapshotSpacing ?? 20;
     this.publishIntervalMs = options.publishIntervalMs ?? 100;
+    this.autoSnapshotMaxEntries = options.autoSnapshotMaxEntries ?? 1_000;
     signal.addEventListener('abort', () => {
       clearTimeout(this.resyncTimer);
       clearTimeout(this.publishTimer);
@@ -87,6 +95,11 @@ export class LiveCapture {
     this.publish();
   }
 
+  /** Announced entries without their response that only a snapshot the user asks for can complete. */
+  get unconfirmed(): number {
+    return this.store.size > this.autoSnapshotMaxEntries ? this.store.awaitingCount : 0;
+  }
+
   /** Re-reads the authoritative snapshot now (or right after the read under way). */
   resync(): Promise<void> {
     if (this.snapshotInFlight) {
@@ -118,7 +131,7 @@ export class LiveCapture {
     if (this.signal.aborted) return;
     clearTimeout(this.resyncTimer);
     this.resyncTimer = setTimeout(() => {
-      if (!this.store.needsSnapshot()) return;
+      if (this.store.size > this.autoSnapshotMaxEntries || !this.store.needsSnapshot()) return;
       const wait = this.notBefore - Date.now();
       if (wait > 0) this.resyncTimer = setTimeout(() => void this.resync(), wait);
       else void this.resync();

@@ -184,3 +184,13 @@ describe('CaptureStore asks for a snapshot only when one can bring something new
     expect(shownEntries(store).map((entry) => entry.request.url)).toEqual(['http://api.test/other']);
   });
 });
+
+describe('CaptureStore when a snapshot lists a request before onRequestFinished announces it', () => {
+  it('shows it once', () => {
+    const store = new CaptureStore();
+    store.applySnapshot([blockedComplete]);
+    store.addLive(blockedComplete);
+    store.addLive(other);
+    expect(shownEntries(store).map((entry) => entry.request.url)).toEqual(['http://api.test/data', 'http://api.test/other']);
+  });
+});

@@ -107,6 +107,24 @@ describe('LiveCapture', () => {
     expect(source.reads).toBe(2);
   });
 
+  it('leaves re-reads of a large capture to the user, and says how many responses one would complete', async () => {
+    const source = new CountingSource();
+    const controller = new AbortController();
+    const live = new LiveCapture(source, () => undefined, controller.signal, { resyncDelayMs: 5, snapshotSpacing: 0, publishIntervalMs: 0, autoSnapshotMaxEntries: 50 });
+    await live.start();
+    for (let index = 0; index < 60; index++) source.finish(harEntry({ url: `http://api.test/ok/${index}` }));
+    const early = harEntry({ url: 'http://api.test/late', status: 0 });
+    source.finish(early, { announce: early });
+    source.replaceRecorded(60, harEntry({ url: 'http://api.test/late', status: 200, responseHeaders: { A: 'b' } }));
+    await settle(40);
+    expect(source.reads).toBe(1);
+    expect(live.unconfirmed).toBe(1);
+    await live.resync();
+    expect(source.reads).toBe(2);
+    expect(live.unconfirmed).toBe(0);
+    controller.abort();
+  });
+
   it('spaces re-reads by how long the last one took', async () => {
     const source = new CountingSource();
     const controller = new AbortController();

@@ -5,6 +5,7 @@
 // worker are handed in). Every listener and timer hangs off the AbortSignal given to start().
 import type { DiagnoseOptions } from '../../engine/index';
 import type { HarSource } from '../../platform/har-source';
+import { forWorker } from '../capture-changes';
 import { CaptureClient, type LiveChannel, type LiveRows, type Running, type StreamOutcome, type WorkerPort } from '../diagnosis/capture-client';
 import { NOTHING_DROPPED, type Detail, type Dropped, type Progress, type ViewHead, type WorkerExportOptions } from '../diagnosis/capture-protocol';
 import { LiveCapture, type LiveCaptureOptions } from '../live-capture';
@@ -32,6 +33,8 @@ export interface CaptureView {
   head: ViewHead;
   /** The grid's rows, in capture order (the what-if run's while edits are on). */
   rows: readonly ExchangeRow[];
+  /** When the last change only appended to the rows: the rows before it. */
+  appendedTo: readonly ExchangeRow[] | null;
   missingPreflights: number;
   navigations: number;
   loading: Loading | null;
@@ -46,6 +49,8 @@ export interface CaptureView {
   /** Live only: what was dropped beyond the limit (counts include it), and the limit. */
   dropped: Dropped;
   limit: number;
+  /** Live only: responses announced without their headers, that a snapshot the user asks for would complete. */
+  unconfirmed: number;
   preserveLog: boolean;
 }
 
@@ -114,6 +119,11 @@ export class CaptureController {
   /** How many getHAR() snapshots the live capture read (the soak benchmark reports it). */
   get snapshots(): number {
     return this.live.feed?.snapshots ?? 0;
+  }
+
+  /** Reads DevTools' whole capture again (completes responses announced before their headers). */
+  resync(): void {
+    void this.live.feed?.resync().then(() => this.update({}));
   }
 
   clear(): void {
@@ -227,7 +237,7 @@ export class CaptureController {
       },
     );
     const channel = this.live.channel;
-    const feed = new LiveCapture(this.source, (changes) => channel.send(changes), stop.signal, this.options.live);
+    const feed = new LiveCapture(this.source, (changes) => channel.send(forWorker(changes)), stop.signal, this.options.live);
     this.live.feed = feed;
     void feed.start();
   }
@@ -299,12 +309,14 @@ export class CaptureController {
       liveKind: this.source.kind,
       head: shown.head,
       rows: shown.rows.rows,
+      appendedTo: shown.rows.appendedTo,
       missingPreflights: shown.rows.missingPreflights,
       navigations: shown.rows.navigations,
       pending: whatIf !== null && whatIf.run !== null ? whatIf.entries : null,
       edits: whatIf?.edits ?? NO_EDITS,
       dropped: file === null ? this.live.dropped : NOTHING_DROPPED,
       limit: this.limit,
+      unconfirmed: file === null ? (this.live.feed?.unconfirmed ?? 0) : 0,
     };
   }
 }

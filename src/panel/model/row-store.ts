@@ -19,6 +19,9 @@ export class RowStore {
   missingPreflights = 0;
   navigations = 0;
 
+  /** When the last change only appended rows: the rows before it (a filter then looks at the new ones only). */
+  appendedTo: readonly ExchangeRow[] | null = null;
+
   /** The rows, in capture order. A new array after every change (Preact compares by identity). */
   get rows(): readonly ExchangeRow[] {
     return this.list;
@@ -26,6 +29,7 @@ export class RowStore {
 
   replaceAll(rows: readonly ExchangeRow[]): void {
     this.list = [];
+    this.appendedTo = null;
     this.byId.clear();
     this.missingPreflights = 0;
     this.navigations = 0;
@@ -34,6 +38,7 @@ export class RowStore {
 
   apply(delta: RowDelta): void {
     if (delta.removed.length === 0 && delta.added.length === 0) return;
+    const before = this.list;
     let list = this.list.slice();
     if (delta.removed.length > ONE_BY_ONE) {
       const removed = new Set(delta.removed);
@@ -57,12 +62,16 @@ export class RowStore {
     const last = list.at(-1)?.firstEntry ?? -Infinity;
     if (added.length === 0 || (added[0] as ExchangeRow).firstEntry > last) {
       for (const row of added) list.push(row);
+      this.list = list;
+      this.appendedTo = delta.removed.length === 0 ? before : null;
+      return;
     } else if (added.length > ONE_BY_ONE) {
       list = mergeByFirstEntry(list, added);
     } else {
       for (const row of added) list.splice(positionOf(list, row.firstEntry), 0, row);
     }
     this.list = list;
+    this.appendedTo = null;
   }
 
   get(id: string): ExchangeRow | undefined {
