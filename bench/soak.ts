@@ -5,6 +5,7 @@
 // the panel's long tasks (a longtask PerformanceObserver in the panel), heaps after a collection (panel, DevTools,
 // the diagnosis worker), CPU per request (the panel's and DevTools' main threads), getHAR() re-reads, and how long
 // a row click takes to show its details. Figures are printed with the budgets beside them, not asserted.
+import { cpus, loadavg } from 'node:os';
 import type { CDPSession, Target } from 'puppeteer-core';
 import { inspectedPage, launchChromium, openCorsPanel, waitFor, type ChromiumSession, type CorsPanel } from '../scripts/lib/chromium';
 import type { BudgetLine } from './chromium';
@@ -62,6 +63,11 @@ interface PhaseFigures {
   snapshots: number;
   clickMs: number;
   counted: number;
+  /** When DevTools handed the panel the page's last request, after the page saw it finish; the worst such delay. */
+  deliveredAfterMs: number;
+  worstDeliveryMs: number;
+  /** The machine's 1-minute load average at the end of the phase (2 cores, shared). */
+  load: number;
 }
 
 async function soakRun(mode: 'steady' | 'bursty', options: SoakOptions): Promise<PhaseFigures[]> {
@@ -86,7 +92,11 @@ async function soakRun(mode: 'steady' | 'bursty', options: SoakOptions): Promise
     await panelCdp.send('Performance.enable');
     await devtoolsCdp.send('Performance.enable');
     await panel.evaluate(`(() => { globalThis.__soak = { tasks: [] };
-      new PerformanceObserver((list) => { for (const task of list.getEntries()) __soak.tasks.push([performance.timeOrigin + task.startTime, task.duration]); }).observe({ type: 'longtask' }); })()`);
+      new PerformanceObserver((list) => { for (const task of list.getEntries()) __soak.tasks.push([performance.timeOrigin + task.startTime, task.duration]); }).observe({ type: 'longtask' });
+      __soak.delivery = { lastAt: 0, worstMs: 0 };
+      chrome.devtools.network.onRequestFinished.addListener((request) => {
+        const now = Date.now(); const ended = Date.parse(request.startedDateTime) + Math.max(0, request.time);
+        __soak.delivery.lastAt = now; __soak.delivery.worstMs = Math.max(__soak.delivery.worstMs, now - ended); }); })()`);
     const baselineHeap = await heapAfterGc(panelCdp);
     let made = 0;
     let tasksFrom = 0;
@@ -97,21 +107,15 @@ async function soakRun(mode: 'steady' | 'bursty', options: SoakOptions): Promise
       await page.evaluate(`(() => { window.__finished = null; __run(${JSON.stringify({ count, mode, rate: options.rate })}).then((at) => { window.__finished = at; }); })()`);
       const lastSettledAt = await waitFor(`the page's ${thousands(count)} requests`, () => page.evaluate<[], () => number | null>(() => (window as unknown as { __finished: number | null }).__finished).then((at) => at ?? undefined), 3_600_000);
       made = phaseEnd;
-      // The count: polled until the panel shows every request.
+      // From the page's last request on, every 100 ms: the panel's count (until it shows every request) and its
+      // main-thread task time (busy while a window holds > 10 ms of it), until both are done.
       const expected = base + made;
-      let countedAt = Date.now();
       let counted = await exchangesCounted(panel);
-      while (counted < expected && Date.now() - lastSettledAt < 120_000) {
-        await sleep(25);
-        counted = await exchangesCounted(panel);
-        countedAt = Date.now();
-      }
-      const lagMs = Math.max(0, countedAt - lastSettledAt);
-      // Busy after: the panel's main-thread task time in 100 ms windows; busy while a window holds > 10 ms of it.
+      let countedAt = counted >= expected ? Date.now() : 0;
       let lastBusyAt = lastSettledAt;
       let quietSince = Date.now();
       let before = await taskSeconds(panelCdp);
-      while (Date.now() - quietSince < 2_500 && Date.now() - lastSettledAt < 120_000) {
+      while ((countedAt === 0 || Date.now() - quietSince < 2_500) && Date.now() - lastSettledAt < 300_000) {
         await sleep(100);
         const now = await taskSeconds(panelCdp);
         if ((now - before) * 1000 > 10) {
@@ -119,8 +123,15 @@ async function soakRun(mode: 'steady' | 'bursty', options: SoakOptions): Promise
           quietSince = Date.now();
         }
         before = now;
+        if (countedAt === 0) {
+          counted = await exchangesCounted(panel);
+          if (counted >= expected) countedAt = Date.now();
+        }
       }
+      const lagMs = Math.max(0, (countedAt || Date.now()) - lastSettledAt);
       const busyAfterMs = Math.max(0, lastBusyAt - lastSettledAt);
+      // When DevTools handed the panel the last request (onRequestFinished), and how late it was at worst.
+      const delivery = await panel.evaluate<{ lastAt: number; worstMs: number }>(`(() => { const seen = __soak.delivery; __soak.delivery = { lastAt: 0, worstMs: 0 }; return seen; })()`);
       const panelCpu = (await taskSeconds(panelCdp)) - panelCpuBefore;
       const devtoolsCpu = (await taskSeconds(devtoolsCdp)) - devtoolsCpuBefore;
       const tasks = await panel.evaluate<[number, number][]>(`__soak.tasks.slice(${tasksFrom})`);
@@ -158,6 +169,9 @@ async function soakRun(mode: 'steady' | 'bursty', options: SoakOptions): Promise
         snapshots,
         clickMs,
         counted: counted - base,
+        deliveredAfterMs: Math.max(0, delivery.lastAt - lastSettledAt),
+        worstDeliveryMs: delivery.worstMs,
+        load: loadavg()[0] ?? 0,
       });
       printPhase(mode, options, figures.at(-1)!);
     }
@@ -177,6 +191,7 @@ function printPhase(mode: string, options: SoakOptions, phase: PhaseFigures): vo
   const pace = mode === 'steady' ? `${options.rate} requests/s` : 'bursts of 300, 1 s apart';
   console.log(`  ${mode} (${pace}), phase ${thousands(phase.requests)} requests — figures below, judged at the end`);
   line(phase.lagMs <= SOAK_BUDGET.lagMs && phase.counted >= phase.requests, `    ${mode} ${thousands(phase.requests)}: count lag after the page's last request ${phase.lagMs} ms, ${thousands(phase.counted)} of ${thousands(phase.requests)} counted (budget: all, ≤ ${SOAK_BUDGET.lagMs} ms):`);
+  line(null, `    ${mode} ${thousands(phase.requests)}: DevTools handed the panel the last request ${phase.deliveredAfterMs} ms after the page saw it finish (worst delay of a request in the phase ${thousands(Math.round(phase.worstDeliveryMs))} ms); load average ${phase.load.toFixed(1)} on ${cpus().length} cores (reported)`);
   line(phase.busyAfterMs <= SOAK_BUDGET.idleMs, `    ${mode} ${thousands(phase.requests)}: panel busy after the last request ${phase.busyAfterMs} ms (budget ≤ ${SOAK_BUDGET.idleMs} ms):`);
   line(phase.tasksOver100 === 0, `    ${mode} ${thousands(phase.requests)}: longest panel task streaming ${phase.longestStreamingMs.toFixed(0)} ms / after ${phase.longestAfterMs.toFixed(0)} ms, ${phase.tasksOver100} over ${SOAK_BUDGET.taskMs} ms (budget: none):`);
   line(phase.heapPerExchange <= SOAK_BUDGET.heapPerExchange, `    ${mode} ${thousands(phase.requests)}: panel heap after GC ${MB(phase.panelHeap)} = ${(phase.heapPerExchange / 1024).toFixed(2)} KB per exchange (budget ≤ 2 KB):`);

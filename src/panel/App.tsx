@@ -28,6 +28,9 @@ function preferredLimit(): number {
   return Number.isInteger(value) && value >= 1_000 ? value : DEFAULT_LIMIT;
 }
 
+/** The limits the toolbar offers, with the one in force among them. */
+const limitChoices = (current: number) => [...new Set([50_000, 100_000, DEFAULT_LIMIT, 500_000, current])].sort((a, b) => a - b);
+
 const QUICK_FILTERS: { value: QuickFilter; label: string }[] = [
   { value: 'all', label: 'All' },
   { value: 'blocked', label: 'Blocked' },
@@ -177,9 +180,25 @@ export function App({ source, spawn, limit }: AppProps) {
             : ''}
         </span>
         {imported ? null : (
-          <span class="toolbar-limit" data-testid="limit" title="A live capture keeps this many exchanges; older ones are dropped (still counted)">
-            keeps {count(view.limit)}
-          </span>
+          <label class="toolbar-toggle" title="A live capture keeps this many exchanges; older ones are dropped (still counted)">
+            Keep
+            <select
+              class="toolbar-limit"
+              data-testid="limit"
+              value={String(view.limit)}
+              onChange={(event) => {
+                const value = Number(event.currentTarget.value);
+                preferences.set('capture.limit', String(value));
+                controller.setLimit(value);
+              }}
+            >
+              {limitChoices(view.limit).map((choice) => (
+                <option key={choice} value={String(choice)}>
+                  {count(choice)}
+                </option>
+              ))}
+            </select>
+          </label>
         )}
         <span class="toolbar-source" data-testid="source">{view.sourceName}</span>
       </header>

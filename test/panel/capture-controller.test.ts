@@ -91,6 +91,11 @@ describe('CaptureController', () => {
     // The worker holds only what is kept.
     const live = (workers[0]!.host as unknown as { live: { kept: { entries: unknown[] } } }).live;
     expect(live.kept.entries.length).toBe(view.rows.length);
+    // A lower limit drops down to 90% of it at once.
+    controller.setLimit(10);
+    const lower = await until((shown) => shown.rows.length <= 10);
+    expect(lower.rows.length).toBe(9);
+    expect(lower.dropped.exchanges + lower.rows.length).toBe(60);
     // Details of a kept exchange come with the log indices the panel shows.
     controller.select('ex-55', true);
     const detail = (await until((shown) => shown.detail !== null)).detail!;

@@ -81,7 +81,7 @@ interface Shown {
 export class CaptureController {
   private readonly client: CaptureClient;
   private readonly listeners = new Set<() => void>();
-  private readonly limit: number;
+  private limit: number;
   private view: CaptureView;
   private live: Shown & { channel: LiveChannel | null; feed: LiveCapture | null; dropped: Dropped; base: number; stop: AbortController | null };
   private file: (Shown & { name: string; entries: number }) | null = null;
@@ -119,6 +119,13 @@ export class CaptureController {
   /** How many getHAR() snapshots the live capture read (the soak benchmark reports it). */
   get snapshots(): number {
     return this.live.feed?.snapshots ?? 0;
+  }
+
+  /** Keeps at most `limit` exchanges of the live capture from now on (dropping the oldest beyond it at once). */
+  setLimit(limit: number): void {
+    this.limit = limit;
+    this.dropBeyondLimit();
+    this.update({});
   }
 
   /** Reads DevTools' whole capture again (completes responses announced before their headers). */
