@@ -8,7 +8,8 @@ import type { WorkerPort } from './diagnosis/capture-client';
 import { ExchangeDetail } from './ExchangeDetail';
 import { ExchangeGrid } from './ExchangeGrid';
 import { ExportMenu } from './export';
-import { DEFAULT_FILTER, DEFAULT_SORT, refilter, sortRows, type Filtered, type QuickFilter, type RowFilter, type RowSort } from './model/rows';
+import { positionOf } from './model/row-store';
+import { DEFAULT_SORT, sortRows, type ExchangeRow, type QuickFilter, type RowFilter, type RowSort } from './model/rows';
 import { withEdit } from './model/what-if';
 
 export interface AppProps {
@@ -41,17 +42,17 @@ const QUICK_FILTERS: { value: QuickFilter; label: string }[] = [
 /** Layout and wiring: what is shown comes from the capture controller; only view choices are kept here. */
 export function App({ source, spawn, limit }: AppProps) {
   const { view, controller } = useCapture(source, { ...(spawn ? { spawn } : {}), limit: limit ?? preferredLimit() });
-  const [filter, setFilter] = useState<RowFilter>(DEFAULT_FILTER);
   const [sort, setSort] = useState<RowSort>(DEFAULT_SORT);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const grid = useRef<HTMLDivElement>(null);
   const focusDetail = useRef(false);
 
-  const { rows, head, imported, selectedId, detail, edits } = view;
-  const filtered = useRef<Filtered | null>(null);
-  const matching = useMemo(() => (filtered.current = refilter(filtered.current, rows, view.appendedTo, filter)).shown, [rows, filter]);
-  const shown = useMemo(() => sortRows(matching, sort), [matching, sort]);
+  const { rows, head, imported, selectedId, detail, edits, filter } = view;
+  // The rows are changed in place: `version` says when. Capture order needs no sort (the same array comes back).
+  const shown = useMemo(() => sortRows(view.shown, sort), [view.shown, view.version, sort]);
+  const setFilter = (next: RowFilter) => controller.setFilter(next);
+  const selectedIndex = useMemo(() => indexOf(shown, selectedId, sort, controller), [shown, view.version, selectedId, sort]);
   const detailShown = view.detailOpen && detail !== null && detail.exchange.id === selectedId;
 
   useEffect(() => {
@@ -169,7 +170,7 @@ export function App({ source, spawn, limit }: AppProps) {
           runExport={(exportOptions, onProgress) => controller.exportShown(exportOptions, onProgress)}
           sourceName={view.sourceName}
           sourceKind={view.sourceKind}
-          filteredIds={shown.length === rows.length ? null : shown.map((row) => row.id)}
+          filteredIds={shown.length === rows.length ? null : { length: shown.length, ids: () => shown.map((row) => row.id) }}
           selectedId={selectedId}
           stack={chosenStack(preferences.get('fix.stack'))}
         />
@@ -267,6 +268,7 @@ export function App({ source, spawn, limit }: AppProps) {
             <ExchangeGrid
               rows={shown}
               selectedId={selectedId}
+              selectedIndex={selectedIndex}
               onSelect={(id) => {
                 controller.select(id, false);
               }}
@@ -297,6 +299,16 @@ export function App({ source, spawn, limit }: AppProps) {
 
 
 const count = (value: number) => value.toLocaleString('en');
+
+/** Where the selected row is among those shown: a binary search in capture order, else a scan. */
+function indexOf(shown: readonly ExchangeRow[], id: string | null, sort: RowSort, controller: { row(id: string): ExchangeRow | undefined }): number {
+  if (id === null) return -1;
+  const row = controller.row(id);
+  if (row === undefined) return -1;
+  if (sort.key !== 'order' || sort.direction !== 'ascending') return shown.indexOf(row);
+  const position = positionOf(shown, row.firstEntry);
+  return shown[position] === row ? position : -1;
+}
 
 function progressText({ name, bytes, progress }: Loading): string {
   switch (progress.phase) {

@@ -6,6 +6,8 @@ import { hostAndPath, type ExchangeRow, type RowSort, type SortKey } from './mod
 export interface ExchangeGridProps {
   rows: readonly ExchangeRow[];
   selectedId: string | null;
+  /** Where the selected row is in `rows`, when the caller knows it faster than a search (-1: not shown). */
+  selectedIndex?: number;
   onSelect(id: string | null): void;
   /** Enter on a row: open its details and move focus there. */
   onOpen(id: string): void;
@@ -36,7 +38,7 @@ const COLUMNS: { key: SortKey; label: string; className: string }[] = [
  * arrows/Home/End/PageUp/PageDown move the selection, Enter opens details, Escape closes them.
  * Header values and URLs are hostile input: they are only ever rendered as text nodes.
  */
-export function ExchangeGrid({ rows, selectedId, onSelect, onOpen, onActivate, sort, onSort }: ExchangeGridProps) {
+export function ExchangeGrid({ rows, selectedId, selectedIndex: knownIndex, onSelect, onOpen, onActivate, sort, onSort }: ExchangeGridProps) {
   const body = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
@@ -53,7 +55,7 @@ export function ExchangeGrid({ rows, selectedId, onSelect, onOpen, onActivate, s
   }, []);
 
   // No selection, no search through every row (a live capture re-renders several times a second).
-  const selectedIndex = selectedId === null ? -1 : rows.findIndex((row) => row.id === selectedId);
+  const selectedIndex = selectedId === null ? -1 : (knownIndex ?? rows.findIndex((row) => row.id === selectedId));
   useEffect(() => {
     // Keep the selected row in view when the keyboard moves it.
     const element = body.current;

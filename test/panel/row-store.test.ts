@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RowStore } from '../../src/panel/model/row-store';
-import { DEFAULT_FILTER, filterRows, hostAndPath, refilter, type ExchangeRow, type Filtered } from '../../src/panel/model/rows';
+import { FilteredRows, RowStore } from '../../src/panel/model/row-store';
+import { DEFAULT_FILTER, filterRows, hostAndPath, type ExchangeRow } from '../../src/panel/model/rows';
 
 const row = (firstEntry: number, verdict: ExchangeRow['verdict'] = 'allowed', kind: ExchangeRow['kind'] = 'simple'): ExchangeRow => ({
   id: `ex-${firstEntry}`, firstEntry, verdict, method: 'GET', url: `http://api.test/items/${firstEntry}`, status: 200, netError: null,
@@ -22,22 +22,26 @@ describe('RowStore', () => {
     expect(store.missingPreflights).toBe(0);
   });
 
-  it('filters only the new rows when a change only appended, with the same result as filtering all', () => {
+  it('keeps a filter\'s rows in step with every change, in place, as filtering all of them would', () => {
     const store = new RowStore();
     const filter = { ...DEFAULT_FILTER, quick: 'blocked' as const };
-    let filtered: Filtered | null = null;
-    for (let batch = 0; batch < 5; batch++) {
-      store.apply({ removed: [], added: Array.from({ length: 10 }, (_, index) => row(batch * 10 + index, index % 3 === 0 ? 'blocked' : 'allowed')) });
-      const previous: Filtered | null = filtered;
-      filtered = refilter(previous, store.rows, store.appendedTo, filter);
-      expect(filtered.shown).toEqual(filterRows(store.rows, filter));
-      // The rows shown before are kept as they are: only the tail was looked at.
-      if (previous !== null) expect(filtered.shown.slice(0, previous.shown.length).every((item, index) => item === previous.shown[index])).toBe(true);
+    const view = new FilteredRows(store, filter);
+    const shown = view.rows;
+    let next = 0;
+    for (let step = 0; step < 40; step++) {
+      const added = Array.from({ length: 5 }, () => row(next++, next % 3 === 0 ? 'blocked' : 'allowed'));
+      // Now and then an older exchange is diagnosed again (its preflight came late), or goes.
+      const removed = step % 4 === 3 ? [`ex-${next - 12}`, `ex-${next - 20}`] : [];
+      if (step % 4 === 3) added.push(row(next - 12, 'blocked'));
+      view.follow(store.apply({ removed, added }));
+      expect(view.rows).toEqual(filterRows(store.rows, filter));
     }
-    // A replacement is no append: everything is filtered again.
-    store.apply({ removed: ['ex-3'], added: [row(3, 'allowed')] });
-    expect(store.appendedTo).toBeNull();
-    expect(refilter(filtered, store.rows, store.appendedTo, filter).shown).toEqual(filterRows(store.rows, filter));
+    expect(view.rows).toBe(shown);
+    // Many changes at once rebuild the view, with the same result.
+    view.follow(store.apply({ removed: store.rows.slice(0, 100).map((item) => item.id), added: [] }));
+    expect(view.rows).toEqual(filterRows(store.rows, filter));
+    // A filter that shows everything is the store's own rows.
+    expect(new FilteredRows(store, { ...DEFAULT_FILTER, showSameOrigin: true }).rows).toBe(store.rows);
   });
 
   it('names a request by host and path, without its fragment', () => {

@@ -9,8 +9,8 @@ import { forWorker } from '../capture-changes';
 import { CaptureClient, type LiveChannel, type LiveRows, type Running, type StreamOutcome, type WorkerPort } from '../diagnosis/capture-client';
 import { NOTHING_DROPPED, type Detail, type Dropped, type Progress, type ViewHead, type WorkerExportOptions } from '../diagnosis/capture-protocol';
 import { LiveCapture, type LiveCaptureOptions } from '../live-capture';
-import { RowStore } from '../model/row-store';
-import type { ExchangeRow } from '../model/rows';
+import { FilteredRows, RowStore } from '../model/row-store';
+import { DEFAULT_FILTER, type ExchangeRow, type RowFilter } from '../model/rows';
 import type { WhatIfEdits } from '../model/what-if';
 
 /** An import under way, for the progress banner. */
@@ -31,10 +31,16 @@ export interface CaptureView {
   sourceKind: 'file' | 'live' | 'memory';
   liveKind: HarSource['kind'];
   head: ViewHead;
-  /** The grid's rows, in capture order (the what-if run's while edits are on). */
+  /** Every row, in capture order (the what-if run's while edits are on). */
   rows: readonly ExchangeRow[];
-  /** When the last change only appended to the rows: the rows before it. */
-  appendedTo: readonly ExchangeRow[] | null;
+  /** The rows the filter shows, in capture order. */
+  shown: readonly ExchangeRow[];
+  filter: RowFilter;
+  /**
+   * Bumped by every change of the rows: `rows` and `shown` are changed in place (a live update costs what it
+   * changed, not a copy of every row), so memos depend on this.
+   */
+  version: number;
   missingPreflights: number;
   navigations: number;
   loading: Loading | null;
@@ -88,6 +94,8 @@ export class CaptureController {
   private whatIf: { edits: WhatIfEdits; run: Running<StreamOutcome> | null; loaded: Shown | null; entries: number } | null = null;
   private importing: { token: number; run: Running<StreamOutcome> | null } = { token: 0, run: null };
   private detailToken = 0;
+  private filter: RowFilter = DEFAULT_FILTER;
+  private filtered: FilteredRows | null = null;
   private signal: AbortSignal | null = null;
 
   constructor(
@@ -176,6 +184,16 @@ export class CaptureController {
     this.resetView();
   }
 
+  /** A row of what is shown, by id. */
+  row(id: string): ExchangeRow | undefined {
+    return (this.whatIf?.loaded ?? this.shown()).rows.get(id);
+  }
+
+  setFilter(filter: RowFilter): void {
+    this.filter = filter;
+    this.update({});
+  }
+
   /** Selects an exchange (null: none); `open` shows its details. */
   select(id: string | null, open: boolean): void {
     const detailOpen = id !== null && (open || this.view.detailOpen);
@@ -255,7 +273,8 @@ export class CaptureController {
     live.dropped = message.dropped;
     // `capture` names the live capture in the worker from its first answer on.
     live.capture = message.capture;
-    live.rows.apply(message);
+    const change = live.rows.apply(message);
+    if (this.filtered?.store === live.rows) this.filtered.follow(change);
     const selected = this.view.selectedId;
     const refetch = this.file === null && this.view.detailOpen && selected !== null && message.removed.includes(selected);
     if (message.base === live.base) this.dropBeyondLimit();
@@ -307,6 +326,7 @@ export class CaptureController {
     const base = this.shown();
     const whatIf = this.whatIf;
     const shown = whatIf?.loaded ?? base;
+    if (this.filtered === null || this.filtered.store !== shown.rows || this.filtered.filter !== this.filter) this.filtered = new FilteredRows(shown.rows, this.filter);
     const file = this.file;
     return {
       ...state,
@@ -316,7 +336,9 @@ export class CaptureController {
       liveKind: this.source.kind,
       head: shown.head,
       rows: shown.rows.rows,
-      appendedTo: shown.rows.appendedTo,
+      shown: this.filtered.rows,
+      filter: this.filter,
+      version: shown.rows.version,
       missingPreflights: shown.rows.missingPreflights,
       navigations: shown.rows.navigations,
       pending: whatIf !== null && whatIf.run !== null ? whatIf.entries : null,

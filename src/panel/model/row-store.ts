@@ -1,7 +1,7 @@
-// The grid's rows as the panel holds them, kept in capture order (by first entry) and changed by deltas from the
-// diagnosis worker: removed ids, added rows. A delta costs what it changes, not what is already captured (the
-// common live delta appends a few rows at the end).
-import type { ExchangeRow } from './rows';
+// The grid's rows as the panel holds them: kept in capture order (by first entry) and changed in place by deltas
+// from the diagnosis worker (removed ids, added rows), so that a delta costs what it changes, not what is already
+// captured: no copy of every row per update. A FilteredRows view follows the same changes for the filter shown.
+import { filterRows, filtersNothing, type ExchangeRow, type RowFilter } from './rows';
 
 export interface RowDelta {
   removed: readonly string[];
@@ -9,73 +9,68 @@ export interface RowDelta {
   added: readonly ExchangeRow[];
 }
 
+/** What a delta did, as row objects (what a view of the rows needs to follow it). */
+export interface RowChange {
+  removed: readonly ExchangeRow[];
+  added: readonly ExchangeRow[];
+  /** True when the rows were rebuilt rather than changed one by one: views rebuild too. */
+  rebuilt: boolean;
+}
+
 /** Beyond this many changes at once, one pass over all rows is cheaper than one search per change. */
 const ONE_BY_ONE = 64;
 
 export class RowStore {
-  private list: ExchangeRow[] = [];
+  private readonly list: ExchangeRow[] = [];
   private readonly byId = new Map<string, ExchangeRow>();
   /** Counted as rows come and go, so that banners never scan the rows. */
   missingPreflights = 0;
   navigations = 0;
+  /** Bumped by every change: the rows array is changed in place. */
+  version = 0;
 
-  /** When the last change only appended rows: the rows before it (a filter then looks at the new ones only). */
-  appendedTo: readonly ExchangeRow[] | null = null;
-
-  /** The rows, in capture order. A new array after every change (Preact compares by identity). */
+  /** The rows, in capture order. The same array, changed in place (see `version`). */
   get rows(): readonly ExchangeRow[] {
     return this.list;
   }
 
-  replaceAll(rows: readonly ExchangeRow[]): void {
-    this.list = [];
-    this.appendedTo = null;
+  get(id: string): ExchangeRow | undefined {
+    return this.byId.get(id);
+  }
+
+  replaceAll(rows: readonly ExchangeRow[]): RowChange {
+    this.list.length = 0;
     this.byId.clear();
     this.missingPreflights = 0;
     this.navigations = 0;
-    this.apply({ removed: [], added: rows });
+    for (const row of rows) this.count(row, 1);
+    for (const row of [...rows].sort((a, b) => a.firstEntry - b.firstEntry)) this.list.push(row);
+    this.version++;
+    return { removed: [], added: rows, rebuilt: true };
   }
 
-  apply(delta: RowDelta): void {
-    if (delta.removed.length === 0 && delta.added.length === 0) return;
-    const before = this.list;
-    let list = this.list.slice();
-    if (delta.removed.length > ONE_BY_ONE) {
-      const removed = new Set(delta.removed);
-      list = list.filter((row) => {
-        if (!removed.has(row.id)) return true;
-        this.count(row, -1);
-        return false;
-      });
-    } else {
-      for (const id of delta.removed) {
-        const row = this.byId.get(id);
-        if (row === undefined) continue;
-        const position = positionOf(list, row.firstEntry);
-        if (list[position] !== row) continue;
-        this.count(row, -1);
-        list.splice(position, 1);
-      }
+  apply(delta: RowDelta): RowChange {
+    const removed: ExchangeRow[] = [];
+    for (const id of delta.removed) {
+      const row = this.byId.get(id);
+      if (row === undefined) continue;
+      this.count(row, -1);
+      removed.push(row);
     }
-    const added = [...delta.added].sort((a, b) => a.firstEntry - b.firstEntry);
-    for (const row of added) this.count(row, 1);
-    const last = list.at(-1)?.firstEntry ?? -Infinity;
-    if (added.length === 0 || (added[0] as ExchangeRow).firstEntry > last) {
-      for (const row of added) list.push(row);
-      this.list = list;
-      this.appendedTo = delta.removed.length === 0 ? before : null;
-      return;
-    } else if (added.length > ONE_BY_ONE) {
-      list = mergeByFirstEntry(list, added);
+    for (const row of delta.added) this.count(row, 1);
+    const rebuilt = removed.length > ONE_BY_ONE || delta.added.length > ONE_BY_ONE;
+    if (rebuilt) {
+      const gone = new Set(removed);
+      const kept = this.list.filter((row) => !gone.has(row));
+      const merged = mergeByFirstEntry(kept, [...delta.added].sort((a, b) => a.firstEntry - b.firstEntry));
+      this.list.length = 0;
+      for (const row of merged) this.list.push(row);
     } else {
-      for (const row of added) list.splice(positionOf(list, row.firstEntry), 0, row);
+      for (const row of removed) removeRow(this.list, row);
+      for (const row of delta.added) insertRow(this.list, row);
     }
-    this.list = list;
-    this.appendedTo = null;
-  }
-
-  get(id: string): ExchangeRow | undefined {
-    return this.byId.get(id);
+    if (removed.length > 0 || delta.added.length > 0) this.version++;
+    return { removed, added: delta.added, rebuilt };
   }
 
   private count(row: ExchangeRow, sign: 1 | -1): void {
@@ -86,8 +81,36 @@ export class RowStore {
   }
 }
 
-/** Binary search: where a row starting at `entry` belongs. */
-function positionOf(rows: readonly ExchangeRow[], entry: number): number {
+/** The rows a filter shows, in capture order, following the store's changes (each costs what it changed). */
+export class FilteredRows {
+  private list: ExchangeRow[] = [];
+
+  constructor(
+    readonly store: RowStore,
+    readonly filter: RowFilter,
+  ) {
+    this.rebuild();
+  }
+
+  /** The rows shown: the store's own array when the filter shows everything. */
+  get rows(): readonly ExchangeRow[] {
+    return filtersNothing(this.filter) ? this.store.rows : this.list;
+  }
+
+  follow(change: RowChange): void {
+    if (filtersNothing(this.filter)) return;
+    if (change.rebuilt) return this.rebuild();
+    for (const row of change.removed) removeRow(this.list, row);
+    for (const row of filterRows(change.added, this.filter)) insertRow(this.list, row);
+  }
+
+  private rebuild(): void {
+    this.list = filtersNothing(this.filter) ? [] : [...filterRows(this.store.rows, this.filter)];
+  }
+}
+
+/** Binary search: where a row starting at `entry` sits (or belongs). */
+export function positionOf(rows: readonly ExchangeRow[], entry: number): number {
   let low = 0;
   let high = rows.length;
   while (low < high) {
@@ -96,6 +119,17 @@ function positionOf(rows: readonly ExchangeRow[], entry: number): number {
     else high = middle;
   }
   return low;
+}
+
+function removeRow(rows: ExchangeRow[], row: ExchangeRow): void {
+  const position = positionOf(rows, row.firstEntry);
+  if (rows[position] === row) rows.splice(position, 1);
+}
+
+function insertRow(rows: ExchangeRow[], row: ExchangeRow): void {
+  const last = rows[rows.length - 1];
+  if (last === undefined || last.firstEntry < row.firstEntry) rows.push(row);
+  else rows.splice(positionOf(rows, row.firstEntry), 0, row);
 }
 
 function mergeByFirstEntry(a: readonly ExchangeRow[], b: readonly ExchangeRow[]): ExchangeRow[] {

@@ -119,25 +119,6 @@ export function filterRows(rows: readonly ExchangeRow[], filter: RowFilter): rea
   });
 }
 
-/** A filter's result, kept to filter the next rows incrementally. */
-export interface Filtered {
-  rows: readonly ExchangeRow[];
-  filter: RowFilter;
-  shown: readonly ExchangeRow[];
-}
-
-/**
- * `filterRows(rows, filter)`, looking only at the new rows when `rows` appended to the rows `previous` filtered
- * (`appendedTo`, from RowStore) with the same filter: a live capture's update costs what it added.
- */
-export function refilter(previous: Filtered | null, rows: readonly ExchangeRow[], appendedTo: readonly ExchangeRow[] | null, filter: RowFilter): Filtered {
-  if (previous !== null && previous.filter === filter && appendedTo !== null && appendedTo === previous.rows) {
-    const tail = filterRows(rows.slice(previous.rows.length), filter);
-    return { rows, filter, shown: tail.length === 0 ? previous.shown : previous.shown.concat(tail) };
-  }
-  return { rows, filter, shown: filterRows(rows, filter) };
-}
-
 /** Lower-case text the filter box searches (built when a filter asks, not kept per row). */
 export const searchText = (row: ExchangeRow) => `${row.method} ${row.url} ${row.verdict} ${row.corsError} ${row.kind} ${row.rules}`.toLowerCase();
 
