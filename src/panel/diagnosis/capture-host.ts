@@ -226,6 +226,8 @@ export class CaptureHost {
       this.diagnoses += 1;
     }
     const report = live.session.report();
+    // After a rebuild the rows are compared below; the session's own change list starts now.
+    if (live.rebuild) live.session.takeChanges();
     const next = report.exchanges;
     const removed: string[] = [];
     const added: ExchangeRow[] = [];
@@ -247,8 +249,12 @@ export class CaptureHost {
       }
       for (const id of before.keys()) if (!after.has(id)) removed.push(id);
     } else {
-      // The session hands back the very exchange objects of clusters no change touched.
-      diffByIdentity(live.shown, next, (exchange) => removed.push(kept.base === 0 ? exchange.id : shiftId(exchange.id, kept.base)), (exchange) => added.push(buildRow(exchange, kept.entries, kept.base)));
+      // Only what the session diagnosed again: an update costs what it changed, not what is captured.
+      const changes = live.session.takeChanges();
+      const gone = new Set(changes.removed);
+      const came = new Set(changes.added);
+      for (const exchange of changes.removed) if (!came.has(exchange)) removed.push(shiftId(exchange.id, kept.base));
+      for (const exchange of changes.added) if (!gone.has(exchange)) added.push(buildRow(exchange, kept.entries, kept.base));
     }
     live.rebuild = false;
     live.before = null;
@@ -405,34 +411,6 @@ function headOf(result: DiagnoseResult, reopened: { matches: boolean } | null): 
   if (!result.ok) return { ok: false, error: result.error };
   const { summary, inputErrors } = result.report;
   return { ok: true, summary, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened };
-}
-
-/**
- * Both lists are ordered by first entry, and an unchanged exchange is the same object in both: one walk finds
- * what went and what came.
- */
-function diffByIdentity(before: readonly ReportExchange[], after: readonly ReportExchange[], removed: (exchange: ReportExchange) => void, added: (exchange: ReportExchange) => void): void {
-  let i = 0;
-  let j = 0;
-  while (i < before.length || j < after.length) {
-    const a = before[i];
-    const b = after[j];
-    if (a !== undefined && a === b) {
-      i++;
-      j++;
-    } else if (b === undefined || (a !== undefined && (a.entries[0] ?? -1) < (b.entries[0] ?? -1))) {
-      removed(a as ReportExchange);
-      i++;
-    } else if (a === undefined || (a.entries[0] ?? -1) > (b.entries[0] ?? -1)) {
-      added(b);
-      j++;
-    } else {
-      removed(a);
-      added(b);
-      i++;
-      j++;
-    }
-  }
 }
 
 /** An exchange with its entry indices in the panel's numbering (after the live capture dropped its oldest). */

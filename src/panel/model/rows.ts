@@ -60,6 +60,7 @@ export function buildRows(exchanges: readonly ReportExchange[], rawEntries: read
 
 /** Exchange ids name their first entry (`ex-<index>`): renumbered with the entries. */
 export function shiftId(id: string, base: number): string {
+  if (base === 0) return id;
   const match = /^ex-(\d+)$/.exec(id);
   return match ? `ex-${Number(match[1]) + base}` : id;
 }
