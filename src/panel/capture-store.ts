@@ -38,7 +38,7 @@ export class CaptureStore {
    * Live entries announced without a response that a snapshot may still complete. Each is the reason for at most
    * one snapshot: after it, the snapshot's copy (or the announced one) is what was recorded.
    */
-  private awaiting = new Set<ShownEntry>();
+  private awaiting = new Map<string, ShownEntry>();
   /** Entries a snapshot added that onRequestFinished may still announce (requests finishing during the read). */
   private unannounced = new Map<string, ShownEntry>();
   /**
@@ -74,8 +74,9 @@ export class CaptureStore {
     const item = shownEntry(entry, null);
     this.shown.push(item);
     this.append(entry);
-    notePreflight(entry, this.preflighted);
-    if (looksIncomplete(entry)) this.awaiting.add(item);
+    this.notePreflight(entry);
+    // A request stopped at its preflight is complete as it is: only an unexplained one awaits a snapshot.
+    if (looksIncomplete(entry) && !this.preflighted.has(`${item.method} ${item.url}`)) this.awaiting.set(`${item.method} ${item.url}`, item);
   }
 
   /**
@@ -83,16 +84,16 @@ export class CaptureStore {
    * explains it (a request stopped at its preflight has no response, ever).
    */
   needsSnapshot(): boolean {
-    for (const item of this.awaiting) {
+    for (const [key, item] of this.awaiting) {
       if (this.awaits(item)) return true;
-      this.awaiting.delete(item);
+      this.awaiting.delete(key);
     }
     return false;
   }
 
   /** Announced entries without a response that a snapshot could still complete. */
   get awaitingCount(): number {
-    for (const item of this.awaiting) if (!this.awaits(item)) this.awaiting.delete(item);
+    for (const [key, item] of this.awaiting) if (!this.awaits(item)) this.awaiting.delete(key);
     return this.awaiting.size;
   }
 
@@ -102,7 +103,7 @@ export class CaptureStore {
 
   applySnapshot(snapshot: readonly HarEntry[]): void {
     // Whatever was awaited has now had its snapshot.
-    this.awaiting = new Set();
+    this.awaiting = new Map();
     const byKey = new Map<string, HarEntry>();
     const seen = new Map<string, number>();
     for (const entry of snapshot) {
@@ -110,7 +111,7 @@ export class CaptureStore {
       const occurrence = seen.get(base) ?? 0;
       seen.set(base, occurrence + 1);
       byKey.set(`${base}#${occurrence}`, entry);
-      notePreflight(entry, this.preflighted);
+      this.notePreflight(entry);
     }
     const used = new Set<string>();
     this.shown.forEach((item, position) => {
@@ -144,7 +145,7 @@ export class CaptureStore {
     const gone = this.shown.splice(0, count - fromPreserved);
     // A later snapshot must not bring them back.
     this.dismiss(gone);
-    for (const item of gone) this.awaiting.delete(item);
+    for (const item of gone) this.awaiting.delete(`${item.method} ${item.url}`);
     this.changes.push({ kind: 'drop', count });
   }
 
@@ -152,7 +153,7 @@ export class CaptureStore {
     this.dismiss(this.shown);
     this.preserved = 0;
     this.shown = [];
-    this.awaiting = new Set();
+    this.awaiting = new Map();
     this.changes.push({ kind: 'keep', indices: [] });
   }
 
@@ -171,9 +172,18 @@ export class CaptureStore {
       : positions((item) => newPage.has(item));
     this.preserved = this.preserveLog ? this.preserved + old.length : 0;
     this.dismiss(old);
-    for (const item of old) this.awaiting.delete(item);
+    for (const item of old) this.awaiting.delete(`${item.method} ${item.url}`);
     this.shown = this.shown.filter((item) => newPage.has(item));
     this.changes.push({ kind: 'keep', indices });
+  }
+
+  /** A preflight: the request it was sent for, if it already arrived without a response, awaits nothing more. */
+  private notePreflight(entry: HarEntry): void {
+    const key = preflightFor(entry);
+    if (key === null) return;
+    if (this.preflighted.size >= PREFLIGHTS_KEPT) this.preflighted.clear();
+    this.preflighted.add(key);
+    this.awaiting.delete(key);
   }
 
   private append(entry: HarEntry): void {
@@ -215,15 +225,15 @@ const UNANNOUNCED_KEPT = 5_000;
 /** Remembered preflight URLs: enough for the requests in flight around them. */
 const PREFLIGHTS_KEPT = 2_000;
 
-function notePreflight(entry: HarEntry, preflighted: Set<string>): void {
+/** "<method> <URL>" of the request a complete preflight entry was sent for; null for any other entry. */
+function preflightFor(entry: HarEntry): string | null {
   const initiator = (entry as { _initiator?: { type?: unknown; url?: unknown } | null })._initiator;
   const isPreflight = (entry as { _resourceType?: unknown })._resourceType === 'preflight' || initiator?.type === 'preflight';
-  if (!isPreflight || looksIncomplete(entry)) return;
+  if (!isPreflight || looksIncomplete(entry)) return null;
   const url = typeof initiator?.url === 'string' ? initiator.url : String(entry?.request?.url);
   const headers = Array.isArray(entry?.request?.headers) ? entry.request.headers : [];
   const method = headers.find((header) => String(header?.name).toLowerCase() === 'access-control-request-method')?.value;
-  if (preflighted.size >= PREFLIGHTS_KEPT) preflighted.clear();
-  preflighted.add(`${String(method).toUpperCase()} ${url}`);
+  return `${String(method).toUpperCase()} ${url}`;
 }
 
 function baseKey(entry: HarEntry): string {

@@ -58,17 +58,29 @@ export class RowStore {
       removed.push(row);
     }
     for (const row of delta.added) this.count(row, 1);
-    const rebuilt = removed.length > ONE_BY_ONE || delta.added.length > ONE_BY_ONE;
-    if (rebuilt) {
+    if (removed.length > ONE_BY_ONE) {
       const gone = new Set(removed);
       const kept = this.list.filter((row) => !gone.has(row));
-      const merged = mergeByFirstEntry(kept, [...delta.added].sort((a, b) => a.firstEntry - b.firstEntry));
+      this.list.length = 0;
+      for (const row of kept) this.list.push(row);
+    } else {
+      for (const row of removed) removeRow(this.list, row);
+    }
+    // New exchanges go at the end (pushed, however many); only those that belong among older rows are inserted.
+    const added = [...delta.added].sort((a, b) => a.firstEntry - b.firstEntry);
+    const last = this.list[this.list.length - 1]?.firstEntry ?? -Infinity;
+    let tail = 0;
+    while (tail < added.length && (added[tail] as ExchangeRow).firstEntry <= last) tail++;
+    const inside = added.slice(0, tail);
+    if (inside.length > ONE_BY_ONE) {
+      const merged = mergeByFirstEntry(this.list, inside);
       this.list.length = 0;
       for (const row of merged) this.list.push(row);
     } else {
-      for (const row of removed) removeRow(this.list, row);
-      for (const row of delta.added) insertRow(this.list, row);
+      for (const row of inside) insertRow(this.list, row);
     }
+    for (let index = tail; index < added.length; index++) this.list.push(added[index] as ExchangeRow);
+    const rebuilt = removed.length > ONE_BY_ONE || inside.length > ONE_BY_ONE;
     if (removed.length > 0 || delta.added.length > 0) this.version++;
     return { removed, added: delta.added, rebuilt };
   }
