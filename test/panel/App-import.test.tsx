@@ -137,7 +137,8 @@ describe('<App> importing a large file', () => {
     await waitFor(() => expect(container.querySelector<HTMLElement>(`[data-exchange="${id}"]`)?.dataset.verdict).toBe('blocked'));
   });
 
-  it('exports from the worker, keeps the capture when a bad file follows, and lets the worker forget it on the way back', async () => {
+  // An import, an export and a 1 MB bad file through the in-process worker: seconds on a loaded 2-core machine.
+  it('exports from the worker, keeps the capture when a bad file follows, and lets the worker forget it on the way back', { timeout: 20_000 }, async () => {
     const { container } = render(<App source={new StaticHarSource('memory', 'Test', [])} />);
     await importBig(container);
     const saved: Blob[] = [];

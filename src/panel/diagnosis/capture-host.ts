@@ -421,6 +421,7 @@ function shiftExchange(exchange: ReportExchange, base: number): ReportExchange {
     ...exchange,
     id: shiftId(exchange.id, base),
     entries: exchange.entries.map(shift),
+    requestEntry: exchange.requestEntry === null ? null : shift(exchange.requestEntry),
     preflight: { ...exchange.preflight, entry: exchange.preflight.entry === null ? null : shift(exchange.preflight.entry) },
     findings: exchange.findings.map((finding) => ({ ...finding, entry: finding.entry === null ? null : shift(finding.entry) })),
   };
