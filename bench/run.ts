@@ -1,6 +1,7 @@
 // `npm run bench`: how the engine and the panel scale, against the budgets in README.md.
 // Part 1 (always, no browser): synthetic HARs of 1k, 10k and 100k entries.
-// Part 2 (`npm run bench -- --chromium`): the panel in real Chromium.
+// Part 2 (`npm run bench -- --chromium`): the panel in real Chromium, ending with the all-day soak (bench/soak.ts;
+// `npm run bench -- --soak` runs the soak alone; --soak-phases=2000,20000 and --soak-modes=steady narrow it).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -102,7 +103,22 @@ function panelSize(): void {
   console.log(`\nPanel JavaScript: ${(gzipped / 1024).toFixed(1)} KB gzipped (${panelFiles.length} files; the diagnosis worker adds ${(worker / 1024).toFixed(1)} KB, loaded only for large captures): ${check(gzipped <= BUDGET.panelKb * 1024, `≤ ${BUDGET.panelKb} KB`)}`);
 }
 
+/** The soak's options from the command line (defaults: the issue's phases, both modes, 150 requests/s). */
+async function soak(): Promise<void> {
+  const { DEFAULT_SOAK, soakFigures } = await import('./soak.js');
+  const value = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+  const phases = value('soak-phases')?.split(',').map(Number) ?? DEFAULT_SOAK.phases;
+  const modes = (value('soak-modes')?.split(',') ?? DEFAULT_SOAK.modes) as typeof DEFAULT_SOAK.modes;
+  for (const line of await soakFigures({ ...DEFAULT_SOAK, phases, modes })) if (line.ok !== null) verdicts.push(line.ok);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--soak') && !process.argv.includes('--chromium')) {
+    await soak();
+    const over = verdicts.filter((ok) => !ok).length;
+    console.log(`\n${verdicts.length - over} figures within budget, ${over} over`);
+    return;
+  }
   const folder = mkdtempSync(join(tmpdir(), 'cors-lens-bench-'));
   try {
     // `npm run bench -- --cli` measures only the command line (a 10k capture is written for it).
@@ -132,6 +148,7 @@ async function main(): Promise<void> {
         const warm = median((runs[index] ?? []).map((run) => run.warmEngineMs));
         console.log(`  ${String(size).padEnd(9)} JSON.parse ${parse.toFixed(0)} ms, engine first run ${first.toFixed(0)} ms = ${(first / parse).toFixed(2)}×, compiled ${warm.toFixed(0)} ms = ${(warm / parse).toFixed(2)}×`);
       });
+      await soak();
     } else if (engine !== null) {
       console.log('\n(npm run bench -- --chromium also measures the panel in real Chromium)');
     }

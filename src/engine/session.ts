@@ -28,6 +28,9 @@ export class DiagnosisSession {
   private readonly results = new Map<string, ClusterResult>();
   private readonly dirty = new Set<string>();
   private cached: Report | null = null;
+  /** Exchanges taken out of and put into the report since the last takeChanges() (see there). */
+  private removedSince: ReportExchange[] = [];
+  private addedSince: ReportExchange[] = [];
   private shell: Report | null = null;
   /** Every cluster's exchanges, ordered by first entry index; kept sorted as clusters are replaced. */
   private readonly ordered: ReportExchange[] = [];
@@ -91,6 +94,7 @@ export class DiagnosisSession {
       for (const exchange of result.exchanges) {
         this.ordered.splice(this.positionOf(firstEntry(exchange)), 0, exchange);
         this.problemIndex.set(exchange, firstEntry(exchange));
+        this.addedSince.push(exchange);
       }
       if (result.problems.length > 0) {
         this.problems.push(...result.problems);
@@ -108,6 +112,18 @@ export class DiagnosisSession {
     return this.cached;
   }
 
+  /**
+   * The exchanges report() took out and put in since the last call (the live panel updates its rows from these
+   * instead of comparing every exchange). An exchange re-diagnosed is in both lists (a new object in `added`).
+   */
+  takeChanges(): { removed: ReportExchange[]; added: ReportExchange[] } {
+    this.report();
+    const changes = { removed: this.removedSince, added: this.addedSince };
+    this.removedSince = [];
+    this.addedSince = [];
+    return changes;
+  }
+
   private source() {
     return { kind: this.options.sourceKind ?? 'live', name: this.options.sourceName ?? null, creator: null };
   }
@@ -117,6 +133,7 @@ export class DiagnosisSession {
     const previous = this.results.get(root);
     if (previous === undefined) return;
     this.results.delete(root);
+    for (const exchange of previous.exchanges) this.removedSince.push(exchange);
     for (const exchange of previous.exchanges) {
       const position = this.positionOf(firstEntry(exchange));
       if (this.ordered[position] === exchange) this.ordered.splice(position, 1);

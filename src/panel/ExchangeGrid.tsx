@@ -1,11 +1,13 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Verdict } from '../engine/index';
 import { clip } from './clip';
-import type { ExchangeRow, RowSort, SortKey } from './model/rows';
+import { hostAndPath, type ExchangeRow, type RowSort, type SortKey } from './model/rows';
 
 export interface ExchangeGridProps {
   rows: readonly ExchangeRow[];
   selectedId: string | null;
+  /** Where the selected row is in `rows`, when the caller knows it faster than a search (-1: not shown). */
+  selectedIndex?: number;
   onSelect(id: string | null): void;
   /** Enter on a row: open its details and move focus there. */
   onOpen(id: string): void;
@@ -36,7 +38,7 @@ const COLUMNS: { key: SortKey; label: string; className: string }[] = [
  * arrows/Home/End/PageUp/PageDown move the selection, Enter opens details, Escape closes them.
  * Header values and URLs are hostile input: they are only ever rendered as text nodes.
  */
-export function ExchangeGrid({ rows, selectedId, onSelect, onOpen, onActivate, sort, onSort }: ExchangeGridProps) {
+export function ExchangeGrid({ rows, selectedId, selectedIndex: knownIndex, onSelect, onOpen, onActivate, sort, onSort }: ExchangeGridProps) {
   const body = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
@@ -52,7 +54,8 @@ export function ExchangeGrid({ rows, selectedId, onSelect, onOpen, onActivate, s
     return () => observer.disconnect();
   }, []);
 
-  const selectedIndex = rows.findIndex((row) => row.id === selectedId);
+  // No selection, no search through every row (a live capture re-renders several times a second).
+  const selectedIndex = selectedId === null ? -1 : (knownIndex ?? rows.findIndex((row) => row.id === selectedId));
   useEffect(() => {
     // Keep the selected row in view when the keyboard moves it.
     const element = body.current;
@@ -163,18 +166,18 @@ function GridRow({ row, index, selected, onClick }: GridRowProps) {
       data-url={clip(row.url)}
       data-status={row.status}
       data-kind={row.kind}
-      data-entries={row.entries.length}
+      data-entries={row.entryCount}
     >
       <div role="gridcell" class="grid-cell col-verdict">
         <span class="verdict-icon" aria-hidden="true">{VERDICT_ICON[row.verdict]}</span> {row.verdict}
       </div>
       <div role="gridcell" class="grid-cell col-method">
         {clip(row.method, 40)}
-        {row.exchange.preflight.status === 'sent' ? <span class="badge">preflight</span> : null}
+        {row.preflight === 'sent' ? <span class="badge">preflight</span> : null}
       </div>
       <div role="gridcell" class="grid-cell col-url" title={clip(row.url)}>
         <span class="visually-hidden">{clip(row.url)}</span>
-        <span aria-hidden="true">{clip(row.hostAndPath, 300)}</span>
+        <span aria-hidden="true">{clip(hostAndPath(row.url), 300)}</span>
       </div>
       <div role="gridcell" class="grid-cell col-status" title={row.netError ?? undefined}>
         {row.status === 0 ? '(failed)' : row.status}

@@ -1,26 +1,51 @@
 import type { HarEntry } from '../platform/har-source';
+import type { CaptureChange } from './capture-changes';
 
+/**
+ * What the store remembers of an entry it passed on: enough to match it with a snapshot's copy, to tell whether
+ * that copy records something new, and to sort it on navigation. The entry itself lives where it is diagnosed.
+ */
 interface ShownEntry {
-  entry: HarEntry;
+  /** Start time, method and URL: entries carry no request id. */
+  base: string;
   /** The snapshot key this entry was matched to; null while only onRequestFinished has announced it. */
   key: string | null;
+  recording: string;
+  method: string;
+  url: string;
+  started: number;
+  document: boolean;
 }
 
 /**
  * The panel's list of requests, reconciled from two feeds of unequal quality:
  * - snapshots (getHAR()): authoritative and complete, but only since DevTools opened and cleared on navigation;
  * - live entries (onRequestFinished): immediate, but can arrive before the response headers do.
- * An entry keeps its position once shown: a snapshot replaces it in place, and new entries only ever go at
- * the end. The diagnosis, the selection and what-if edits all refer to entries by position.
+ * An entry keeps its position once shown: a snapshot replaces it in place, and new entries only ever go at the
+ * end. The diagnosis, the selection and what-if edits all refer to entries by position. The store keeps a few
+ * facts per entry and reports every change as a CaptureChange (see `take()`); it holds no entry itself.
  */
 export class CaptureStore {
   /** Shown before everything else: entries kept across navigations because "Preserve log" was on. */
-  private preserved: HarEntry[] = [];
+  private preserved = 0;
   private shown: ShownEntry[] = [];
   /** Snapshot keys the user cleared or a navigation dropped; getHAR() may still return them. */
   private readonly dismissed = new Set<string>();
   /** When the last navigation was announced (or the store created): older documents belong to older pages. */
   private lastNavigationAt: number;
+  private changes: CaptureChange[] = [];
+  /**
+   * Live entries announced without a response that a snapshot may still complete. Each is the reason for at most
+   * one snapshot: after it, the snapshot's copy (or the announced one) is what was recorded.
+   */
+  private awaiting = new Map<string, ShownEntry>();
+  /** Entries a snapshot added that onRequestFinished may still announce (requests finishing during the read). */
+  private unannounced = new Map<string, ShownEntry>();
+  /**
+   * "<method> <URL>" of the requests recent preflights were sent for: an actual request with no response after
+   * its preflight was stopped by it, and is complete as it is.
+   */
+  private readonly preflighted = new Set<string>();
 
   constructor(private readonly now: () => number = Date.now) {
     this.lastNavigationAt = now();
@@ -28,40 +53,108 @@ export class CaptureStore {
 
   preserveLog = false;
 
-  entries(): HarEntry[] {
-    return [...this.preserved, ...this.shown.map((item) => item.entry)];
+  get size(): number {
+    return this.preserved + this.shown.length;
   }
 
-  get size(): number {
-    return this.preserved.length + this.shown.length;
+  /** The changes since the last call. */
+  take(): CaptureChange[] {
+    const changes = this.changes;
+    this.changes = [];
+    return changes;
   }
 
   addLive(entry: HarEntry): void {
-    this.shown.push({ entry, key: null });
+    // A snapshot read while the request finished may have listed it before onRequestFinished announced it.
+    const listed = this.unannounced.get(baseKey(entry));
+    if (listed !== undefined) {
+      this.unannounced.delete(listed.base);
+      return;
+    }
+    const item = shownEntry(entry, null);
+    this.shown.push(item);
+    this.append(entry);
+    this.notePreflight(entry);
+    // A request stopped at its preflight is complete as it is: only an unexplained one awaits a snapshot.
+    if (looksIncomplete(entry) && !this.preflighted.has(`${item.method} ${item.url}`)) this.awaiting.set(`${item.method} ${item.url}`, item);
+  }
+
+  /**
+   * True when a snapshot can bring something new: an announced entry has no response yet, and no preflight
+   * explains it (a request stopped at its preflight has no response, ever).
+   */
+  needsSnapshot(): boolean {
+    for (const [key, item] of this.awaiting) {
+      if (this.awaits(item)) return true;
+      this.awaiting.delete(key);
+    }
+    return false;
+  }
+
+  /** Announced entries without a response that a snapshot could still complete. */
+  get awaitingCount(): number {
+    for (const [key, item] of this.awaiting) if (!this.awaits(item)) this.awaiting.delete(key);
+    return this.awaiting.size;
+  }
+
+  private awaits(item: ShownEntry): boolean {
+    return item.key === null && !this.preflighted.has(`${item.method} ${item.url}`);
   }
 
   applySnapshot(snapshot: readonly HarEntry[]): void {
-    const byKey = new Map(keyEntries(snapshot).map(({ key, entry }) => [key, entry]));
+    // Whatever was awaited has now had its snapshot.
+    this.awaiting = new Map();
+    const byKey = new Map<string, HarEntry>();
+    const seen = new Map<string, number>();
+    for (const entry of snapshot) {
+      const base = baseKey(entry);
+      const occurrence = seen.get(base) ?? 0;
+      seen.set(base, occurrence + 1);
+      byKey.set(`${base}#${occurrence}`, entry);
+      this.notePreflight(entry);
+    }
     const used = new Set<string>();
-    for (const item of this.shown) {
-      const key = item.key ?? firstUnused(baseKey(item.entry), byKey, used);
+    this.shown.forEach((item, position) => {
+      const key = item.key ?? firstUnused(item.base, byKey, used);
       const fresh = key === null ? undefined : byKey.get(key);
-      if (key === null || fresh === undefined) continue;
+      if (key === null || fresh === undefined) return;
       used.add(key);
       item.key = key;
-      // getHAR() returns new objects every time; keep the one shown unless the recording changed (late
-      // headers), so the diagnosis redoes only what did change.
-      if (!sameRecording(item.entry, fresh)) item.entry = fresh;
-    }
+      // getHAR() returns new objects every time; pass on a copy only when the recording changed (late headers),
+      // so the diagnosis redoes only what did change.
+      const recording = recordingOf(fresh);
+      if (recording === item.recording) return;
+      item.recording = recording;
+      this.changes.push({ kind: 'replace', index: this.preserved + position, entry: fresh });
+    });
     for (const [key, entry] of byKey) {
-      if (!used.has(key) && !this.dismissed.has(key)) this.shown.push({ entry, key });
+      if (used.has(key) || this.dismissed.has(key)) continue;
+      const item = shownEntry(entry, key);
+      this.shown.push(item);
+      if (this.unannounced.size >= UNANNOUNCED_KEPT) this.unannounced.clear();
+      this.unannounced.set(item.base, item);
+      this.append(entry);
     }
   }
 
+  /** Forgets the oldest `count` entries (the capture's limit): positions move down by `count`. */
+  dropOldest(count: number): void {
+    if (count <= 0) return;
+    const fromPreserved = Math.min(this.preserved, count);
+    this.preserved -= fromPreserved;
+    const gone = this.shown.splice(0, count - fromPreserved);
+    // A later snapshot must not bring them back.
+    this.dismiss(gone);
+    for (const item of gone) this.awaiting.delete(`${item.method} ${item.url}`);
+    this.changes.push({ kind: 'drop', count });
+  }
+
   clear(): void {
-    this.dismissAllShown();
-    this.preserved = [];
+    this.dismiss(this.shown);
+    this.preserved = 0;
     this.shown = [];
+    this.awaiting = new Map();
+    this.changes.push({ kind: 'keep', indices: [] });
   }
 
   /**
@@ -69,52 +162,78 @@ export class CaptureStore {
    * finished: that request and everything started after it belong to the new page and stay.
    */
   navigated(url?: string): void {
-    const newPage = this.newPageEntries(url);
+    const newPage = new Set(this.newPageEntries(url));
     this.lastNavigationAt = this.now();
-    const old = this.shown.filter((item) => !newPage.includes(item));
-    if (this.preserveLog) this.preserved = [...this.preserved, ...old.map((item) => item.entry)];
-    else this.preserved = [];
+    const positions = (keep: (item: ShownEntry) => boolean) =>
+      this.shown.flatMap((item, position) => (keep(item) ? [this.preserved + position] : []));
+    const old = this.shown.filter((item) => !newPage.has(item));
+    const indices = this.preserveLog
+      ? [...Array.from({ length: this.preserved }, (_, index) => index), ...positions((item) => !newPage.has(item)), ...positions((item) => newPage.has(item))]
+      : positions((item) => newPage.has(item));
+    this.preserved = this.preserveLog ? this.preserved + old.length : 0;
     this.dismiss(old);
-    this.shown = newPage;
+    for (const item of old) this.awaiting.delete(`${item.method} ${item.url}`);
+    this.shown = this.shown.filter((item) => newPage.has(item));
+    this.changes.push({ kind: 'keep', indices });
+  }
+
+  /** A preflight: the request it was sent for, if it already arrived without a response, awaits nothing more. */
+  private notePreflight(entry: HarEntry): void {
+    const key = preflightFor(entry);
+    if (key === null) return;
+    if (this.preflighted.size >= PREFLIGHTS_KEPT) this.preflighted.clear();
+    this.preflighted.add(key);
+    this.awaiting.delete(key);
+  }
+
+  private append(entry: HarEntry): void {
+    const last = this.changes.at(-1);
+    if (last?.kind === 'append') last.entries.push(entry);
+    else this.changes.push({ kind: 'append', entries: [entry] });
   }
 
   private newPageEntries(url: string | undefined): ShownEntry[] {
     if (url === undefined) return [];
     // A reload requests the same URL again: only a document started after the previous navigation is the new one.
-    const isDocument = (item: ShownEntry) =>
-      item.entry?.request?.url === url &&
-      (item.entry as { _resourceType?: unknown })._resourceType === 'document' &&
-      Date.parse(String(item.entry.startedDateTime)) > this.lastNavigationAt;
+    const isDocument = (item: ShownEntry) => item.url === url && item.document && item.started > this.lastNavigationAt;
     const documentIndex = this.shown.map(isDocument).lastIndexOf(true);
     if (documentIndex < 0) return [];
-    const since = Date.parse(String(this.shown[documentIndex]?.entry.startedDateTime));
-    return this.shown.filter((item, index) => index === documentIndex || (index > documentIndex && !(Date.parse(String(item.entry.startedDateTime)) < since)));
-  }
-
-  /** Everything shown now stays hidden when later snapshots return it (getHAR() can lag behind). */
-  private dismissAllShown(): void {
-    this.dismiss(this.shown);
+    const since = this.shown[documentIndex]?.started ?? Number.NaN;
+    return this.shown.filter((item, index) => index === documentIndex || (index > documentIndex && !(item.started < since)));
   }
 
   private dismiss(items: readonly ShownEntry[]): void {
-    for (const item of items) this.dismissed.add(item.key ?? `${baseKey(item.entry)}#0`);
-  }
-
-  /** True when some shown entry has no response yet, so a later snapshot may complete it. */
-  hasIncompleteEntries(): boolean {
-    return this.shown.some((item) => looksIncomplete(item.entry));
+    for (const item of items) this.dismissed.add(item.key ?? `${item.base}#0`);
   }
 }
 
-/** Entries carry no request id; start time, method and URL identify one, with a counter for exact twins. */
-function keyEntries(entries: readonly HarEntry[]): { key: string; entry: HarEntry }[] {
-  const seen = new Map<string, number>();
-  return entries.map((entry) => {
-    const base = baseKey(entry);
-    const occurrence = seen.get(base) ?? 0;
-    seen.set(base, occurrence + 1);
-    return { key: `${base}#${occurrence}`, entry };
-  });
+function shownEntry(entry: HarEntry, key: string | null): ShownEntry {
+  return {
+    base: baseKey(entry),
+    key,
+    recording: recordingOf(entry),
+    method: String(entry?.request?.method),
+    url: String(entry?.request?.url),
+    started: Date.parse(String(entry?.startedDateTime)),
+    document: (entry as { _resourceType?: unknown })._resourceType === 'document',
+  };
+}
+
+/** Snapshot entries remembered for a late announcement: enough for the requests in flight during one read. */
+const UNANNOUNCED_KEPT = 5_000;
+
+/** Remembered preflight URLs: enough for the requests in flight around them. */
+const PREFLIGHTS_KEPT = 2_000;
+
+/** "<method> <URL>" of the request a complete preflight entry was sent for; null for any other entry. */
+function preflightFor(entry: HarEntry): string | null {
+  const initiator = (entry as { _initiator?: { type?: unknown; url?: unknown } | null })._initiator;
+  const isPreflight = (entry as { _resourceType?: unknown })._resourceType === 'preflight' || initiator?.type === 'preflight';
+  if (!isPreflight || looksIncomplete(entry)) return null;
+  const url = typeof initiator?.url === 'string' ? initiator.url : String(entry?.request?.url);
+  const headers = Array.isArray(entry?.request?.headers) ? entry.request.headers : [];
+  const method = headers.find((header) => String(header?.name).toLowerCase() === 'access-control-request-method')?.value;
+  return `${String(method).toUpperCase()} ${url}`;
 }
 
 function baseKey(entry: HarEntry): string {
@@ -128,17 +247,10 @@ function firstUnused(base: string, byKey: ReadonlyMap<string, HarEntry>, used: R
   return null;
 }
 
-/** Whether two copies of one request's entry record the same outcome (the fields late headers change). */
-function sameRecording(a: HarEntry, b: HarEntry): boolean {
-  const error = (entry: HarEntry) => (entry.response as { _error?: unknown } | undefined)?._error ?? null;
-  return (
-    a.response?.status === b.response?.status &&
-    a.response?.headers?.length === b.response?.headers?.length &&
-    a.request?.headers?.length === b.request?.headers?.length &&
-    a.response?.redirectURL === b.response?.redirectURL &&
-    error(a) === error(b) &&
-    a.time === b.time
-  );
+/** What two copies of one request's entry must agree on to record the same outcome (the fields late headers change). */
+function recordingOf(entry: HarEntry): string {
+  const error = (entry?.response as { _error?: unknown } | undefined)?._error ?? null;
+  return `${entry?.response?.status}|${entry?.response?.headers?.length}|${entry?.request?.headers?.length}|${entry?.response?.redirectURL}|${String(error)}|${entry?.time}`;
 }
 
 /** onRequestFinished can fire with status 0 and no headers before the real response is recorded. */

@@ -1,46 +1,60 @@
-import type { HarEntry, HarSource } from '../platform/har-source';
+import type { HarSource } from '../platform/har-source';
+import type { CaptureChange } from './capture-changes';
 import { CaptureStore } from './capture-store';
 
 export interface LiveCaptureOptions {
-  /** Wait this long after the last live entry before asking the source for a fresh snapshot. */
+  /** Wait this long after the last live entry before asking the source for a snapshot (when one can help). */
   resyncDelayMs?: number;
-  /** Entries without a response are re-checked this many times, `retryDelayMs` apart. */
-  incompleteRetries?: number;
-  retryDelayMs?: number;
   /**
-   * A burst of finished requests is shown together at most this often (each update re-diagnoses and re-renders;
-   * a busy page finishes hundreds of requests a second). 0 shows every change at once.
+   * A snapshot re-reads the whole capture (DevTools serializes every entry): after one that took T ms, the next
+   * waits at least `snapshotSpacing` × T, so re-reads never take more than a fraction of the time.
+   */
+  snapshotSpacing?: number;
+  /**
+   * Beyond this many entries a snapshot is read only when asked (resync()): the panel's thread receives the whole
+   * capture in one task, about 100 ms per 1,000 entries here.
+   */
+  autoSnapshotMaxEntries?: number;
+  /**
+   * A burst of finished requests is passed on together at most this often (each update is diagnosed and
+   * rendered; a busy page finishes hundreds of requests a second). 0 passes every change at once.
    */
   publishIntervalMs?: number;
 }
 
 /**
- * Connects a HarSource to a CaptureStore: backfill on start, live appends, snapshot reconciliation,
- * navigation handling. Every listener and timer hangs off `signal`.
+ * Connects a HarSource to a CaptureStore: backfill on start, live appends, snapshot reconciliation, navigation
+ * handling. `onChange` receives the store's changes in batches. A full snapshot is read at start, on an explicit
+ * resync(), and after a pause only when an announced entry lacks its response and nothing explains why (see
+ * CaptureStore.needsSnapshot), while the capture is small enough to read in one short task: a request stopped at
+ * its preflight never triggers one. Every listener and timer
+ * hangs off `signal`.
  */
 export class LiveCapture {
   readonly store = new CaptureStore();
+  /** Snapshots read so far (the soak benchmark and the tests watch it). */
+  snapshots = 0;
   private resyncTimer: ReturnType<typeof setTimeout> | undefined;
-  private retriesLeft = 0;
-  /** getHAR() can take a while; one call at a time, and one more if anything changed meanwhile. */
+  /** getHAR() can take a while; one call at a time, and one more if asked meanwhile. */
   private snapshotInFlight: Promise<void> | null = null;
   private resyncAgain = false;
+  private notBefore = 0;
   private readonly resyncDelayMs: number;
-  private readonly incompleteRetries: number;
-  private readonly retryDelayMs: number;
+  private readonly snapshotSpacing: number;
   private readonly publishIntervalMs: number;
+  private readonly autoSnapshotMaxEntries: number;
   private publishTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly source: HarSource,
-    private readonly onChange: (entries: HarEntry[]) => void,
+    private readonly onChange: (changes: CaptureChange[]) => void,
     private readonly signal: AbortSignal,
     options: LiveCaptureOptions = {},
   ) {
     this.resyncDelayMs = options.resyncDelayMs ?? 250;
-    this.incompleteRetries = options.incompleteRetries ?? 4;
-    this.retryDelayMs = options.retryDelayMs ?? 750;
-    this.publishIntervalMs = options.publishIntervalMs ?? 50;
+    this.snapshotSpacing = options.snapshotSpacing ?? 20;
+    this.publishIntervalMs = options.publishIntervalMs ?? 100;
+    this.autoSnapshotMaxEntries = options.autoSnapshotMaxEntries ?? 1_000;
     signal.addEventListener('abort', () => {
       clearTimeout(this.resyncTimer);
       clearTimeout(this.publishTimer);
@@ -54,7 +68,7 @@ export class LiveCapture {
         onEntry: (entry) => {
           this.store.addLive(entry);
           this.publishSoon();
-          this.scheduleResync(this.resyncDelayMs, this.incompleteRetries);
+          this.scheduleResync();
         },
         onNavigated: (url) => {
           this.store.navigated(url);
@@ -75,6 +89,17 @@ export class LiveCapture {
     this.publish();
   }
 
+  /** Forgets the oldest `count` entries (the capture's limit). */
+  dropOldest(count: number): void {
+    this.store.dropOldest(count);
+    this.publish();
+  }
+
+  /** Announced entries without their response that only a snapshot the user asks for can complete. */
+  get unconfirmed(): number {
+    return this.store.size > this.autoSnapshotMaxEntries ? this.store.awaitingCount : 0;
+  }
+
   /** Re-reads the authoritative snapshot now (or right after the read under way). */
   resync(): Promise<void> {
     if (this.snapshotInFlight) {
@@ -92,21 +117,25 @@ export class LiveCapture {
   }
 
   private async readSnapshot(): Promise<void> {
+    const started = Date.now();
+    this.snapshots += 1;
     const snapshot = await this.source.snapshot();
     if (this.signal.aborted) return;
     this.store.applySnapshot(snapshot);
+    this.notBefore = Date.now() + (Date.now() - started) * this.snapshotSpacing;
     this.publish();
-    if (this.store.hasIncompleteEntries() && this.retriesLeft > 0) {
-      this.retriesLeft -= 1;
-      this.scheduleResync(this.retryDelayMs, this.retriesLeft);
-    }
   }
 
-  private scheduleResync(delayMs: number, retries: number): void {
+  /** After a pause of `resyncDelayMs`, and no sooner than the spacing allows, if a snapshot can help. */
+  private scheduleResync(): void {
     if (this.signal.aborted) return;
     clearTimeout(this.resyncTimer);
-    this.retriesLeft = retries;
-    this.resyncTimer = setTimeout(() => void this.resync(), delayMs);
+    this.resyncTimer = setTimeout(() => {
+      if (this.store.size > this.autoSnapshotMaxEntries || !this.store.needsSnapshot()) return;
+      const wait = this.notBefore - Date.now();
+      if (wait > 0) this.resyncTimer = setTimeout(() => void this.resync(), wait);
+      else void this.resync();
+    }, this.resyncDelayMs);
   }
 
   /** Live entries: coalesced, so a burst costs one update. Everything else publishes at once. */
@@ -119,6 +148,8 @@ export class LiveCapture {
   private publish(): void {
     clearTimeout(this.publishTimer);
     this.publishTimer = undefined;
-    if (!this.signal.aborted) this.onChange(this.store.entries());
+    if (this.signal.aborted) return;
+    const changes = this.store.take();
+    if (changes.length > 0) this.onChange(changes);
   }
 }

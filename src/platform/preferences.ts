@@ -3,7 +3,7 @@
  * localStorage — no chrome.storage, so the extension needs no "storage" permission — behind an interface with
  * an in-memory implementation for tests. Values are plain strings; readers validate what they get back.
  */
-export type PreferenceKey = 'fix.stack';
+export type PreferenceKey = 'fix.stack' | 'capture.limit';
 
 export interface Preferences {
   get(key: PreferenceKey): string | null;

@@ -23,7 +23,7 @@ const report = result.report;
 const expectedRows = buildRows(report.exchanges, har.log.entries);
 
 const describeRow = (row: PanelRow) => `${row.id} ${row.method} ${row.url} ${row.status} ${row.verdict} ${row.corsError} ${row.entries}`;
-const describeExpected = (row: ExchangeRow) => `${row.id} ${row.method} ${row.url} ${row.status} ${row.verdict} ${row.corsError} ${row.entries.length}`;
+const describeExpected = (row: ExchangeRow) => `${row.id} ${row.method} ${row.url} ${row.status} ${row.verdict} ${row.corsError} ${row.entryCount}`;
 
 const state = () =>
   panel.evaluate<{ source: string; busy: boolean; rows: number; alert: string }>(`({
@@ -86,7 +86,8 @@ describe('a large import in real Chromium', () => {
   });
 
   it('shows the details of an exchange deep in the capture, headers fetched from the worker', async () => {
-    const deep = expectedRows.filter((row) => row.kind === 'preflighted' && row.entries.length === 2).at(-1)!;
+    const deep = expectedRows.filter((row) => row.kind === 'preflighted' && row.entryCount === 2).at(-1)!;
+    const deepExchange = report.exchanges.find((exchange) => exchange.id === deep.id)!;
     await filterTo(deep.url, deep.id);
     expect((await panel.rows())[0]).toMatchObject({ method: 'PUT', url: deep.url, verdict: deep.verdict, entries: 2 });
     await panel.evaluate(`document.querySelector('[data-exchange="${deep.id}"]').click()`);
@@ -94,7 +95,7 @@ describe('a large import in real Chromium', () => {
     expect(detail).toContain(`${deep.verdict}: PUT ${deep.url}`);
     expect(detail).toMatch(new RegExp(`preflight\\s+OPTIONS ${deep.url.replace(/[.?/]/g, '\\$&')} → 204`));
     // Only the raw entry holds this request header: the worker sent it when the pane opened.
-    const requestId = (har.log.entries[deep.exchange.entries.find((index) => (har.log.entries[index] as { request: { method: string } }).request.method === 'PUT')!] as {
+    const requestId = (har.log.entries[deepExchange.entries.find((index) => (har.log.entries[index] as { request: { method: string } }).request.method === 'PUT')!] as {
       request: { headers: { name: string; value: string }[] };
     }).request.headers.find((header) => header.name === 'X-Request-Id')!.value;
     await panel.evaluate(`document.querySelectorAll('[data-detail] details').forEach((details) => { details.open = true; })`);

@@ -79,7 +79,8 @@ describe('the CORS panel on the demo page', () => {
 
   it('explains the selected exchange: its requests, the failed check and the fix', async () => {
     await panel.evaluate(`document.querySelector('[data-method="DELETE"]').click()`);
-    const detail = await panel.evaluate<string>(`document.querySelector('[data-detail]')?.innerText ?? ''`);
+    // The details come from the diagnosis worker, which keeps the entries.
+    const detail = await waitFor('the details', async () => (await panel.evaluate<string>(`document.querySelector('[data-detail]')?.innerText ?? ''`)) || undefined);
     expect(detail).toContain('PreflightMissingAllowOriginHeader');
     expect(detail).toMatch(/preflight\s+OPTIONS .*\/api\/items\/42 → 404/);
     expect(detail).toContain(`Access-Control-Allow-Origin: ${demo.siteOrigin}`);

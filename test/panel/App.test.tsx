@@ -12,6 +12,13 @@ afterEach(cleanup);
 const page = 'http://app.test';
 const fromPage = { Origin: page, 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Site': 'cross-site' };
 const exchangeRows = (container: Element) => [...container.querySelectorAll<HTMLElement>('[data-exchange]')];
+/** The detail pane, once the worker has sent the selected exchange. */
+const detailPane = (container: Element) =>
+  waitFor(() => {
+    const detail = container.querySelector<HTMLElement>('[data-detail]');
+    expect(detail).not.toBeNull();
+    return detail as HTMLElement;
+  });
 const rowText = (container: Element) => exchangeRows(container).map((row) => `${row.dataset.method} ${row.dataset.url} ${row.dataset.verdict}`);
 
 const blockedGet = harEntry({ url: 'http://api.test/missing', requestHeaders: fromPage, responseHeaders: { 'Content-Type': 'text/plain' }, error: 'net::ERR_FAILED' });
@@ -82,7 +89,7 @@ describe('<App>', () => {
     fireEvent.keyDown(grid, { key: 'ArrowDown' });
     expect(exchangeRows(container)[1]?.getAttribute('aria-selected')).toBe('true');
     fireEvent.keyDown(grid, { key: 'Enter' });
-    const detail = container.querySelector<HTMLElement>('[data-detail]');
+    const detail = await detailPane(container);
     expect(detail?.querySelector('[data-summary]')?.textContent).toMatch(/^Blocked by the browser \(PreflightMissingAllowOriginHeader\)/);
     // The real cause underneath comes first: the preflight hit a missing OPTIONS route.
     expect(detail?.querySelector('[data-summary]')?.textContent).toMatch(/What is really wrong: .*OPTIONS/);
@@ -119,7 +126,7 @@ describe('<App>', () => {
     const { container } = renderWith([blockedGet]);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
     fireEvent.click(exchangeRows(container)[0]!);
-    const detail = container.querySelector('[data-detail]');
+    const detail = await detailPane(container);
     const finding = detail?.querySelector('[data-rule="missing-allow-origin"]');
     expect(finding?.querySelector('.evidence')?.textContent).toContain('access-control-allow-origin');
     expect(finding?.querySelector('.finding-fix')?.textContent).toContain(`Access-Control-Allow-Origin: ${page}`);
@@ -139,7 +146,7 @@ describe('<App>', () => {
     const { container } = renderWith([blockedGet]);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
     fireEvent.click(exchangeRows(container)[0]!);
-    fireEvent.click(screen.getAllByRole('button', { name: 'Try this fix' })[0]!);
+    fireEvent.click((await screen.findAllByRole('button', { name: 'Try this fix' }))[0]!);
     await waitFor(() => expect(exchangeRows(container)[0]?.dataset.verdict).toBe('allowed'));
     expect(screen.getByText(/What-if: showing the verdict with your edits/)).toBeTruthy();
   });
@@ -148,15 +155,17 @@ describe('<App>', () => {
     const broken = { response: { status: 200, headers: [{ name: 'Access-Control-Allow-Origin', value: '*' }] } } as unknown as HarEntry;
     const { container } = renderWith([broken, blockedGet]);
     await waitFor(() => expect(exchangeRows(container).length).toBeGreaterThan(0));
-    for (const row of exchangeRows(container)) fireEvent.click(row);
-    expect(container.querySelector('[data-detail]')).not.toBeNull();
+    for (const row of exchangeRows(container)) {
+      fireEvent.click(row);
+      expect((await detailPane(container)).dataset.detail).toBe(row.dataset.exchange);
+    }
   });
 
   it('re-diagnoses what-if edits of a response, and resets to the recording', async () => {
     const { container } = renderWith([blockedGet]);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
     fireEvent.click(exchangeRows(container)[0]!);
-    fireEvent.click(screen.getByRole('button', { name: 'Add header' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Add header' }));
     fireEvent.input(screen.getByLabelText('Response header 2 name'), { target: { value: 'Access-Control-Allow-Origin' } });
     fireEvent.input(screen.getByLabelText('Response header 2 value'), { target: { value: page } });
     await waitFor(() => expect(exchangeRows(container)[0]?.dataset.verdict).toBe('allowed'));
@@ -177,6 +186,22 @@ describe('<App>', () => {
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
     fireEvent.click(screen.getByRole('button', { name: 'Clear' }));
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(0));
+  });
+
+  it('tells the user when the oldest exchanges were dropped beyond the limit, and keeps counting them', async () => {
+    const source = new MemoryHarSource('Live');
+    const { container } = render(<App source={source} limit={10} />);
+    expect((screen.getByTestId('limit') as HTMLSelectElement).value).toBe('10');
+    await screen.findByText(/Reload the inspected page/);
+    for (let index = 0; index < 14; index++) {
+      source.finish(harEntry({ url: `http://api.test/missing/${index}`, requestHeaders: fromPage, error: 'net::ERR_FAILED', startedDateTime: `2026-11-21T10:00:${String(index).padStart(2, '0')}.000Z` }));
+    }
+    await waitFor(() => expect(screen.getByTestId('counts').textContent).toBe('14 exchanges · 14 cross-origin · 14 blocked · 0 warnings'));
+    const banner = await waitFor(() => container.querySelector('[data-banner="dropped"]') ?? Promise.reject(new Error('no banner yet')));
+    expect(screen.getByTestId('counts').textContent).toBe('14 exchanges · 14 cross-origin · 14 blocked · 0 warnings');
+    expect(banner.textContent).toMatch(/^The oldest \d+ exchanges were dropped to stay within 10; the counts above still include them/);
+    expect(exchangeRows(container).length).toBeLessThanOrEqual(10);
+    expect(exchangeRows(container).at(-1)?.dataset.url).toBe('http://api.test/missing/13');
   });
 
   it('imports a .har file by button or by drop, and says so when it is not one', async () => {

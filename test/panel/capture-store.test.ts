@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { HarEntry } from '../../src/platform/har-source';
+import { applyChanges } from '../../src/panel/capture-changes';
 import { CaptureStore, looksIncomplete } from '../../src/panel/capture-store';
 import { harEntry } from '../support/har-entry';
+
+/** The entries as the diagnosis worker holds them: the store's changes, applied in order. */
+const replicas = new WeakMap<CaptureStore, HarEntry[]>();
+function shownEntries(store: CaptureStore): HarEntry[] {
+  const list = applyChanges(replicas.get(store) ?? [], store.take());
+  replicas.set(store, list);
+  expect(list).toHaveLength(store.size);
+  return list;
+}
 
 const at = (second: number) => `2026-11-21T10:00:${String(second).padStart(2, '0')}.000Z`;
 const blockedEarly = harEntry({ url: 'http://api.test/data', status: 0, startedDateTime: at(1) });
@@ -12,18 +23,18 @@ const blockedComplete = harEntry({
   error: 'net::ERR_FAILED',
 });
 const other = harEntry({ url: 'http://api.test/other', startedDateTime: at(2) });
-const urls = (store: CaptureStore) => store.entries().map((entry) => `${entry.request.url} ${entry.response.status}`);
+const urls = (store: CaptureStore) => shownEntries(store).map((entry) => `${entry.request.url} ${entry.response.status}`);
 
 describe('CaptureStore', () => {
   it('shows live entries at once and replaces them with the snapshot copy when headers arrive late', () => {
     const store = new CaptureStore();
     store.addLive(blockedEarly);
     expect(urls(store)).toEqual(['http://api.test/data 0']);
-    expect(store.hasIncompleteEntries()).toBe(true);
+    expect(store.needsSnapshot()).toBe(true);
 
     store.applySnapshot([blockedComplete]);
     expect(urls(store)).toEqual(['http://api.test/data 200']);
-    expect(store.hasIncompleteEntries()).toBe(false);
+    expect(store.needsSnapshot()).toBe(false);
   });
 
   it('keeps live entries the snapshot does not hold yet', () => {
@@ -89,17 +100,17 @@ describe('CaptureStore positions', () => {
     const store = new CaptureStore();
     store.addLive(other);
     store.addLive(blockedEarly);
-    const before = store.entries().map((entry) => entry.request.url);
+    const before = shownEntries(store).map((entry) => entry.request.url);
     store.applySnapshot([blockedComplete, other]);
-    expect(store.entries().map((entry) => entry.request.url)).toEqual(before);
-    expect(store.entries()[1]?.response.status).toBe(200);
+    expect(shownEntries(store).map((entry) => entry.request.url)).toEqual(before);
+    expect(shownEntries(store)[1]?.response.status).toBe(200);
   });
 
   it('keeps the very object already shown when the snapshot copy records the same thing', () => {
     const store = new CaptureStore();
     store.addLive(other);
     store.applySnapshot([{ ...other }]);
-    expect(store.entries()[0]).toBe(other);
+    expect(shownEntries(store)[0]).toBe(other);
   });
 });
 
@@ -131,5 +142,55 @@ describe('CaptureStore on reload', () => {
     expect(store.size).toBe(0);
     store.addLive(harEntry({ url: 'http://app.test/', startedDateTime: at(9), resourceType: 'document' }));
     expect(urls(store)).toEqual(['http://app.test/ 200']);
+  });
+});
+
+describe('CaptureStore asks for a snapshot only when one can bring something new', () => {
+  const page = 'http://app.test';
+  const preflight = harEntry({
+    method: 'OPTIONS', url: 'http://api.test/items/1', status: 404, resourceType: 'preflight',
+    requestHeaders: { Origin: page, 'Access-Control-Request-Method': 'PUT' },
+  });
+  const stoppedPut = harEntry({ method: 'PUT', url: 'http://api.test/items/1', status: 0, error: 'net::ERR_FAILED' });
+
+  it('never for a request stopped at its preflight (no response, ever), whichever arrives first', () => {
+    const store = new CaptureStore();
+    store.addLive(stoppedPut);
+    store.addLive(preflight);
+    expect(store.needsSnapshot()).toBe(false);
+    const again = new CaptureStore();
+    again.addLive(preflight);
+    again.addLive(stoppedPut);
+    expect(again.needsSnapshot()).toBe(false);
+  });
+
+  it('for a response announced before its headers, once: after the snapshot it is what was recorded', () => {
+    const store = new CaptureStore();
+    store.addLive(blockedEarly);
+    // A preflight for another method at the same URL explains nothing about this GET.
+    store.addLive(preflight);
+    expect(store.needsSnapshot()).toBe(true);
+    // getHAR() lags: the snapshot does not hold the entry yet. It is not asked for again.
+    store.applySnapshot([]);
+    expect(store.needsSnapshot()).toBe(false);
+  });
+
+  it('drops the oldest entries on request, and a later snapshot does not bring them back', () => {
+    const store = new CaptureStore();
+    store.applySnapshot([blockedComplete, other]);
+    store.dropOldest(1);
+    expect(shownEntries(store).map((entry) => entry.request.url)).toEqual(['http://api.test/other']);
+    store.applySnapshot([blockedComplete, other]);
+    expect(shownEntries(store).map((entry) => entry.request.url)).toEqual(['http://api.test/other']);
+  });
+});
+
+describe('CaptureStore when a snapshot lists a request before onRequestFinished announces it', () => {
+  it('shows it once', () => {
+    const store = new CaptureStore();
+    store.applySnapshot([blockedComplete]);
+    store.addLive(blockedComplete);
+    store.addLive(other);
+    expect(shownEntries(store).map((entry) => entry.request.url)).toEqual(['http://api.test/data', 'http://api.test/other']);
   });
 });

@@ -3,7 +3,7 @@
 // way to the panel at once (each message is one task on the panel's thread).
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticHar } from '../../bench/synthetic-har';
-import { diagnose, exportReport, parseHarText, reopenReport, type ReportExchange } from '../../src/engine/index';
+import { diagnose, exportReport, parseHarText, reopenReport, type DiagnoseResult, type ReportExchange } from '../../src/engine/index';
 import { CaptureClient, type StreamOutcome } from '../../src/panel/diagnosis/capture-client';
 import type { Progress, WorkerMessage } from '../../src/panel/diagnosis/capture-protocol';
 import { headerLines } from '../../src/panel/entry-facts';
@@ -44,6 +44,12 @@ async function loaded(outcome: Promise<StreamOutcome>) {
   return settled;
 }
 
+/** What the panel shows of a diagnosis besides its rows. */
+const headFor = (result: DiagnoseResult) =>
+  result.ok
+    ? { ok: true, summary: result.report.summary, inputErrors: result.report.inputErrors.length, firstInputError: result.report.inputErrors[0]?.message ?? null, reopened: null }
+    : { ok: false, error: result.error };
+
 const sent = (worker: InProcessWorker, kind: WorkerMessage['kind']) =>
   worker.traffic.log.filter((item) => item.to === 'panel' && item.message.kind === kind).map((item) => item.message);
 
@@ -59,10 +65,13 @@ describe('a large import in the diagnosis worker', () => {
     expect(report.exchanges.length).toBeGreaterThan(4 * SLICE);
     expect(outcome.entries).toBe(entries.length);
     expect(outcome.capture).not.toBeNull();
-    expect(outcome.loaded.result).toEqual({ ok: true, report });
+    expect(outcome.loaded.head).toEqual(headFor({ ok: true, report }));
     expect(outcome.loaded.rows).toEqual(buildRows(report.exchanges, entries));
-    // The rows and the report share their exchange objects, as when the panel builds the rows itself.
-    if (outcome.loaded.result.ok) expect(outcome.loaded.result.report.exchanges[7]).toBe(outcome.loaded.rows[7]?.exchange);
+    // The panel holds rows only; the detail pane asks for an exchange in full, with its raw entries.
+    const detail = await client.detail(outcome.capture!, outcome.loaded.rows[7]!.id, false);
+    expect(detail?.exchange).toEqual(report.exchanges[7]);
+    expect(detail?.raw).toEqual(report.exchanges[7]!.entries.map((index) => entries[index]));
+    expect(await client.detail(outcome.capture!, 'ex-nope', false)).toBeNull();
 
     const slices = sent(worker(), 'slice') as Extract<WorkerMessage, { kind: 'slice' }>[];
     expect(slices).toHaveLength(Math.ceil(report.exchanges.length / SLICE));
@@ -93,7 +102,7 @@ describe('a large import in the diagnosis worker', () => {
     // JSON that is no HAR is imported, with the engine's reason where the rows would be (as on the panel's thread).
     const notHar = await loaded(client.importFile(new File(['{"hello": 1}'], 'x.har'), options, () => undefined).done);
     expect(notHar.loaded.rows).toEqual([]);
-    expect(notHar.loaded.result).toEqual(diagnose({ hello: 1 }, options));
+    expect(notHar.loaded.head).toEqual(headFor(diagnose({ hello: 1 }, options)));
   });
 
   it('reopens an exported JSON report from the HAR it carries', async () => {
@@ -104,7 +113,7 @@ describe('a large import in the diagnosis worker', () => {
     const reopened = reopenReport(exported.content);
     if (!reopened.ok) throw new Error(reopened.error.message);
     const report = expected(reopened.har);
-    expect(outcome.loaded.result).toEqual({ ok: true, report });
+    expect(outcome.loaded.head).toEqual({ ...headFor({ ok: true, report }), reopened: { matches: true } });
     expect(outcome.loaded.rows.map((row) => `${row.id} ${row.verdict}`)).toEqual(report.exchanges.map((exchange) => `${exchange.id} ${exchange.verdict}`));
   });
 
@@ -123,7 +132,8 @@ describe('a large import in the diagnosis worker', () => {
     const { capture, loaded: recorded } = await loaded(client.importFile(new File([text], 'big.har'), options, () => undefined).done);
     const blocked = recorded.rows.find((row) => row.verdict === 'blocked' && row.kind === 'simple');
     expect(blocked).toBeDefined();
-    const index = blocked!.exchange.entries[0]!;
+    const recordedReport = expected(JSON.parse(text));
+    const index = recordedReport.exchanges.find((exchange) => exchange.id === blocked!.id)!.entries[0]!;
     const edit: ResponseEdit = {
       status: 200,
       headers: [...headerLines(entries[index], 'response'), { name: 'Access-Control-Allow-Origin', value: 'https://app.example.com' }],
@@ -137,13 +147,16 @@ describe('a large import in the diagnosis worker', () => {
     expect(sent(worker(), 'progress').filter((message) => message.kind === 'progress' && message.progress.phase === 'diagnosing')).toHaveLength(2);
 
     const byEntry = new Map<number, readonly number[]>();
-    for (const exchange of recorded.rows.map((row) => row.exchange)) for (const entry of exchange.entries) byEntry.set(entry, exchange.entries);
+    for (const exchange of recordedReport.exchanges) for (const entry of exchange.entries) byEntry.set(entry, exchange.entries);
     const here = diagnose(applyEdits(entries, edits, (entry) => byEntry.get(entry) ?? [entry]), options);
     if (!here.ok) throw new Error(here.error.message);
-    expect(outcome.loaded.result).toEqual(here);
+    expect(outcome.loaded.head).toEqual(headFor(here));
     // Rows show the recorded entries (status, timing) with the what-if verdict.
     expect(outcome.loaded.rows).toEqual(buildRows(here.report.exchanges, entries));
-    expect(outcome.loaded.rows.find((row) => row.exchange.entries[0] === index)?.verdict).toBe('allowed');
+    expect(outcome.loaded.rows.find((row) => row.firstEntry === index)?.verdict).toBe('allowed');
+    // The detail pane, while the edits are on, shows the what-if diagnosis of the exchange.
+    expect((await client.detail(capture!, blocked!.id, true))?.exchange.verdict).toBe('allowed');
+    expect((await client.detail(capture!, blocked!.id, false))?.exchange.verdict).toBe('blocked');
     expect(outcome.capture).toBeNull();
   });
 

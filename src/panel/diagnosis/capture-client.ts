@@ -1,10 +1,11 @@
-// The panel's side of a large import: it hands the File to the diagnosis worker (a cheap clone), then gathers
-// the rows the worker sends in slices. It asks for the next slice only after taking the previous one, so
-// every task on the panel's thread stays short and the panel answers input throughout.
-import type { DiagnoseOptions, DiagnoseResult } from '../../engine/index';
+// The panel's side of its one diagnosis worker. Live changes go to it as they come and rows come back as deltas;
+// an imported File is handed over whole (a cheap clone) and its rows come back in slices. The client asks for
+// the next slice only after taking the previous one, so every task on the panel's thread stays short.
+import type { DiagnoseOptions } from '../../engine/index';
+import type { CaptureChange } from '../capture-changes';
 import type { ExchangeRow } from '../model/rows';
 import type { ResponseEdit } from '../model/what-if';
-import type { ClientMessage, ExportOutcome, Progress, WorkerExportOptions, WorkerMessage } from './capture-protocol';
+import type { ClientMessage, Detail, ExportOutcome, Progress, ViewHead, WorkerExportOptions, WorkerMessage } from './capture-protocol';
 
 /** The worker as the client sees it; `workerPort` adapts a real Worker, the tests connect a CaptureHost. */
 export interface WorkerPort {
@@ -28,10 +29,17 @@ export function workerPort(worker: Worker): WorkerPort {
   };
 }
 
-/** A diagnosis as the panel shows it: the result and its grid rows, built by the worker. */
+/** A diagnosis as the panel shows it: its head and its grid rows, built by the worker. */
 export interface LoadedDiagnosis {
-  result: DiagnoseResult;
+  head: ViewHead;
   rows: ExchangeRow[];
+}
+
+export type LiveRows = Extract<WorkerMessage, { kind: 'live-rows' }>;
+
+/** The live capture in the worker: changes go in, row deltas come out (through `onRows`). */
+export interface LiveChannel {
+  send(changes: CaptureChange[]): void;
 }
 
 export type StreamOutcome =
@@ -62,6 +70,35 @@ export class CaptureClient {
   private readonly handlers = new Map<number, Handler>();
 
   constructor(private readonly spawn: () => WorkerPort) {}
+
+  /**
+   * Starts the live capture in the worker (a restart forgets the previous one). `onFailure`: the worker
+   * stopped, and the live capture it held is gone.
+   */
+  live(options: DiagnoseOptions, onRows: (rows: LiveRows) => void, onFailure: (reason: string) => void): LiveChannel {
+    const request = this.send((id) => ({ kind: 'live', request: id, options }), {
+      message: (message) => {
+        if (message.kind === 'live-rows') onRows(message);
+        if (message.kind === 'failed') onFailure(message.message);
+      },
+      fail: onFailure,
+    });
+    return { send: (changes) => this.port?.post({ kind: 'live-changes', request, changes }) };
+  }
+
+  /** One exchange of a kept capture with its raw entries; null when the capture or the exchange is gone. */
+  detail(capture: number, id: string, whatIf: boolean): Promise<Detail | null> {
+    return new Promise((resolve) => {
+      const request = this.send((next) => ({ kind: 'detail', request: next, capture, id, whatIf }), {
+        message: (message) => {
+          if (message.kind !== 'detail' && message.kind !== 'failed') return;
+          this.handlers.delete(request);
+          resolve(message.kind === 'detail' ? message.detail : null);
+        },
+        fail: () => resolve(null),
+      });
+    });
+  }
 
   /** Reads, parses and diagnoses `file` in the worker, which keeps it as a capture. */
   importFile(file: Blob, options: DiagnoseOptions, onProgress: (progress: Progress) => void): Running<StreamOutcome> {
@@ -157,10 +194,7 @@ export class CaptureClient {
         // The last slice arrived in this task: whatever the panel does with the rows starts in a fresh one.
         await nextTask();
         if (!this.handlers.has(request)) return;
-        const result: DiagnoseResult = head.head.ok
-          ? { ok: true, report: { ...head.head.report, exchanges: rows.map((row) => row.exchange) } }
-          : { ok: false, error: head.head.error };
-        finish({ ok: true, capture: head.capture, entries: head.entries, loaded: { result, rows } });
+        finish({ ok: true, capture: head.capture, entries: head.entries, loaded: { head: head.head, rows } });
       };
       request = this.send(build, {
         message: (message) => {
@@ -173,7 +207,7 @@ export class CaptureClient {
               return;
             case 'start':
               start = message;
-              total = message.head.ok ? message.head.exchanges : 0;
+              total = message.exchanges;
               if (total === 0) {
                 void complete(message);
                 return;

@@ -1,11 +1,14 @@
-// The messages between the panel and the diagnosis worker that holds a large imported capture. The worker
-// reads, parses and diagnoses the file and keeps its entries; the panel receives the rows in slices it asks
-// for one at a time, so no single message (and no single task on the panel's thread) is large.
-import type { DiagnoseOptions, DiagnoseResult, ExportOptions, InputError, Report } from '../../engine/index';
+// The messages between the panel and its one diagnosis worker. The worker keeps every capture the panel shows
+// (the live one, an imported file, a reopened report) with its entries and diagnosis; the panel holds the grid's
+// compact rows only, receives them as deltas (live) or in slices it asks for one at a time (imports, what-if),
+// and asks for the full exchange and raw entries of the one exchange it shows in detail.
+import type { DiagnoseOptions, ExportOptions, InputError, ReportExchange, ReportSummary } from '../../engine/index';
+import type { CaptureChange } from '../capture-changes';
+import type { EntryFacts } from '../entry-facts';
 import type { ExchangeRow } from '../model/rows';
 import type { ResponseEdit } from '../model/what-if';
 
-/** Exchanges per slice: about 3 MB of structured clone, a few tens of ms to receive on the panel's thread. */
+/** Exchanges per slice: a few hundred KB of structured clone, a few ms to receive on the panel's thread. */
 export const SLICE_ROWS = 2_000;
 
 /** What a request to the worker is doing, for the progress banner (and the export menu's progress bar). */
@@ -22,12 +25,41 @@ export interface Progress {
 /** The options an export in the worker takes: everything but the progress callback (a function does not clone). */
 export type WorkerExportOptions = Omit<ExportOptions, 'onProgress'>;
 
-/** The report without its exchanges: they follow as rows, in slices. */
-export type ReportHead = Omit<Report, 'exchanges'>;
+/** What the panel shows of a diagnosis besides its rows. */
+export type ViewHead =
+  | {
+      ok: true;
+      summary: ReportSummary;
+      inputErrors: number;
+      firstInputError: string | null;
+      /** A reopened JSON report: whether today's diagnosis of its HAR equals the one it stored. */
+      reopened: { matches: boolean } | null;
+    }
+  | { ok: false; error: InputError };
+
+/** Exchanges a live capture dropped (oldest first, beyond its limit), still counted. */
+export interface Dropped {
+  exchanges: number;
+  crossOrigin: number;
+  blocked: number;
+  warnings: number;
+}
+
+export const NOTHING_DROPPED: Dropped = { exchanges: 0, crossOrigin: 0, blocked: 0, warnings: 0 };
+
+/** The exchange the detail pane shows, with its entries as recorded (indices are log indices). */
+export interface Detail {
+  exchange: ReportExchange;
+  entries: EntryFacts[];
+  /** The raw entries, in the order of `entries`. */
+  raw: unknown[];
+}
 
 export type ClientMessage =
-  /** The whole diagnosis of `input`, in one reply (live captures and what-if edits of an inline capture). */
-  | { kind: 'diagnose'; request: number; input: unknown; options: DiagnoseOptions }
+  /** Start (or restart) the live capture; its rows come back as `live-rows` deltas with this request id. */
+  | { kind: 'live'; request: number; options: DiagnoseOptions }
+  /** What changed in the live capture (see CaptureStore). */
+  | { kind: 'live-changes'; request: number; changes: CaptureChange[] }
   /** Read, parse and diagnose a file; the worker keeps it as a capture and streams its rows. */
   | { kind: 'import'; request: number; file: Blob; options: DiagnoseOptions }
   /** Re-diagnose a kept capture with these response edits (keyed by entry index); streams the rows. */
@@ -36,29 +68,42 @@ export type ClientMessage =
   | { kind: 'next'; request: number }
   /** The panel lost interest in a request: stop streaming it, or skip it if it has not started. */
   | { kind: 'cancel'; request: number }
-  /** Raw entries of a kept capture, by index (the detail pane shows their headers). */
+  /** Raw entries of a kept capture, by index. */
   | { kind: 'entries'; request: number; capture: number; indices: number[] }
+  /** One exchange of a kept capture, as recorded or (whatIf) as the last what-if run of it diagnosed it. */
+  | { kind: 'detail'; request: number; capture: number; id: string; whatIf: boolean }
   | { kind: 'export'; request: number; capture: number; options: WorkerExportOptions }
   /** Forget a kept capture. */
   | { kind: 'drop'; capture: number };
-
-export type StreamHead = { ok: true; report: ReportHead; exchanges: number } | { ok: false; error: InputError };
 
 export type ExportOutcome =
   | { ok: true; blob: Blob; filename: string; redactions: number }
   | { ok: false; error: InputError };
 
 export type WorkerMessage =
-  | { kind: 'diagnosed'; request: number; result: DiagnoseResult }
   | { kind: 'progress'; request: number; progress: Progress }
   /**
    * The request failed: an import's file was not JSON or a report without its HAR (`message` follows the file
-   * name, as on the panel's thread), or the worker hit an internal error.
+   * name), or the worker hit an internal error.
    */
   | { kind: 'failed'; request: number; message: string }
-  /** A stream begins: the kept capture's id (imports only), its entry count and the report's head. */
-  | { kind: 'start'; request: number; capture: number | null; entries: number; head: StreamHead }
+  /** A stream begins: the kept capture's id (imports only), its entry count, the head and how many rows follow. */
+  | { kind: 'start'; request: number; capture: number | null; entries: number; head: ViewHead; exchanges: number }
   | { kind: 'slice'; request: number; rows: ExchangeRow[] }
+  /** The live capture changed: rows to remove (by id) and to add, the new head and what was dropped so far. */
+  | {
+      kind: 'live-rows';
+      request: number;
+      capture: number;
+      removed: string[];
+      added: ExchangeRow[];
+      head: ViewHead;
+      /** Entries kept now, and how many older ones were dropped (the first kept one's log index). */
+      entries: number;
+      base: number;
+      dropped: Dropped;
+    }
   /** null: the capture is no longer kept. */
   | { kind: 'entries'; request: number; entries: unknown[] | null }
+  | { kind: 'detail'; request: number; detail: Detail | null }
   | { kind: 'exported'; request: number; outcome: ExportOutcome };

@@ -39,7 +39,7 @@ export interface ExportMenuProps {
   input: unknown;
   sourceName?: string;
   sourceKind?: 'file' | 'live' | 'memory';
-  filteredIds: readonly string[] | null;
+  filteredIds: FilteredIds | null;
   selectedId: string | null;
   stack?: StackId | null;
   download?: (blob: Blob, filename: string) => void;
@@ -55,8 +55,11 @@ const FORMAT_LABELS: ReadonlyArray<readonly [Exclude<ExportFormat, 'text'>, stri
   ['json', 'JSON, reopens (.json)'],
 ];
 
-function scopeOf(choice: ScopeChoice, filteredIds: readonly string[] | null, selectedId: string | null): ExportScope {
-  if (choice === 'filter' && filteredIds !== null) return { kind: 'exchanges', ids: filteredIds };
+/** The ids of the exchanges a filter shows, or how many there are and how to list them when asked (a list of 100,000 ids is not built per update). */
+export type FilteredIds = readonly string[] | { readonly length: number; ids(): readonly string[] };
+
+function scopeOf(choice: ScopeChoice, filteredIds: FilteredIds | null, selectedId: string | null): ExportScope {
+  if (choice === 'filter' && filteredIds !== null) return { kind: 'exchanges', ids: 'ids' in filteredIds ? filteredIds.ids() : filteredIds };
   if (choice === 'selected' && selectedId !== null) return { kind: 'exchanges', ids: [selectedId] };
   return { kind: 'capture' };
 }
