@@ -13,8 +13,8 @@ export type {
 } from './report/types.js';
 export type { ExchangeKind, PreflightReason } from './model/exchange.js';
 export type { Confidence, FindingCategory, Fix, FixProposal, FixSnippet, FixTarget, HeaderPatch, RuleMeta, Severity } from './rules/types.js';
-export { RUN_VERIFIED_STACKS, STACK_IDS, stackInfos } from './fixes/index.js';
-export type { StackInfo } from './fixes/index.js';
+export { RUN_VERIFIED, RUN_VERIFIED_STACKS, STACK_IDS, stackInfos, VERIFIED_IN, verifiedAgainst } from './fixes/index.js';
+export type { RunVerification, StackInfo } from './fixes/index.js';
 export { describeRule } from './fixes/explain.js';
 export type { CorsError } from './spec/cors-errors.js';
 export { CORS_ERRORS } from './spec/cors-errors.js';
@@ -30,6 +30,7 @@ export { reportToHtml, escapeHtml, HTML_CSP } from './report/to-html.js';
 export { reportToExportJson } from './report/to-json.js';
 export { visibleEscapes } from './report/escape.js';
 export { curlCommand, shellQuote } from './report/curl.js';
+export { verificationText } from './report/sections.js';
 export { redactHar, redactUrl, redactHeaderValue, REDACTED, REDACTED_IN_URL } from './redact/index.js';
 export type { ExportedHar, Redaction, RedactOptions, RedactResult } from './redact/index.js';
 export { DiagnosisSession } from './session.js';

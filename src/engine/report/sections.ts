@@ -13,6 +13,8 @@ export interface ExportSnippet {
   readonly stack: string;
   readonly code: string;
   readonly verified: boolean;
+  /** What the snippet was run-verified against (a report from before this field has none). */
+  readonly verifiedAgainst: string | null;
 }
 
 export interface ExchangeSection {
@@ -63,7 +65,17 @@ function allSnippets(fix: Fix): ExportSnippet[] {
     if (typeof item !== 'object' || item === null) return false;
     const candidate = item as { stack?: unknown; code?: unknown; verified?: unknown };
     return typeof candidate.stack === 'string' && typeof candidate.code === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(candidate.stack);
-  }).map((item) => ({ stack: item.stack, code: item.code, verified: item.verified === true }));
+  }).map((item) => {
+    const against = (item as { verifiedAgainst?: unknown }).verifiedAgainst;
+    const verified = item.verified === true;
+    return { stack: item.stack, code: item.code, verified, verifiedAgainst: verified && typeof against === 'string' ? against : null };
+  });
+}
+
+/** The snippet's run-verification in words, the same in every renderer. */
+export function verificationText(snippet: Pick<ExportSnippet, 'verified' | 'verifiedAgainst'>): string {
+  if (!snippet.verified) return 'not run-verified';
+  return snippet.verifiedAgainst === null ? 'run-verified' : `run-verified against ${snippet.verifiedAgainst}`;
 }
 
 type JsonObject = { readonly [key: string]: unknown };

@@ -10,7 +10,7 @@ import type { Fix } from '../rules/types.js';
 import { curlCommand } from './curl.js';
 import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
 import type { ExportDocument } from './export.js';
-import { exchangeSections, harRequestAt, preflightReasonText, snippetsFor, stacksOf } from './sections.js';
+import { exchangeSections, harRequestAt, preflightReasonText, snippetsFor, stacksOf, verificationText } from './sections.js';
 import { patchLine } from './to-markdown.js';
 import type { Finding, ReportExchange, Verdict } from './types.js';
 
@@ -151,7 +151,7 @@ function exchangeHtml(document: ExportDocument, exchange: ReportExchange): strin
     } else if (snippets.length > 0) {
       parts.push('<h3>Server snippet</h3>');
       for (const snippet of snippets) {
-        parts.push(`<p><strong>${text(snippet.stack)}</strong> <span class="muted">(${snippet.verified ? 'verified against a real server' : 'not verified'})</span></p>\n<pre class="snippet">${block(snippet.code)}</pre>`);
+        parts.push(`<p><strong>${text(snippet.stack)}</strong> <span class="muted">(${text(verificationText(snippet))})</span></p>\n<pre class="snippet">${block(snippet.code)}</pre>`);
       }
     } else if (stack !== null) {
       parts.push(`<h3>Server snippet</h3>\n<p class="note">No ${code(stack)} snippet for this fix.</p>`);

@@ -10,7 +10,7 @@ import type { Fix, HeaderPatch } from '../rules/types.js';
 import { curlCommand } from './curl.js';
 import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
 import type { ExportDocument } from './export.js';
-import { exchangeSections, harRequestAt, preflightReasonText, snippetsFor, stacksOf, type ExportSnippet } from './sections.js';
+import { exchangeSections, harRequestAt, preflightReasonText, snippetsFor, stacksOf, verificationText, type ExportSnippet } from './sections.js';
 import type { Finding, ReportExchange, Verdict } from './types.js';
 
 const VERDICT_MARK: Readonly<Record<Verdict, string>> = { blocked: '⛔', allowed: '✅', unknown: '❔' };
@@ -164,8 +164,7 @@ function snippetLines(snippets: readonly ExportSnippet[], stack: string): string
   if (snippets.length === 0) return [`No ${mdCode(stack)} snippet for this fix.`, ''];
   const lines: string[] = [];
   for (const snippet of snippets) {
-    const verified = snippet.verified ? 'verified against a real server' : 'not verified';
-    lines.push(`**${mdText(snippet.stack)}** (${verified}):`, '', mdFence(snippet.code, SNIPPET_LANGUAGE[snippet.stack] ?? ''), '');
+    lines.push(`**${mdText(snippet.stack)}** (${mdText(verificationText(snippet))}):`, '', mdFence(snippet.code, SNIPPET_LANGUAGE[snippet.stack] ?? ''), '');
   }
   return lines;
 }
