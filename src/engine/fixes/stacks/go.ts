@@ -7,6 +7,12 @@ const ALWAYS = [
   'rs/cors with AllowOriginFunc returning true (or AllowedOrigins "*" with AllowCredentials) trusts every site with your users\' data; list the origin.',
 ];
 
+/** Struct literal fields aligned the way gofmt aligns them (values start one column after the longest key). */
+function gofmtFields(fields: ReadonlyArray<readonly [string, string]>): string[] {
+  const width = Math.max(...fields.map(([key]) => key.length));
+  return fields.map(([key, value]) => `\t\t${`${key}:`.padEnd(width + 2)}${value},`);
+}
+
 export const go: StackPack = {
   id: 'go',
   label: 'Go (rs/cors or net/http)',
@@ -17,16 +23,19 @@ export const go: StackPack = {
   },
   render: (needs: CorsNeeds, rule) => {
     const methods = needs.methods.length > 0 ? ['GET', 'HEAD', 'POST', ...needs.methods.filter((m) => !['GET', 'HEAD', 'POST'].includes(m))] : [];
+    const options: Array<readonly [string, string]> = [
+      ['AllowedOrigins', `[]string{${q(needs.origin)}}`],
+      ...(needs.credentials ? [['AllowCredentials', 'true'] as const] : []),
+      ...(methods.length > 0 ? [['AllowedMethods', `[]string{${qList(methods)}}`] as const] : []),
+      ...(needs.allowHeaders.length > 0 ? [['AllowedHeaders', `[]string{${qList(needs.allowHeaders)}}`] as const] : []),
+    ];
     return joinLines([
       ...comment('//', 'Go — in the file that starts the server (imports "net/http", and "github.com/rs/cors" for rsCORS). Keep one of the two handlers: rsCORS uses github.com/rs/cors, withCORS net/http alone. Wrap the outermost handler: http.ListenAndServe(addr, rsCORS(authMiddleware(mux))).'),
       ...comment('//', ruleNote(rule, needs)),
       ...comment('//', filledWith(needs)),
       'func rsCORS(next http.Handler) http.Handler {',
       '\treturn cors.New(cors.Options{',
-      `\t\tAllowedOrigins:   []string{${q(needs.origin)}},`,
-      ...(needs.credentials ? ['\t\tAllowCredentials: true,'] : []),
-      ...(methods.length > 0 ? [`\t\tAllowedMethods:   []string{${qList(methods)}},`] : []),
-      ...(needs.allowHeaders.length > 0 ? [`\t\tAllowedHeaders:   []string{${qList(needs.allowHeaders)}},`] : []),
+      ...gofmtFields(options),
       '\t}).Handler(next)',
       '}',
       '',
@@ -47,6 +56,7 @@ export const go: StackPack = {
       '\t\tnext.ServeHTTP(w, r)',
       '\t})',
       '}',
+      '',
       ...trapLines('//', go, rule, ALWAYS, needs),
     ]);
   },
