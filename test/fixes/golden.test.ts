@@ -56,7 +56,7 @@ describe('fix packs', () => {
       }
     }
     // The stacks that cannot run on this machine say so.
-    for (const stack of ['spring-boot', 'aspnet-core', 'aws-api-gateway', 'aws-s3', 'nextjs']) expect(RUN_VERIFIED_STACKS).not.toContain(stack);
+    for (const stack of ['spring-boot', 'aspnet-core', 'aws-api-gateway', 'aws-s3']) expect(RUN_VERIFIED_STACKS).not.toContain(stack);
     expect(stackInfos().filter((info) => info.verified).map((info) => info.id).sort()).toEqual([...RUN_VERIFIED_STACKS].sort());
   });
 
@@ -114,19 +114,17 @@ describe('fix packs', () => {
   }, 60_000);
 
   it('the AWS snippets are valid shell, and jq parses their JSON', () => {
-    for (const stack of ['aws-api-gateway', 'aws-s3']) {
-      for (const { id, fix } of fixes) {
-        const code = snippet(stack, fix);
-        const shell = spawnSync('bash', ['-n'], { input: code, encoding: 'utf8' });
-        expect(shell.stderr, `${stack} / ${id}`).toBe('');
-        expect(shell.status).toBe(0);
-        const json = /--cors-configuration '([^']+)'/.exec(code)?.[1] ?? '';
-        const jq = spawnSync('jq', ['-e', '.'], { input: json, encoding: 'utf8' });
-        expect(jq.error, 'jq not found: apt-get install jq (see .ci/run)').toBeUndefined();
-        expect(jq.status, `${stack} / ${id}: ${jq.stderr}`).toBe(0);
-      }
-    }
-  });
+    const codes = ['aws-api-gateway', 'aws-s3'].flatMap((stack) => fixes.map(({ fix }) => snippet(stack, fix)));
+    // One bash and one jq for all of them (process start-up is the cost on a busy machine).
+    const shell = spawnSync('bash', ['-n'], { input: codes.join('\n'), encoding: 'utf8' });
+    expect(shell.stderr).toBe('');
+    expect(shell.status).toBe(0);
+    const json = codes.map((code) => /--cors-configuration '([^']+)'/.exec(code)?.[1] ?? '');
+    const jq = spawnSync('jq', ['-e', '-s', 'map(type == "object") | all and length == $count', '--argjson', 'count', String(json.length)], { input: json.join('\n'), encoding: 'utf8' });
+    expect(jq.error, 'jq not found: apt-get install jq (see .ci/run)').toBeUndefined();
+    expect(jq.stderr).toBe('');
+    expect(jq.status).toBe(0);
+  }, 30_000);
 
   it('the Go snippet parses and is gofmt-formatted', () => {
     for (const { id, fix } of fixes) {
@@ -136,7 +134,7 @@ describe('fix packs', () => {
       expect(result.stderr, `go / ${id}`).toBe('');
       expect(result.stdout, `go / ${id} is not gofmt-formatted`).toBe('');
     }
-  });
+  }, 30_000);
 
   const python = spawnSync('python3', ['--version']).status === 0;
   it.skipIf(!python)('Python snippets parse (Django, Flask, FastAPI)', () => {

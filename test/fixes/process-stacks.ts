@@ -10,7 +10,8 @@
  * under a temp directory; the runtimes are Debian's packages and workerd from npm (see .ci/run).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,9 +27,12 @@ export const APACHE_MODULES = '/usr/lib/apache2/modules';
 export const CADDY = '/usr/bin/caddy';
 export const RUBY = '/usr/bin/ruby';
 export const WORKERD = join(ROOT, 'node_modules/.bin/workerd');
+export const NEXT = join(ROOT, 'node_modules/next/dist/bin/next');
+/** Next.js resolves `next` from the application's folder upwards, and compiles nothing under node_modules: its sites are built in .cache/ (git-ignored). */
+const NEXT_SITES = join(ROOT, '.cache/next-sites');
 
 /** One way a stack's snippet is run: Go's snippet holds two handlers (rs/cors, net/http alone), run separately. */
-export type ProcessTarget = 'flask' | 'django' | 'fastapi' | 'rails' | 'go-rs-cors' | 'go-net-http' | 'apache' | 'caddy' | 'cloudflare-workers';
+export type ProcessTarget = 'flask' | 'django' | 'fastapi' | 'rails' | 'go-rs-cors' | 'go-net-http' | 'apache' | 'caddy' | 'cloudflare-workers' | 'nextjs';
 
 /** The fix-pack stack id (src/engine/fixes/stacks/) each target verifies. */
 export const TARGET_STACK: Record<ProcessTarget, string> = {
@@ -41,6 +45,7 @@ export const TARGET_STACK: Record<ProcessTarget, string> = {
   apache: 'apache',
   caddy: 'caddy',
   'cloudflare-workers': 'cloudflare-workers',
+  nextjs: 'nextjs',
 };
 
 export const PROCESS_TARGETS = Object.keys(TARGET_STACK) as ProcessTarget[];
@@ -128,11 +133,11 @@ async function pooled<T>(jobs: ReadonlyArray<() => Promise<T>>, limit: number): 
 
 function tempDir(stack: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), `cors-lens-${stack}-`));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }) };
 }
 
 /** One process per site (the framework's app object is a module-level singleton). */
-async function perSite(stack: string, sites: readonly Site[], start: (site: Site, dir: string) => Promise<{ port: number; stop(): Promise<void> }>): Promise<Started> {
+async function perSite(stack: string, sites: readonly Site[], start: (site: Site, dir: string) => Promise<{ port: number; stop(): Promise<void> }>, limit = 3): Promise<Started> {
   const temp = tempDir(stack);
   const stops: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -146,10 +151,10 @@ async function perSite(stack: string, sites: readonly Site[], start: (site: Site
       const started = await start(site, dir);
       stops.push(started.stop);
       return started.port;
-    }), 3);
+    }), limit);
     return { origins: ports.map((port) => `http://127.0.0.1:${port}`), close };
   } catch (error) {
-    await close();
+    await close().catch(() => undefined);
     throw error;
   }
 }
@@ -485,6 +490,76 @@ export function caddyfile(backendPort: number, sites: ReadonlyArray<{ port: numb
   ].join('\n');
 }
 
+// ── Next.js (app router, production build) ──
+
+/**
+ * A Next.js 16 application: route handlers under app/ (the /error handler throws), the auth check in the
+ * /private handler, and the snippet as middleware.ts at the project root, where it says it goes.
+ */
+export function nextSources(code: string | null): Record<string, string> {
+  return {
+    'package.json': '{ "private": true, "type": "module" }\n',
+    'next.config.mjs': 'export default { typescript: { ignoreBuildErrors: true }, poweredByHeader: false };\n',
+    // Without JSX: the repository's tsconfig compiles JSX for Preact, and Next.js would pick that up.
+    'app/layout.js': "import { createElement } from 'react';\nexport default function RootLayout({ children }) {\n  return createElement('html', null, createElement('body', null, children));\n}\n",
+    'tsconfig.json': `${JSON.stringify({ compilerOptions: { target: 'ES2022', lib: ['dom', 'esnext'], module: 'esnext', moduleResolution: 'bundler', jsx: 'react-jsx', jsxImportSource: 'react', strict: true, noEmit: true, isolatedModules: true, skipLibCheck: true, allowJs: true, plugins: [{ name: 'next' }] }, include: ['**/*.ts', '**/*.tsx', '**/*.js'], exclude: ['node_modules', '.next'] }, null, 2)}\n`,
+    'app/data/route.ts': [
+      'export async function GET() { return Response.json({ ok: true }); }',
+      'export async function PUT() { return Response.json({ ok: true }); }',
+      'export async function DELETE() { return Response.json({ ok: true }); }',
+      '',
+    ].join('\n'),
+    'app/private/route.ts': [
+      'export async function GET(request: Request) {',
+      "  if (!request.headers.get('authorization')) return Response.json({ error: 'unauthorized' }, { status: 401 });",
+      '  return Response.json({ ok: true });',
+      '}',
+      '',
+    ].join('\n'),
+    'app/error/route.ts': [
+      "export const dynamic = 'force-dynamic';",
+      "export async function GET(): Promise<Response> { throw new Error('boom'); }",
+      '',
+    ].join('\n'),
+    ...(code === null ? {} : { 'middleware.ts': code }),
+  };
+}
+
+const NEXT_ENV: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+
+/**
+ * Builds the site (or reuses its build: sites are kept in .cache/next-sites/<hash of the sources and the Next.js
+ * version>, so a rerun with the same snippets skips the slowest step), then serves it with `next start`.
+ */
+async function startNext(site: Site): Promise<{ port: number; stop(): Promise<void> }> {
+  const sources = nextSources(site.code);
+  const hash = createHash('sha256').update(packageVersion('next')).update(JSON.stringify(sources)).digest('hex').slice(0, 16);
+  const dir = join(NEXT_SITES, hash);
+  if (!existsSync(join(dir, '.next', 'BUILD_ID'))) {
+    rmSync(dir, { recursive: true, force: true });
+    for (const [name, text] of Object.entries(sources)) {
+      mkdirSync(join(dir, name, '..'), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    try {
+      await run(process.execPath, [NEXT, 'build', dir], { cwd: dir, env: { ...process.env, ...NEXT_ENV }, maxBuffer: 16 * 1024 * 1024 });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      rmSync(join(dir, '.next'), { recursive: true, force: true });
+      throw new Error(`next build failed:\n${stdout ?? ''}${stderr ?? String(error)}`);
+    }
+  }
+  const port = await freePort();
+  const child = launch(process.execPath, [NEXT, 'start', dir, '-p', String(port), '-H', '127.0.0.1'], { cwd: dir, env: NEXT_ENV });
+  try {
+    await answering([port], child, 'next start');
+    return { port, stop: child.stop };
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+}
+
 // ── Cloudflare Workers (workerd, the runtime wrangler dev runs) ──
 
 export const WORKER_HANDLE = [
@@ -571,6 +646,9 @@ export async function startTarget(target: ProcessTarget, sites: readonly Site[],
         const binary = await buildGo(dir, site.code);
         return startProgram(target, binary, [target === 'go-rs-cors' ? 'rs-cors' : 'net-http'], dir);
       });
+    case 'nextjs':
+      // Two builds at a time: a production build is the slowest start of all the stacks.
+      return perSite(target, sites, (site) => startNext(site), 2);
     case 'apache':
       return multiSite(target, sites, (dir, ports) => {
         writeFileSync(join(dir, 'httpd.conf'), apacheConfig(dir, backendPort, sites.map((site, index) => ({ port: ports[index] as number, code: site.code }))));
@@ -606,6 +684,7 @@ export function targetSource(target: ProcessTarget, code: string | null): string
     case 'apache': return apacheConfig('/tmp/prefix', 0, [{ port: 0, code }]);
     case 'caddy': return caddyfile(0, [{ port: 0, code }]);
     case 'cloudflare-workers': return workerSource(code);
+    case 'nextjs': return Object.entries(nextSources(code)).map(([name, text]) => `// ${name}\n${text}`).join('\n');
   }
 }
 
@@ -641,6 +720,7 @@ export async function targetVersion(target: ProcessTarget): Promise<string> {
     case 'apache': return `Apache httpd ${/Apache\/([\d.]+)/.exec(await output(APACHE, ['-v']))?.[1] ?? '?'}`;
     case 'caddy': return `Caddy ${/v?([\d.]+)/.exec(await output(CADDY, ['version']))?.[1] ?? '?'}`;
     case 'cloudflare-workers': return `workerd ${packageVersion('workerd').replace(/^1\./, '')}`;
+    case 'nextjs': return `Next.js ${packageVersion('next')} (next build, next start)`;
   }
 }
 

@@ -39,6 +39,7 @@ export const RUN_VERIFIED: Readonly<Record<string, RunVerification>> = {
   // hono/cors omits the header for another origin instead of sending it: the wrong-origin scenario is missing-allow-origin there.
   hono: { against: 'Hono 4.13.19, @hono/node-server 1.19.19', rules: OWN_CAPTURE.filter((rule) => rule !== 'allow-origin-mismatch') },
   nestjs: { against: 'NestJS 12.6.3 (platform-express)', rules: WITH_PREFLIGHT_STATUS },
+  nextjs: { against: 'Next.js 16.5.0 (next build, next start)', rules: WITH_PREFLIGHT_STATUS },
   'cloudflare-workers': { against: 'workerd 20261123.1', rules: WITH_PREFLIGHT_STATUS },
   nginx: { against: 'nginx 1.22.1', rules: WITH_PREFLIGHT_STATUS },
   apache: { against: 'Apache httpd 2.4.71', rules: WITH_PREFLIGHT_STATUS },

@@ -10,7 +10,7 @@ export const flask: StackPack = {
   label: 'Flask (flask-cors)',
   language: 'python',
   traps: {
-    'preflight-invalid-status': ['a @app.before_request auth check runs for OPTIONS too and answers the preflight 401; return early there when request.method == "OPTIONS".'],
+    'preflight-invalid-status': ['a @app.before_request auth check runs for OPTIONS too and answers the preflight 401: register answer_cors_preflight (above) before it, or return early there when request.method == "OPTIONS".'],
     'missing-allow-origin': ['an errorhandler that builds a fresh response still passes through flask-cors\' after_request; a crash in debug mode (the Werkzeug debugger page) does not.'],
   },
   render: (needs: CorsNeeds, rule) => {
