@@ -10,7 +10,6 @@
  * under a temp directory; the runtimes are Debian's packages and workerd from npm (see .ci/run).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -132,7 +131,8 @@ async function pooled<T>(jobs: ReadonlyArray<() => Promise<T>>, limit: number): 
 }
 
 function tempDir(stack: string): { dir: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), `cors-lens-${stack}-`));
+  if (stack === 'nextjs') mkdirSync(NEXT_SITES, { recursive: true });
+  const dir = mkdtempSync(stack === 'nextjs' ? join(NEXT_SITES, 'run-') : join(tmpdir(), `cors-lens-${stack}-`));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }) };
 }
 
@@ -527,27 +527,17 @@ export function nextSources(code: string | null): Record<string, string> {
 
 const NEXT_ENV: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
 
-/**
- * Builds the site (or reuses its build: sites are kept in .cache/next-sites/<hash of the sources and the Next.js
- * version>, so a rerun with the same snippets skips the slowest step), then serves it with `next start`.
- */
-async function startNext(site: Site): Promise<{ port: number; stop(): Promise<void> }> {
-  const sources = nextSources(site.code);
-  const hash = createHash('sha256').update(packageVersion('next')).update(JSON.stringify(sources)).digest('hex').slice(0, 16);
-  const dir = join(NEXT_SITES, hash);
-  if (!existsSync(join(dir, '.next', 'BUILD_ID'))) {
-    rmSync(dir, { recursive: true, force: true });
-    for (const [name, text] of Object.entries(sources)) {
-      mkdirSync(join(dir, name, '..'), { recursive: true });
-      writeFileSync(join(dir, name), text);
-    }
-    try {
-      await run(process.execPath, [NEXT, 'build', dir], { cwd: dir, env: { ...process.env, ...NEXT_ENV }, maxBuffer: 16 * 1024 * 1024 });
-    } catch (error) {
-      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-      rmSync(join(dir, '.next'), { recursive: true, force: true });
-      throw new Error(`next build failed:\n${stdout ?? ''}${stderr ?? String(error)}`);
-    }
+/** Builds the site in `dir` (a production build: `next build`), then serves it with `next start`. */
+async function startNext(site: Site, dir: string): Promise<{ port: number; stop(): Promise<void> }> {
+  for (const [name, text] of Object.entries(nextSources(site.code))) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  try {
+    await run(process.execPath, [NEXT, 'build', dir], { cwd: dir, env: { ...process.env, ...NEXT_ENV }, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`next build failed:\n${stdout ?? ''}${stderr ?? String(error)}`);
   }
   const port = await freePort();
   const child = launch(process.execPath, [NEXT, 'start', dir, '-p', String(port), '-H', '127.0.0.1'], { cwd: dir, env: NEXT_ENV });
@@ -648,7 +638,7 @@ export async function startTarget(target: ProcessTarget, sites: readonly Site[],
       });
     case 'nextjs':
       // Two builds at a time: a production build is the slowest start of all the stacks.
-      return perSite(target, sites, (site) => startNext(site), 2);
+      return perSite(target, sites, startNext, 2);
     case 'apache':
       return multiSite(target, sites, (dir, ports) => {
         writeFileSync(join(dir, 'httpd.conf'), apacheConfig(dir, backendPort, sites.map((site, index) => ({ port: ports[index] as number, code: site.code }))));
