@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { TOOL_NAME, exportReport, exportTextFromBytes, isReport } from '../engine/index.js';
+import { STACK_IDS, TOOL_NAME, exportReport, exportTextFromBytes, isReport, isStackId, type StackId } from '../engine/index.js';
 import { EXIT_BLOCKED, EXIT_OK, EXIT_UNREADABLE, answerWithoutEngine, oneLine, parseArguments, type DiagnoseCommand } from './arguments.js';
 
 function readInput(file: string): { ok: true; text: string } | { ok: false; reason: string } {
@@ -56,7 +56,7 @@ function write(command: DiagnoseCommand, content: string, out: (text: string) =>
   }
 }
 
-function diagnoseFile(command: DiagnoseCommand, out: (text: string) => void, err: (text: string) => void): number {
+function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (text: string) => void, err: (text: string) => void): number {
   // The default text report of a whole file is read as a stream: a CI job diagnosing a 200 MB capture needs
   // about twice the file's size in memory instead of five times. Other formats embed the HAR, so they read it whole.
   if (command.format === 'text' && command.exchanges.length === 0 && command.file !== '-') {
@@ -76,7 +76,7 @@ function diagnoseFile(command: DiagnoseCommand, out: (text: string) => void, err
   const result = exportReport(input.text, {
     format: command.format,
     redact: command.redact,
-    stack: command.stack,
+    stack,
     // A reopened report keeps the source it was exported from.
     ...(reopening ? {} : { sourceName, sourceKind: 'file' as const }),
     ...(command.exchanges.length > 0 ? { scope: { kind: 'exchanges' as const, ids: command.exchanges } } : {}),
@@ -94,5 +94,9 @@ function diagnoseFile(command: DiagnoseCommand, out: (text: string) => void, err
 /** Runs one command and returns the exit code; output goes through the given writers. */
 export function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
   const command = parseArguments(argv);
-  return command.kind === 'diagnose' ? diagnoseFile(command, out, err) : answerWithoutEngine(command, out, err);
+  if (command.kind !== 'diagnose') return answerWithoutEngine(command, out, err);
+  if (command.stack !== null && !isStackId(command.stack)) {
+    return answerWithoutEngine({ kind: 'usage-error', message: `--stack must be one of ${STACK_IDS.join(', ')}; got "${command.stack}".` }, out, err);
+  }
+  return diagnoseFile(command, command.stack, out, err);
 }

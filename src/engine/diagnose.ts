@@ -10,6 +10,7 @@ import { pairEntries } from './derive/pair.js';
 import { buildExchangeReport, buildReport } from './report/builder.js';
 import type { Report } from './report/types.js';
 import { predictWithCredentialsUse, replay } from './rules/run.js';
+import { RunContext } from './run-context.js';
 
 export interface DiagnoseOptions {
   readonly sourceName?: string;
@@ -23,8 +24,13 @@ export type DiagnoseResult = { readonly ok: true; readonly report: Report } | { 
  * Never throws: unreadable input is an `{ok: false}` result with a one-line reason and a JSON path.
  */
 export function diagnose(input: unknown, options: DiagnoseOptions = {}): DiagnoseResult {
+  return diagnoseInRun(input, options, new RunContext());
+}
+
+/** diagnose() within a run that outlives it: a live session diagnoses its clusters of entries in one run. */
+export function diagnoseInRun(input: unknown, options: DiagnoseOptions, run: RunContext): DiagnoseResult {
   try {
-    return diagnoseOrThrow(input, options);
+    return diagnoseOrThrow(input, options, run);
   } catch (error) {
     // A bug must not take the panel down; report it as an input error the user can send us.
     const detail = error instanceof Error ? error.message : String(error);
@@ -52,27 +58,29 @@ export function diagnoseHarStream(
   chunks: Iterable<Uint8Array>, options: DiagnoseOptions, stream: StreamOptions = {},
 ): { readonly result: DiagnoseResult; readonly skeleton: { readonly [key: string]: unknown } } | null {
   try {
-    const reader = new HarByteReader(stream);
+    const run = new RunContext();
+    const reader = new HarByteReader(stream, run);
     for (const chunk of chunks) reader.push(chunk);
     const read = reader.finishWithSkeleton();
-    return read === null ? null : { result: diagnoseLog(read.log, options), skeleton: read.skeleton };
+    return read === null ? null : { result: diagnoseLog(read.log, options, run), skeleton: read.skeleton };
   } catch {
     // A bug here must not lose the file: the caller reads the text instead (and diagnose() reports the bug).
     return null;
   }
 }
 
-function diagnoseOrThrow(input: unknown, options: DiagnoseOptions): DiagnoseResult {
-  const normalized = normalizeHar(input);
+function diagnoseOrThrow(input: unknown, options: DiagnoseOptions, run: RunContext): DiagnoseResult {
+  const normalized = normalizeHar(input, run);
   if (!normalized.ok) return normalized;
-  return diagnoseLog(normalized.log, options);
+  return diagnoseLog(normalized.log, options, run);
 }
 
-function diagnoseLog(log: NormalizedLog, options: DiagnoseOptions): DiagnoseResult {
-  const exchanges = inEntryOrder(pairEntries(log.entries).map((group) => inferCredentials(buildExchange(group), predictWithCredentialsUse)));
+function diagnoseLog(log: NormalizedLog, options: DiagnoseOptions, run: RunContext): DiagnoseResult {
+  const predict = (candidate: Exchange) => predictWithCredentialsUse(candidate, run.replays);
+  const exchanges = inEntryOrder(pairEntries(log.entries, run).map((group) => inferCredentials(buildExchange(group, run), predict)));
   // Capture-level facts (origins echoed across exchanges, repeated preflights…) for the audit rules.
-  const capture = captureFactsOf(exchanges);
-  const reports = exchanges.map((exchange) => buildExchangeReport(exchange, replay(exchange, capture)));
+  const capture = captureFactsOf(exchanges, run.headerLists);
+  const reports = exchanges.map((exchange) => buildExchangeReport(exchange, replay(exchange, capture, run.replays), run.replays));
   const source = { kind: options.sourceKind ?? 'memory', name: options.sourceName ?? null, creator: log.creator };
   return { ok: true, report: buildReport(source, reports, log.problems) };
 }

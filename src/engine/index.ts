@@ -14,6 +14,8 @@ export type {
 export type { ExchangeKind, PreflightReason } from './model/exchange.js';
 export type { Confidence, FindingCategory, Fix, FixProposal, FixSnippet, FixTarget, HeaderPatch, RuleMeta, Severity } from './rules/types.js';
 export { RUN_VERIFIED, RUN_VERIFIED_STACKS, STACK_IDS, stackInfos, VERIFIED_IN, verifiedAgainst } from './fixes/index.js';
+export { isStackId } from './fixes/stacks.js';
+export type { StackId } from './fixes/kit.js';
 export type { RunVerification, StackInfo } from './fixes/index.js';
 export { describeRule } from './fixes/explain.js';
 export type { CorsError } from './spec/cors-errors.js';
@@ -34,3 +36,5 @@ export { verificationText } from './report/sections.js';
 export { redactHar, redactUrl, redactHeaderValue, REDACTED, REDACTED_IN_URL } from './redact/index.js';
 export type { ExportedHar, Redaction, RedactOptions, RedactResult } from './redact/index.js';
 export { DiagnosisSession } from './session.js';
+export { entryRoleOf, summarizeEntry } from './derive/entry-role.js';
+export type { EntryRole, EntrySummary } from './derive/entry-role.js';

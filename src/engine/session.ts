@@ -1,5 +1,7 @@
-import { diagnose, type DiagnoseOptions } from './diagnose.js';
-import { parseUrl, urlKey } from './model/origin.js';
+import { diagnoseInRun, type DiagnoseOptions } from './diagnose.js';
+import { RunContext } from './run-context.js';
+import { urlKey } from './model/origin.js';
+import { entryLinksOf } from './har/normalize.js';
 import { buildReport } from './report/builder.js';
 import type { Finding, Report, ReportExchange, ReportInputError, ReportSummary } from './report/types.js';
 
@@ -32,6 +34,9 @@ export class DiagnosisSession {
   private readonly totals: Record<(typeof SUMMARY_FIELDS)[number], number> = {
     exchanges: 0, crossOrigin: 0, blocked: 0, allowed: 0, unknown: 0, warnings: 0,
   };
+
+  /** One run for the whole session: its tables serve every cluster's diagnosis. */
+  private readonly run = new RunContext();
 
   constructor(private readonly options: DiagnoseOptions = {}) {}
 
@@ -78,7 +83,7 @@ export class DiagnosisSession {
       const indices = this.members.get(root);
       if (indices === undefined) continue;
       this.forget(root);
-      const result = diagnoseCluster(indices, this.entries, this.source());
+      const result = diagnoseCluster(indices, this.entries, this.source(), this.run);
       this.results.set(root, result);
       for (const exchange of result.exchanges) this.ordered.splice(this.positionOf(firstEntry(exchange)), 0, exchange);
       if (result.problems.length > 0) {
@@ -160,25 +165,10 @@ export class DiagnosisSession {
 
 /** The URL keys an entry ties together: its own URL, its redirect target, a preflight's initiating URL. */
 function clusterKeysOf(entry: unknown, index: number): string[] {
-  const record = (typeof entry === 'object' && entry !== null ? entry : {}) as {
-    request?: { url?: unknown };
-    response?: { redirectURL?: unknown; headers?: unknown } | null;
-    _initiator?: { url?: unknown } | null;
-  };
-  const url = typeof record.request?.url === 'string' ? record.request.url : null;
-  if (url === null) return [`\u0000entry ${index}`];
-  const keys = [urlKey(url)];
-  const redirect = record.response?.redirectURL;
-  if (typeof redirect === 'string' && redirect !== '') keys.push(urlKey(parseUrl(redirect, url)?.href ?? redirect));
-  const headers = Array.isArray(record.response?.headers) ? (record.response?.headers as { name?: unknown; value?: unknown }[]) : [];
-  for (const header of headers) {
-    // The length test first: lower-casing every header name of every entry is most of this function's cost.
-    if (typeof header?.name === 'string' && header.name.length === 8 && header.name.toLowerCase() === 'location' && typeof header.value === 'string') {
-      keys.push(urlKey(parseUrl(header.value, url)?.href ?? header.value));
-    }
-  }
-  const initiatorUrl = record._initiator?.url;
-  if (typeof initiatorUrl === 'string' && initiatorUrl !== '') keys.push(urlKey(initiatorUrl));
+  const links = entryLinksOf(entry);
+  if (links === null) return [`\u0000entry ${index}`];
+  const keys = [urlKey(links.url)];
+  for (const linked of links.linked) keys.push(urlKey(linked));
   return keys;
 }
 
@@ -196,8 +186,8 @@ function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
 const firstEntry = (exchange: ReportExchange): number => exchange.entries[0] ?? -1;
 
 /** Diagnoses one cluster on its own and maps its entry indices back to the whole capture's. */
-function diagnoseCluster(indices: readonly number[], entries: readonly unknown[], source: Parameters<typeof buildReport>[0]): ClusterResult {
-  const result = diagnose(indices.map((index) => entries[index]));
+function diagnoseCluster(indices: readonly number[], entries: readonly unknown[], source: Parameters<typeof buildReport>[0], run: RunContext): ClusterResult {
+  const result = diagnoseInRun(indices.map((index) => entries[index]), {}, run);
   if (!result.ok) {
     const problems = indices.map((index) => ({ entry: index, path: `log.entries[${index}]`, message: result.error.message, skipped: true }));
     return { exchanges: [], problems, summary: buildReport(source, [], problems).summary };
@@ -208,6 +198,7 @@ function diagnoseCluster(indices: readonly number[], entries: readonly unknown[]
     ...exchange,
     id: exchange.id.replace(/^ex-(\d+)$/, (_, local: string) => `ex-${global(Number(local))}`),
     entries: exchange.entries.map(global),
+    requestEntry: exchange.requestEntry === null ? null : global(exchange.requestEntry),
     preflight: { ...exchange.preflight, entry: exchange.preflight.entry === null ? null : global(exchange.preflight.entry) },
     findings: exchange.findings.map((finding): Finding => ({ ...finding, entry: finding.entry === null ? null : global(finding.entry) })),
   }));

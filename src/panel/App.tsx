@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { isReport, parseHarText, reopenReport, type DiagnoseOptions } from '../engine/index';
+import { isReport, isStackId, parseHarText, reopenReport, type DiagnoseOptions, type StackId } from '../engine/index';
 import { LocalStoragePreferences } from '../platform/preferences';
 import { ExportMenu } from './export';
 import type { HarEntry, HarSource } from '../platform/har-source';
@@ -328,7 +328,7 @@ export function App({ source }: AppProps) {
           sourceKind={options.sourceKind}
           filteredIds={shown.length === rows.length ? null : shown.map((row) => row.id)}
           selectedId={selectedId}
-          stack={preferences.get('fix.stack')}
+          stack={chosenStack(preferences.get('fix.stack'))}
         />
         <span class="toolbar-spacer" />
         <span class="toolbar-count" data-testid="counts" aria-live="polite">
@@ -425,4 +425,9 @@ function progressText({ name, bytes, progress }: Loading): string {
     case 'exporting':
       return `Exporting ${name}…`;
   }
+}
+
+/** The stored stack choice, when it is still a stack the engine knows ("readers validate what they get back"). */
+function chosenStack(stored: string | null): StackId | null {
+  return stored !== null && isStackId(stored) ? stored : null;
 }

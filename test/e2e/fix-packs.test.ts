@@ -23,7 +23,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delay, inspectedPage, launchChromium, openCorsPanel, watchNetworkFailures, type ChromiumSession, type NetworkFailure } from '../../scripts/lib/chromium';
 import { execFileSync } from 'node:child_process';
-import { diagnose, RUN_VERIFIED, VERIFIED_IN, type ReportExchange } from '../../src/engine/index';
+import { diagnose, RUN_VERIFIED, VERIFIED_IN, type ReportExchange, type StackId } from '../../src/engine/index';
 import { FIX_CASES, type FetchSpec, type FixCase, type NodeStack, type Stack } from '../fixes/fix-cases';
 import { nodePackageVersion, PROCESS_TARGETS, startTarget, TARGET_STACK, targetSource, targetVersion, type ProcessTarget } from '../fixes/process-stacks';
 import { freePort, NGINX, startBackend, startNginx, startNodeStack, type Running } from '../fixes/stack-servers';
@@ -35,7 +35,7 @@ const STACKS: readonly Stack[] = [...NODE_STACKS, 'nginx'];
 /** Stacks run from a snippet alone (no broken setup of their own): NestJS in this process, the others as processes. */
 type Target = ProcessTarget | 'nestjs';
 const TARGETS: readonly Target[] = ['nestjs', ...PROCESS_TARGETS];
-const stackOf = (target: Target): string => (target === 'nestjs' ? 'nestjs' : TARGET_STACK[target]);
+const stackOf = (target: Target): StackId => (target === 'nestjs' ? 'nestjs' : TARGET_STACK[target]);
 
 interface Outcome { rejected: boolean; status?: number; error?: string }
 interface Run { stack: Stack | Target; fixCase: FixCase; origin: string; outcome?: Outcome; failure?: NetworkFailure }

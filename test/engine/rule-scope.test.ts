@@ -9,7 +9,7 @@ import { parseHarText } from '../../src/engine/har/parse-text.js';
 import type { Exchange } from '../../src/engine/model/exchange.js';
 import { EXCHANGE_RULES } from '../../src/engine/rules/check-order.js';
 import { AUDIT_RULES, RULES, RULES_FOR_UNCHECKED_DELIVERED } from '../../src/engine/rules/registry.js';
-import { predictWithCredentialsUse } from '../../src/engine/rules/run.js';
+import { predictWithCredentialsUse, standaloneContext } from '../../src/engine/rules/run.js';
 import { syntheticHar } from '../../bench/synthetic-har.js';
 import { exchange as exchangeBuilder } from '../fixtures/builders.js';
 import { HAR_SAMPLE_NAMES as corpus, readHarSample } from '../fixtures/har-samples.js';
@@ -31,7 +31,7 @@ function violations(input: unknown): string[] {
   for (const exchange of exchanges) {
     if (exchange.steps.length > 0 || !isDelivered(exchange)) continue;
     for (const rule of skipped) {
-      const result = RULES[rule].run({ exchange, step: null, blockedBy: null, capture });
+      const result = RULES[rule].run(standaloneContext(exchange, null, null, capture));
       if (result.status === 'fail' || result.status === 'incomplete') found.push(`${rule}: ${result.status} on ${exchange.id} (${exchange.kind})`);
     }
   }
@@ -75,7 +75,7 @@ describe('rules that cannot fire on delivered exchanges without CORS checks', ()
     if (!normalized.ok) throw new Error(normalized.error.message);
     const [only] = pairEntries(normalized.log.entries).map((group) => inferCredentials(buildExchange(group), predictWithCredentialsUse));
     expect(only?.steps).toHaveLength(0);
-    const result = only && RULES['cors-unblocking-extension'].run({ exchange: only, step: null, blockedBy: null, capture: captureFactsOf([only]) });
+    const result = only && RULES['cors-unblocking-extension'].run(standaloneContext(only, null, null, captureFactsOf([only])));
     expect(result?.status).toBe('fail');
   });
 });

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { StackId } from '../../src/engine/index';
 import { freePort } from './stack-servers';
 
 const run = promisify(execFile);
@@ -34,7 +35,7 @@ const NEXT_SITES = join(ROOT, '.cache/next-sites');
 export type ProcessTarget = 'flask' | 'django' | 'fastapi' | 'rails' | 'go-rs-cors' | 'go-net-http' | 'apache' | 'caddy' | 'cloudflare-workers' | 'nextjs';
 
 /** The fix-pack stack id (src/engine/fixes/stacks/) each target verifies. */
-export const TARGET_STACK: Record<ProcessTarget, string> = {
+export const TARGET_STACK: Record<ProcessTarget, StackId> = {
   flask: 'flask',
   django: 'django',
   fastapi: 'fastapi',

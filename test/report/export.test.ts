@@ -108,13 +108,13 @@ describe('Markdown export', () => {
       },
     };
     const markdown = reportToMarkdown(withSnippets);
-    expect(markdown).toContain("**express** (run-verified against Express 5.3.0, cors 2.8.6, in Chromium 156):\n\n```js\napp.use(cors({ origin: 'https://app.example' }))\n```");
+    expect(markdown).toContain("**express** (run-verified against Express 5.3.0, cors 2.8.6, in Chromium 156):\n\n```javascript\napp.use(cors({ origin: 'https://app.example' }))\n```");
     expect(markdown).not.toContain('add_header');
     const unchosen = reportToMarkdown({ ...withSnippets, export: { ...withSnippets.export, stack: null } });
     expect(unchosen).not.toContain('add_header X 1;');
     expect(unchosen).toContain('Server snippets exist for `express`, `nginx`: export with a server stack chosen to include one.');
     expect(reportToHtml(withSnippets)).toContain('<pre class="snippet">app.use(cors({ origin: &#39;https://app.example&#39; }))</pre>');
-    expect(reportToMarkdown({ ...base, export: { ...base.export, stack: 'cobol' } })).toContain('No `cobol` snippet for this fix.');
+    expect(reportToMarkdown({ ...withSnippets, export: { ...withSnippets.export, stack: 'aws-s3' } })).toContain('No `aws-s3` snippet for this fix.');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { NormalizedEntry } from '../har/types.js';
-import type { Exchange, Hop, PreflightReason, Step } from '../model/exchange.js';
-import { combinedHeader, splitNameList } from '../model/headers.js';
+import type { Exchange, Hop, PreflightReason, RuleExchange, Step } from '../model/exchange.js';
+import { HeaderListMemo, combinedHeader, splitNameList } from '../model/headers.js';
 import { urlKey } from '../model/origin.js';
 
 /**
@@ -46,7 +46,7 @@ export function captureKeyOf(url: string): string {
   return urlKey(url);
 }
 
-export function isDelivered(exchange: Exchange): boolean {
+export function isDelivered(exchange: RuleExchange): boolean {
   return exchange.outcome.kind === 'succeeded' || exchange.outcome.kind === 'not-recorded';
 }
 
@@ -68,7 +68,7 @@ function allowsCredentials(entry: NormalizedEntry): boolean {
   return responseHeader(entry, 'access-control-allow-credentials') === 'true';
 }
 
-export function captureFactsOf(exchanges: readonly Exchange[]): CaptureFacts {
+export function captureFactsOf(exchanges: readonly Exchange[], headerLists: HeaderListMemo = new HeaderListMemo()): CaptureFacts {
   const credentialedReflections = new Map<string, Set<string>>();
   const allowOriginValuesByUrl = new Map<string, Set<string>>();
   const urlsSendingAllowOrigin = new Set<string>();
@@ -101,7 +101,7 @@ export function captureFactsOf(exchanges: readonly Exchange[]): CaptureFacts {
   function collectAsked(exchange: Exchange, preflight: NormalizedEntry, key: string, delivered: boolean): void {
     const asked = combinedHeader(preflight.request.headers, 'access-control-request-method');
     if (asked !== null) addTo(requestedMethods, key, asked.trim());
-    const names = splitNameList(combinedHeader(preflight.request.headers, 'access-control-request-headers') ?? '');
+    const names = splitNameList(combinedHeader(preflight.request.headers, 'access-control-request-headers') ?? '', headerLists);
     for (let i = 0; i < names.length; i++) addTo(requestedHeaders, key, names[i] as string);
     // A failed preflight is never cached, so only delivered exchanges say anything about the cache.
     if (delivered) collectPreflight(exchange, preflight);

@@ -2,11 +2,10 @@ import type { NormalizedEntry } from '../har/types.js';
 import type {
   CredentialsFacts, Exchange, ExchangeKind, Hop, PreflightReason, RecordedOutcome, RequestMode, Step,
 } from '../model/exchange.js';
-import { combinedHeader, hasHeader, splitNameList } from '../model/headers.js';
-import { memoized } from '../model/memo.js';
-import { isHttpUrl, originOf, sameOrigin } from '../model/origin.js';
+import { HeaderListMemo, combinedHeader, hasHeader, splitNameList } from '../model/headers.js';
+import { OriginMemo, headerOriginOf, isHttpUrl, originOf, sameOrigin } from '../model/origin.js';
 import { ABORTED_NET_ERROR } from '../spec/cors-errors.js';
-import { corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
+import { RequestHeaderMemo, corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
 import { sortInPlace } from '../model/order.js';
 import { isCorsSafelistedMethod } from '../spec/methods.js';
 import type { PairedGroup, PairedHop } from './pair.js';
@@ -22,16 +21,18 @@ function requestHeader(entry: NormalizedEntry, lowerName: string): string | null
   return combinedHeader(entry.request.headers, lowerName);
 }
 
-/** An origin that is usable for comparisons ("null" and unparseable values are not). */
-function tupleOrigin(value: string | null): string | null {
-  return value === null ? null : headerOrigin(value);
+/** What classifying shares across a run's exchanges (run-context.ts); a classification alone gets its own. */
+export interface ClassifyMemo {
+  readonly origins: OriginMemo;
+  readonly headerLists: HeaderListMemo;
+  readonly requestHeaders: RequestHeaderMemo;
 }
 
-// Origin and Referer values repeat on every request a page makes: each is read once.
-const headerOrigin = memoized(2_048, (value) => usableOrigin(originOf(value.trim())));
+const ownMemo = (): ClassifyMemo => ({ origins: new OriginMemo(), headerLists: new HeaderListMemo(), requestHeaders: new RequestHeaderMemo() });
 
-function usableOrigin(origin: string | null): string | null {
-  return origin === 'null' ? null : origin;
+/** An origin that is usable for comparisons ("null" and unparseable values are not). */
+function tupleOrigin(value: string | null, memo: ClassifyMemo): string | null {
+  return value === null ? null : headerOriginOf(value, memo.origins);
 }
 
 /**
@@ -39,17 +40,17 @@ function usableOrigin(origin: string | null): string | null {
  * referrer (the document or frame that made the request — better than the top page after a redirect or
  * inside an iframe); else the page URL.
  */
-function initiatorOriginOf(first: NormalizedEntry, preflight: NormalizedEntry | null): string | null {
+function initiatorOriginOf(first: NormalizedEntry, preflight: NormalizedEntry | null, memo: ClassifyMemo): string | null {
   const sameOriginBySecFetchSite = requestHeader(first, 'sec-fetch-site')?.trim().toLowerCase() === 'same-origin'
-    ? usableOrigin(first.request.origin)
+    ? (first.request.origin === 'null' ? null : first.request.origin)
     : null;
   return (
-    tupleOrigin(requestHeader(first, 'origin')) ??
-    (preflight === null ? null : tupleOrigin(requestHeader(preflight, 'origin'))) ??
+    tupleOrigin(requestHeader(first, 'origin'), memo) ??
+    (preflight === null ? null : tupleOrigin(requestHeader(preflight, 'origin'), memo)) ??
     sameOriginBySecFetchSite ??
-    tupleOrigin(requestHeader(first, 'referer')) ??
-    tupleOrigin(first.pageUrl) ??
-    (first.initiator?.type === 'parser' ? tupleOrigin(first.initiator.url) : null)
+    tupleOrigin(requestHeader(first, 'referer'), memo) ??
+    tupleOrigin(first.pageUrl, memo) ??
+    (first.initiator?.type === 'parser' ? tupleOrigin(first.initiator.url, memo) : null)
   );
 }
 
@@ -106,8 +107,8 @@ function exchangeOutcomeOf(hops: readonly Hop[]): RecordedOutcome {
  * Why a hop needed a preflight. The preflight's own Access-Control-Request-* headers are the browser's
  * statement of what it asked, so they win; the request's headers explain why each name was unsafe.
  */
-function preflightReasonsOf(entry: NormalizedEntry, preflight: NormalizedEntry | null): PreflightReason[] {
-  const unsafe = corsUnsafeRequestHeaders(entry.request.headers);
+function preflightReasonsOf(entry: NormalizedEntry, preflight: NormalizedEntry | null, memo: ClassifyMemo): PreflightReason[] {
+  const unsafe = corsUnsafeRequestHeaders(entry.request.headers, memo.requestHeaders);
   const reasons: PreflightReason[] = [];
   const requestedMethod = preflight === null ? null : requestHeader(preflight, 'access-control-request-method')?.trim();
   const method = requestedMethod ?? entry.request.method;
@@ -120,7 +121,7 @@ function preflightReasonsOf(entry: NormalizedEntry, preflight: NormalizedEntry |
     }
     return reasons;
   }
-  const asked = splitNameList(requestHeader(preflight, 'access-control-request-headers') ?? '');
+  const asked = splitNameList(requestHeader(preflight, 'access-control-request-headers') ?? '', memo.headerLists);
   for (let i = 0; i < asked.length; i++) {
     const name = asked[i] as string;
     const known = unsafe.find((header) => header.name === name);
@@ -143,7 +144,7 @@ function stepLabel(kind: Step['kind'], hopIndex: number): string {
   }
 }
 
-function preflightStep(hop: Hop, preflight: NormalizedEntry): Step {
+function preflightStep(hop: Hop, preflight: NormalizedEntry, memo: ClassifyMemo): Step {
   const asked = requestHeader(preflight, 'access-control-request-headers');
   return {
     kind: 'preflight',
@@ -155,7 +156,7 @@ function preflightStep(hop: Hop, preflight: NormalizedEntry): Step {
     requestedMethod: requestHeader(preflight, 'access-control-request-method')?.trim() ?? hop.entry.request.method,
     requestedHeaders: asked === null
       ? hop.preflightReasons.flatMap((reason) => (reason.kind === 'header' ? [reason.name] : []))
-      : splitNameList(asked),
+      : splitNameList(asked, memo.headerLists),
     redirectTarget: null,
   };
 }
@@ -183,7 +184,7 @@ const NO_PREFLIGHTS: readonly NormalizedEntry[] = Object.freeze([]);
 const NO_REASONS: readonly PreflightReason[] = Object.freeze([]);
 const NO_STEPS: readonly Step[] = Object.freeze([]);
 
-function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null, corsMode: boolean): Hop[] {
+function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null, corsMode: boolean, memo: ClassifyMemo): Hop[] {
   // Sized up front: push() would reserve 17 slots for the usual one hop, and a capture keeps every exchange.
   const hops = new Array<Hop>(paired.length);
   let tainted = false;
@@ -202,27 +203,27 @@ function buildHops(paired: readonly PairedHop[], initiatorOrigin: string | null,
       extraPreflights,
       requestOrigin: tainted ? 'null' : initiatorOrigin,
       corsChecked,
-      preflightReasons: corsChecked || preflight !== null ? preflightReasonsOf(entry, preflight) : NO_REASONS,
+      preflightReasons: corsChecked || preflight !== null ? preflightReasonsOf(entry, preflight, memo) : NO_REASONS,
       redirectTarget: target,
     };
     // Fetch "HTTP-redirect fetch": a redirect from a cross-origin URL to yet another origin taints the origin.
-    if (target !== null && !sameOrigin(hopOrigin, originOf(target)) && !sameOrigin(initiatorOrigin, hopOrigin)) tainted = true;
+    if (target !== null && !sameOrigin(hopOrigin, originOf(target, memo.origins)) && !sameOrigin(initiatorOrigin, hopOrigin)) tainted = true;
   }
   return hops;
 }
 
-function staysSameOrigin(hop: Hop, initiatorOrigin: string): boolean {
+function staysSameOrigin(hop: Hop, initiatorOrigin: string, memo: ClassifyMemo): boolean {
   return sameOrigin(initiatorOrigin, hop.entry.request.origin) &&
-    (hop.redirectTarget === null || sameOrigin(initiatorOrigin, originOf(hop.redirectTarget)));
+    (hop.redirectTarget === null || sameOrigin(initiatorOrigin, originOf(hop.redirectTarget, memo.origins)));
 }
 
-function kindOf(first: NormalizedEntry, mode: RequestMode, initiatorOrigin: string | null, hops: readonly Hop[]): ExchangeKind {
+function kindOf(first: NormalizedEntry, mode: RequestMode, initiatorOrigin: string | null, hops: readonly Hop[], memo: ClassifyMemo): ExchangeKind {
   if (!isHttpUrl(first.request.url) || first.request.method.toUpperCase() === 'CONNECT') return 'other';
   if (first.resourceType !== null && NON_HTTP_RESOURCE_TYPES.has(first.resourceType)) return 'other';
   if (first.response?.status === 101 || requestHeader(first, 'upgrade')?.toLowerCase() === 'websocket') return 'other';
   if (mode === 'navigate') return 'navigation';
   if (initiatorOrigin === null) return 'other';
-  if (hops.every((hop) => staysSameOrigin(hop, initiatorOrigin))) return 'same-origin';
+  if (hops.every((hop) => staysSameOrigin(hop, initiatorOrigin, memo))) return 'same-origin';
   if (mode === 'no-cors') return 'no-cors';
   if (mode !== 'cors') return 'other';
   return hops.some((hop) => hop.preflight !== null || hop.preflightReasons.length > 0) ? 'preflighted' : 'simple';
@@ -241,20 +242,20 @@ function entryIndicesOf(hops: readonly PairedHop[]): number[] {
   return sortInPlace(indices, (a, b) => a - b);
 }
 
-export function buildExchange(group: PairedGroup): Exchange {
-  if (group.kind === 'orphan-preflight') return buildOrphanExchange(group.preflight);
+export function buildExchange(group: PairedGroup, memo: ClassifyMemo = ownMemo()): Exchange {
+  if (group.kind === 'orphan-preflight') return buildOrphanExchange(group.preflight, memo);
   const firstPaired = group.hops[0];
   if (firstPaired === undefined) throw new Error('A request group always has a first hop.');
   const first = firstPaired.entry;
   const firstPreflight = firstPaired.preflights[0] ?? null;
   let anyPreflight = false;
   for (let i = 0; i < group.hops.length; i++) if ((group.hops[i] as PairedHop).preflights.length > 0) anyPreflight = true;
-  const initiatorOrigin = initiatorOriginOf(first, firstPreflight);
+  const initiatorOrigin = initiatorOriginOf(first, firstPreflight, memo);
   // An unknown mode stays unknown: a POST with Origin may be a beacon or a form (no-cors), so it is not replayed.
   const mode = requestModeOf(first, anyPreflight);
   const corsMode = mode === 'cors';
-  const hops = buildHops(group.hops, initiatorOrigin, corsMode);
-  const kind = kindOf(first, mode, initiatorOrigin, hops);
+  const hops = buildHops(group.hops, initiatorOrigin, corsMode, memo);
+  const kind = kindOf(first, mode, initiatorOrigin, hops, memo);
   const steps: Step[] = [];
   const replayable = kind === 'simple' || kind === 'preflighted';
   // Plain loops, no callbacks: this runs once per exchange of captures with 100k entries.
@@ -266,7 +267,7 @@ export function buildExchange(group: PairedGroup): Exchange {
   for (let i = 0; i < hops.length; i++) {
     const hop = hops[i] as Hop;
     if (replayable) {
-      if (hop.corsChecked && hop.preflight !== null) steps.push(preflightStep(hop, hop.preflight));
+      if (hop.corsChecked && hop.preflight !== null) steps.push(preflightStep(hop, hop.preflight, memo));
       // A same-origin hop is not CORS-checked, but its redirect's Location still is.
       if (hop.corsChecked || hop.redirectTarget !== null) steps.push(responseStep(hop));
     }
@@ -296,8 +297,8 @@ export function buildExchange(group: PairedGroup): Exchange {
   };
 }
 
-function buildOrphanExchange(preflight: NormalizedEntry): Exchange {
-  const initiatorOrigin = tupleOrigin(requestHeader(preflight, 'origin'));
+function buildOrphanExchange(preflight: NormalizedEntry, memo: ClassifyMemo): Exchange {
+  const initiatorOrigin = tupleOrigin(requestHeader(preflight, 'origin'), memo);
   const method = requestHeader(preflight, 'access-control-request-method')?.trim() ?? 'OPTIONS';
   const hop: Hop = {
     index: 0,
@@ -311,7 +312,7 @@ function buildOrphanExchange(preflight: NormalizedEntry): Exchange {
   };
   const reasons: PreflightReason[] = [];
   if (!isCorsSafelistedMethod(method)) reasons.push({ kind: 'method', method });
-  for (const name of splitNameList(requestHeader(preflight, 'access-control-request-headers') ?? '')) {
+  for (const name of splitNameList(requestHeader(preflight, 'access-control-request-headers') ?? '', memo.headerLists)) {
     reasons.push({ kind: 'header', name, why: 'listed-in-preflight', value: null });
   }
   return {
@@ -327,7 +328,7 @@ function buildOrphanExchange(preflight: NormalizedEntry): Exchange {
     kind: 'preflighted',
     credentials: DEFAULT_CREDENTIALS,
     outcome: { kind: 'no-response' },
-    steps: [preflightStep({ ...hop, preflightReasons: reasons }, preflight)],
+    steps: [preflightStep({ ...hop, preflightReasons: reasons }, preflight, memo)],
     preflightStatus: 'sent',
     preflightReasons: reasons.length > 0 ? reasons : [{ kind: 'forced' }],
   };

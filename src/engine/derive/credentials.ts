@@ -1,7 +1,6 @@
 import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import type { CredentialsFacts, Exchange } from '../model/exchange.js';
 import type { Prediction } from '../rules/run.js';
-import { exchangeWith } from '../model/variants.js';
 
 /**
  * The HAR does not record the credentials mode. A Cookie header proves "include"; otherwise the observed
@@ -11,7 +10,8 @@ import { exchangeWith } from '../model/variants.js';
  */
 export function inferCredentials(exchange: Exchange, predict: (candidate: Exchange) => Prediction): Exchange {
   if (exchange.credentials.basis !== 'assumed-default') return exchange;
-  const withMode = (facts: CredentialsFacts): Exchange => exchangeWith(exchange, facts, exchange.steps);
+  // A copy shares the list of steps, which lets replay() reuse the step replay of the hypothesis it keeps.
+  const withMode = (credentials: CredentialsFacts): Exchange => ({ ...exchange, credentials });
   // classify gives every undecided exchange the default facts, so the exchange itself is that hypothesis.
   const withoutCredentials = exchange.credentials.mode === 'not-include' ? exchange : withMode({ mode: 'not-include', basis: 'assumed-default' });
   // Only an outcome that can be evidence is worth the two replays below.

@@ -1,8 +1,8 @@
 import type { NormalizedEntry } from '../har/types.js';
-import { combinedHeader, splitNameList } from '../model/headers.js';
+import { HeaderListMemo, combinedHeader, splitNameList } from '../model/headers.js';
 import { isInOrder, sortInPlace } from '../model/order.js';
 import { parseUrl, urlKey } from '../model/origin.js';
-import { corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
+import { RequestHeaderMemo, corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
 import { METHOD_REWRITING_REDIRECT_STATUSES, REDIRECT_STATUSES } from '../spec/methods.js';
 
 /**
@@ -100,7 +100,13 @@ function methodAfterRedirect(method: string, status: number): string {
   return method;
 }
 
-export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] {
+/** What pairing shares across a run (run-context.ts); a pairing alone gets its own. */
+export interface PairMemo {
+  readonly headerLists: HeaderListMemo;
+  readonly requestHeaders: RequestHeaderMemo;
+}
+
+export function pairEntries(entries: readonly NormalizedEntry[], memo: PairMemo = { headerLists: new HeaderListMemo(), requestHeaders: new RequestHeaderMemo() }): PairedGroup[] {
   // One pass: isPreflightEntry may scan headers. Entries without a valid timestamp inherit the previous one's.
   const preflights: Timed[] = [];
   const requests: Timed[] = [];
@@ -134,7 +140,7 @@ export function pairEntries(entries: readonly NormalizedEntry[]): PairedGroup[] 
     }
   }
 
-  const orphans = assignPreflights(preflights, requestsByUrl, placed);
+  const orphans = assignPreflights(preflights, requestsByUrl, placed, memo);
   const groups: PairedGroup[] = new Array<PairedGroup>(chains.length);
   for (let i = 0; i < chains.length; i++) groups[i] = { kind: 'request', hops: chains[i] as PairedHop[] };
   for (let i = 0; i < orphans.length; i++) groups.push({ kind: 'orphan-preflight', preflight: orphans[i] as NormalizedEntry });
@@ -213,8 +219,8 @@ function buildChains(requests: readonly Timed[], nextHop: ReadonlyMap<Normalized
 }
 
 /** Lower-case, sorted names: the form Chromium writes into Access-Control-Request-Headers. */
-function unsafeHeaderKey(entry: NormalizedEntry): string {
-  const unsafe = corsUnsafeRequestHeaders(entry.request.headers);
+function unsafeHeaderKey(entry: NormalizedEntry, memo: PairMemo): string {
+  const unsafe = corsUnsafeRequestHeaders(entry.request.headers, memo.requestHeaders);
   const names = new Array<string>(unsafe.length);
   for (let i = 0; i < unsafe.length; i++) names[i] = (unsafe[i] as UnsafeRequestHeader).name;
   return sortedList(names);
@@ -235,11 +241,12 @@ function assignPreflights(
   preflights: readonly Timed[],
   requestsByUrl: ReadonlyMap<string, Timed[]>,
   placed: Placement,
+  memo: PairMemo,
 ): NormalizedEntry[] {
   const orphans: NormalizedEntry[] = [];
   const chainOfRequestId = new Map<string, number>();
   const headerKeys = new Array<string | undefined>(placed.hop.length);
-  const headerKeyOf = (entry: NormalizedEntry): string => (headerKeys[entry.index] ??= unsafeHeaderKey(entry));
+  const headerKeyOf = (entry: NormalizedEntry): string => (headerKeys[entry.index] ??= unsafeHeaderKey(entry, memo));
 
   for (let i = 0; i < preflights.length; i++) {
     const preflight = preflights[i] as Timed;
@@ -250,7 +257,7 @@ function assignPreflights(
       continue;
     }
     const requestedMethod = combinedHeader(request.headers, 'access-control-request-method')?.trim() ?? null;
-    const requestedHeaders = sortedList(splitNameList(combinedHeader(request.headers, 'access-control-request-headers') ?? ''));
+    const requestedHeaders = sortedList(splitNameList(combinedHeader(request.headers, 'access-control-request-headers') ?? '', memo.headerLists));
     const preflightOrigin = combinedHeader(request.headers, 'origin');
     const requestId = preflight.entry.initiator?.requestId ?? null;
     const knownChain = requestId === null ? undefined : chainOfRequestId.get(requestId);

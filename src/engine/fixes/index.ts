@@ -1,7 +1,7 @@
 import { applyHeaderPatches } from './patch.js';
 import type { Exchange } from '../model/exchange.js';
 import type { RuleId } from '../rules/registry.js';
-import type { RuleFinding } from '../rules/run.js';
+import { ReplayMemo, type RuleFinding } from '../rules/run.js';
 import type { Fix, FixProposal, FixSnippet } from '../rules/types.js';
 import type { CorsNeeds } from './needs.js';
 import { corsNeedsOf } from './needs.js';
@@ -80,12 +80,12 @@ const CLIENT_NOT_RECHECKED = 'Not re-checked: the change is in the page\'s code 
  * (filled from the capture), and the what-if re-check of the whole exchange with all its server fixes applied.
  * A finding without a server fix gets a "client" fix that says why no server change helps.
  */
-export function completeFixes(exchange: Exchange, findings: readonly RuleFinding[]): ReadonlyArray<Fix | null> {
+export function completeFixes(exchange: Exchange, findings: readonly RuleFinding[], memo: ReplayMemo = new ReplayMemo()): ReadonlyArray<Fix | null> {
   if (findings.length === 0) return NO_FIXES;
   const proposed: ProposedFix[] = findings.flatMap((finding) =>
     finding.step !== null && finding.result.fix !== null ? [{ step: finding.step, proposal: finding.result.fix }] : []);
   const hasServerFix = proposed.some((fix) => fix.proposal.target !== 'client');
-  const check = hasServerFix ? whatIf(exchange, proposed) : null;
+  const check = hasServerFix ? whatIf(exchange, proposed, memo) : null;
   let needs: CorsNeeds | null = null;
   const needsOf = (): CorsNeeds => {
     if (needs === null) {

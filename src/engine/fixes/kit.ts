@@ -3,13 +3,20 @@ import type { CorsNeeds } from './needs.js';
 
 export type SnippetLanguage = 'javascript' | 'typescript' | 'nginx' | 'apache' | 'caddy' | 'java' | 'csharp' | 'python' | 'go' | 'ruby' | 'shell';
 
+/** Every stack with a fix pack: public ids (reports, `--stack`, the picker). fixes/stacks.ts has one pack per id. */
+export type StackId =
+  | 'express' | 'fastify' | 'koa' | 'hono' | 'nestjs' | 'nextjs' | 'cloudflare-workers'
+  | 'nginx' | 'apache' | 'caddy'
+  | 'spring-boot' | 'aspnet-core' | 'django' | 'flask' | 'fastapi' | 'go' | 'rails'
+  | 'aws-api-gateway' | 'aws-s3';
+
 /**
  * One server stack's fix pack. `render` is keyed by rule id: the configuration is the complete one the
  * exchange needs (so pasting it alone makes the exchange pass), and the comments name this rule's trap in
  * this stack. `traps` holds the stack's notes per rule id; `always` the stack's classic traps.
  */
 export interface StackPack {
-  readonly id: string;
+  readonly id: StackId;
   readonly label: string;
   readonly language: SnippetLanguage;
   readonly traps: Partial<Record<RuleId, readonly string[]>>;

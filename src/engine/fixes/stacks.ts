@@ -1,4 +1,4 @@
-import type { StackPack } from './kit.js';
+import type { StackId, StackPack } from './kit.js';
 import { apache } from './stacks/apache.js';
 import { aspnetCore } from './stacks/aspnet-core.js';
 import { awsApiGateway } from './stacks/aws-api-gateway.js';
@@ -19,18 +19,28 @@ import { nginx } from './stacks/nginx.js';
 import { rails } from './stacks/rails.js';
 import { springBoot } from './stacks/spring-boot.js';
 
-/** Every fix pack, in the order the stack picker lists them. One file per stack under stacks/. */
-export const STACKS: readonly StackPack[] = [
-  express, fastify, koa, hono, nestjs, nextjs, cloudflareWorkers,
+/** Every fix pack by its id (the type makes a missing pack a compile error), in the order the stack picker lists them. */
+const PACKS: Readonly<Record<StackId, StackPack>> = {
+  express, fastify, koa, hono, nestjs, nextjs, 'cloudflare-workers': cloudflareWorkers,
   nginx, apache, caddy,
-  springBoot, aspnetCore, django, flask, fastapi, go, rails,
-  awsApiGateway, awsS3,
-];
+  'spring-boot': springBoot, 'aspnet-core': aspnetCore, django, flask, fastapi, go, rails,
+  'aws-api-gateway': awsApiGateway, 'aws-s3': awsS3,
+};
 
-export const STACK_IDS: readonly string[] = STACKS.map((stack) => stack.id);
+export const STACKS: readonly StackPack[] = Object.values(PACKS);
+
+export const STACK_IDS: readonly StackId[] = STACKS.map((stack) => stack.id);
+
+export function stackPack(id: StackId): StackPack {
+  return PACKS[id];
+}
+
+export function isStackId(value: string): value is StackId {
+  return Object.hasOwn(PACKS, value);
+}
 
 export interface StackInfo {
-  readonly id: string;
+  readonly id: StackId;
   readonly label: string;
   readonly language: StackPack['language'];
   readonly verified: boolean;

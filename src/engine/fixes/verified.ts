@@ -1,4 +1,5 @@
 import type { RuleId } from '../rules/registry.js';
+import type { StackId } from './kit.js';
 
 /**
  * Which fix-pack snippets are run-verified, and against what: the one definition behind `snippets[].verified`
@@ -32,7 +33,7 @@ const OWN_CAPTURE: readonly RuleId[] = [
 ];
 const WITH_PREFLIGHT_STATUS: readonly RuleId[] = [...OWN_CAPTURE, 'preflight-invalid-status'];
 
-export const RUN_VERIFIED: Readonly<Record<string, RunVerification>> = {
+export const RUN_VERIFIED: Readonly<Partial<Record<StackId, RunVerification>>> = {
   express: { against: 'Express 5.3.0, cors 2.8.6', rules: OWN_CAPTURE },
   fastify: { against: 'Fastify 5.12.8, @fastify/cors 11.4.3', rules: OWN_CAPTURE },
   koa: { against: 'Koa 3.3.0, @koa/cors 5.0.0', rules: OWN_CAPTURE },
@@ -52,10 +53,10 @@ export const RUN_VERIFIED: Readonly<Record<string, RunVerification>> = {
 };
 
 /** The stacks with at least one run-verified rule. */
-export const RUN_VERIFIED_STACKS: readonly string[] = Object.keys(RUN_VERIFIED);
+export const RUN_VERIFIED_STACKS: readonly StackId[] = Object.keys(RUN_VERIFIED) as StackId[];
 
 /** "Flask 2.2.2, flask-cors 3.0.10, in Chromium 156" when this stack's snippet for this rule was run, else null. */
-export function verifiedAgainst(stack: string, rule: RuleId): string | null {
+export function verifiedAgainst(stack: StackId, rule: RuleId): string | null {
   const entry = RUN_VERIFIED[stack];
   return entry !== undefined && entry.rules.includes(rule) ? `${entry.against}, in ${VERIFIED_IN}` : null;
 }

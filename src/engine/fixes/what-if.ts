@@ -2,10 +2,9 @@ import type { NormalizedEntry, NormalizedResponse } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
 import { headerValues } from '../model/headers.js';
 import type { HeaderField } from '../model/headers.js';
-import { predictCorsError } from '../rules/run.js';
+import { ReplayMemo, predictCorsError } from '../rules/run.js';
 import type { FixProposal, HeaderPatch } from '../rules/types.js';
 import { applyHeaderPatches } from './patch.js';
-import { entryWithResponse, exchangeWith, stepWith } from '../model/variants.js';
 
 /** A rule's proposal together with the response it was diagnosed on. */
 export interface ProposedFix {
@@ -82,7 +81,6 @@ function patchedResponse(step: Step, fixes: readonly ProposedFix[], preflightOfH
   const location = patches.find((patch) => patch.name.toLowerCase() === 'location' && patch.action === 'set');
   if (location !== undefined && redirectUrl !== null) redirectUrl = location.value;
   return {
-    // Every field in normalizeResponse's order (see model/variants.ts).
     response: { status: status ?? base.status, headers, redirectUrl, error: null, errorRecorded: base.errorRecorded },
     assumed,
   };
@@ -92,7 +90,7 @@ function patchedResponse(step: Step, fixes: readonly ProposedFix[], preflightOfH
  * The what-if re-check: applies every server fix of the exchange to the recorded responses and replays
  * Chromium's CORS checks. It never calls the network; it only answers "would these headers pass".
  */
-export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[]): WhatIf {
+export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[], memo: ReplayMemo = new ReplayMemo()): WhatIf {
   const serverFixes = fixes.filter((fix) => fix.proposal.target !== 'client');
   if (exchange.steps.length === 0) {
     return { verifies: false, note: 'Not re-checked: the capture holds no response the browser checked.', patchedSteps: [] };
@@ -105,10 +103,10 @@ export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[]): WhatI
     if (step.kind === 'preflight') preflights.set(step.hopIndex, response);
     if (assumed) assumedMethod = step.entry.request.method;
     const redirectTarget = step.redirectTarget === null ? null : (response.redirectUrl ?? step.redirectTarget);
-    steps.push(stepWith(step, entryWithResponse(step.entry, response), redirectTarget));
+    steps.push({ ...step, entry: { ...step.entry, response }, redirectTarget });
   }
-  const patched = exchangeWith(exchange, exchange.credentials, steps);
-  const corsError = predictCorsError(patched);
+  const patched: Exchange = { ...exchange, steps };
+  const corsError = predictCorsError(patched, memo);
   const verifies = corsError === null && serverFixes.length > 0;
   const lastHop = exchange.hops[exchange.hops.length - 1];
   const stoppedAtRedirect = lastHop !== undefined && lastHop.redirectTarget !== null;

@@ -1,10 +1,11 @@
 import type { HeaderField } from '../model/headers.js';
-import { memoized } from '../model/memo.js';
-import { originOf, parseUrl } from '../model/origin.js';
+import { MemoTable } from '../model/memo.js';
+import { OriginMemo, originOf, parseUrl } from '../model/origin.js';
 import { parseHarText } from './parse-text.js';
 import type {
   InputError, InputProblem, NormalizedEntry, NormalizedInitiator, NormalizedLog, NormalizedResponse,
 } from './types.js';
+import { isJsonObject, type JsonObject } from '../model/json.js';
 
 /**
  * The only code that knows HAR field names and producer quirks. Accepts the shapes a HAR arrives in:
@@ -14,11 +15,7 @@ import type {
  */
 export type NormalizeResult = { readonly ok: true; readonly log: NormalizedLog } | { readonly ok: false; readonly error: InputError };
 
-type JsonObject = { readonly [key: string]: unknown };
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -34,29 +31,38 @@ function fail(message: string, path: string): NormalizeResult {
   return { ok: false, error: { message, path } };
 }
 
-export function normalizeHar(input: unknown): NormalizeResult {
+/** What normalizing shares across the entries of one run (run-context.ts): header fields and origins. */
+export interface NormalizeMemo {
+  readonly headerFields: HeaderFieldMemo;
+  readonly origins: OriginMemo;
+}
+
+/** A run of its own, for callers that normalize outside a diagnosis (redaction, tests). */
+const ownMemo = (): NormalizeMemo => ({ headerFields: new HeaderFieldMemo(), origins: new OriginMemo() });
+
+export function normalizeHar(input: unknown, memo: NormalizeMemo = ownMemo()): NormalizeResult {
   if (typeof input === 'string') {
     const parsed = parseHarText(input);
     if (!parsed.ok) return { ok: false, error: parsed.error };
-    return normalizeHar(parsed.value);
+    return normalizeHar(parsed.value, memo);
   }
-  if (Array.isArray(input)) return normalizeEntries(input, (index) => `[${index}]`, null, new Map());
-  if (!isObject(input)) return fail(`Expected a HAR object, got ${describe(input)}.`, '');
+  if (Array.isArray(input)) return normalizeEntries(input, (index) => `[${index}]`, null, new Map(), memo);
+  if (!isJsonObject(input)) return fail(`Expected a HAR object, got ${describe(input)}.`, '');
   if ('log' in input) {
-    if (!isObject(input.log)) return fail(`Expected "log" to be an object, got ${describe(input.log)}.`, 'log');
-    return normalizeLog(input.log, 'log.');
+    if (!isJsonObject(input.log)) return fail(`Expected "log" to be an object, got ${describe(input.log)}.`, 'log');
+    return normalizeLog(input.log, 'log.', memo);
   }
-  if ('entries' in input) return normalizeLog(input, '');
-  if ('request' in input) return normalizeEntries([input], () => '', null, new Map());
+  if ('entries' in input) return normalizeLog(input, '', memo);
+  if ('request' in input) return normalizeEntries([input], () => '', null, new Map(), memo);
   return fail('Not a HAR: expected an object with a "log" property (or a log with "entries").', '');
 }
 
-function normalizeLog(log: JsonObject, prefix: string): NormalizeResult {
+function normalizeLog(log: JsonObject, prefix: string, memo: NormalizeMemo): NormalizeResult {
   const entries = log.entries;
   if (entries === undefined) return fail('The HAR has no "entries" list.', `${prefix}entries`);
   if (!Array.isArray(entries)) return fail(`Expected "entries" to be an array, got ${describe(entries)}.`, `${prefix}entries`);
-  const creator = isObject(log.creator) ? creatorLabel(log.creator) : null;
-  return normalizeEntries(entries, prefix === 'log.' ? logEntryPath : (index) => `${prefix}entries[${index}]`, creator, pageUrls(log.pages));
+  const creator = isJsonObject(log.creator) ? creatorLabel(log.creator) : null;
+  return normalizeEntries(entries, prefix === 'log.' ? logEntryPath : (index) => `${prefix}entries[${index}]`, creator, pageUrls(log.pages), memo);
 }
 
 function creatorLabel(creator: JsonObject): string | null {
@@ -71,7 +77,7 @@ export function pageUrls(pages: unknown): Map<string, string> {
   const urls = new Map<string, string>();
   if (!Array.isArray(pages)) return urls;
   for (const page of pages) {
-    if (!isObject(page)) continue;
+    if (!isJsonObject(page)) continue;
     const id = stringOrNull(page.id);
     const title = stringOrNull(page.title);
     if (id === null || title === null || !/^https?:\/\//i.test(title)) continue;
@@ -89,16 +95,19 @@ export class EntryNormalizer {
   private readonly problems: InputProblem[] = [];
   private count = 0;
 
-  constructor(private readonly pages: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly pages: ReadonlyMap<string, string>,
+    private readonly memo: NormalizeMemo = ownMemo(),
+  ) {}
 
   add(item: unknown): void {
-    const entry = normalizeEntry(item, new Problems(this.count, logEntryPath, this.problems), this.pages);
+    const entry = normalizeEntry(item, new Problems(this.count, logEntryPath, this.problems), this.pages, this.memo);
     this.count++;
     if (entry !== null) this.entries.push(entry);
   }
 
   finish(creator: unknown): NormalizedLog {
-    return { creator: isObject(creator) ? creatorLabel(creator) : null, entryCount: this.count, entries: this.entries, problems: this.problems };
+    return { creator: isJsonObject(creator) ? creatorLabel(creator) : null, entryCount: this.count, entries: this.entries, problems: this.problems };
   }
 }
 
@@ -106,12 +115,12 @@ const logEntryPath = (index: number): string => `log.entries[${index}]`;
 
 function normalizeEntries(
   items: readonly unknown[], entryPath: (index: number) => string, creator: string | null,
-  pages: ReadonlyMap<string, string>,
+  pages: ReadonlyMap<string, string>, memo: NormalizeMemo,
 ): NormalizeResult {
   const entries: NormalizedEntry[] = [];
   const problems: InputProblem[] = [];
   for (let index = 0; index < items.length; index++) {
-    const entry = normalizeEntry(items[index], new Problems(index, entryPath, problems), pages);
+    const entry = normalizeEntry(items[index], new Problems(index, entryPath, problems), pages, memo);
     if (entry !== null) entries.push(entry);
   }
   return { ok: true, log: { creator, entryCount: items.length, entries, problems } };
@@ -145,10 +154,10 @@ class Problems {
   }
 }
 
-function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<string, string>): NormalizedEntry | null {
-  if (!isObject(item)) return problems.skip('', `Entry is ${describe(item)}, not an object.`);
+function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<string, string>, memo: NormalizeMemo): NormalizedEntry | null {
+  if (!isJsonObject(item)) return problems.skip('', `Entry is ${describe(item)}, not an object.`);
   const request = item.request;
-  if (!isObject(request)) return problems.skip('request', request === undefined ? 'Entry has no request.' : `Expected request to be an object, got ${describe(request)}.`);
+  if (!isJsonObject(request)) return problems.skip('request', request === undefined ? 'Entry has no request.' : `Expected request to be an object, got ${describe(request)}.`);
   const url = stringOrNull(request.url);
   if (url === null || url === '') return problems.skip('request.url', 'Request has no URL.');
   const method = stringOrNull(request.method);
@@ -169,19 +178,19 @@ function normalizeEntry(item: unknown, problems: Problems, pages: ReadonlyMap<st
       // Case is kept: fetch() upper-cases only the six standard methods, and Chromium compares the rest exactly.
       method: method === null || method === '' ? 'GET' : method,
       url,
-      origin: originOf(url),
-      headers: normalizeHeaders(request.headers, 'request.headers', problems, requestFieldAt),
+      origin: originOf(url, memo.origins),
+      headers: normalizeHeaders(request.headers, 'request.headers', problems, memo.headerFields, memo.headerFields.requestFieldAt),
     },
-    response: normalizeResponse(item.response, url, problems),
+    response: normalizeResponse(item.response, url, problems, memo.headerFields),
     resourceType: stringOrNull(item._resourceType),
-    initiator: normalizeInitiator(item._initiator),
+    initiator: normalizeInitiator(item._initiator, memo.headerFields),
     pageUrl: pageRef === null ? null : (pages.get(pageRef) ?? null),
   };
 }
 
-function normalizeResponse(value: unknown, requestUrl: string, problems: Problems): NormalizedResponse | null {
+function normalizeResponse(value: unknown, requestUrl: string, problems: Problems, fields: HeaderFieldMemo): NormalizedResponse | null {
   if (value === undefined || value === null) return null;
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     problems.note('response', `Expected response to be an object, got ${describe(value)}.`);
     return null;
   }
@@ -191,37 +200,47 @@ function normalizeResponse(value: unknown, requestUrl: string, problems: Problem
   const redirectUrl = redirectText === null || redirectText === '' ? null : (parseUrl(redirectText, requestUrl)?.href ?? null);
   return {
     status,
-    headers: normalizeHeaders(value.headers, 'response.headers', problems, responseFieldAt),
+    headers: normalizeHeaders(value.headers, 'response.headers', problems, fields, fields.responseFieldAt),
     redirectUrl,
     error: typeof value._error === 'string' && value._error !== '' ? value._error : null,
     errorRecorded: '_error' in value,
   };
 }
 
-function normalizeInitiator(value: unknown): NormalizedInitiator | null {
-  if (!isObject(value)) return null;
+function normalizeInitiator(value: unknown, fields: HeaderFieldMemo): NormalizedInitiator | null {
+  if (!isJsonObject(value)) return null;
   const requestId = value.requestId;
   const type = stringOrNull(value.type);
   const url = stringOrNull(value.url);
   const id = typeof requestId === 'string' || typeof requestId === 'number' ? String(requestId) : null;
-  // Most initiators are a bare type ("script", "other"): one shared value per type.
-  if (url === null && id === null && type !== null) return bareInitiator(type);
+  if (url === null && id === null && type !== null) return fields.bareInitiators.get(type);
   return { type, url, requestId: id };
 }
 
-const bareInitiator = memoized(256, (type): NormalizedInitiator => Object.freeze({ type, url: null, requestId: null }));
-
 /**
- * The field last read at each position of a request's (response's) header list. A producer writes every entry's
- * headers in one layout, so the field at a position is usually the one the previous entry had there: two string
- * comparisons instead of two map lookups (sharedField). Fields are immutable, so reusing one is always right.
+ * What normalizing a run's entries shares (run-context.ts). Header fields and initiators are immutable, and a
+ * capture repeats most of them verbatim on every entry (Accept, User-Agent, Server, Access-Control-Allow-Origin…):
+ * one shared object per distinct (name, value) keeps a 100k-entry capture from holding millions of copies, and
+ * one lower-cased string per name saves an allocation per header (measured: 17% of a 10k run's CPU without).
  */
+export class HeaderFieldMemo {
+  /**
+   * The field last read at each position of a request's (response's) header list. A producer writes every entry's
+   * headers in one layout, so the field at a position is usually the one the previous entry had there: two string
+   * comparisons instead of two map lookups (sharedField).
+   */
+  readonly requestFieldAt: Array<HeaderField | undefined> = [];
+  readonly responseFieldAt: Array<HeaderField | undefined> = [];
+  readonly sharedNames = new Map<string, SharedName>();
+  readonly lowerNames = new MemoTable(LOWER_NAME_CACHE_LIMIT, (name) => name.toLowerCase());
+  // Most initiators are a bare type ("script", "other"): one shared value per type.
+  readonly bareInitiators = new MemoTable(256, (type): NormalizedInitiator => Object.freeze({ type, url: null, requestId: null }));
+}
+
 const POSITIONS_REMEMBERED = 64;
-const requestFieldAt: Array<HeaderField | undefined> = [];
-const responseFieldAt: Array<HeaderField | undefined> = [];
 
 /** `suffix` is the headers' path inside the entry ("request.headers" or "response.headers"). */
-function normalizeHeaders(value: unknown, suffix: string, problems: Problems, fieldAt: Array<HeaderField | undefined>): HeaderField[] {
+function normalizeHeaders(value: unknown, suffix: string, problems: Problems, memo: HeaderFieldMemo, fieldAt: Array<HeaderField | undefined>): HeaderField[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     problems.note(suffix, `Expected headers to be an array, got ${describe(value)}.`);
@@ -231,7 +250,7 @@ function normalizeHeaders(value: unknown, suffix: string, problems: Problems, fi
   let count = 0;
   for (let i = 0; i < value.length; i++) {
     const item = value[i] as { readonly name?: unknown; readonly value?: unknown } | null;
-    // No isObject(): a JSON array has no "name" property, so the string test alone rejects it.
+    // No isJsonObject(): a JSON array has no "name" property, so the string test alone rejects it.
     if (typeof item !== 'object' || item === null || typeof item.name !== 'string') {
       problems.note(`${suffix}[${i}]`, 'Header item has no string name; ignored.');
       continue;
@@ -239,7 +258,7 @@ function normalizeHeaders(value: unknown, suffix: string, problems: Problems, fi
     const raw = item.value;
     const headerValue = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
     const previous = i < POSITIONS_REMEMBERED ? fieldAt[i] : undefined;
-    const field = previous !== undefined && previous.value === headerValue && previous.name === item.name ? previous : sharedField(item.name, headerValue);
+    const field = previous !== undefined && previous.value === headerValue && previous.name === item.name ? previous : sharedField(memo, item.name, headerValue);
     if (i < POSITIONS_REMEMBERED) fieldAt[i] = field;
     fields[count++] = field;
   }
@@ -247,11 +266,7 @@ function normalizeHeaders(value: unknown, suffix: string, problems: Problems, fi
   return fields;
 }
 
-/**
- * Header fields are immutable, and a capture repeats most of them verbatim on every entry (Accept, User-Agent,
- * Server, Access-Control-Allow-Origin…): one shared object per distinct (name, value) keeps a 100k-entry
- * capture from holding millions of copies. Long values (cookies, tokens) are rarely repeated and not shared.
- */
+/** Long values (cookies, tokens) are rarely repeated and not shared. */
 const SHARED_VALUE_MAX_LENGTH = 256;
 const SHARED_VALUES_PER_NAME = 512;
 
@@ -262,14 +277,13 @@ interface SharedName {
   last: HeaderField | null;
 }
 
-const sharedNames = new Map<string, SharedName>();
-
-function sharedField(name: string, value: string): HeaderField {
-  if (value.length > SHARED_VALUE_MAX_LENGTH) return { name, lowerName: lowerCased(name), value };
+function sharedField(memo: HeaderFieldMemo, name: string, value: string): HeaderField {
+  if (value.length > SHARED_VALUE_MAX_LENGTH) return { name, lowerName: memo.lowerNames.get(name), value };
+  const { sharedNames } = memo;
   let shared = sharedNames.get(name);
   if (shared === undefined) {
     if (sharedNames.size >= LOWER_NAME_CACHE_LIMIT) sharedNames.clear();
-    shared = { lowerName: lowerCased(name), byValue: new Map(), last: null };
+    shared = { lowerName: memo.lowerNames.get(name), byValue: new Map(), last: null };
     sharedNames.set(name, shared);
   }
   // Comparing with the previous value costs no hashing, and most headers repeat the previous entry's value.
@@ -285,9 +299,29 @@ function sharedField(name: string, value: string): HeaderField {
   return field;
 }
 
-/**
- * A capture repeats the same few dozen header names on every entry; sharing one lower-cased string per name
- * saves an allocation per header (millions on a 100k-entry file). Bounded, for hostile inputs with unique names.
- */
+/** Bounded, for hostile inputs with unique names. */
 const LOWER_NAME_CACHE_LIMIT = 4_096;
-const lowerCased = memoized(LOWER_NAME_CACHE_LIMIT, (name) => name.toLowerCase());
+
+/**
+ * The URLs a raw entry ties to others, read without normalizing it (the live session groups entries by them
+ * before diagnosing): its own URL, where it redirects (redirectURL or a Location header, resolved against it),
+ * and the URL that initiated it (Chromium names a preflight's request there). Null when it has no URL.
+ */
+export function entryLinksOf(entry: unknown): { readonly url: string; readonly linked: readonly string[] } | null {
+  if (!isJsonObject(entry) || !isJsonObject(entry.request) || typeof entry.request.url !== 'string') return null;
+  const url = entry.request.url;
+  const linked: string[] = [];
+  const response = isJsonObject(entry.response) ? entry.response : null;
+  const redirect = response?.redirectURL;
+  if (typeof redirect === 'string' && redirect !== '') linked.push(parseUrl(redirect, url)?.href ?? redirect);
+  const headers = Array.isArray(response?.headers) ? (response.headers as readonly { readonly name?: unknown; readonly value?: unknown }[]) : [];
+  for (const header of headers) {
+    // The length test first: lower-casing every header name of every entry is most of this function's cost.
+    if (typeof header?.name === 'string' && header.name.length === 8 && header.name.toLowerCase() === 'location' && typeof header.value === 'string') {
+      linked.push(parseUrl(header.value, url)?.href ?? header.value);
+    }
+  }
+  const initiatorUrl = isJsonObject(entry._initiator) ? entry._initiator.url : undefined;
+  if (typeof initiatorUrl === 'string' && initiatorUrl !== '') linked.push(initiatorUrl);
+  return { url, linked };
+}

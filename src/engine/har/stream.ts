@@ -1,5 +1,6 @@
 import type { NormalizedLog } from './types.js';
-import { EntryNormalizer, pageUrls } from './normalize.js';
+import { EntryNormalizer, pageUrls, type NormalizeMemo } from './normalize.js';
+import { isJsonObject } from '../model/json.js';
 
 /** What the reader does to each entry and to the pages before normalizing them. */
 export interface StreamOptions {
@@ -21,7 +22,11 @@ export interface StreamOptions {
  * also produces the usual error messages. The streamed result equals normalizeHar(JSON.parse(text)).
  */
 export class HarByteReader {
-  constructor(private readonly options: StreamOptions = {}) {}
+  constructor(
+    private readonly options: StreamOptions = {},
+    /** The diagnosis run the entries are normalized in (header fields and origins shared across them). */
+    private readonly memo?: NormalizeMemo,
+  ) {}
 
   private depth = 0;
   private inString = false;
@@ -175,7 +180,7 @@ export class HarByteReader {
     } catch {
       return null;
     }
-    if (!isObject(skeleton) || !isObject(skeleton.log)) return null;
+    if (!isJsonObject(skeleton) || !isJsonObject(skeleton.log)) return null;
     const log = skeleton.log;
     if (!Array.isArray(log.entries) || log.entries.length !== 0) return null;
     // Pages written after the entries would have changed the entries' page URLs: read the text instead.
@@ -244,7 +249,7 @@ export class HarByteReader {
       // Keys after "log" in the root, or other shapes: the skeleton check in finish() decides.
     }
     this.pagesAtStart = pageUrls(this.mappedPages(pages));
-    this.normalizer = new EntryNormalizer(this.pagesAtStart);
+    this.normalizer = new EntryNormalizer(this.pagesAtStart, this.memo);
   }
 
   private endElement(): void {
@@ -316,9 +321,6 @@ function grown(buffer: Uint8Array, used: number, needed: number): Uint8Array {
   return larger;
 }
 
-function isObject(value: unknown): value is { readonly [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function sameMap(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
   if (a.size !== b.size) return false;

@@ -89,3 +89,10 @@ export interface Exchange {
   readonly preflightStatus: 'sent' | 'not-in-capture' | 'not-needed';
   readonly preflightReasons: readonly PreflightReason[];
 }
+
+/**
+ * An exchange as a rule reads it: every fact but the credentials, which a rule reads only through its
+ * RuleContext (rules/types.ts). The context records each read, so the credentials inference and replay() know
+ * when a check's decision could not depend on the mode; a rule cannot read them another way and compile.
+ */
+export type RuleExchange = Omit<Exchange, 'credentials'>;

@@ -1,4 +1,4 @@
-import { memoized } from './memo.js';
+import { MemoTable } from './memo.js';
 
 /**
  * Header lists as HAR gives them: ordered, names in whatever case the server sent, duplicate lines kept
@@ -55,14 +55,11 @@ export type TokenListParse =
  * Parses a comma-separated list of tokens the way Chromium's ParseAccessControlAllowList does
  * (net::HttpUtil::ValuesIterator: trims spaces and tabs, skips empty items, every item must be a token).
  */
-export function parseTokenList(value: string): TokenListParse {
-  return tokenListOf(value);
+export function parseTokenList(value: string, memo: HeaderListMemo | null = null): TokenListParse {
+  return memo === null ? tokenListOf(value) : memo.tokenLists.get(value);
 }
 
-// A capture repeats the same few Allow-Methods / Allow-Headers values on every response of an API.
-const tokenListOf = memoized(1_024, (value) => parseTokenListUncached(value));
-
-function parseTokenListUncached(value: string): TokenListParse {
+function tokenListOf(value: string): TokenListParse {
   const tokens: string[] = [];
   for (const rawItem of value.split(',')) {
     const item = rawItem.replace(/^[ \t]+|[ \t]+$/g, '');
@@ -77,11 +74,37 @@ function parseTokenListUncached(value: string): TokenListParse {
  * Comma-separated names, lower-cased, empties dropped (for Access-Control-Request-Headers). The list is shared
  * by every caller with the same value (a capture repeats a few), so it is read-only.
  */
-export function splitNameList(value: string): readonly string[] {
-  return nameListOf(value);
+export function splitNameList(value: string, memo: HeaderListMemo | null = null): readonly string[] {
+  return memo === null ? nameListOf(value) : memo.nameLists.get(value);
 }
 
-const nameListOf = memoized(1_024, (value): readonly string[] => value
-  .split(',')
-  .map((item) => item.trim().toLowerCase())
-  .filter((item) => item !== ''));
+function nameListOf(value: string): readonly string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '');
+}
+
+/**
+ * A run's parsed header lists (run-context.ts): a capture repeats the same few Allow-Methods / Allow-Headers /
+ * Access-Control-Request-Headers values on every exchange of an API, so each is parsed once and shared (read-only).
+ */
+export class HeaderListMemo {
+  readonly tokenLists = new MemoTable(1_024, tokenListOf);
+  readonly nameLists = new MemoTable(1_024, nameListOf);
+  readonly cacheDirectives = new MemoTable(1_024, (value) => cacheDirectivesOf(value, this));
+}
+
+/** Cache-Control directive names, and the delta-seconds of max-age / s-maxage when present. */
+export function parseCacheControl(value: string | null, memo: HeaderListMemo | null = null): ReadonlyMap<string, string | null> {
+  return memo === null ? cacheDirectivesOf(value ?? '', null) : memo.cacheDirectives.get(value ?? '');
+}
+
+function cacheDirectivesOf(value: string, memo: HeaderListMemo | null): ReadonlyMap<string, string | null> {
+  const directives = new Map<string, string | null>();
+  for (const item of splitNameList(value, memo)) {
+    const [name = '', argument] = item.split('=', 2);
+    directives.set(name.trim(), argument === undefined ? null : argument.trim().replace(/^"|"$/g, ''));
+  }
+  return directives;
+}

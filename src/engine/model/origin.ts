@@ -3,7 +3,7 @@
  * both Node and browsers provide; it is reached through globalThis because the engine compiles
  * without DOM or Node type definitions.
  */
-import { memoized } from './memo.js';
+import { MemoTable } from './memo.js';
 
 interface WhatwgUrl {
   readonly href: string;
@@ -35,12 +35,48 @@ export function parseUrl(input: string, base?: string): WhatwgUrl | null {
  * The ASCII serialization of a URL's origin ("https://example.com", default port omitted), "null" for an
  * opaque origin (data:, file:, about:…), or null when the text is not a URL at all.
  */
-export function originOf(url: string): string | null {
-  // The URL parser is slow; a capture repeats the same unusual URLs (data:, IDN…) many times.
-  return plainHttpOrigin(url) ?? parsedOrigin(url);
+export function originOf(url: string, memo: OriginMemo | null = null): string | null {
+  if (memo === null) return plainHttpOrigin(url, plainPrefixOrigin) ?? originByParsing(url);
+  return plainHttpOrigin(url, memo.prefixOrigin) ?? memo.parsed.get(url);
 }
 
-const parsedOrigin = memoized(2_000, (url) => originByParsing(url));
+/**
+ * A run's origins (run-context.ts): the URL parser is slow, and a capture repeats the same few scheme-and-host
+ * prefixes and the same unusual URLs (data:, IDN…) many times.
+ */
+export class OriginMemo {
+  readonly parsed = new MemoTable(2_000, originByParsing);
+  private readonly prefixes = new MemoTable(2_000, plainPrefixOrigin);
+  readonly prefixOrigin = (prefix: string): string | null => this.prefixes.get(prefix);
+  /** Origin and Referer values repeat on every request a page makes: each is read once. */
+  readonly headerOrigins = new MemoTable(2_048, (value) => usableOrigin(originOf(value.trim(), this)));
+  /** The audit asks about the same few origins on every exchange of a capture. */
+  readonly urlParts = new MemoTable(2_048, urlPartsOf);
+}
+
+/** The origin of an Origin or Referer header's value, or null when it is "null" or not a URL (not comparable). */
+export function headerOriginOf(value: string, memo: OriginMemo | null = null): string | null {
+  return memo === null ? usableOrigin(originOf(value.trim())) : memo.headerOrigins.get(value);
+}
+
+function usableOrigin(origin: string | null): string | null {
+  return origin === 'null' ? null : origin;
+}
+
+export interface UrlParts {
+  readonly hostname: string;
+  readonly protocol: string;
+}
+
+/** A URL's or origin's host name and scheme ("https:"), or null when it is not a URL. */
+export function urlParts(text: string, memo: OriginMemo | null = null): UrlParts | null {
+  return memo === null ? urlPartsOf(text) : memo.urlParts.get(text);
+}
+
+function urlPartsOf(text: string): UrlParts | null {
+  const parsed = parseUrl(text);
+  return parsed === null ? null : { hostname: parsed.hostname, protocol: parsed.protocol };
+}
 
 function originByParsing(url: string): string | null {
   const parsed = parseUrl(url);
@@ -60,13 +96,13 @@ function originByParsing(url: string): string | null {
 const PLAIN_HTTP_URL = /^(https?):\/\/((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\.?)(?::([1-9][0-9]{0,4}))?(?:[/?#]|$)/;
 const UNSAFE_ANYWHERE = /[\u0000-\u0020\u007f\\]/;
 
-function plainHttpOrigin(url: string): string | null {
+function plainHttpOrigin(url: string, prefixOrigin: (prefix: string) => string | null): string | null {
   // The scheme and authority end at the first "/", "?" or "#" after "://" (the pattern allows none of them
   // before), so matching that prefix alone decides the same, and a capture has only a few distinct prefixes.
   const start = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1;
   if (start === -1) return null;
   const prefix = url.slice(0, authorityEnd(url, start));
-  const origin = plainPrefixOrigin(prefix);
+  const origin = prefixOrigin(prefix);
   return origin === null || UNSAFE_ANYWHERE.test(url) ? null : origin;
 }
 
@@ -80,7 +116,7 @@ function authorityEnd(url: string, from: number): number {
 }
 
 /** The origin of a plain "scheme://host[:port]" prefix, or null when the URL parser must decide. */
-const plainPrefixOrigin = memoized(2_000, (prefix): string | null => {
+function plainPrefixOrigin(prefix: string): string | null {
   const match = PLAIN_HTTP_URL.exec(prefix);
   if (match === null) return null;
   const [, scheme, host, port] = match as unknown as [string, string, string, string | undefined];
@@ -90,7 +126,7 @@ const plainPrefixOrigin = memoized(2_000, (prefix): string | null => {
   if (number > 65535) return null;
   const isDefault = (scheme === 'http' && number === 80) || (scheme === 'https' && number === 443);
   return isDefault ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
-});
+}
 
 /**
  * True when `url` is cross-origin to `pageOrigin` (an origin or any URL of the page). An opaque origin is

@@ -11,6 +11,7 @@ import { normalizeHar } from '../har/normalize.js';
 import { parseHarText } from '../har/parse-text.js';
 import type { InputError } from '../har/types.js';
 import { REDACTED, redactHeaderValue, redactParam, redactUrl } from './patterns.js';
+import { isJsonObject, type JsonObject } from '../model/json.js';
 
 export interface Redaction {
   /** "request header", "response header", "URL", "query parameter", "request cookie", "request body", … */
@@ -41,11 +42,7 @@ export type RedactResult =
   | { readonly ok: true; readonly har: ExportedHar; readonly redactions: readonly Redaction[] }
   | { readonly ok: false; readonly error: InputError };
 
-type JsonObject = { readonly [key: string]: unknown };
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 class Redactor {
   private readonly counts = new Map<string, number>();
@@ -106,14 +103,14 @@ function compare(a: string, b: string): number {
 function stray(value: unknown, redactor: Redactor, where: string): unknown {
   if (typeof value === 'string') return redactor.text(where, '(value)', value);
   if (Array.isArray(value)) return [];
-  if (isObject(value)) return {};
+  if (isJsonObject(value)) return {};
   return value;
 }
 
 function copyHeaders(value: unknown, redactor: Redactor, where: string): unknown {
   if (!Array.isArray(value)) return stray(value, redactor, where);
   return value.map((item: unknown) => {
-    if (!isObject(item) || typeof item.name !== 'string') return {};
+    if (!isJsonObject(item) || typeof item.name !== 'string') return {};
     const raw = item.value;
     const text = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
     return { name: item.name, value: redactor.header(where, item.name, text) };
@@ -135,7 +132,7 @@ function decodeComponent(text: string): string {
 function copyQueryString(value: unknown, redactedUrl: unknown, redactor: Redactor): unknown[] {
   if (!redactor.enabled) {
     if (!Array.isArray(value)) return [];
-    return value.flatMap((item: unknown) => (isObject(item) && typeof item.name === 'string' ? [{ name: item.name, value: typeof item.value === 'string' ? item.value : '' }] : []));
+    return value.flatMap((item: unknown) => (isJsonObject(item) && typeof item.name === 'string' ? [{ name: item.name, value: typeof item.value === 'string' ? item.value : '' }] : []));
   }
   if (typeof redactedUrl !== 'string') return [];
   const query = redactedUrl.split('#')[0]?.split('?').slice(1).join('?') ?? '';
@@ -150,7 +147,7 @@ function copyQueryString(value: unknown, redactedUrl: unknown, redactor: Redacto
 
 function dropCookies(value: unknown, redactor: Redactor, where: string): void {
   if (!Array.isArray(value)) return;
-  for (const cookie of value) redactor.dropped(where, isObject(cookie) && typeof cookie.name === 'string' ? cookie.name : '(cookie)', true);
+  for (const cookie of value) redactor.dropped(where, isJsonObject(cookie) && typeof cookie.name === 'string' ? cookie.name : '(cookie)', true);
 }
 
 function dropComment(value: JsonObject, redactor: Redactor, where: string): void {
@@ -162,11 +159,11 @@ function numberOr(value: unknown, fallback: number): unknown {
 }
 
 function copyRequest(value: unknown, redactor: Redactor): unknown {
-  if (!isObject(value)) return stray(value, redactor, 'request');
+  if (!isJsonObject(value)) return stray(value, redactor, 'request');
   dropCookies(value.cookies, redactor, 'request cookie');
   dropComment(value, redactor, 'request');
   const postData = value.postData;
-  if (isObject(postData)) {
+  if (isJsonObject(postData)) {
     redactor.dropped('request body', 'text', typeof postData.text === 'string' && postData.text !== '');
     redactor.dropped('request body', 'params', Array.isArray(postData.params) && postData.params.length > 0);
   }
@@ -186,10 +183,10 @@ function copyRequest(value: unknown, redactor: Redactor): unknown {
 }
 
 function copyResponse(value: unknown, redactor: Redactor): unknown {
-  if (!isObject(value)) return stray(value, redactor, 'response');
+  if (!isJsonObject(value)) return stray(value, redactor, 'response');
   dropCookies(value.cookies, redactor, 'response cookie');
   dropComment(value, redactor, 'response');
-  const content = isObject(value.content) ? value.content : {};
+  const content = isJsonObject(value.content) ? value.content : {};
   redactor.dropped('response body', 'text', typeof content.text === 'string' && content.text !== '');
   const copy: Record<string, unknown> = {
     status: value.status,
@@ -212,7 +209,7 @@ function copyResponse(value: unknown, redactor: Redactor): unknown {
 }
 
 function copyInitiator(value: unknown, redactor: Redactor): unknown {
-  if (!isObject(value)) return stray(value, redactor, 'initiator');
+  if (!isJsonObject(value)) return stray(value, redactor, 'initiator');
   const copy: Record<string, unknown> = {};
   if (typeof value.type === 'string') copy.type = value.type;
   if (typeof value.url === 'string') copy.url = redactor.url('initiator URL', value.url);
@@ -221,7 +218,7 @@ function copyInitiator(value: unknown, redactor: Redactor): unknown {
 }
 
 function copyEntry(item: unknown, redactor: Redactor): unknown {
-  if (!isObject(item)) return stray(item, redactor, 'entry');
+  if (!isJsonObject(item)) return stray(item, redactor, 'entry');
   dropComment(item, redactor, 'entry');
   const copy: Record<string, unknown> = {};
   if (typeof item.pageref === 'string') copy.pageref = item.pageref;
@@ -239,7 +236,7 @@ function copyEntry(item: unknown, redactor: Redactor): unknown {
 
 function copyPages(value: unknown, redactor: Redactor): unknown[] {
   if (!Array.isArray(value)) return [];
-  return value.filter(isObject).map((page) => {
+  return value.filter(isJsonObject).map((page) => {
     dropComment(page, redactor, 'page');
     const title = typeof page.title === 'string' ? page.title : '';
     return {
@@ -266,8 +263,8 @@ export function rawLogOf(input: unknown): RawLog | null {
     return parsed.ok ? rawLogOf(parsed.value) : null;
   }
   if (Array.isArray(input)) return { creator: null, pages: [], entries: input, comment: null };
-  if (!isObject(input)) return null;
-  const log = isObject(input.log) ? input.log : 'entries' in input ? input : null;
+  if (!isJsonObject(input)) return null;
+  const log = isJsonObject(input.log) ? input.log : 'entries' in input ? input : null;
   if (log !== null && Array.isArray(log.entries)) return { creator: log.creator, pages: log.pages, entries: log.entries, comment: log.comment };
   if ('request' in input) return { creator: null, pages: [], entries: [input], comment: null };
   return null;
@@ -313,7 +310,7 @@ export function redactHar(input: unknown, options: RedactOptions = {}): RedactRe
   if (raw === null) return { ok: false, error: { message: 'Not a HAR.', path: '' } };
   const redactor = new Redactor(options.redact !== false);
   if (typeof raw.comment === 'string' && raw.comment !== '') redactor.dropped('comment', 'log', true);
-  const creator = isObject(raw.creator) ? raw.creator : null;
+  const creator = isJsonObject(raw.creator) ? raw.creator : null;
   const entries: unknown[] = [];
   for (let index = 0; index < raw.entries.length; index++) {
     entries.push(copyEntry(raw.entries[index], redactor));

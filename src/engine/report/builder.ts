@@ -1,7 +1,7 @@
 import { completeFixes } from '../fixes/index.js';
 import type { InputProblem, SourceInfo } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
-import type { ReplayResult, RuleFinding } from '../rules/run.js';
+import { ReplayMemo, type ReplayResult, type RuleFinding } from '../rules/run.js';
 import type { Fix } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -125,10 +125,10 @@ function firstHopPreflight(exchange: Exchange): Step['entry'] | null {
   return null;
 }
 
-export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult): ReportExchange {
+export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult, memo: ReplayMemo = new ReplayMemo()): ReportExchange {
   const decision = decideVerdict(exchange, replayed);
   const contradicted = replayed.blocking !== null && decision.verdict === 'allowed';
-  const fixes = completeFixes(exchange, replayed.findings);
+  const fixes = completeFixes(exchange, replayed.findings, memo);
   const firstPreflight = exchange.orphanPreflight ?? firstHopPreflight(exchange);
   return {
     id: exchange.id,
@@ -138,6 +138,7 @@ export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult):
     initiatorOrigin: exchange.initiatorOrigin,
     kind: exchange.kind,
     entries: exchange.entries,
+    requestEntry: exchange.hops[0]?.entry.index ?? null,
     preflight: preflightOf(firstPreflight?.index ?? null, exchange),
     verdict: decision.verdict,
     corsError: decision.corsError,

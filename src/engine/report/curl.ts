@@ -6,7 +6,7 @@
 import { hasInvisible } from './escape.js';
 
 /** Headers curl sets itself, or that cannot be replayed as written (HTTP/2 pseudo-headers). */
-const SKIPPED = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'keep-alive', 'transfer-encoding']);
+const SKIPPED: ReadonlySet<string> = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'keep-alive', 'transfer-encoding']);
 
 export interface CurlRequest {
   readonly method: string;

@@ -10,39 +10,18 @@
 import { diagnose, diagnoseHarStream } from '../diagnose.js';
 import type { InputError } from '../har/types.js';
 import { rawLogOf, redactHar, StreamRedaction } from '../redact/har.js';
-import type { ExportedHar, Redaction } from '../redact/har.js';
 import { reportToExportJson } from './to-json.js';
 import { reportToHtml } from './to-html.js';
 import { reportToMarkdown } from './to-markdown.js';
 import { reportToText } from './to-text.js';
 import { REPORT_SCHEMA, type Report } from './types.js';
 import { exportedReportOf } from './reopen.js';
+import type { ExportDocument, ExportFormat, ExportInfo, ExportScope } from './document.js';
+import type { StackId } from '../fixes/kit.js';
 
-export type ExportFormat = 'md' | 'html' | 'json' | 'text';
+export type { ExportDocument, ExportFormat, ExportInfo, ExportScope } from './document.js';
 
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['md', 'html', 'json', 'text'];
-
-/** Which exchanges: the whole capture, or these ids (as `diagnose()` of the same input names them). */
-export type ExportScope = { readonly kind: 'capture' } | { readonly kind: 'exchanges'; readonly ids: readonly string[] };
-
-/** The `export` object of an exported JSON report. */
-export interface ExportInfo {
-  readonly generatedAt: string;
-  /** The ids in `scope` are those of the original capture; the report renumbers the exchanges it holds. */
-  readonly scope: ExportScope;
-  /** The server stack whose snippets the Markdown and HTML show, or null for all stacks. */
-  readonly stack: string | null;
-  readonly redacted: boolean;
-  readonly redactions: readonly Redaction[];
-  /** The HAR the report was diagnosed from: every field the diagnosis reads, nothing else. */
-  readonly har: ExportedHar;
-}
-
-export interface ExportDocument {
-  /** The diagnosis of `export.har`. */
-  readonly report: Report;
-  readonly export: ExportInfo;
-}
 
 export interface ExportOptions {
   readonly format: ExportFormat;
@@ -51,7 +30,7 @@ export interface ExportOptions {
   /** Replace cookies, credentials, tokens and bodies (default true). */
   readonly redact?: boolean;
   /** Show only this stack's snippets ("express", "nginx", …). Default: every stack's. */
-  readonly stack?: string | null;
+  readonly stack?: StackId | null;
   /** ISO timestamp written into the report; the only time in it. Default: now. */
   readonly generatedAt?: string;
   readonly sourceName?: string;

@@ -9,12 +9,9 @@ import { parseHarText } from '../har/parse-text.js';
 import type { InputError } from '../har/types.js';
 import type { Report } from './types.js';
 import { REPORT_SCHEMA } from './types.js';
+import { isJsonObject, type JsonObject } from '../model/json.js';
 
-type JsonObject = { readonly [key: string]: unknown };
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 type SourceKind = 'file' | 'live' | 'memory';
 
@@ -31,15 +28,15 @@ function parsed(value: unknown): unknown {
 /** True for a value (or JSON text) that is a cors-lens report rather than a HAR. */
 export function isReport(value: unknown): boolean {
   const object = parsed(value);
-  return isObject(object) && object.schema === REPORT_SCHEMA;
+  return isJsonObject(object) && object.schema === REPORT_SCHEMA;
 }
 
 /** Null when `value` is not a cors-lens report; an error when it is one without an embedded HAR. */
 export function exportedReportOf(value: unknown): ExportedReportInput | null {
   const object = parsed(value);
-  if (!isObject(object) || object.schema !== REPORT_SCHEMA) return null;
+  if (!isJsonObject(object) || object.schema !== REPORT_SCHEMA) return null;
   const info = object.export;
-  if (!isObject(info) || !isObject(info.har)) {
+  if (!isJsonObject(info) || !isJsonObject(info.har)) {
     return {
       ok: false,
       error: {
@@ -48,7 +45,7 @@ export function exportedReportOf(value: unknown): ExportedReportInput | null {
       },
     };
   }
-  const source = isObject(object.source) ? object.source : {};
+  const source = isJsonObject(object.source) ? object.source : {};
   const kind = source.kind;
   return {
     ok: true,

@@ -9,9 +9,8 @@ import { RULES } from '../rules/registry.js';
 import type { Fix } from '../rules/types.js';
 import { curlCommand } from './curl.js';
 import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
-import type { ExportDocument } from './export.js';
-import { exchangeSections, harRequestAt, preflightReasonText, snippetsFor, stacksOf, verificationText } from './sections.js';
-import { patchLine } from './to-markdown.js';
+import type { ExportDocument } from './document.js';
+import { exchangeSections, harRequestAt, patchLine, preflightReasonText, snippetsFor, stacksOf, verificationText } from './sections.js';
 import type { Finding, ReportExchange, Verdict } from './types.js';
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";

@@ -1,4 +1,4 @@
-import type { ExportDocument } from './export.js';
+import type { ExportDocument } from './document.js';
 import type { Report } from './types.js';
 
 /** The report as JSON (schema cors-lens/report@1). JSON.stringify escapes every hostile character. */

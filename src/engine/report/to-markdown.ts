@@ -6,11 +6,14 @@
  * as `\u202E`-style escapes. Only spec and MDN links (our own data, http(s) only) are links.
  */
 import { RULES } from '../rules/registry.js';
-import type { Fix, HeaderPatch } from '../rules/types.js';
+import type { Fix } from '../rules/types.js';
 import { curlCommand } from './curl.js';
 import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
-import type { ExportDocument } from './export.js';
-import { exchangeSections, harRequestAt, preflightReasonText, snippetsFor, stacksOf, verificationText, type ExportSnippet } from './sections.js';
+import type { ExportDocument } from './document.js';
+import { exchangeSections, harRequestAt, patchLine, preflightReasonText, snippetsFor, stacksOf, verificationText } from './sections.js';
+import { stackPack } from '../fixes/stacks.js';
+import type { StackId } from '../fixes/kit.js';
+import type { FixSnippet } from '../rules/types.js';
 import type { Finding, ReportExchange, Verdict } from './types.js';
 
 const VERDICT_MARK: Readonly<Record<Verdict, string>> = { blocked: '⛔', allowed: '✅', unknown: '❔' };
@@ -72,17 +75,6 @@ export function mdFence(code: string, language: string): string {
 function mdLink(label: string, url: string): string {
   return /^https?:\/\/[^\s<>()[\]`]+$/.test(url) ? `[${label}](${url})` : '';
 }
-
-export function patchLine(patch: HeaderPatch): string {
-  if (patch.action === 'remove') return `- ${patch.name}`;
-  return `${patch.action === 'add' ? '+ ' : ''}${patch.name}: ${patch.value ?? ''}`;
-}
-
-const SNIPPET_LANGUAGE: Readonly<Record<string, string>> = {
-  express: 'js', koa: 'js', fastify: 'js', hono: 'ts', node: 'js', nginx: 'nginx', apache: 'apache', caddy: 'caddy',
-  django: 'python', flask: 'python', fastapi: 'python', rails: 'ruby', spring: 'java', aspnet: 'csharp', go: 'go',
-  cloudflare: 'js', s3: 'json', 'aws-s3': 'json', traefik: 'yaml', php: 'php', laravel: 'php',
-};
 
 function countRedactions(document: ExportDocument): number {
   return document.export.redactions.reduce((sum, item) => sum + item.count, 0);
@@ -160,11 +152,11 @@ function fixLines(fixes: readonly Fix[]): string[] {
   return lines;
 }
 
-function snippetLines(snippets: readonly ExportSnippet[], stack: string): string[] {
+function snippetLines(snippets: readonly FixSnippet[], stack: StackId): string[] {
   if (snippets.length === 0) return [`No ${mdCode(stack)} snippet for this fix.`, ''];
   const lines: string[] = [];
   for (const snippet of snippets) {
-    lines.push(`**${mdText(snippet.stack)}** (${mdText(verificationText(snippet))}):`, '', mdFence(snippet.code, SNIPPET_LANGUAGE[snippet.stack] ?? ''), '');
+    lines.push(`**${mdText(snippet.stack)}** (${mdText(verificationText(snippet))}):`, '', mdFence(snippet.code, stackPack(snippet.stack).language), '');
   }
   return lines;
 }

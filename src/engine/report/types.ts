@@ -1,6 +1,7 @@
 import type { ExchangeKind, PreflightReason } from '../model/exchange.js';
 import type { Confidence, Fix, FindingCategory, Severity } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
+import type { RuleId } from '../rules/registry.js';
 
 /** The JSON contract `cors-lens/report@1`. Later versions may add fields, never remove or rename them. */
 export const REPORT_SCHEMA = 'cors-lens/report@1';
@@ -9,7 +10,7 @@ export type Verdict = 'allowed' | 'blocked' | 'unknown';
 
 export interface Finding {
   /** Rule id (public API). */
-  readonly rule: string;
+  readonly rule: RuleId;
   /** The rule's failure reason key, e.g. "header-absent". */
   readonly reason: string;
   readonly severity: Severity;
@@ -54,6 +55,8 @@ export interface ReportExchange {
   readonly initiatorOrigin: string | null;
   readonly kind: ExchangeKind;
   readonly entries: readonly number[];
+  /** The log.entries index of the request itself (its first hop), or null when the capture has only its preflight. */
+  readonly requestEntry: number | null;
   readonly preflight: ReportPreflight;
   readonly verdict: Verdict;
   readonly corsError: CorsError | null;

@@ -33,7 +33,7 @@ export const allowOriginMismatch: Rule<Failure> = {
       const failure: Failure =
         origin === 'null' ? { reason: 'origin-is-null-after-redirect', data }
         : branch === 'null-mismatch' ? { reason: 'literal-null', data }
-        : originOf(value) === origin ? { reason: 'not-serialized-form', data }
+        : originOf(value, context.memo.origins) === origin ? { reason: 'not-serialized-form', data }
         : { reason: 'different-origin', data };
       return { status: 'fail', failure, evidence: evidence(ACAO, value, origin) };
     }),

@@ -3,13 +3,12 @@
  * the registry test lists this file among the non-rule files.
  */
 import type { NormalizedEntry } from '../har/types.js';
-import type { Exchange, Step } from '../model/exchange.js';
-import { combinedHeader, headerValues, splitNameList } from '../model/headers.js';
-import { memoized } from '../model/memo.js';
-import { parseUrl } from '../model/origin.js';
+import type { RuleExchange, Step } from '../model/exchange.js';
+import { combinedHeader, headerValues, parseCacheControl, splitNameList } from '../model/headers.js';
+import { urlParts } from '../model/origin.js';
 import { isDelivered } from '../derive/capture.js';
 import { netErrorName } from '../spec/audit.js';
-import type { ConfidenceStatement, Confidence, RuleContext } from './types.js';
+import type { ConfidenceStatement, Confidence, RuleContext, RuleMemo } from './types.js';
 
 export function confidence(level: Confidence, basis: string): ConfidenceStatement {
   return { level, basis };
@@ -36,23 +35,15 @@ export function statusOf(entry: NormalizedEntry): number {
 const NO_TOKENS: readonly string[] = Object.freeze([]);
 
 /** Comma-separated tokens, trimmed and lower-cased (Vary, Cache-Control directive names, Expose-Headers). */
-export function lowerTokens(value: string | null): readonly string[] {
-  return value === null ? NO_TOKENS : splitNameList(value);
+export function lowerTokens(value: string | null, memo: RuleMemo): readonly string[] {
+  return value === null ? NO_TOKENS : splitNameList(value, memo.headerLists);
 }
 
 /** Cache-Control directive names, and the delta-seconds of max-age / s-maxage when present. */
-export function cacheDirectives(value: string | null): ReadonlyMap<string, string | null> {
-  return cacheDirectivesOf(value ?? '');
+export function cacheDirectives(value: string | null, memo: RuleMemo): ReadonlyMap<string, string | null> {
+  return parseCacheControl(value, memo.headerLists);
 }
 
-const cacheDirectivesOf = memoized(1_024, (value): ReadonlyMap<string, string | null> => {
-  const directives = new Map<string, string | null>();
-  for (const item of lowerTokens(value)) {
-    const [name = '', argument] = item.split('=', 2);
-    directives.set(name.trim(), argument === undefined ? null : argument.trim().replace(/^"|"$/g, ''));
-  }
-  return directives;
-});
 
 /**
  * An exchange in CORS mode whose response the page's script received. A recorded success counts even when the
@@ -66,7 +57,7 @@ export function isDeliveredCors(context: RuleContext): boolean {
 }
 
 /** The last CORS-checked final response (not a redirect, not a preflight) with a recorded status. */
-export function finalActualStep(exchange: Exchange): Step | null {
+export function finalActualStep(exchange: RuleExchange): Step | null {
   for (let i = exchange.steps.length - 1; i >= 0; i--) {
     const step = exchange.steps[i];
     if (step !== undefined && step.kind === 'actual' && step.corsFlag && statusOf(step.entry) > 0) return step;
@@ -74,41 +65,33 @@ export function finalActualStep(exchange: Exchange): Step | null {
   return null;
 }
 
-export function firstPreflightStep(exchange: Exchange): Step | null {
+export function firstPreflightStep(exchange: RuleExchange): Step | null {
   return exchange.steps.find((step) => step.kind === 'preflight' && statusOf(step.entry) > 0) ?? null;
 }
 
 /** The net error the exchange failed with, or null. */
-export function netErrorOf(exchange: Exchange): string | null {
+export function netErrorOf(exchange: RuleExchange): string | null {
   return exchange.outcome.kind === 'failed' ? exchange.outcome.error : null;
 }
 
 /** The net error's name without Chromium's ".Detail" suffix, or null. */
-export function netErrorNameOf(exchange: Exchange): string | null {
+export function netErrorNameOf(exchange: RuleExchange): string | null {
   const error = netErrorOf(exchange);
   return error === null ? null : netErrorName(error);
 }
 
-export function lastEntry(exchange: Exchange): NormalizedEntry | null {
+export function lastEntry(exchange: RuleExchange): NormalizedEntry | null {
   return exchange.hops[exchange.hops.length - 1]?.entry ?? exchange.orphanPreflight;
 }
 
-export function hostnameOf(urlOrOrigin: string): string | null {
-  return urlPartsOf(urlOrOrigin)?.hostname ?? null;
+export function hostnameOf(urlOrOrigin: string, memo: RuleMemo): string | null {
+  return urlParts(urlOrOrigin, memo.origins)?.hostname ?? null;
 }
 
-export function schemeOf(urlOrOrigin: string): string | null {
-  return urlPartsOf(urlOrOrigin)?.protocol ?? null;
+export function schemeOf(urlOrOrigin: string, memo: RuleMemo): string | null {
+  return urlParts(urlOrOrigin, memo.origins)?.protocol ?? null;
 }
 
-/**
- * The URL parser is slow and the audit asks about the same few origins on every exchange of a capture:
- * parsed parts are kept (bounded, for captures with many distinct values).
- */
-const urlPartsOf = memoized(2_048, (text): { readonly hostname: string; readonly protocol: string } | null => {
-  const parsed = parseUrl(text);
-  return parsed === null ? null : { hostname: parsed.hostname, protocol: parsed.protocol };
-});
 
 export function apiOriginOf(step: Step): string {
   return step.entry.request.origin ?? step.entry.request.url;
@@ -118,8 +101,8 @@ export function apiOriginOf(step: Step): string {
  * A rough "site" (registrable domain) for telling related origins from unrelated ones: the host for IP
  * literals and single-label hosts, else its last two labels. Good enough to grade confidence, never to allow.
  */
-export function roughSiteOf(origin: string): string {
-  const host = hostnameOf(origin);
+export function roughSiteOf(origin: string, memo: RuleMemo): string {
+  const host = hostnameOf(origin, memo);
   if (host === null) return origin;
   if (/^[\d.]+$/.test(host) || host.includes(':') || !host.includes('.')) return host;
   return host.split('.').slice(-2).join('.');

@@ -26,12 +26,12 @@ export const blockedByPagePolicy: Rule<Failure> = {
     severity: 'error',
     category: 'classification',
   },
-  evaluate: ({ exchange, step }) => {
+  evaluate: ({ exchange, step, memo }) => {
     if (step !== null || exchange.hops.length === 0) return INAPPLICABLE;
     const error = netErrorOf(exchange);
     if (error === null) return INAPPLICABLE;
     const url = exchange.url;
-    const apiOrigin = originOf(url) ?? url;
+    const apiOrigin = originOf(url, memo.origins) ?? url;
     if (netErrorNameOf(exchange) === NET_ERRORS.blockedByCsp) {
       return { status: 'fail', failure: { reason: 'csp', data: { error, apiOrigin, page: exchange.initiatorOrigin } }, evidence: evidence('Content-Security-Policy', error, `connect-src including ${apiOrigin}`) };
     }
@@ -40,11 +40,11 @@ export const blockedByPagePolicy: Rule<Failure> = {
       return { status: 'fail', failure: { reason: 'mixed-content', data: { error, url, page: page ?? 'the page', named: true } }, evidence: evidence(null, error, 'an https: URL') };
     }
     // Chromium does not name mixed content in the HAR: the schemes are the evidence.
-    const host = hostnameOf(url);
+    const host = hostnameOf(url, memo);
     const entry = lastEntry(exchange);
     const unanswered = entry === null || statusOf(entry) <= 0;
     // Local-network targets are Local Network Access's case (local-network-access-denied), not mixed content.
-    if (page !== null && schemeOf(page) === 'https:' && schemeOf(url) === 'http:' && host !== null && addressSpaceOf(host) === 'public' && unanswered) {
+    if (page !== null && schemeOf(page, memo) === 'https:' && schemeOf(url, memo) === 'http:' && host !== null && addressSpaceOf(host) === 'public' && unanswered) {
       return { status: 'fail', failure: { reason: 'mixed-content', data: { error, url, page, named: false } }, evidence: evidence(null, `${page} → ${url}`, 'an https: URL') };
     }
     return INAPPLICABLE;

@@ -28,7 +28,7 @@ export const corsUnblockingExtension: Rule<Failure> = {
     severity: 'warning',
     category: 'classification',
   },
-  evaluate: ({ exchange, step, blockedBy }) => {
+  evaluate: ({ exchange, step, blockedBy, memo }) => {
     if (step !== null) return INAPPLICABLE;
     const first = exchange.hops[0]?.entry;
     if (first === undefined) return INAPPLICABLE;
@@ -37,7 +37,7 @@ export const corsUnblockingExtension: Rule<Failure> = {
     // Only an Origin naming the target itself can have been rewritten; the Referer is read only then.
     if (origin !== null && origin !== 'null' && origin === target) {
       const referer = requestHeader(first, 'referer');
-      const page = referer === null ? null : originOf(referer);
+      const page = referer === null ? null : originOf(referer, memo.origins);
       if (page !== null && page !== 'null' && page !== target) {
         return { status: 'fail', failure: { reason: 'rewritten-origin', data: { origin, page, url: first.request.url } }, evidence: evidence('Origin', origin, page) };
       }

@@ -1,6 +1,6 @@
 import { combinedHeader, parseTokenList } from '../model/headers.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { ACAH, evidence, isCredentialed, setHeader, withResponse } from './helpers.js';
+import { ACAH, evidence, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
@@ -38,11 +38,11 @@ export const disallowedRequestHeader: Rule<Failure> = {
       const requested = [...step.requestedHeaders];
       if (requested.length === 0) return PASS;
       const value = combinedHeader(response.headers, ACAH);
-      const parsed = parseTokenList(value ?? '');
+      const parsed = parseTokenList(value ?? '', context.memo.headerLists);
       if (!parsed.ok) return INAPPLICABLE;
       const allowed = parsed.tokens.map((token) => token.toLowerCase());
       // The mode matters only to a "*" in the list (read only then: credentials inference counts the reads).
-      const credentialed = allowed.includes('*') && isCredentialed(context);
+      const credentialed = allowed.includes('*') && context.isCredentialed();
       const wildcard = !credentialed && allowed.includes('*');
       const rejected = requested.filter((name) => !allowed.includes(name) && !(wildcard && name !== AUTHORIZATION));
       const [header] = rejected;

@@ -1,7 +1,7 @@
 import { combinedHeader, parseTokenList } from '../model/headers.js';
 import { isCorsSafelistedMethod } from '../spec/methods.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { ACAM, evidence, isCredentialed, setHeader, withResponse } from './helpers.js';
+import { ACAM, evidence, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
@@ -31,12 +31,12 @@ export const disallowedRequestMethod: Rule<Failure> = {
       const method = step.requestedMethod;
       if (isCorsSafelistedMethod(method)) return PASS;
       const value = combinedHeader(response.headers, ACAM);
-      const parsed = parseTokenList(value ?? '');
+      const parsed = parseTokenList(value ?? '', context.memo.headerLists);
       if (!parsed.ok) return INAPPLICABLE;
       const allowed = [...parsed.tokens];
       if (allowed.includes(method)) return PASS;
       // The mode matters only to a "*" in the list (read only then: credentials inference counts the reads).
-      if (allowed.includes('*') && !isCredentialed(context)) return PASS;
+      if (allowed.includes('*') && !context.isCredentialed()) return PASS;
       const data = { method, allowed };
       const listedAs = allowed.find((token) => token.toUpperCase() === method.toUpperCase());
       const failure: Failure =

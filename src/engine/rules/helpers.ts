@@ -1,6 +1,6 @@
 import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import type { NormalizedResponse } from '../har/types.js';
-import type { CredentialsBasis, Step } from '../model/exchange.js';
+import type { Step } from '../model/exchange.js';
 import { combinedHeader, headerValues } from '../model/headers.js';
 import { parseUrl } from '../model/origin.js';
 import type { Evidence, FixTarget, HeaderPatch, Outcome, FailureShape, RuleContext } from './types.js';
@@ -48,30 +48,6 @@ export function withResponse<F extends FailureShape>(
   return check(step, response);
 }
 
-/** Every rule reads the credentials mode through isCredentialed; counting the reads tells whether a replay depended on it. */
-let credentialsReads = 0;
-
-export function credentialsReadCount(): number {
-  return credentialsReads;
-}
-
-export function isCredentialed(context: RuleContext): boolean {
-  credentialsReads++;
-  return context.exchange.credentials.mode === 'include';
-}
-
-/** Likewise for the evidence behind the mode (Cookie header, outcome, default): rules read it only through here. */
-let credentialsBasisReads = 0;
-
-export function credentialsBasisReadCount(): number {
-  return credentialsBasisReads;
-}
-
-export function credentialsBasisOf(context: RuleContext): CredentialsBasis {
-  credentialsBasisReads++;
-  return context.exchange.credentials.basis;
-}
-
 /**
  * Chromium's CheckAccess decision on Access-Control-Allow-Origin (services/network/public/cpp/cors/cors.cc),
  * as one cascade so the branches stay mutually exclusive. Each access-check rule owns one branch.
@@ -97,20 +73,9 @@ export function allowOriginBranch(value: string | null, requestOrigin: string, c
   return 'mismatch';
 }
 
-/**
- * The checks of one response ask for its Allow-Origin one after another (about 20 times per cross-origin
- * exchange), so the last response's value is kept. Responses are never changed once normalized (the what-if
- * re-check makes new ones), so the response itself is the key.
- */
-let lastAllowOriginResponse: NormalizedResponse | null = null;
-let lastAllowOrigin: string | null = null;
-
-export function allowOriginOf(response: NormalizedResponse): string | null {
-  if (lastAllowOriginResponse !== response) {
-    lastAllowOrigin = combinedHeader(response.headers, ACAO);
-    lastAllowOriginResponse = response;
-  }
-  return lastAllowOrigin;
+/** The combined Access-Control-Allow-Origin of a response (RuleContext.allowOrigin keeps the last one's). */
+export function allowOriginOfResponse(response: NormalizedResponse): string | null {
+  return combinedHeader(response.headers, ACAO);
 }
 
 export function allowOriginLines(response: NormalizedResponse): string[] {
@@ -161,7 +126,7 @@ export function responseName(step: Step): string {
 /** Where every Allow-Origin check starts: the origin compared, the header's combined value, and the branch. */
 export function allowOriginDecision(context: RuleContext, step: Step, response: NormalizedResponse): { origin: string; value: string | null; branch: AllowOriginBranch } {
   const origin = step.requestOrigin ?? 'null';
-  const value = allowOriginOf(response);
+  const value = context.allowOrigin(response);
   // Only "*" depends on the credentials mode, so only then is it read (credentials inference counts the reads).
-  return { origin, value, branch: allowOriginBranch(value, origin, value === '*' && isCredentialed(context)) };
+  return { origin, value, branch: allowOriginBranch(value, origin, value === '*' && context.isCredentialed()) };
 }

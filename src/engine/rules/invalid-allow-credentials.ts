@@ -1,6 +1,6 @@
 import { combinedHeader } from '../model/headers.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { ACAC, allowOriginBranch, allowOriginOf, evidence, isCredentialed, originFixTarget, responseName, setHeader, withResponse } from './helpers.js';
+import { ACAC, allowOriginBranch, evidence, originFixTarget, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
@@ -23,11 +23,11 @@ export const invalidAllowCredentials: Rule<Failure> = {
     withResponse<Failure>(context, (step, response) => {
       const origin = step.requestOrigin ?? 'null';
       // Chromium only reaches this check when Allow-Origin matched exactly.
-      if (allowOriginBranch(allowOriginOf(response), origin, true) !== 'match') return INAPPLICABLE;
+      if (allowOriginBranch(context.allowOrigin(response), origin, true) !== 'match') return INAPPLICABLE;
       const value = combinedHeader(response.headers, ACAC);
       // "true" satisfies a credentialed request and is ignored otherwise; the mode is read only when it decides.
       if (value === 'true') return PASS;
-      if (!isCredentialed(context)) return INAPPLICABLE;
+      if (!context.isCredentialed()) return INAPPLICABLE;
       return value === null
         ? { status: 'fail', failure: { reason: 'header-absent', data: { origin } }, evidence: evidence(ACAC, null, 'true') }
         : { status: 'fail', failure: { reason: 'not-exactly-true', data: { origin, value } }, evidence: evidence(ACAC, value, 'true') };

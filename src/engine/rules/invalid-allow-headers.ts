@@ -22,7 +22,7 @@ export const invalidAllowHeaders: Rule<Failure> = {
       if (step.kind !== 'preflight') return INAPPLICABLE;
       const value = combinedHeader(response.headers, ACAH);
       if (value === null) return INAPPLICABLE;
-      const parsed = parseTokenList(value);
+      const parsed = parseTokenList(value, context.memo.headerLists);
       if (parsed.ok) return PASS;
       const requestedHeaders = [...step.requestedHeaders];
       return {

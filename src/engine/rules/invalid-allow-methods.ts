@@ -23,7 +23,7 @@ export const invalidAllowMethods: Rule<Failure> = {
       if (step.kind !== 'preflight') return INAPPLICABLE;
       const value = combinedHeader(response.headers, ACAM);
       if (value === null) return INAPPLICABLE;
-      const parsed = parseTokenList(value);
+      const parsed = parseTokenList(value, context.memo.headerLists);
       if (parsed.ok) return PASS;
       const method = step.requestedMethod;
       return {

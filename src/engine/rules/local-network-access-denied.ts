@@ -27,7 +27,7 @@ export const localNetworkAccessDenied: Rule<Failure> = {
     severity: 'error',
     category: 'classification',
   },
-  evaluate: ({ exchange, step, blockedBy }) => {
+  evaluate: ({ exchange, step, blockedBy, memo }) => {
     if (step !== null || exchange.hops.length === 0) return INAPPLICABLE;
     const preflight = exchange.hops.find((hop) => hop.preflight !== null)?.preflight ?? null;
     if (preflight !== null && requestHeader(preflight, PNA_REQUEST_HEADER)?.trim().toLowerCase() === 'true'
@@ -38,8 +38,8 @@ export const localNetworkAccessDenied: Rule<Failure> = {
     const page = exchange.initiatorOrigin;
     const entry = lastEntry(exchange);
     if (error === null || page === null || entry === null) return INAPPLICABLE;
-    const pageHost = hostnameOf(page);
-    const targetHost = hostnameOf(entry.request.url);
+    const pageHost = hostnameOf(page, memo);
+    const targetHost = hostnameOf(entry.request.url, memo);
     if (pageHost === null || targetHost === null) return INAPPLICABLE;
     const space = addressSpaceOf(targetHost);
     const target = entry.request.origin ?? entry.request.url;

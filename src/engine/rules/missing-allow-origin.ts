@@ -1,5 +1,5 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { ACAO, allowOriginBranch, allowOriginOf, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
+import { ACAO, allowOriginBranch, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
 import { PASS } from './types.js';
 
@@ -18,7 +18,7 @@ export const missingAllowOrigin: Rule<Failure> = {
   },
   evaluate: (context) =>
     withResponse<Failure>(context, (step, response) => {
-      const value = allowOriginOf(response);
+      const value = context.allowOrigin(response);
       const origin = step.requestOrigin ?? 'null';
       if (allowOriginBranch(value, origin, false) !== 'missing') return PASS;
       return {

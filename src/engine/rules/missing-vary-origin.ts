@@ -2,7 +2,7 @@ import { captureKeyOf } from '../derive/capture.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { cacheDirectives, confidence, finalActualStep, isDeliveredCors, lowerTokens, responseHeader } from './audit-helpers.js';
 import { ACAO, evidence } from './helpers.js';
-import type { Rule } from './types.js';
+import type { Rule, RuleMemo } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure =
@@ -10,8 +10,8 @@ type Failure =
   | { reason: 'cacheable-without-vary'; data: { endpoint: string; value: string; cacheControl: string } };
 
 /** True when the response is explicitly storable by shared or private caches for some time. */
-function explicitlyCacheable(cacheControl: string | null): boolean {
-  const directives = cacheDirectives(cacheControl);
+function explicitlyCacheable(cacheControl: string | null, memo: RuleMemo): boolean {
+  const directives = cacheDirectives(cacheControl, memo);
   if (directives.has('no-store') || directives.has('no-cache')) return false;
   const maxAge = Number(directives.get('s-maxage') ?? directives.get('max-age') ?? 'NaN');
   return directives.has('public') || (Number.isFinite(maxAge) && maxAge > 0);
@@ -41,7 +41,7 @@ export const missingVaryOrigin: Rule<Failure> = {
     if (step === null) return INAPPLICABLE;
     const value = responseHeader(step.entry, ACAO)?.trim() ?? null;
     if (value === null || value === '*') return INAPPLICABLE;
-    const vary = lowerTokens(responseHeader(step.entry, 'vary'));
+    const vary = lowerTokens(responseHeader(step.entry, 'vary'), context.memo);
     if (vary.includes('origin') || vary.includes('*')) return PASS;
     const endpoint = captureKeyOf(step.entry.request.url);
     const values = [...(context.capture?.allowOriginValuesByUrl.get(endpoint) ?? [])].sort();
@@ -53,7 +53,7 @@ export const missingVaryOrigin: Rule<Failure> = {
       };
     }
     const cacheControl = responseHeader(step.entry, 'cache-control');
-    if (explicitlyCacheable(cacheControl)) {
+    if (explicitlyCacheable(cacheControl, context.memo)) {
       return {
         status: 'fail',
         failure: { reason: 'cacheable-without-vary', data: { endpoint, value, cacheControl: cacheControl ?? '' } },

@@ -5,7 +5,7 @@ import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { captureKeyOf } from '../derive/capture.js';
 import { confidence, firstPreflightStep, isDeliveredCors, responseHeader } from './audit-helpers.js';
 import { ACAH, ACAM, evidence, setHeader } from './helpers.js';
-import type { Rule } from './types.js';
+import type { Rule, RuleMemo } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
 type Lists = { methods: string[]; headers: string[]; usedMethods: string[]; usedHeaders: string[] };
@@ -16,9 +16,9 @@ type Failure =
 /** Methods every CORS request may use without being listed (plus OPTIONS, which preflights use). */
 const ALWAYS_ALLOWED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'OPTIONS']);
 
-function tokens(value: string | null): string[] {
+function tokens(value: string | null, memo: RuleMemo): string[] {
   if (value === null) return [];
-  const parsed = parseTokenList(value);
+  const parsed = parseTokenList(value, memo.headerLists);
   return parsed.ok ? [...parsed.tokens] : [];
 }
 
@@ -44,8 +44,8 @@ export const overlyBroadAllowList: Rule<Failure> = {
     const step = firstPreflightStep(context.exchange);
     if (step === null) return INAPPLICABLE;
     const credentials = responseHeader(step.entry, 'access-control-allow-credentials') === 'true';
-    const methods = tokens(responseHeader(step.entry, ACAM));
-    const headers = tokens(responseHeader(step.entry, ACAH)).map((name) => name.toLowerCase());
+    const methods = tokens(responseHeader(step.entry, ACAM), context.memo);
+    const headers = tokens(responseHeader(step.entry, ACAH), context.memo).map((name) => name.toLowerCase());
     // Under credentials "*" is a literal name, not a wildcard (Chromium and the spec agree).
     const wildcardMethods = !credentials && methods.includes('*');
     const wildcardHeaders = !credentials && headers.includes('*');

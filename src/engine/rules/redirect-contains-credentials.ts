@@ -22,11 +22,11 @@ export const redirectContainsCredentials: Rule<Failure> = {
     mdnUrl: MDN.externalRedirectNotAllowed,
     severity: 'error',
   },
-  evaluate: ({ step }) => {
+  evaluate: ({ step, memo }) => {
     if (step === null || step.kind !== 'redirect' || step.redirectTarget === null) return INAPPLICABLE;
     if (!urlHasCredentials(step.redirectTarget)) return PASS;
     // Chromium CheckRedirectLocation: with the CORS flag any userinfo fails; without it, only a cross-origin target.
-    if (!step.corsFlag && sameOrigin(step.requestOrigin, originOf(step.redirectTarget))) return PASS;
+    if (!step.corsFlag && sameOrigin(step.requestOrigin, originOf(step.redirectTarget, memo.origins))) return PASS;
     const location = redact(step.redirectTarget);
     return {
       status: 'fail',

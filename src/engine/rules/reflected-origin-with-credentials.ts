@@ -39,7 +39,7 @@ export const reflectedOriginWithCredentials: Rule<Failure> = {
     const url = captureKeyOf(step.entry.request.url);
     const reflected = [...(context.capture?.credentialedReflections.get(url) ?? [])].sort();
     if (reflected.length < 2) return PASS;
-    const sites = new Set(reflected.map(roughSiteOf)).size;
+    const sites = new Set(reflected.map((origin) => roughSiteOf(origin, context.memo))).size;
     const strength: Confidence = reflected.length >= 3 ? 'high' : sites > 1 ? 'medium' : 'low';
     return {
       status: 'fail',

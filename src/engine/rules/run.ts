@@ -1,12 +1,15 @@
-import type { CredentialsFacts, Exchange, Step } from '../model/exchange.js';
+import type { NormalizedResponse } from '../har/types.js';
+import type { CredentialsBasis, CredentialsFacts, Exchange, RuleExchange, Step } from '../model/exchange.js';
+import { HeaderListMemo } from '../model/headers.js';
+import { OriginMemo } from '../model/origin.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import { CHECK_ORDER, EXCHANGE_RULES, checkSetOf, type Check } from './check-order.js';
 import { AUDIT_RULES, RULES, RULES_FOR_UNCHECKED_DELIVERED, SUPERSEDED_BY } from './registry.js';
 import { EMPTY_CAPTURE, isDelivered } from '../derive/capture.js';
 import type { CaptureFacts } from '../derive/capture.js';
 import type { RuleId } from './registry.js';
-import { credentialsBasisReadCount, credentialsReadCount } from './helpers.js';
-import { INAPPLICABLE, PASS, type RuleContext, type RuleResult } from './types.js';
+import { allowOriginOfResponse } from './helpers.js';
+import { INAPPLICABLE, PASS, type RuleContext, type RuleMemo, type RuleResult } from './types.js';
 
 export type FailedResult = Extract<RuleResult, { status: 'fail' }>;
 
@@ -42,13 +45,77 @@ interface StepReplay {
   readonly blocking: Blocking | null;
   /** The checks whose decision read the credentials mode, in the order they ran. */
   readonly credentialChecks: readonly CredentialCheck[];
-  /** Whether any check read the credentials' basis (credentialsBasisOf), e.g. to quote it in a finding. */
+  /** Whether any check read the credentials' basis (RuleContext.credentialsBasis), e.g. to quote it in a finding. */
   readonly readBasis: boolean;
 }
 
 interface CredentialCheck {
   readonly step: Step;
   readonly rule: RuleId;
+}
+
+/**
+ * What replaying shares across one run (run-context.ts): the rules' parsed origins and header lists, and the step
+ * replays the credentials inference ran, by the exchange's list of steps. The inference replays one hypothesis
+ * and then keeps that exchange or a copy of it with other credentials facts (the copy shares the list of steps,
+ * and only a copy does). replay() reuses the result for the kept exchange when the checks could not tell the two
+ * apart: the same mode, and the same basis unless no check read it (measured: 15% of a 10k run's CPU).
+ */
+export class ReplayMemo implements RuleMemo {
+  readonly stepReplays = new WeakMap<readonly Step[], { readonly credentials: CredentialsFacts; readonly replay: StepReplay }>();
+
+  constructor(
+    readonly origins: OriginMemo = new OriginMemo(),
+    readonly headerLists: HeaderListMemo = new HeaderListMemo(),
+  ) {}
+}
+
+/**
+ * The context of one step's checks (or of the exchange rules). It counts the rules' reads of the credentials
+ * mode and basis: a check that read neither decides alike in every mode. Rules see it as a RuleContext, whose
+ * exchange has no credentials field, so reading them any other way does not compile.
+ */
+class CheckContext implements RuleContext {
+  readonly exchange: RuleExchange;
+  credentialsReads = 0;
+  basisReads = 0;
+  private lastResponse: NormalizedResponse | null = null;
+  private lastAllowOrigin: string | null = null;
+
+  constructor(
+    private readonly credentials: CredentialsFacts,
+    exchange: Exchange,
+    readonly step: Step | null,
+    readonly blockedBy: CorsError | null,
+    readonly capture: CaptureFacts | undefined,
+    readonly memo: RuleMemo,
+  ) {
+    this.exchange = exchange;
+  }
+
+  isCredentialed(): boolean {
+    this.credentialsReads++;
+    return this.credentials.mode === 'include';
+  }
+
+  credentialsBasis(): CredentialsBasis {
+    this.basisReads++;
+    return this.credentials.basis;
+  }
+
+  /** The checks of a step ask for its response's Allow-Origin one after another (about 20 times per exchange). */
+  allowOrigin(response: NormalizedResponse): string | null {
+    if (this.lastResponse !== response) {
+      this.lastAllowOrigin = allowOriginOfResponse(response);
+      this.lastResponse = response;
+    }
+    return this.lastAllowOrigin;
+  }
+}
+
+/** A context for running one rule outside a replay (tests, tools): nothing is shared with any run. */
+export function standaloneContext(exchange: Exchange, step: Step | null, blockedBy: CorsError | null, capture: CaptureFacts | undefined): RuleContext {
+  return new CheckContext(exchange.credentials, exchange, step, blockedBy, capture, new ReplayMemo());
 }
 
 // Shared empty results: most exchanges have no steps, and most steps no findings.
@@ -61,34 +128,34 @@ const NO_STEPS: StepReplay = Object.freeze({ findings: NO_FINDINGS, incomplete: 
  * failing step is Chromium's error; that step's other failing checks are still reported; later steps were
  * never reached, so they are not checked.
  */
-function replaySteps(exchange: Exchange): StepReplay {
+function replaySteps(exchange: Exchange, memo: ReplayMemo): StepReplay {
   // Same-origin and other exchanges that are not CORS-checked have nothing to replay.
   if (exchange.steps.length === 0) return NO_STEPS;
   let findings: RuleFinding[] | null = null;
   let incomplete: IncompleteCheck[] | null = null;
   let credentialChecks: CredentialCheck[] | null = null;
   let blocking: Blocking | null = null;
-  const basisReadsBefore = credentialsBasisReadCount();
+  let readBasis = false;
   // Indexed loops here and in replay(): they run for every exchange, mostly before V8 has optimized them,
   // and for…of there allocates an iterator result per item.
   const { steps } = exchange;
   for (let stepIndex = 0; stepIndex < steps.length; stepIndex++) {
     const step = steps[stepIndex] as Step;
-    // One context for all checks of a step (rules only read it): fewer allocations on big captures. It has
-    // every field of replay()'s context (capture undefined), so the rules see one object shape (model/variants.ts).
-    const context: RuleContext = { exchange, step, blockedBy: null, capture: undefined };
+    // One context for all checks of a step: fewer allocations on big captures.
+    const context = new CheckContext(exchange.credentials, exchange, step, null, undefined, memo);
     const checks = CHECK_ORDER[checkSetOf(step)];
     for (let checkIndex = 0; checkIndex < checks.length; checkIndex++) {
       const check = checks[checkIndex] as Check;
-      const readsBefore = credentialsReadCount();
+      const readsBefore = context.credentialsReads;
       const result = RULES[check.rule].run(context);
-      if (credentialsReadCount() !== readsBefore) (credentialChecks ??= []).push({ step, rule: check.rule });
+      if (context.credentialsReads !== readsBefore) (credentialChecks ??= []).push({ step, rule: check.rule });
       if (result === PASS || result === INAPPLICABLE) continue;
       if (result.status === 'incomplete') (incomplete ??= []).push({ rule: check.rule, step, reason: result.reason });
       if (result.status !== 'fail') continue;
       (findings ??= []).push({ rule: check.rule, step, result, corsError: check.corsError });
       blocking ??= { corsError: check.corsError, rule: check.rule, step };
     }
+    readBasis ||= context.basisReads > 0;
     if (blocking !== null) break;
   }
   return {
@@ -96,20 +163,12 @@ function replaySteps(exchange: Exchange): StepReplay {
     incomplete: incomplete ?? NO_INCOMPLETE,
     blocking,
     credentialChecks: credentialChecks ?? [],
-    readBasis: credentialsBasisReadCount() !== basisReadsBefore,
+    readBasis,
   };
 }
 
-/**
- * The step replays the credentials inference ran, by the exchange's list of steps. The inference replays one
- * hypothesis and then keeps that exchange or a copy of it with other credentials facts (model/variants.ts: the
- * copy shares the list of steps, and only a copy does). replay() reuses the result for the kept exchange when
- * the checks could not tell the two apart: the same mode, and the same basis unless no check read it.
- */
-const stepReplays = new WeakMap<readonly Step[], { readonly credentials: CredentialsFacts; readonly replay: StepReplay }>();
-
-function rememberedStepReplay(exchange: Exchange): StepReplay | undefined {
-  const remembered = stepReplays.get(exchange.steps);
+function rememberedStepReplay(exchange: Exchange, memo: ReplayMemo): StepReplay | undefined {
+  const remembered = memo.stepReplays.get(exchange.steps);
   if (remembered === undefined) return undefined;
   const { mode, basis } = exchange.credentials;
   const same = remembered.credentials.mode === mode && (!remembered.replay.readBasis || remembered.credentials.basis === basis);
@@ -117,8 +176,8 @@ function rememberedStepReplay(exchange: Exchange): StepReplay | undefined {
 }
 
 /** Chromium's error for the exchange as captured, or null (the what-if re-check asks this of patched exchanges). */
-export function predictCorsError(exchange: Exchange): CorsError | null {
-  return replaySteps(exchange).blocking?.corsError ?? null;
+export function predictCorsError(exchange: Exchange, memo: ReplayMemo = new ReplayMemo()): CorsError | null {
+  return replaySteps(exchange, memo).blocking?.corsError ?? null;
 }
 
 export interface Prediction {
@@ -130,14 +189,14 @@ export interface Prediction {
 }
 
 /** predictCorsError, and whether the outcome could depend on the credentials mode (for credentials inference). */
-export function predictWithCredentialsUse(exchange: Exchange): Prediction {
-  const steps = replaySteps(exchange);
+export function predictWithCredentialsUse(exchange: Exchange, memo: ReplayMemo = new ReplayMemo()): Prediction {
+  const steps = replaySteps(exchange, memo);
   // An exchange without steps replays to the shared empty result at no cost (and all of them share one list).
-  if (exchange.steps.length > 0) stepReplays.set(exchange.steps, { credentials: exchange.credentials, replay: steps });
+  if (exchange.steps.length > 0) memo.stepReplays.set(exchange.steps, { credentials: exchange.credentials, replay: steps });
   return {
     corsError: steps.blocking?.corsError ?? null,
     readCredentials: steps.credentialChecks.length > 0,
-    blocksVariant: (variant) => (steps.blocking === null ? failsAnyCheck(variant, steps.credentialChecks) : replaySteps(variant).blocking !== null),
+    blocksVariant: (variant) => (steps.blocking === null ? failsAnyCheck(variant, steps.credentialChecks, memo) : replaySteps(variant, memo).blocking !== null),
   };
 }
 
@@ -146,9 +205,9 @@ export function predictWithCredentialsUse(exchange: Exchange): Prediction {
  * blocked. A check that did not read the mode takes the same path in either mode and passes again, so only the
  * checks that read it need to run again, and any failure among them blocks (every other check passes).
  */
-function failsAnyCheck(variant: Exchange, checks: readonly CredentialCheck[]): boolean {
+function failsAnyCheck(variant: Exchange, checks: readonly CredentialCheck[], memo: ReplayMemo): boolean {
   for (const { step, rule } of checks) {
-    if (RULES[rule].run({ exchange: variant, step, blockedBy: null, capture: undefined }).status === 'fail') return true;
+    if (RULES[rule].run(new CheckContext(variant.credentials, variant, step, null, undefined, memo)).status === 'fail') return true;
   }
   return false;
 }
@@ -157,14 +216,14 @@ function failsAnyCheck(variant: Exchange, checks: readonly CredentialCheck[]): b
  * The step checks, then the exchange rules, then the audit and classification rules (with the capture's facts,
  * when the caller derived them). Audit rules never block and their "incomplete" never reaches the verdict.
  */
-export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE): ReplayResult {
-  const steps = rememberedStepReplay(exchange) ?? replaySteps(exchange);
+export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE, memo: ReplayMemo = new ReplayMemo()): ReplayResult {
+  const steps = rememberedStepReplay(exchange, memo) ?? replaySteps(exchange, memo);
   // The step replay's lists are shared (the credentials inference's cache, frozen empties): they are copied
   // only when a rule adds to them, which most exchanges never do.
   let findings: RuleFinding[] | null = null;
   let incomplete: IncompleteCheck[] | null = null;
   const blockedBy = steps.blocking?.corsError ?? null;
-  const context: RuleContext = { exchange, step: null, blockedBy, capture };
+  const context = new CheckContext(exchange.credentials, exchange, null, blockedBy, capture, memo);
   const unchecked = exchange.steps.length === 0 && isDelivered(exchange);
   const exchangeRules = unchecked ? UNCHECKED_EXCHANGE_RULES : EXCHANGE_RULES;
   for (let i = 0; i < exchangeRules.length; i++) {

@@ -1,5 +1,8 @@
-import type { HeaderList } from '../model/headers.js';
-import type { Exchange, Step } from '../model/exchange.js';
+import type { HeaderList, HeaderListMemo } from '../model/headers.js';
+import type { CredentialsBasis, RuleExchange, Step } from '../model/exchange.js';
+import type { NormalizedResponse } from '../har/types.js';
+import type { OriginMemo } from '../model/origin.js';
+import type { StackId } from '../fixes/kit.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import type { CaptureFacts } from '../derive/capture.js';
 
@@ -30,14 +33,28 @@ export interface RuleMeta {
   readonly category?: FindingCategory;
 }
 
+/** What rules parse once per run and share (run-context.ts): origins and header lists. */
+export interface RuleMemo {
+  readonly origins: OriginMemo;
+  readonly headerLists: HeaderListMemo;
+}
+
+/** What a rule reads (rules/run.ts makes one per step, and one for the exchange rules). */
 export interface RuleContext {
-  readonly exchange: Exchange;
+  readonly exchange: RuleExchange;
   /** The checked response, or null for rules about the exchange as a whole. */
   readonly step: Step | null;
   /** For exchange rules: the Chromium error the step checks produced, if any. */
   readonly blockedBy: CorsError | null;
-  /** Facts about the whole capture (derive/capture.ts), for audit rules; absent when one exchange is replayed alone. */
-  readonly capture?: CaptureFacts;
+  /** Facts about the whole capture (derive/capture.ts), for audit rules; undefined when one exchange is replayed alone. */
+  readonly capture: CaptureFacts | undefined;
+  readonly memo: RuleMemo;
+  /** Whether the request was sent with credentials. The read is recorded: a check that never asks decides alike in both modes. */
+  isCredentialed(): boolean;
+  /** The evidence behind the credentials mode (Cookie header, outcome, default); recorded like isCredentialed. */
+  credentialsBasis(): CredentialsBasis;
+  /** The response's Access-Control-Allow-Origin, combined: the checks of one step ask for it one after another. */
+  allowOrigin(response: NormalizedResponse): string | null;
 }
 
 /** What a finding points at: the header, what the capture shows, and what the browser needed. */
@@ -85,8 +102,7 @@ export interface FixProposal {
 
 /** One server stack's paste-ready code for a fix, filled with the diagnosed origin, methods and header names. */
 export interface FixSnippet {
-  /** Stack id, e.g. "express", "nginx" (see src/engine/fixes/stacks.ts). */
-  readonly stack: string;
+  readonly stack: StackId;
   readonly code: string;
   /**
    * True when this stack's snippet for this rule is run-verified: test/e2e/fix-packs.test.ts pasted it into a

@@ -1,6 +1,6 @@
 import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { credentialsBasisOf, evidence } from './helpers.js';
+import { evidence } from './helpers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
@@ -36,7 +36,7 @@ export const unexplainedNetworkError: Rule<Failure> = {
     }
     return {
       status: 'fail',
-      failure: { reason: 'headers-pass-every-check', data: { error: outcome.error, status: response.status, credentialsAssumed: credentialsBasisOf(context) !== 'cookie-header' } },
+      failure: { reason: 'headers-pass-every-check', data: { error: outcome.error, status: response.status, credentialsAssumed: context.credentialsBasis() !== 'cookie-header' } },
       evidence: evidence(null, outcome.error, 'no error'),
     };
   },

@@ -37,7 +37,7 @@ export const unexposedResponseHeader: Rule<Failure> = {
     const step = finalActualStep(context.exchange);
     if (step === null || step.entry.response === null) return INAPPLICABLE;
     const credentials = responseHeader(step.entry, 'access-control-allow-credentials') === 'true';
-    const exposed = lowerTokens(responseHeader(step.entry, 'access-control-expose-headers'));
+    const exposed = lowerTokens(responseHeader(step.entry, 'access-control-expose-headers'), context.memo);
     // "*" exposes everything only without credentials; with them it is the literal name "*".
     if (!credentials && exposed.includes('*')) return PASS;
     // Distinct names in response order (one pass: this runs on every cross-origin response of a capture).

@@ -43,12 +43,12 @@ export const untrustedOriginAllowed: Rule<Failure> = {
     // The API's origin has its URL's host and scheme, and repeats across a capture (its URL does not).
     const apiOrigin = step.entry.request.origin;
     const apiSite = apiOrigin !== null && apiOrigin !== 'null' ? apiOrigin : apiUrl;
-    const originHost = hostnameOf(value);
-    const apiHost = hostnameOf(apiSite);
+    const originHost = hostnameOf(value, context.memo);
+    const apiHost = hostnameOf(apiSite, context.memo);
     if (originHost === null || apiHost === null) return PASS;
     const space = addressSpaceOf(originHost);
     if (space !== 'public' && addressSpaceOf(apiHost) === 'public') return found({ reason: 'local-origin', data: { ...data, space } });
-    if (schemeOf(value) === 'http:' && schemeOf(apiSite) === 'https:') return found({ reason: 'insecure-origin', data });
+    if (schemeOf(value, context.memo) === 'http:' && schemeOf(apiSite, context.memo) === 'https:') return found({ reason: 'insecure-origin', data });
     return PASS;
   },
   severityOf: (failure) => (failure.data.credentials ? 'warning' : 'info'),

@@ -37,7 +37,7 @@ export const wildcardOriginOnPrivateResponse: Rule<Failure> = {
     if (responseHeader(step.entry, 'set-cookie') !== null) return found({ reason: 'sets-cookie', data: { url } }, 'response sets a cookie');
     if (requestHeader(step.entry, 'cookie') !== null) return found({ reason: 'cookie-request', data: { url } }, 'request carried cookies');
     const cacheControl = responseHeader(step.entry, 'cache-control');
-    if (cacheDirectives(cacheControl).has('private')) return found({ reason: 'private-cache-control', data: { url, cacheControl: cacheControl ?? '' } }, `Cache-Control: ${cacheControl ?? ''}`);
+    if (cacheDirectives(cacheControl, context.memo).has('private')) return found({ reason: 'private-cache-control', data: { url, cacheControl: cacheControl ?? '' } }, `Cache-Control: ${cacheControl ?? ''}`);
     const authorization = requestHeader(step.entry, 'authorization');
     if (authorization !== null) {
       const scheme = authorization.trim().split(/\s+/)[0] ?? '';

@@ -1,5 +1,5 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { ACAO, allowOriginDecision, credentialsBasisOf, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
+import { ACAO, allowOriginDecision, evidence, originFixTarget, originForFix, responseName, setHeader, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
@@ -23,7 +23,7 @@ export const wildcardOriginWithCredentials: Rule<Failure> = {
       if (branch !== 'wildcard-with-credentials') return INAPPLICABLE;
       return {
         status: 'fail',
-        failure: { reason: 'credentialed-request', data: { origin, credentialsBasis: credentialsBasisOf(context) } },
+        failure: { reason: 'credentialed-request', data: { origin, credentialsBasis: context.credentialsBasis() } },
         evidence: evidence(ACAO, '*', origin),
       };
     }),

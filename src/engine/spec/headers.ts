@@ -3,7 +3,7 @@
  * Mirrors Chromium's IsCorsSafelistedHeader (services/network/public/cpp/cors/cors.cc), which
  * safelists a few client-hint names beyond the Fetch standard's list.
  */
-import { memoized } from '../model/memo.js';
+import { MemoTable } from '../model/memo.js';
 
 /** https://fetch.spec.whatwg.org/#forbidden-request-header — scripts cannot set these; the browser adds them. */
 export const FORBIDDEN_REQUEST_HEADER_NAMES: ReadonlySet<string> = new Set([
@@ -144,6 +144,7 @@ export interface UnsafeRequestHeader {
  */
 export function corsUnsafeRequestHeaders(
   headers: readonly { readonly lowerName: string; readonly value: string }[],
+  memo: RequestHeaderMemo = new RequestHeaderMemo(),
 ): UnsafeRequestHeader[] {
   const unsafe: UnsafeRequestHeader[] = [];
   let safelistedBytes = 0;
@@ -152,7 +153,7 @@ export function corsUnsafeRequestHeaders(
   // counted: listing them is needed only past the 1024-byte total, which almost no request reaches.
   for (let i = 0; i < headers.length; i++) {
     const { lowerName, value } = headers[i] as { readonly lowerName: string; readonly value: string };
-    const judged = judgedRequestHeader(lowerName, value);
+    const judged = memo.judged(lowerName, value);
     if (judged === null) continue;
     if (judged.why !== null) unsafe.push({ name: lowerName, value, why: judged.why });
     else safelistedBytes += judged.bytes;
@@ -160,18 +161,28 @@ export function corsUnsafeRequestHeaders(
   if (safelistedBytes > SAFELISTED_TOTAL_MAX_BYTES) {
     for (let i = 0; i < headers.length; i++) {
       const { lowerName, value } = headers[i] as { readonly lowerName: string; readonly value: string };
-      if (judgedRequestHeader(lowerName, value)?.why === null) unsafe.push({ name: lowerName, value, why: 'total-safelisted-size' });
+      if (memo.judged(lowerName, value)?.why === null) unsafe.push({ name: lowerName, value, why: 'total-safelisted-size' });
     }
   }
   return unsafe;
 }
 
-/** The verdict on one request header, or null when it can never be a reason (forbidden, or added by the browser). */
-function judgedRequestHeader(lowerName: string, value: string): JudgedValue | null {
-  const name = requestHeaderNameOf(lowerName);
-  if (name.skipped) return null;
-  if (name.browserAddedValue !== null && name.browserAddedValue === value.trim().toLowerCase()) return null;
-  return name.safelisted ? safelistedValueOf(lowerName)(value) : NOT_SAFELISTED;
+/**
+ * A run's verdicts on request headers (run-context.ts): corsUnsafeRequestHeaders runs for every cross-origin
+ * request of a capture (classification and preflight pairing), and Accept and the like repeat on every request,
+ * so a name's facts and a safelisted value's verdict are judged once.
+ */
+export class RequestHeaderMemo {
+  private readonly names = new MemoTable(4_096, requestHeaderNameOf);
+  private readonly safelistedValues = new MemoTable(64, (lowerName) => new MemoTable(512, (value): JudgedValue => ({ why: unsafeHeaderWhy(lowerName, value), bytes: byteLength(value) })));
+
+  /** The verdict on one request header, or null when it can never be a reason (forbidden, or added by the browser). */
+  judged(lowerName: string, value: string): JudgedValue | null {
+    const name = this.names.get(lowerName);
+    if (name.skipped) return null;
+    if (name.browserAddedValue !== null && name.browserAddedValue === value.trim().toLowerCase()) return null;
+    return name.safelisted ? this.safelistedValues.get(lowerName).get(value) : NOT_SAFELISTED;
+  }
 }
 
 /** What a request header's name alone decides in corsUnsafeRequestHeaders. */
@@ -192,14 +203,11 @@ interface JudgedValue {
 
 const NOT_SAFELISTED: JudgedValue = { why: 'name-not-safelisted', bytes: 0 };
 
-/** unsafeHeaderWhy of a safelisted name's value, and its length: Accept and the like repeat on every request. */
-const safelistedValueOf = memoized(64, (lowerName) => memoized(512, (value): JudgedValue => ({ why: unsafeHeaderWhy(lowerName, value), bytes: byteLength(value) })));
-
-const requestHeaderNameOf = memoized(4_096, (lowerName): RequestHeaderName => {
+function requestHeaderNameOf(lowerName: string): RequestHeaderName {
   const browserAdded = BROWSER_ADDED_REQUEST_HEADERS.get(lowerName);
   return {
     skipped: lowerName.startsWith(':') || isForbiddenRequestHeaderName(lowerName) || browserAdded === null,
     browserAddedValue: browserAdded ?? null,
     safelisted: CORS_SAFELISTED_REQUEST_HEADER_NAMES.has(lowerName),
   };
-});
+}

@@ -18,7 +18,7 @@
  * Renders a toolbar button `Export…` (aria-expanded) and, when open, a form labelled "Export report".
  */
 import { useState } from 'preact/hooks';
-import { exportReport, type ExportFormat, type ExportScope } from '../../engine/index';
+import { exportReport, type ExportFormat, type ExportScope, type StackId } from '../../engine/index';
 import { downloadBlob } from '../../platform/download';
 import type { ExportOutcome, WorkerExportOptions } from '../diagnosis/capture-protocol';
 
@@ -41,7 +41,7 @@ export interface ExportMenuProps {
   sourceKind?: 'file' | 'live' | 'memory';
   filteredIds: readonly string[] | null;
   selectedId: string | null;
-  stack?: string | null;
+  stack?: StackId | null;
   download?: (blob: Blob, filename: string) => void;
   now?: () => string;
   runExport?: ExportRunner;
