@@ -25,7 +25,7 @@ import { delay, inspectedPage, launchChromium, openCorsPanel, watchNetworkFailur
 import { execFileSync } from 'node:child_process';
 import { diagnose, RUN_VERIFIED, VERIFIED_IN, type ReportExchange, type StackId } from '../../src/engine/index';
 import { FIX_CASES, type FetchSpec, type FixCase, type NodeStack, type Stack } from '../fixes/fix-cases';
-import { nodePackageVersion, PROCESS_TARGETS, startTarget, TARGET_STACK, targetSource, targetVersion, type ProcessTarget } from '../fixes/process-stacks';
+import { nodePackageVersion, PROCESS_TARGETS, PROXY_TARGETS, startTarget, TARGET_STACK, targetSource, targetVersion, type ProcessTarget } from '../fixes/process-stacks';
 import { freePort, NGINX, startBackend, startNginx, startNodeStack, type Running } from '../fixes/stack-servers';
 
 const DIST = process.env.CORS_LENS_DIST ?? resolve(import.meta.dirname, '../../dist');
@@ -109,7 +109,7 @@ async function fetchAll(page: Page, runs: Run[], failures: () => NetworkFailure[
   await delay(300);
   for (const run of runs) {
     run.failure = failures().find((failure) => failure.url.startsWith(`${run.origin}/`) && failure.method !== 'OPTIONS'
-      && failure.method === run.fixCase.request.method && new URL(failure.url).pathname === run.fixCase.request.path);
+      && failure.method === run.fixCase.request.method && `${new URL(failure.url).pathname}${new URL(failure.url).search}` === run.fixCase.request.path);
   }
 }
 
@@ -300,8 +300,9 @@ describe('fix packs, run-verified in Chromium', () => {
       const stack = id.split('/')[0] as Stack | Target;
       const name = (STACKS as readonly string[]).includes(stack) ? stack : stackOf(stack as Target);
       const entry = ran.get(name) ?? { rules: new Set<string>(), failed: false };
+      const proxyWithAppLayer = result.broken.fixCase.appLayer === true && (PROXY_TARGETS as readonly string[]).includes(stack);
       const passed = result.fixed?.outcome?.rejected === false && result.fixed.outcome.status === result.broken.fixCase.fixedStatus
-        && (bare.get(id)?.outcome?.rejected ?? true);
+        && (bare.get(id)?.outcome?.rejected ?? true) !== proxyWithAppLayer;
       if (passed) entry.rules.add(blockingFinding(result.exchange)?.rule ?? '?');
       else entry.failed = true;
       ran.set(name, entry);
@@ -348,9 +349,15 @@ describe('fix packs, run-verified in Chromium', () => {
       expect(result!.problem ?? null).toBeNull();
       const { exchange, snippet, fixed } = result!;
       const without = bare.get(key(target, fixCase));
-      // Without any CORS configuration, Chromium blocks the scenario (so the snippet is what makes it pass)…
-      expect(without?.outcome?.rejected, `bare ${target} application was not blocked: ${JSON.stringify(without?.outcome)}`).toBe(true);
-      expect(without?.failure?.corsError, JSON.stringify(without?.failure)).toBeTruthy();
+      if (fixCase.appLayer === true && (PROXY_TARGETS as readonly string[]).includes(target)) {
+        // A proxy without CORS configuration passes the application's own single line: the snippet must replace
+        // it, not add a second one…
+        expect(without?.outcome?.rejected, `bare ${target} with the application's header: ${JSON.stringify(without?.outcome)}`).toBe(false);
+      } else {
+        // Without any CORS configuration, Chromium blocks the scenario (so the snippet is what makes it pass)…
+        expect(without?.outcome?.rejected, `bare ${target} application was not blocked: ${JSON.stringify(without?.outcome)}`).toBe(true);
+        expect(without?.failure?.corsError, JSON.stringify(without?.failure)).toBeTruthy();
+      }
       // …the snippet is the one the report (and so the panel) shows, marked verified…
       const fix = blockingFinding(exchange)?.fix;
       const shown = fix?.snippets.find((candidate) => candidate.stack === stackOf(target));

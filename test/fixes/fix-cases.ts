@@ -36,6 +36,8 @@ export interface FixCase {
    * missing Access-Control-Allow-Origin, so the two give two different blocking rules).
    */
   diagnosedFrom?: Stack;
+  /** The backend behind the proxies answers this request with its own Access-Control-Allow-Origin (the app layer). */
+  appLayer?: boolean;
 }
 
 const NO_CORS: Record<Stack, BrokenSetup> = { express: {}, fastify: {}, koa: {}, hono: {}, nginx: {} };
@@ -154,15 +156,18 @@ export const FIX_CASES: readonly FixCase[] = [
   {
     id: 'duplicate-allow-origin',
     family: 'duplicated header from two layers',
-    description: 'simple GET whose Access-Control-Allow-Origin is set by two layers (the CORS middleware and a hand-written one)',
-    request: { path: '/data', method: 'GET' },
+    description: 'simple GET whose Access-Control-Allow-Origin is set by two layers (the CORS middleware and a hand-written one; behind a proxy, the application and the proxy)',
+    // `?layer=app`: the Node backend behind the proxies (nginx, Apache, Caddy) then sends its own
+    // Access-Control-Allow-Origin, so a proxy's snippet must replace it, not add a second line.
+    request: { path: '/data?layer=app', method: 'GET' },
+    appLayer: true,
     fixedStatus: 200,
     broken: {
       express: { before: "app.use(corsLib({ origin: '$PAGE' }));\napp.use((req, res, next) => { res.append('Access-Control-Allow-Origin', '$PAGE'); next(); });" },
       fastify: { before: "app.addHook('onSend', async (request, reply) => { reply.header('Access-Control-Allow-Origin', ['$PAGE', '$PAGE']); });" },
       koa: { before: "app.use(async (ctx, next) => { await next(); ctx.set('Access-Control-Allow-Origin', ['$PAGE', '$PAGE']); });" },
       hono: { before: "app.use('*', async (c, next) => { await next(); c.header('Access-Control-Allow-Origin', '$PAGE'); c.header('Access-Control-Allow-Origin', '$PAGE', { append: true }); });" },
-      nginx: { before: "add_header Access-Control-Allow-Origin '$PAGE' always;\nadd_header Access-Control-Allow-Origin '$PAGE' always;" },
+      nginx: { before: "add_header Access-Control-Allow-Origin '$PAGE' always;" },
     },
   },
 ];

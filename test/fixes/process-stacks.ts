@@ -50,6 +50,9 @@ export const TARGET_STACK: Record<ProcessTarget, StackId> = {
 
 export const PROCESS_TARGETS = Object.keys(TARGET_STACK) as ProcessTarget[];
 
+/** The targets that are proxies in front of the Node backend (its `?layer=app` answers carry their own header). */
+export const PROXY_TARGETS: readonly ProcessTarget[] = ['apache', 'caddy'];
+
 export interface Site {
   /** The generated snippet, or null for the bare application. */
   readonly code: string | null;

@@ -192,12 +192,18 @@ export async function startNodeStack(stack: InProcessStack, cors: CorsPart, name
   }
 }
 
-/** The application nginx proxies to: the same routes and auth check, no CORS at all, no OPTIONS route. */
+/**
+ * The application nginx, Apache and Caddy proxy to: the same routes and auth check, no OPTIONS route, and no CORS
+ * except for `?layer=app`, where it reflects the Origin itself (the application's layer of the duplicated-header
+ * scenario).
+ */
 export async function startBackend(): Promise<Running & { port: number }> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const [path, query] = (request.url ?? '/').split('?');
+    const origin = request.headers.origin;
+    const appLayer = query === 'layer=app' && origin !== undefined ? { 'Access-Control-Allow-Origin': origin } : {};
     const json = (status: number, body: object) => {
-      response.writeHead(status, { 'Content-Type': 'application/json' });
+      response.writeHead(status, { 'Content-Type': 'application/json', ...appLayer });
       response.end(JSON.stringify(body));
     };
     request.resume();
