@@ -22,16 +22,9 @@ export function stackInfos(): StackInfo[] {
   return STACKS.map((stack) => ({ id: stack.id, label: stack.label, language: stack.language, verified: RUN_VERIFIED_STACKS.includes(stack.id) }));
 }
 
-/** Per rule, each stack's "verified against" text (or null), computed once per rule. */
-const VERIFIED_BY_RULE = new Map<RuleId, ReadonlyArray<string | null>>();
-
+/** Each stack's "verified against" text for this rule, or null (a table lookup per stack; no cache kept in the module). */
 function verifiedFor(rule: RuleId): ReadonlyArray<string | null> {
-  let row = VERIFIED_BY_RULE.get(rule);
-  if (row === undefined) {
-    row = STACKS.map((stack) => verifiedAgainst(stack.id, rule));
-    VERIFIED_BY_RULE.set(rule, row);
-  }
-  return row;
+  return STACKS.map((stack) => verifiedAgainst(stack.id, rule));
 }
 
 /**

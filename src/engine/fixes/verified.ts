@@ -58,5 +58,10 @@ export const RUN_VERIFIED_STACKS: readonly StackId[] = Object.keys(RUN_VERIFIED)
 /** "Flask 2.2.2, flask-cors 3.0.10, in Chromium 156" when this stack's snippet for this rule was run, else null. */
 export function verifiedAgainst(stack: StackId, rule: RuleId): string | null {
   const entry = RUN_VERIFIED[stack];
-  return entry !== undefined && entry.rules.includes(rule) ? `${entry.against}, in ${VERIFIED_IN}` : null;
+  return entry !== undefined && entry.rules.includes(rule) ? (VERIFIED_TEXT[stack] ?? null) : null;
 }
+
+/** The words of each verified stack, built once (immutable). */
+const VERIFIED_TEXT: Readonly<Partial<Record<StackId, string>>> = Object.freeze(Object.fromEntries(
+  Object.entries(RUN_VERIFIED).map(([stack, entry]) => [stack, `${entry.against}, in ${VERIFIED_IN}`]),
+));
