@@ -1,8 +1,8 @@
 // The command line as the user waits for it: whole `cors-lens` processes, started the way an installed package
 // starts them (node bin/cors-lens.mjs → dist-cli/), timed from spawn to exit. Medians of fresh processes.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, mkdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { build } from 'vite';
 
 const root = resolve(import.meta.dirname, '..');
@@ -17,17 +17,21 @@ export interface CliLine {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
-/** Wall time of one process, in ms; throws when it exits with a code other than `expectedCodes`. */
-function timed(args: readonly string[], expectedCodes: readonly number[]): number {
+/** Wall time (ms) and peak memory (bytes) of one process; throws when it exits with a code other than `expectedCodes`. */
+function measured(args: readonly string[], expectedCodes: readonly number[]): { ms: number; maxRssBytes: number } {
   const started = performance.now();
   const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = performance.now() - started;
   if (!expectedCodes.includes(result.status ?? -1)) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return ms;
+  const last = result.stderr.trimEnd().split('\n').pop() ?? '';
+  const maxRssBytes = last.startsWith('{"maxRssBytes"') ? (JSON.parse(last) as { maxRssBytes: number }).maxRssBytes : Number.NaN;
+  return { ms, maxRssBytes };
 }
 
-/** Builds the CLI as `npm run build` does, into `folder` laid out like the package, and times it. */
-export async function cliFigures(folder: string, capture: string, startBudgetMs: number): Promise<CliLine[]> {
+const timed = (args: readonly string[], expectedCodes: readonly number[]): number => measured(args, expectedCodes).ms;
+
+/** Builds the CLI as `npm run build` does, into `folder` laid out like the package, and times its start. */
+export async function cliFigures(folder: string, startBudgetMs: number): Promise<CliLine[]> {
   const packageRoot = join(folder, 'cli-package');
   mkdirSync(join(packageRoot, 'bin'), { recursive: true });
   cpSync(join(root, 'bin/cors-lens.mjs'), join(packageRoot, 'bin/cors-lens.mjs'));
@@ -41,9 +45,30 @@ export async function cliFigures(folder: string, capture: string, startBudgetMs:
     const ms = median(runs);
     lines.push({ text: `  cors-lens ${flag}: ${ms.toFixed(0)} ms (median of ${STARTS}; ${Math.min(...runs).toFixed(0)}–${Math.max(...runs).toFixed(0)} ms): ≤ ${startBudgetMs} ms`, ok: ms <= startBudgetMs });
   }
-  for (const format of ['text', 'json', 'md', 'html']) {
-    const ms = median(Array.from({ length: DIAGNOSES }, () => timed([bin, 'diagnose', capture, '--format', format], [0, 1])));
-    lines.push({ text: `  cors-lens diagnose (10k entries) --format ${format}: ${ms.toFixed(0)} ms (median of ${DIAGNOSES}; reported)`, ok: null });
+  return lines;
+}
+
+/**
+ * Each format of `cors-lens diagnose` on each capture, against a bare Node process that only reads and parses
+ * the same file (the floor of any tool that reads it): ≤ 1.5× its time and ≤ 3× the file's size in peak memory.
+ */
+export function cliFormatFigures(folder: string, captures: readonly string[], budget: { ratio: number; memoryFactor: number }): CliLine[] {
+  const packageRoot = join(folder, 'cli-package');
+  const bin = join(packageRoot, 'bin/cors-lens.mjs');
+  const child = join(root, 'bench/cli-child.mjs');
+  const lines: CliLine[] = [{ text: `\nThe command line per format (whole processes; medians of ${DIAGNOSES}; against \`node -e "JSON.parse(fs.readFileSync(f, 'utf8'))"\` on the same file)`, ok: null }];
+  for (const capture of captures) {
+    const fileSize = statSync(capture).size;
+    const bare = median(Array.from({ length: DIAGNOSES }, () => timed(['-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(capture)}, 'utf8'))`], [0])));
+    lines.push({ text: `  ${basename(capture)} (${(fileSize / 1024 / 1024).toFixed(0)} MB): bare read + parse ${bare.toFixed(0)} ms`, ok: null });
+    for (const format of ['text', 'json', 'md', 'html']) {
+      const runs = Array.from({ length: DIAGNOSES }, () => measured([child, bin, 'diagnose', capture, '--format', format, '--out', join(folder, `out.${format}`)], [0, 1]));
+      const ms = median(runs.map((run) => run.ms));
+      const rss = median(runs.map((run) => run.maxRssBytes));
+      const size = statSync(join(folder, `out.${format}`)).size;
+      lines.push({ text: `    --format ${format.padEnd(4)} ${ms.toFixed(0)} ms = ${(ms / bare).toFixed(2)}× (≤ ${budget.ratio}×)`, ok: ms <= budget.ratio * bare });
+      lines.push({ text: `                  peak memory ${(rss / 1024 / 1024).toFixed(0)} MB = ${(rss / fileSize).toFixed(2)}× the file (≤ ${budget.memoryFactor}×); output ${(size / 1024).toFixed(0)} KB = ${(size / fileSize).toFixed(3)}× the file`, ok: rss <= budget.memoryFactor * fileSize });
+    }
   }
   return lines;
 }

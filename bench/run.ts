@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { cliFigures } from './cli';
+import { cliFigures, cliFormatFigures } from './cli';
 import { buildEngineBundle } from './engine-bundle';
 import { syntheticHar } from './synthetic-har';
 
@@ -17,7 +17,9 @@ const sizes = [1_000, 10_000, 100_000];
 const ROUNDS = 7;
 /** The live path feeds at most this many entries (one report per entry: 20k reports already take a while). */
 const LIVE_ENTRIES_MAX = 20_000;
-const BUDGET = { ratio: 1.5, liveMicros: 50, memoryFactor: 3, panelKb: 100, frameMs: 50, cliStartMs: 100 };
+const BUDGET = { ratio: 1.5, liveMicros: 50, memoryFactor: 3, panelKb: 100, frameMs: 50, cliStartMs: 100, cliRatio: 1.5 };
+/** The captures the command line is judged on, per format (`--cli-sizes=10000` for a quicker run). */
+const CLI_SIZES = (process.argv.find((arg) => arg.startsWith('--cli-sizes='))?.slice('--cli-sizes='.length).split(',').map(Number) ?? [10_000, 100_000]);
 const verdicts: boolean[] = [];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
@@ -56,7 +58,8 @@ function engineFigures(folder: string, engine: string): void {
     const peak = median(runs.map((run) => run.peakMemory));
     const warmMs = median(runs.map((run) => run.warmEngineMs));
     const ratio = engineMs / parseMs;
-    const ratioText = size >= 10_000 ? check(ratio <= BUDGET.ratio, `${ratio.toFixed(2)}×`) : `${ratio.toFixed(2)}× (no budget below 10k)`;
+    // Retired as a budget (the problems issue judges the whole CLI process per format instead); kept as a diagnostic.
+    const ratioText = `${ratio.toFixed(2)}× (reported; the budget is the CLI's, per format, below)`;
     console.log(
       `  ${String(size).padEnd(9)} ${mb(fileSize).padEnd(9)} ${`${parseMs.toFixed(0)} ms`.padEnd(11)} ${`${engineMs.toFixed(0)} ms`.padEnd(10)} ${ratioText}`,
     );
@@ -105,12 +108,17 @@ async function main(): Promise<void> {
     // `npm run bench -- --cli` measures only the command line (a 10k capture is written for it).
     const cliOnly = process.argv.includes('--cli');
     const engine = cliOnly ? null : await buildEngineBundle(folder);
-    if (engine === null) writeFileSync(join(folder, 'synthetic-10000.har'), JSON.stringify(syntheticHar(10_000)));
-    else {
+    if (engine === null) {
+      for (const size of CLI_SIZES) writeFileSync(join(folder, `synthetic-${size}.har`), JSON.stringify(syntheticHar(size)));
+    } else {
       engineFigures(folder, engine);
       panelSize();
     }
-    for (const line of await cliFigures(folder, join(folder, 'synthetic-10000.har'), BUDGET.cliStartMs)) console.log(line.ok === null ? line.text : check(line.ok, line.text));
+    const cliLines = [
+      ...(await cliFigures(folder, BUDGET.cliStartMs)),
+      ...cliFormatFigures(folder, CLI_SIZES.map((size) => join(folder, `synthetic-${size}.har`)), { ratio: BUDGET.cliRatio, memoryFactor: BUDGET.memoryFactor }),
+    ];
+    for (const line of cliLines) console.log(line.ok === null ? line.text : check(line.ok, line.text));
     if (engine !== null && process.argv.includes('--chromium')) {
       const { chromiumFigures } = await import('./chromium.js');
       for (const line of await chromiumFigures(folder, BUDGET.frameMs)) console.log(line.ok === null ? line.text : check(line.ok, line.text));

@@ -19,6 +19,8 @@ export interface LaunchOptions {
   startUrl?: string;
   /** False: a plain browser, without the extension and without DevTools (e.g. to time the engine in Chromium's V8). */
   withExtension?: boolean;
+  /** More command-line switches (e.g. --ip-address-space-overrides for the Local Network Access scenarios). */
+  extraArgs?: readonly string[];
 }
 
 export interface ChromiumSession {
@@ -56,6 +58,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
     ...(withExtension ? [`--load-extension=${extensionDir}`, `--disable-extensions-except=${extensionDir}`, '--auto-open-devtools-for-tabs'] : []),
     '--remote-debugging-port=0',
     '--window-size=1280,900',
+    ...(options.extraArgs ?? []),
     options.startUrl ?? 'about:blank',
   ];
   // Its own process group, so stopping it also stops the renderer, GPU and crashpad helpers.

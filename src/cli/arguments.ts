@@ -9,18 +9,20 @@ export const EXIT_OK = 0;
 export const EXIT_BLOCKED = 1;
 export const EXIT_UNREADABLE = 2;
 
-const USAGE = `Usage: ${TOOL_NAME} diagnose FILE.har [--format text|json|md|html] [--out FILE] [--no-redact] [--stack ID] [--exchange ID]
+const USAGE = `Usage: ${TOOL_NAME} diagnose FILE.har [--format text|json|md|html] [--out FILE] [--no-redact] [--stack ID] [--exchange ID] [--exchanges]
 
 Explains why Chromium blocked cross-origin requests recorded in a HAR file (or in a JSON report
 exported by CORS Lens, which is diagnosed again from the HAR it holds). FILE "-" reads stdin.
 
 Options:
-  --format FORMAT   text (default, a summary), json (cors-lens/report@1 with the redacted HAR, reopens),
-                    md (Markdown for an issue or ticket), html (one self-contained file)
+  --format FORMAT   text (default: the problems, one cause and one fix each, in at most 50 lines),
+                    json (cors-lens/report@2 with the redacted HAR, reopens),
+                    md (Markdown for an issue or ticket, problem first), html (one self-contained file)
   --out FILE        write the report to FILE instead of stdout
   --no-redact       keep cookies, Authorization, tokens and secret-looking values (redacted by default)
   --stack ID        show the server snippets of one stack only (express, nginx, …)
   --exchange ID     report only this exchange (repeat for several; ids as in --format json)
+  --exchanges       text: also list every exchange, one line each
   -h, --help        show this help
   -v, --version     show the version
 
@@ -37,6 +39,8 @@ export interface DiagnoseCommand {
   readonly redact: boolean;
   readonly stack: string | null;
   readonly exchanges: readonly string[];
+  /** --exchanges: the text summary lists every exchange too. */
+  readonly listExchanges: boolean;
 }
 
 export type Command =
@@ -58,6 +62,7 @@ export function parseArguments(argv: readonly string[]): Command {
   let file: string | null = null;
   let out: string | null = null;
   let redact = true;
+  let listExchanges = false;
   let stack: string | null = null;
   const exchanges: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -70,6 +75,8 @@ export function parseArguments(argv: readonly string[]): Command {
       if (error !== null) return { kind: 'usage-error', message: error };
     } else if (argument === '--no-redact') {
       redact = false;
+    } else if (argument === '--exchanges') {
+      listExchanges = true;
     } else if (argument.startsWith('-') && argument !== '-') {
       return { kind: 'usage-error', message: `Unknown option "${argument}".` };
     } else if (file === null) {
@@ -79,7 +86,7 @@ export function parseArguments(argv: readonly string[]): Command {
     }
   }
   if (file === null) return { kind: 'usage-error', message: 'Missing FILE.har.' };
-  return { kind: 'diagnose', file, format, out, redact, stack, exchanges };
+  return { kind: 'diagnose', file, format, out, redact, stack, exchanges, listExchanges };
 
   function applyOption(option: ValueOption, value: string): string | null {
     switch (option) {

@@ -60,7 +60,7 @@ function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (tex
   // The default text report of a whole file is read as a stream: a CI job diagnosing a 200 MB capture needs
   // about twice the file's size in memory instead of five times. Other formats embed the HAR, so they read it whole.
   if (command.format === 'text' && command.exchanges.length === 0 && command.file !== '-') {
-    const streamed = exportTextFromBytes(chunksOf(command.file), { redact: command.redact, sourceName: basename(command.file), sourceKind: 'file' });
+    const streamed = exportTextFromBytes(chunksOf(command.file), { redact: command.redact, sourceName: basename(command.file), sourceKind: 'file', exchanges: command.listExchanges });
     if (streamed !== null) {
       if (!write(command, streamed.content, out, err)) return EXIT_UNREADABLE;
       return streamed.report.summary.blocked > 0 ? EXIT_BLOCKED : EXIT_OK;
@@ -76,6 +76,7 @@ function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (tex
   const result = exportReport(input.text, {
     format: command.format,
     redact: command.redact,
+    listExchanges: command.listExchanges,
     stack,
     // A reopened report keeps the source it was exported from.
     ...(reopening ? {} : { sourceName, sourceKind: 'file' as const }),

@@ -27,10 +27,13 @@ export function diagnose(input: unknown, options: DiagnoseOptions = {}): Diagnos
   return diagnoseInRun(input, options, new RunContext());
 }
 
-/** diagnose() within a run that outlives it: a live session diagnoses its clusters of entries in one run. */
-export function diagnoseInRun(input: unknown, options: DiagnoseOptions, run: RunContext): DiagnoseResult {
+/**
+ * diagnose() within a run that outlives it: a live session diagnoses its clusters of entries in one run, and
+ * groups the problems of the whole capture itself (`groupProblems` false leaves report.problems empty).
+ */
+export function diagnoseInRun(input: unknown, options: DiagnoseOptions, run: RunContext, groupProblems = true): DiagnoseResult {
   try {
-    return diagnoseOrThrow(input, options, run);
+    return diagnoseOrThrow(input, options, run, groupProblems);
   } catch (error) {
     // A bug must not take the panel down; report it as an input error the user can send us.
     const detail = error instanceof Error ? error.message : String(error);
@@ -69,18 +72,18 @@ export function diagnoseHarStream(
   }
 }
 
-function diagnoseOrThrow(input: unknown, options: DiagnoseOptions, run: RunContext): DiagnoseResult {
+function diagnoseOrThrow(input: unknown, options: DiagnoseOptions, run: RunContext, groupProblems: boolean): DiagnoseResult {
   const normalized = normalizeHar(input, run);
   if (!normalized.ok) return normalized;
-  return diagnoseLog(normalized.log, options, run);
+  return diagnoseLog(normalized.log, options, run, groupProblems);
 }
 
-function diagnoseLog(log: NormalizedLog, options: DiagnoseOptions, run: RunContext): DiagnoseResult {
+function diagnoseLog(log: NormalizedLog, options: DiagnoseOptions, run: RunContext, groupProblems = true): DiagnoseResult {
   const predict = (candidate: Exchange) => predictWithCredentialsUse(candidate, run.replays);
   const exchanges = inEntryOrder(pairEntries(log.entries, run).map((group) => inferCredentials(buildExchange(group, run), predict)));
   // Capture-level facts (origins echoed across exchanges, repeated preflights…) for the audit rules.
   const capture = captureFactsOf(exchanges, run.headerLists);
   const reports = exchanges.map((exchange) => buildExchangeReport(exchange, replay(exchange, capture, run.replays), run.replays));
   const source = { kind: options.sourceKind ?? 'memory', name: options.sourceName ?? null, creator: log.creator };
-  return { ok: true, report: buildReport(source, reports, log.problems) };
+  return { ok: true, report: buildReport(source, reports, log.problems, groupProblems ? undefined : []) };
 }

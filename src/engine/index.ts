@@ -20,6 +20,8 @@ export type { RunVerification, StackInfo } from './fixes/index.js';
 export { describeRule } from './fixes/explain.js';
 export type { CorsError } from './spec/cors-errors.js';
 export { CORS_ERRORS } from './spec/cors-errors.js';
+export { requestKindOf } from './spec/request-kinds.js';
+export type { RequestKind } from './spec/request-kinds.js';
 export { RULE_IDS, RULE_RENAMES } from './rules/registry.js';
 export type { RuleId } from './rules/registry.js';
 export { TOOL_NAME, TOOL_VERSION } from './version.js';

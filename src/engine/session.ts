@@ -3,6 +3,7 @@ import { RunContext } from './run-context.js';
 import { urlKey } from './model/origin.js';
 import { entryLinksOf } from './har/normalize.js';
 import { buildReport } from './report/builder.js';
+import { ProblemIndex } from './problems/problems.js';
 import type { Finding, Report, ReportExchange, ReportInputError, ReportSummary } from './report/types.js';
 
 interface ClusterResult {
@@ -35,6 +36,8 @@ export class DiagnosisSession {
     exchanges: 0, crossOrigin: 0, blocked: 0, allowed: 0, unknown: 0, warnings: 0,
   };
 
+  /** The problems of every cluster's exchanges, regrouped as clusters are replaced (only what changed). */
+  private readonly problemIndex = new ProblemIndex();
   /** One run for the whole session: its tables serve every cluster's diagnosis. */
   private readonly run = new RunContext();
 
@@ -85,7 +88,10 @@ export class DiagnosisSession {
       this.forget(root);
       const result = diagnoseCluster(indices, this.entries, this.source(), this.run);
       this.results.set(root, result);
-      for (const exchange of result.exchanges) this.ordered.splice(this.positionOf(firstEntry(exchange)), 0, exchange);
+      for (const exchange of result.exchanges) {
+        this.ordered.splice(this.positionOf(firstEntry(exchange)), 0, exchange);
+        this.problemIndex.set(exchange, firstEntry(exchange));
+      }
       if (result.problems.length > 0) {
         this.problems.push(...result.problems);
         problemsChanged = true;
@@ -98,7 +104,7 @@ export class DiagnosisSession {
     // are kept incrementally.
     this.shell ??= buildReport(this.source(), [], []);
     const shell = this.shell;
-    this.cached = { ...shell, summary: { ...this.totals }, exchanges: [...this.ordered], inputErrors: [...this.problems] };
+    this.cached = { ...shell, summary: { ...this.totals }, problems: this.problemIndex.problems(), exchanges: [...this.ordered], inputErrors: [...this.problems] };
     return this.cached;
   }
 
@@ -114,6 +120,7 @@ export class DiagnosisSession {
     for (const exchange of previous.exchanges) {
       const position = this.positionOf(firstEntry(exchange));
       if (this.ordered[position] === exchange) this.ordered.splice(position, 1);
+      this.problemIndex.delete(exchange.id);
     }
     if (previous.problems.length > 0) {
       const stale = new Set(previous.problems);
@@ -187,7 +194,7 @@ const firstEntry = (exchange: ReportExchange): number => exchange.entries[0] ?? 
 
 /** Diagnoses one cluster on its own and maps its entry indices back to the whole capture's. */
 function diagnoseCluster(indices: readonly number[], entries: readonly unknown[], source: Parameters<typeof buildReport>[0], run: RunContext): ClusterResult {
-  const result = diagnoseInRun(indices.map((index) => entries[index]), {}, run);
+  const result = diagnoseInRun(indices.map((index) => entries[index]), {}, run, false);
   if (!result.ok) {
     const problems = indices.map((index) => ({ entry: index, path: `log.entries[${index}]`, message: result.error.message, skipped: true }));
     return { exchanges: [], problems, summary: buildReport(source, [], problems).summary };

@@ -144,6 +144,7 @@ function Timeline({ entries }: { entries: readonly EntryFacts[] }) {
         return (
           <li key={entry.index} data-entry-role={entry.role} class={`timeline-step role-${entry.role}`}>
             <span class="badge">{entry.role}</span> {clip(entry.method)} {clip(entry.url)} → {entry.status === 0 ? '(no response)' : entry.status}
+            {entry.kind !== null && entry.role !== 'preflight' ? <span class="request-kind" data-request-kind title={`From ${entry.kind.basis}`}> · {entry.kind.label}</span> : null}
             {entry.error ? <span class="net-error">{entry.error}</span> : null}
             <span class="timing">
               {offset !== null ? ` +${offset} ms` : ''}

@@ -34,19 +34,25 @@ describe('cors-lens CLI (bin/cors-lens.mjs)', { timeout: 60_000 }, () => {
     expect(stdout).toMatch(/1 exchanges: 1 cross-origin, 0 blocked, 1 allowed/);
   });
 
-  it('exits 1 and prints one line per blocked exchange with its error and first fix', () => {
+  it('exits 1 and prints the problems, each with its Chromium error and fix; --exchanges adds a line per exchange', () => {
     const { code, stdout } = cli(['diagnose', blockedFile]);
     expect(code).toBe(1);
-    const blockedLines = stdout.split('\n').filter((line) => line.startsWith('BLOCKED'));
+    expect(stdout).toMatch(/^ 1\. ERROR   1 request +The response has no Access-Control-Allow-Origin header — https:\/\/api\.example\.net\/items$/m);
+    expect(stdout).toMatch(/^ +Chromium: PreflightMissingAllowOriginHeader · PUT · from https:\/\/app\.example$/m);
+    expect(stdout).toMatch(/^ +Fix \(all-responses\): Send Access-Control-Allow-Origin: https:\/\/app\.example .*\[re-check: 1 of 1 pass\]$/m);
+    expect(stdout.split('\n').filter((line) => line.startsWith('BLOCKED'))).toEqual([]);
+    const listed = cli(['diagnose', blockedFile, '--exchanges']);
+    expect(listed.code).toBe(1);
+    const blockedLines = listed.stdout.split('\n').filter((line) => line.startsWith('BLOCKED'));
     expect(blockedLines).toHaveLength(1);
     expect(blockedLines[0]).toMatch(/PUT https:\/\/api\.example\.net\/items\s+PreflightMissingAllowOriginHeader\s+→ fix \(all-responses\): Send Access-Control-Allow-Origin: https:\/\/app\.example/);
   });
 
-  it('emits the cors-lens/report@1 JSON contract', () => {
+  it('emits the cors-lens/report@2 JSON contract: problems first, fixes stored once and referenced', () => {
     const { code, stdout } = cli(['diagnose', blockedFile, '--format', 'json']);
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as Record<string, unknown> & { exchanges: Record<string, unknown>[]; summary: Record<string, number> };
-    expect(report.schema).toBe('cors-lens/report@1');
+    expect(report.schema).toBe('cors-lens/report@2');
     expect(report.tool).toEqual({ name: 'cors-lens', version: '0.1.0' });
     expect(report.source).toEqual({ kind: 'file', name: 'blocked.har', creator: 'WebInspector 537.36' });
     // Warnings depend on the audit rules of the day; the counts that decide the exit code are pinned.
@@ -57,7 +63,16 @@ describe('cors-lens CLI (bin/cors-lens.mjs)', { timeout: 60_000 }, () => {
     ]));
     expect(blocked).toMatchObject({ kind: 'preflighted', entries: [0, 1], verdict: 'blocked', corsError: 'PreflightMissingAllowOriginHeader', preflight: { entry: 1, status: 'sent' } });
     const findings = blocked?.findings as Record<string, unknown>[];
-    expect(Object.keys(findings[0] ?? {})).toEqual(expect.arrayContaining(['rule', 'severity', 'response', 'header', 'observed', 'expected', 'message', 'fix']));
+    expect(Object.keys(findings[0] ?? {})).toEqual(expect.arrayContaining(['rule', 'severity', 'response', 'url', 'problem', 'header', 'observed', 'expected', 'message', 'fix']));
+    // A finding's fix is a reference into the fixes table; the problem it belongs to lists the exchange.
+    const fixes = report.fixes as Record<string, { target: string; headers: unknown[] }>;
+    const problems = report.problems as { id: string; exchanges: string[]; fix: { snippets: unknown[] } | null }[];
+    const fixId = findings.find((finding) => finding.fix !== null)?.fix as string;
+    expect(fixes[fixId]).toMatchObject({ target: expect.any(String), headers: expect.any(Array) });
+    expect(fixes[fixId]).not.toHaveProperty('snippets');
+    expect(blocked?.problems).toEqual([...new Set(findings.map((finding) => finding.problem))]);
+    for (const id of blocked?.problems as string[]) expect(problems.find((problem) => problem.id === id)?.exchanges).toContain(blocked?.id);
+    expect(problems.some((problem) => (problem.fix?.snippets.length ?? 0) > 0)).toBe(true);
   });
 
   it('exits 2 with a one-line reason on unreadable input', () => {
@@ -77,6 +92,6 @@ describe('cors-lens CLI (bin/cors-lens.mjs)', { timeout: 60_000 }, () => {
   it('runs through the npm script as documented', () => {
     const result = spawnSync('npm', ['run', '--silent', 'cors-lens', '--', 'diagnose', allowedFile, '--format', 'json'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(0);
-    expect((JSON.parse(result.stdout) as { schema: string }).schema).toBe('cors-lens/report@1');
+    expect((JSON.parse(result.stdout) as { schema: string }).schema).toBe('cors-lens/report@2');
   });
 });

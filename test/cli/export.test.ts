@@ -62,7 +62,7 @@ describe('cors-lens diagnose --format md|html|json, --out, --no-redact, --stack,
     const again = JSON.parse(reopened.stdout) as { exchanges: unknown; source: unknown };
     expect(again.exchanges).toEqual(exported.exchanges);
     expect(again.source).toEqual({ kind: 'file', name: 'secrets.har', creator: 'WebInspector 537.36' });
-    expect(cli(['diagnose', out]).stdout).toMatch(/BLOCKED  PUT /);
+    expect(cli(['diagnose', out, '--exchanges']).stdout).toMatch(/BLOCKED  PUT /);
   });
 
   it('shows the chosen stack and one exchange', () => {

@@ -60,6 +60,6 @@ describe('the installable CLI package', { timeout: 60_000 }, () => {
     expect(text.stdout).toMatch(/2 exchanges: 2 cross-origin, 1 blocked, 1 allowed/);
     const json = run('npx', ['--offline', 'cors-lens', 'diagnose', 'x.har', '--format', 'json'], project);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ schema: 'cors-lens/report@1', tool: { version: pkg.version } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ schema: 'cors-lens/report@2', tool: { version: pkg.version } });
   });
 });

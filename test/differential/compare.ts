@@ -8,8 +8,10 @@ export interface FetchOutcome {
   /** `TypeError: Failed to fetch` and the like, when rejected. */
   error?: string;
   status?: number;
-  /** Response.type: basic, cors, opaque, opaqueredirect. */
+  /** Response.type: basic, cors, opaque, opaqueredirect; or the kind (img, eventsource, beacon…). */
   type?: string;
+  /** The page cannot see the result (sendBeacon): the verdict is Chromium's CDP one. */
+  unobservable?: boolean;
 }
 
 /** What the DevTools Protocol said about one request (the actual request or a preflight). */
@@ -72,6 +74,8 @@ export interface EngineExchangeLike {
 /** The slice of a report finding the audit expectations read. */
 export interface EngineFindingLike {
   rule: string;
+  /** The rule's failure reason key. */
+  reason?: string;
   /** "cors", "security", "performance" or "classification" (absent in reports older than the audit rules). */
   category?: string;
 }
@@ -81,7 +85,12 @@ export interface EngineVerdict {
   exchanges: number;
   verdict: 'allowed' | 'blocked' | 'unknown' | 'no-exchange';
   corsError: string | null;
+  /** The engine says the capture cannot tell which CORS check failed (a worker's blocked response is not recorded). */
+  errorNotRecorded: boolean;
 }
+
+/** The engine's findings for "blocked, but the HAR kept no response to name the CORS error from". */
+export const ERROR_NOT_RECORDED = { rule: 'unexplained-network-error', reasons: ['worker-response-not-recorded', 'no-response-headers'] } as const;
 
 export interface Comparison {
   id: string;
@@ -90,6 +99,11 @@ export interface Comparison {
   harEntries: number;
   engine: EngineVerdict;
   agree: boolean;
+  /**
+   * Agreement on the verdict only: Chromium named a CORS error, the engine said the HAR cannot tell which, and
+   * the HAR indeed holds no response for the scenario's final request (status 0, no headers). Counted apart.
+   */
+  errorNotInHar: boolean;
   /** Why not, in one phrase. */
   problem: string | null;
 }
@@ -118,9 +132,30 @@ export function engineVerdicts(exchanges: readonly EngineExchangeLike[]): Map<st
       exchanges: group.length,
       verdict,
       corsError: (blocked.find((exchange) => exchange.corsError !== null) ?? blocked[0])?.corsError ?? null,
+      errorNotRecorded: blocked.some((exchange) => (exchange.findings ?? []).some((finding) => finding.rule === ERROR_NOT_RECORDED.rule && (ERROR_NOT_RECORDED.reasons as readonly string[]).includes(finding.reason ?? ''))),
     });
   }
   return out;
+}
+
+/**
+ * Scenarios whose final request (the non-OPTIONS entry of the highest hop; the last such entry when a request
+ * repeats) the HAR holds without any response: status 0 or less and no response headers.
+ */
+export function unrecordedFinalResponses(har: { entries: unknown[] }): Set<string> {
+  const finals = new Map<string, { hop: number; recorded: boolean }>();
+  for (const entry of har.entries) {
+    const item = entry as { request?: { url?: unknown; method?: unknown }; response?: { status?: unknown; headers?: unknown } };
+    const url = item.request?.url;
+    if (typeof url !== 'string' || item.request?.method === 'OPTIONS') continue;
+    const id = scenarioIdOf(url);
+    const hop = Number(/\/(\d+)(?:$|[?#])/.exec(url)?.[1] ?? 0);
+    if (id === null || hop < (finals.get(id)?.hop ?? -1)) continue;
+    const status = typeof item.response?.status === 'number' ? item.response.status : 0;
+    const headers = Array.isArray(item.response?.headers) ? item.response.headers.length : 0;
+    finals.set(id, { hop, recorded: status > 0 || headers > 0 });
+  }
+  return new Set([...finals].filter(([, final]) => !final.recorded).map(([id]) => id));
 }
 
 /** How many HAR entries belong to each scenario (the actual URL, or a preflight's initiator URL). */
@@ -134,9 +169,9 @@ export function harEntriesByScenario(har: { entries: unknown[] }): Map<string, n
   return counts;
 }
 
-export function compare(verdict: ChromiumVerdict, engine: EngineVerdict | undefined, harEntries: number): Comparison {
-  const engineVerdict: EngineVerdict = engine ?? { exchanges: 0, verdict: 'no-exchange', corsError: null };
-  const base = { id: verdict.id, chromium: verdict, harEntries, engine: engineVerdict };
+export function compare(verdict: ChromiumVerdict, engine: EngineVerdict | undefined, harEntries: number, finalUnrecorded = false): Comparison {
+  const engineVerdict: EngineVerdict = engine ?? { exchanges: 0, verdict: 'no-exchange', corsError: null, errorNotRecorded: false };
+  const base = { id: verdict.id, chromium: verdict, harEntries, engine: engineVerdict, errorNotInHar: false };
   if (harEntries === 0) {
     // DevTools recorded nothing for this request: the engine cannot see it, and must not invent it.
     return engineVerdict.verdict === 'no-exchange'
@@ -151,6 +186,12 @@ export function compare(verdict: ChromiumVerdict, engine: EngineVerdict | undefi
   if (engineBlocked !== verdict.blocked) {
     return { ...base, agree: false, problem: `verdict: Chromium ${verdict.blocked ? 'blocked' : 'allowed'}, engine ${engineVerdict.verdict}` };
   }
+  if (engineVerdict.corsError === null && verdict.corsError !== null && engineVerdict.errorNotRecorded) {
+    // The engine's claim is checked against the HAR itself, not taken on trust.
+    return finalUnrecorded
+      ? { ...base, agree: true, errorNotInHar: true, problem: null }
+      : { ...base, agree: false, problem: 'engine says the CORS error is not in the HAR, but the final response is recorded' };
+  }
   if (engineVerdict.corsError !== verdict.corsError) return { ...base, agree: false, problem: 'different CORS error' };
   return { ...base, agree: true, problem: null };
 }
@@ -162,7 +203,8 @@ export function compareAll(
 ): Map<string, Comparison> {
   const engine = engineVerdicts(exchanges);
   const entries = harEntriesByScenario(har);
-  return new Map(verdicts.map((verdict) => [verdict.id, compare(verdict, engine.get(verdict.id), entries.get(verdict.id) ?? 0)]));
+  const unrecorded = unrecordedFinalResponses(har);
+  return new Map(verdicts.map((verdict) => [verdict.id, compare(verdict, engine.get(verdict.id), entries.get(verdict.id) ?? 0, unrecorded.has(verdict.id))]));
 }
 
 /** Chromium's side of a row: the CORS error with its failed parameter, else the net error, else "allowed". */
@@ -177,7 +219,13 @@ export function describeChromium(verdict: ChromiumVerdict): string {
 export function describeEngine(engine: EngineVerdict): string {
   if (engine.verdict === 'no-exchange') return 'no exchange';
   if (engine.verdict !== 'blocked') return engine.verdict + (engine.exchanges > 1 ? ` (${engine.exchanges} exchanges)` : '');
-  return `blocked: ${engine.corsError ?? 'null'}` + (engine.exchanges > 1 ? ` (${engine.exchanges} exchanges)` : '');
+  const error = engine.corsError ?? (engine.errorNotRecorded ? 'CORS error not in the HAR' : 'null');
+  return `blocked: ${error}` + (engine.exchanges > 1 ? ` (${engine.exchanges} exchanges)` : '');
+}
+
+/** The scenarios where only the verdict could be compared (the HAR holds no response to name the error from). */
+export function errorNotInHarList(comparisons: Iterable<Comparison>): string[] {
+  return [...comparisons].filter((comparison) => comparison.errorNotInHar).map((comparison) => `${comparison.id} (Chromium: ${describeChromium(comparison.chromium)})`);
 }
 
 /** One table with every disagreement: what the assertion message shows. */

@@ -9,16 +9,21 @@
 //
 // The runner page is served on page, api and alt (/runner) so scenarios can fetch from iframes of other
 // origins, and on page with a Content-Security-Policy (/runner-csp).
+import { readFileSync } from 'node:fs';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FrameKey, OriginKey, ResponseSpec, Scenario } from './scenarios';
+import { WORKER_SCRIPT } from './page-runner';
 
-export type Origins = Record<OriginKey, string>;
+/** The scenario targets, plus the two public runner origins (frames only; no scenario targets them). */
+type ServerKey = OriginKey | 'public' | 'publicGranted';
+export type Origins = Record<ServerKey, string>;
 
 /** What the server saw: one line per request, for the record and for debugging a surprising verdict. */
 export interface ServedRequest {
-  origin: OriginKey;
+  origin: ServerKey;
   method: string;
   path: string;
   headers: Record<string, string>;
@@ -30,6 +35,10 @@ export interface ScenarioServer {
   /** The URL the page fetches for a scenario (hop 0). */
   urlOf(scenario: Scenario): string;
   runnerUrl: string;
+  /** The classic and module worker scripts (page origin) the worker scenarios run in. */
+  workerUrls: { classic: string; module: string };
+  /** Chromium's --ip-address-space-overrides value: both public runners' ports public, the lan port private. */
+  addressSpaceOverrides: string;
   /** The runner page of each iframe a scenario may fetch from (RequestSpec.from / alsoFrom). */
   frameUrls: Record<Exclude<FrameKey, 'page'>, string>;
   /** The API-origin URL whose response sets the cookie credentialed scenarios send. */
@@ -47,6 +56,60 @@ const RUNNER_HTML = `<!doctype html>
 <p>The differential test drives fetch() from this page with page.evaluate; nothing runs on its own.</p>
 `;
 
+/** A real font (see test/fixtures/fonts/SOURCES.md): Chromium's font sanitizer rejects anything else. */
+const FONT = readFileSync(resolve(import.meta.dirname, '../fixtures/fonts/RobotoSlab-Regular.woff2'));
+/** A 1×1 GIF. */
+const GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+/** 0.1 s of silence as 8 kHz 8-bit mono PCM WAV: enough for loadedmetadata on <audio> and <video>. */
+const WAV = (() => {
+  const samples = 800;
+  const out = Buffer.alloc(44 + samples, 0x80);
+  out.write('RIFF', 0, 'latin1');
+  out.writeUInt32LE(36 + samples, 4);
+  out.write('WAVEfmt ', 8, 'latin1');
+  out.writeUInt32LE(16, 16);
+  out.writeUInt16LE(1, 20); // PCM
+  out.writeUInt16LE(1, 22); // mono
+  out.writeUInt32LE(8000, 24);
+  out.writeUInt32LE(8000, 28);
+  out.writeUInt16LE(1, 32);
+  out.writeUInt16LE(8, 34);
+  out.write('data', 36, 'latin1');
+  out.writeUInt32LE(samples, 40);
+  return out;
+})();
+
+type Content = { type: string; body: string | Buffer };
+
+/** What a 2xx answer carries when the table gives no body: whatever the requesting kind can load. */
+function contentFor(scenario: Scenario): Content {
+  const request = scenario.request;
+  const kind = request.api === 'preload' ? `preload-${request.preloadAs ?? 'fetch'}` : (request.api ?? 'fetch');
+  switch (kind) {
+    case 'img': case 'preload-image':
+      return { type: 'image/gif', body: GIF };
+    case 'audio': case 'video':
+      return { type: 'audio/wav', body: WAV };
+    case 'script': case 'module-script': case 'dynamic-import': case 'modulepreload': case 'preload-script':
+    case 'worker-import-scripts': case 'worker-dynamic-import': case 'module-worker-dynamic-import':
+      return { type: 'text/javascript', body: `void 'scenario ${scenario.id}';\n` };
+    case 'stylesheet': case 'preload-style':
+      return { type: 'text/css', body: `/* scenario ${scenario.id} */ html { color: inherit; }\n` };
+    case 'font-face': case 'font-api': case 'preload-font':
+      return { type: 'font/woff2', body: FONT };
+    case 'preload-track':
+      return { type: 'text/vtt', body: 'WEBVTT\n\n00:00.000 --> 00:01.000\nscenario\n' };
+    case 'eventsource':
+      // A reconnection waits `retry` ms; the others keep the browser from reconnecting while the page reads.
+      return {
+        type: 'text/event-stream',
+        body: `retry: ${request.eventSource === 'reconnect' ? 100 : 60000}\nid: 7\ndata: scenario ${scenario.id}\n\n`,
+      };
+    default:
+      return { type: 'text/plain; charset=utf-8', body: '' };
+  }
+}
+
 export async function startScenarioServer(scenarios: readonly Scenario[]): Promise<ScenarioServer> {
   const byId = new Map(scenarios.map((scenario) => [scenario.id, scenario]));
   if (byId.size !== scenarios.length) throw new Error('Duplicate scenario id in the table.');
@@ -56,11 +119,14 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
   const origins: Partial<Origins> = {};
 
   /** Decides the answer to one request; both the node:http handler and the raw-socket fallback use it. */
-  const plan = (key: OriginKey, method: string, path: string, headers: Record<string, string>): Plan => {
+  const plan = (key: ServerKey, method: string, path: string, headers: Record<string, string>): Plan => {
     const match = /^\/s\/([a-zA-Z0-9_-]+)\/(\d+)$/.exec(path);
     if (!match) {
-      if ((key === 'page' && path === '/') || ((key === 'page' || key === 'api' || key === 'alt') && path === '/runner')) {
+      if ((key === 'page' && path === '/') || ((key === 'page' || key === 'api' || key === 'alt' || key === 'public' || key === 'publicGranted') && path === '/runner')) {
         return { status: 200, headers: [['Content-Type', 'text/html; charset=utf-8'], ['Cache-Control', 'no-store']], body: RUNNER_HTML };
+      }
+      if (key === 'page' && (path === '/worker.js' || path === '/worker-module.js')) {
+        return { status: 200, headers: [['Content-Type', 'text/javascript'], ['Cache-Control', 'no-store']], body: WORKER_SCRIPT };
       }
       if (key === 'page' && path === '/runner-csp') {
         return {
@@ -90,6 +156,8 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     const spec: ResponseSpec | undefined =
       method === 'OPTIONS' && headers['access-control-request-method'] !== undefined
         ? (scenario.preflight ?? { status: 405, body: 'OPTIONS not routed' })
+        : hop === 0 && scenario.reconnect !== undefined && headers['last-event-id'] !== undefined
+          ? scenario.reconnect
         : scenario.actual
           ? scenario.actual[hop]
           : hop === 0
@@ -115,12 +183,16 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
       }
       lines.push(['Location', target.href]);
     }
-    const body = spec.body ?? (status === 204 || status === 304 || method === 'HEAD' ? '' : `scenario ${scenario.id} hop ${hop}\n`);
-    if (body !== '' && !lines.some(([name]) => name.toLowerCase() === 'content-type')) lines.push(['Content-Type', 'text/plain; charset=utf-8']);
-    return { status, headers: lines, body, delayMs: spec.delayMs ?? 0 };
+    const isPreflight = method === 'OPTIONS' && headers['access-control-request-method'] !== undefined;
+    const content: Content = spec.body !== undefined || spec.redirect || isPreflight || status >= 300
+      ? { type: 'text/plain; charset=utf-8', body: spec.body ?? `scenario ${scenario.id} hop ${hop}\n` }
+      : contentFor(scenario);
+    const body = status === 204 || status === 304 || method === 'HEAD' ? '' : content.body === '' ? `scenario ${scenario.id} hop ${hop}\n` : content.body;
+    if (body !== '' && !lines.some(([name]) => name.toLowerCase() === 'content-type')) lines.push(['Content-Type', content.type]);
+    return { status, headers: lines, body, delayMs: spec.delayMs ?? 0, keepOpen: spec.keepOpen ?? false };
   };
 
-  const handler = (key: OriginKey) => (request: IncomingMessage, response: ServerResponse) => {
+  const handler = (key: ServerKey) => (request: IncomingMessage, response: ServerResponse) => {
     const path = request.url ?? '/';
     const method = request.method ?? 'GET';
     const headers = flatHeaders(request.rawHeaders);
@@ -136,7 +208,8 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
       if (response.destroyed) return;
       // writeHead with a flat [name, value, name, value, …] array keeps repeated names as separate lines.
       response.writeHead(answer.status, answer.headers.flat());
-      response.end(answer.body);
+      if (answer.keepOpen) response.write(answer.body);
+      else response.end(answer.body);
     };
     if (answer.delayMs) setTimeout(send, answer.delayMs).unref();
     else send();
@@ -147,7 +220,7 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
    * GET, HEAD, OPTIONS, POST and PUT are normalized). Such requests arrive here as a parse error with the raw
    * bytes; answer them from the table over the raw socket, as a lenient server would.
    */
-  const rawFallback = (key: OriginKey) => (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
+  const rawFallback = (key: ServerKey) => (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
     const raw = error.rawPacket?.toString('latin1') ?? '';
     const [head = ''] = raw.split('\r\n\r\n');
     const [requestLine = '', ...headerLines] = head.split('\r\n');
@@ -174,7 +247,7 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     socket.end(Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]));
   };
 
-  const listen = (key: OriginKey, host: string, port: number) =>
+  const listen = (key: ServerKey, host: string, port: number) =>
     new Promise<Server>((resolve, reject) => {
       const server = createServer(handler(key));
       server.keepAliveTimeout = 1000;
@@ -204,6 +277,12 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     await listen('alt', '::1', altPort).catch(() => undefined);
     const audit = await listen('audit', '127.0.0.1', 0);
     origins.audit = `http://127.0.0.1:${portOf(audit)}`;
+    const lan = await listen('lan', '127.0.0.1', 0);
+    origins.lan = `http://127.0.0.1:${portOf(lan)}`;
+    const publicRunner = await listen('public', '127.0.0.1', 0);
+    origins.public = `http://127.0.0.1:${portOf(publicRunner)}`;
+    const grantedRunner = await listen('publicGranted', '127.0.0.1', 0);
+    origins.publicGranted = `http://127.0.0.1:${portOf(grantedRunner)}`;
     // A port with no listener: bind, read the port, close.
     const probe = await listen('closed', '127.0.0.1', 0);
     const closedPort = portOf(probe);
@@ -219,14 +298,19 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     origins: complete,
     urlOf: (scenario) => `${complete[scenario.request.target]}/s/${scenario.id}/0`,
     runnerUrl: `${complete.page}/runner`,
-    frameUrls: { api: `${complete.api}/runner`, alt: `${complete.alt}/runner`, csp: `${complete.page}/runner-csp` },
+    workerUrls: { classic: `${complete.page}/worker.js`, module: `${complete.page}/worker-module.js` },
+    frameUrls: {
+      api: `${complete.api}/runner`, alt: `${complete.alt}/runner`, csp: `${complete.page}/runner-csp`,
+      public: `${complete.public}/runner`, 'public-allowed': `${complete.publicGranted}/runner`,
+    },
+    addressSpaceOverrides: `${new URL(complete.public).host}=public,${new URL(complete.publicGranted).host}=public,${new URL(complete.lan).host}=private`,
     cookieUrl: `${complete.api}/setup/cookie`,
     log: () => [...served],
     close: () => closeAll(servers, sockets),
   };
 }
 
-type Plan = 'destroy' | { status: number; headers: Array<[string, string]>; body: string; delayMs?: number };
+type Plan = 'destroy' | { status: number; headers: Array<[string, string]>; body: string | Buffer; delayMs?: number; keepOpen?: boolean };
 
 function substitute(value: string, origins: Origins, requestOrigin: string | undefined): string {
   return value

@@ -18,15 +18,20 @@
 // differential test compares the engine with what Chromium actually did, and lists where Chromium surprised
 // the table (see the `surprises` output of the test).
 
-export type OriginKey = 'page' | 'api' | 'alt' | 'audit' | 'closed';
+/** `lan` is a loopback port Chromium is told to treat as a private-network address (--ip-address-space-overrides). */
+export type OriginKey = 'page' | 'api' | 'alt' | 'audit' | 'closed' | 'lan';
 
 /**
  * Where the page's fetch runs: the runner page itself, or an iframe of it that serves the runner from another
  * origin (so the capture holds requests from several page origins) or with a Content-Security-Policy.
  *   api  runner on $API (same-site, same process)    alt  runner on $ALT (cross-site)
  *   csp  runner on $PAGE served with Content-Security-Policy: connect-src 'self'
+ *   public          runner on a loopback port Chromium treats as a public address (--ip-address-space-overrides):
+ *                   a public site embedded in the page, which never got the Local Network Access permission
+ *   public-allowed  runner on a second such port, in an iframe with allow="local-network-access; local-network;
+ *                   loopback-network"; the test grants it (and the page) the permission, as a user accepting the prompt
  */
-export type FrameKey = 'page' | 'api' | 'alt' | 'csp';
+export type FrameKey = 'page' | 'api' | 'alt' | 'csp' | 'public' | 'public-allowed';
 
 export interface RequestSpec {
   /** Origin the page fetches (hop 0). `closed` is a loopback port nothing listens on. */
@@ -39,8 +44,21 @@ export interface RequestSpec {
   body?: string;
   /** Fetch the same URL this many times in a row (preflight cache checks). The verdict is the last fetch's. */
   repeat?: number;
-  /** Send with XMLHttpRequest instead of fetch() (credentials 'include' becomes withCredentials). */
-  api?: 'fetch' | 'xhr';
+  /** How the page makes the request (default fetch()); see RequestApi. */
+  api?: RequestApi;
+  /** Elements, preloads and module scripts: the `crossorigin` attribute (absent: no attribute, a no-cors
+   *  request for img/audio/video/script/link rel=stylesheet). */
+  crossorigin?: 'anonymous' | 'use-credentials';
+  /** api 'preload': the link's `as`. */
+  preloadAs?: 'fetch' | 'font' | 'image' | 'script' | 'style' | 'track';
+  /** api 'eventsource': what the page does once a message arrived (default: close after the first message,
+   *  after the stream ended). 'close-live' closes while the server still holds the stream open; 'reconnect'
+   *  waits for the reconnection (Last-Event-ID) and its message. */
+  eventSource?: 'first-message' | 'close-live' | 'reconnect';
+  /** fetch() with keepalive: true. */
+  keepalive?: boolean;
+  /** fetch()'s targetAddressSpace option (Local Network Access: 'local' or 'loopback'). */
+  targetAddressSpace?: 'local' | 'loopback';
   /** XHR only: register an upload progress listener, which makes Chromium preflight even a simple request. */
   xhrUploadListener?: boolean;
   /** Abort the fetch from the page after this many milliseconds (AbortSignal.timeout). */
@@ -50,6 +68,27 @@ export interface RequestSpec {
   /** After the scenario's fetch, fetch the same URL once more from each of these frames (more Origins for one URL). */
   alsoFrom?: readonly FrameKey[];
 }
+
+/**
+ * Every way the runner page makes a request. Each reports what the page observed the natural way for its kind:
+ *   fetch, xhr, xhr-sync        the promise / load–error events / the exception of send()
+ *   beacon                      navigator.sendBeacon (the page cannot observe the answer: Chromium's CDP verdict decides)
+ *   eventsource                 new EventSource(url, {withCredentials}): the first message, or error before it
+ *   img, audio, video, script, module-script, stylesheet, modulepreload, preload
+ *                               an element (crossorigin attribute as given): its load (loadedmetadata) or error event
+ *   dynamic-import              import(url) from the page
+ *   font-face                   a stylesheet with @font-face, then the CSS FontFace's load()
+ *   font-api                    new FontFace(family, 'url(…)').load()
+ *   worker-fetch, worker-import-scripts, worker-dynamic-import
+ *                               inside a dedicated (classic) worker of the page origin: fetch(), importScripts(), import()
+ *   module-worker-fetch, module-worker-dynamic-import
+ *                               the same inside a module worker; the worker posts its own report back
+ */
+export type RequestApi =
+  | 'fetch' | 'xhr' | 'xhr-sync' | 'beacon' | 'eventsource'
+  | 'img' | 'audio' | 'video' | 'script' | 'module-script' | 'dynamic-import' | 'modulepreload' | 'stylesheet' | 'preload'
+  | 'font-face' | 'font-api'
+  | 'worker-fetch' | 'worker-import-scripts' | 'worker-dynamic-import' | 'module-worker-fetch' | 'module-worker-dynamic-import';
 
 export interface RedirectSpec {
   /** Origin of the next hop. */
@@ -72,6 +111,8 @@ export interface ResponseSpec {
   destroy?: boolean;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Send the headers and body but never end the response (a live event stream). */
+  keepOpen?: boolean;
 }
 
 /**
@@ -88,6 +129,8 @@ export interface Scenario {
   preflight?: ResponseSpec;
   /** Answers to the actual request, one per hop. Absent: hop 0 answers 200 with no extra headers. */
   actual?: readonly ResponseSpec[];
+  /** Answer to an EventSource reconnection (a request with Last-Event-ID) on hop 0. Absent: actual[0]. */
+  reconnect?: ResponseSpec;
   expect: Expectation;
   /**
    * Audit and classification rule ids (categories security, performance, classification) the engine must
@@ -315,6 +358,144 @@ export const scenarios: readonly Scenario[] = [
   { id: 'xhr-upload-listener-forced-preflight-ok', description: 'XHR POST text/plain with an upload listener (forces a preflight), preflight ok', request: { target: 'api', api: 'xhr', method: 'POST', body: 'x', xhrUploadListener: true }, preflight: { status: 204, headers: [[ACAO, PAGE]] }, actual: okExact, expect: 'ok' },
   { id: 'xhr-upload-listener-preflight-404', description: 'XHR POST text/plain with an upload listener, preflight 404', request: { target: 'api', api: 'xhr', method: 'POST', body: 'x', xhrUploadListener: true }, preflight: { status: 404 }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader', expectFindings: ['options-route-missing'] },
   { id: 'xhr-with-credentials-acao-star', description: 'XHR withCredentials, ACAO *', request: { target: 'api', api: 'xhr', credentials: 'include' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+
+  { id: 'xhr-async-acao-exact', description: 'XHR GET, ACAO exact', request: { target: 'api', api: 'xhr' }, actual: okExact, expect: 'ok' },
+  { id: 'xhr-sync-acao-missing', description: 'synchronous XHR GET, no ACAO', request: { target: 'api', api: 'xhr-sync' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'xhr-sync-acao-exact', description: 'synchronous XHR GET, ACAO exact', request: { target: 'api', api: 'xhr-sync' }, actual: okExact, expect: 'ok' },
+  { id: 'xhr-sync-put-preflight-ok', description: 'synchronous XHR PUT, preflight allows PUT', request: { target: 'api', api: 'xhr-sync', method: 'PUT', body: 'x' }, preflight: pfOpen('PUT'), actual: okExact, expect: 'ok' },
+  { id: 'xhr-sync-put-acam-missing', description: 'synchronous XHR PUT, preflight without ACAM', request: { target: 'api', api: 'xhr-sync', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE]] }, actual: okExact, expect: 'MethodDisallowedByPreflightResponse' },
+  { id: 'xhr-cred-acac-true', description: 'XHR withCredentials with a cookie, ACAO exact and ACAC true', request: { target: 'api', api: 'xhr', credentials: 'include' }, actual: okCred, expect: 'ok' },
+  { id: 'xhr-cred-acac-missing', description: 'XHR withCredentials with a cookie, ACAO exact, no ACAC', request: { target: 'api', api: 'xhr', credentials: 'include' }, actual: okExact, expect: 'InvalidAllowCredentials' },
+  { id: 'xhr-custom-header-ok', description: 'XHR GET with X-Custom, preflight allows it', request: { target: 'api', api: 'xhr', headers: X }, preflight: pfOpen('GET', 'X-Custom'), actual: okExact, expect: 'ok' },
+  { id: 'xhr-custom-header-acah-missing', description: 'XHR GET with X-Custom, preflight without ACAH', request: { target: 'api', api: 'xhr', headers: X }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'xhr-upload-listener-actual-acao-missing', description: 'XHR POST with an upload listener, preflight ok, actual without ACAO', request: { target: 'api', api: 'xhr', method: 'POST', body: 'x', xhrUploadListener: true }, preflight: pfOpen('POST'), actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'xhr-redirect-alt-ok', description: 'XHR GET, API 302 → localhost, each hop allows its Origin (page, then null)', request: { target: 'api', api: 'xhr' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'xhr-redirect-alt-acao-missing', description: 'XHR GET, API 302 → localhost, the second hop has no ACAO', request: { target: 'api', api: 'xhr' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, {}], expect: 'MissingAllowOriginHeader' },
+  { id: 'xhr-preflight-304', description: 'XHR PUT, preflight answered 304 with CORS headers (not a redirect)', request: { target: 'api', api: 'xhr', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 304 }, actual: okExact, expect: 'PreflightInvalidStatus' },
+  { id: 'pf-status-304', description: 'PUT, preflight answered 304 with CORS headers (not a redirect)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 304 }, actual: okExact, expect: 'PreflightInvalidStatus' },
+  { id: 'pf-status-304-no-cors-headers', description: 'PUT, preflight answered a bare 304', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 304 }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader' },
+  { id: 'pf-status-302-no-location', description: 'PUT, preflight answered 302 without Location (not a redirect)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { ...pfOpen('PUT'), status: 302 }, actual: okExact, expect: 'PreflightInvalidStatus' },
+
+  // ── <img>, <audio>, <video> ──────────────────────────────────────────────────────────────────────────
+  { id: 'img-nocors-acao-missing', description: '<img> without crossorigin (no-cors), no ACAO', request: { target: 'api', api: 'img' }, actual: [{}], expect: 'ok' },
+  { id: 'img-nocors-redirect-alt', description: '<img> without crossorigin, API 302 → localhost, no CORS headers', request: { target: 'api', api: 'img' }, actual: [{ redirect: { to: 'alt' } }, {}], expect: 'ok' },
+  { id: 'img-anon-acao-missing', description: '<img crossorigin=anonymous>, no ACAO', request: { target: 'api', api: 'img', crossorigin: 'anonymous' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'img-anon-acao-star', description: '<img crossorigin=anonymous>, ACAO *', request: { target: 'api', api: 'img', crossorigin: 'anonymous' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'img-anon-acao-mismatch', description: '<img crossorigin=anonymous>, ACAO another site', request: { target: 'alt', api: 'img', crossorigin: 'anonymous' }, actual: [{ headers: [[ACAO, 'http://example.com']] }], expect: 'AllowOriginMismatch' },
+  { id: 'img-cred-acao-star', description: '<img crossorigin=use-credentials>, ACAO *', request: { target: 'api', api: 'img', crossorigin: 'use-credentials' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'img-cred-acac-true', description: '<img crossorigin=use-credentials>, ACAO exact and ACAC true', request: { target: 'api', api: 'img', crossorigin: 'use-credentials' }, actual: okCred, expect: 'ok' },
+  { id: 'img-cred-acac-missing', description: '<img crossorigin=use-credentials>, ACAO exact, no ACAC', request: { target: 'api', api: 'img', crossorigin: 'use-credentials' }, actual: okExact, expect: 'InvalidAllowCredentials' },
+  { id: 'img-anon-redirect-alt-ok', description: '<img crossorigin=anonymous>, API 302 → localhost, hops allow page then *', request: { target: 'api', api: 'img', crossorigin: 'anonymous' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'img-anon-redirect-acao-missing', description: '<img crossorigin=anonymous>, API 302 without ACAO → localhost', request: { target: 'api', api: 'img', crossorigin: 'anonymous' }, actual: [{ redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'MissingAllowOriginHeader' },
+  { id: 'img-anon-same-origin', description: '<img crossorigin=anonymous> from the page origin, no CORS headers', request: { target: 'page', api: 'img', crossorigin: 'anonymous' }, actual: [{}], expect: 'ok' },
+  { id: 'audio-nocors-acao-missing', description: '<audio> without crossorigin (no-cors, Range: bytes=0-), no ACAO', request: { target: 'api', api: 'audio' }, actual: [{}], expect: 'ok' },
+  { id: 'audio-anon-acao-missing', description: '<audio crossorigin=anonymous>, no ACAO', request: { target: 'api', api: 'audio', crossorigin: 'anonymous' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'audio-anon-acao-star', description: '<audio crossorigin=anonymous>, ACAO *', request: { target: 'alt', api: 'audio', crossorigin: 'anonymous' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'audio-cred-acao-star', description: '<audio crossorigin=use-credentials>, ACAO *', request: { target: 'api', api: 'audio', crossorigin: 'use-credentials' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'audio-anon-redirect-alt-ok', description: '<audio crossorigin=anonymous>, API 302 → localhost, hops allow page then *', request: { target: 'api', api: 'audio', crossorigin: 'anonymous' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'video-nocors-acao-missing', description: '<video> without crossorigin, no ACAO', request: { target: 'api', api: 'video' }, actual: [{}], expect: 'ok' },
+  { id: 'video-anon-acao-missing', description: '<video crossorigin=anonymous>, no ACAO', request: { target: 'api', api: 'video', crossorigin: 'anonymous' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'video-cred-acac-true', description: '<video crossorigin=use-credentials>, ACAO exact and ACAC true', request: { target: 'api', api: 'video', crossorigin: 'use-credentials' }, actual: okCred, expect: 'ok' },
+  { id: 'video-cred-acac-missing', description: '<video crossorigin=use-credentials>, ACAO exact, no ACAC', request: { target: 'api', api: 'video', crossorigin: 'use-credentials' }, actual: okExact, expect: 'InvalidAllowCredentials' },
+
+  // ── <script>, module scripts, stylesheets ──────────────────────────────────────────────────────────────
+  { id: 'script-nocors-acao-missing', description: '<script> without crossorigin (no-cors), no ACAO', request: { target: 'api', api: 'script' }, actual: [{}], expect: 'ok' },
+  { id: 'script-anon-acao-missing', description: '<script crossorigin=anonymous>, no ACAO', request: { target: 'api', api: 'script', crossorigin: 'anonymous' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'script-anon-acao-exact', description: '<script crossorigin=anonymous>, ACAO exact', request: { target: 'api', api: 'script', crossorigin: 'anonymous' }, actual: okExact, expect: 'ok' },
+  { id: 'script-cred-acao-star', description: '<script crossorigin=use-credentials>, ACAO *', request: { target: 'api', api: 'script', crossorigin: 'use-credentials' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'script-cred-acac-true', description: '<script crossorigin=use-credentials>, ACAO exact and ACAC true', request: { target: 'api', api: 'script', crossorigin: 'use-credentials' }, actual: okCred, expect: 'ok' },
+  { id: 'module-script-acao-missing', description: '<script type=module> (always CORS), no ACAO', request: { target: 'api', api: 'module-script' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'module-script-acao-star', description: '<script type=module>, ACAO *', request: { target: 'alt', api: 'module-script' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'module-script-cred-acao-star', description: '<script type=module crossorigin=use-credentials>, ACAO *', request: { target: 'api', api: 'module-script', crossorigin: 'use-credentials' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'module-script-same-origin', description: '<script type=module> from the page origin, no CORS headers', request: { target: 'page', api: 'module-script' }, actual: [{}], expect: 'ok' },
+  { id: 'module-script-redirect-alt-acao-missing', description: '<script type=module>, API 302 → localhost without ACAO', request: { target: 'api', api: 'module-script' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, {}], expect: 'MissingAllowOriginHeader' },
+  { id: 'dynamic-import-acao-missing', description: 'import() from the page, no ACAO', request: { target: 'api', api: 'dynamic-import' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'dynamic-import-acao-exact', description: 'import() from the page, ACAO exact', request: { target: 'api', api: 'dynamic-import' }, actual: okExact, expect: 'ok' },
+  { id: 'dynamic-import-redirect-alt-ok', description: 'import(), API 302 → localhost, hops allow page then *', request: { target: 'api', api: 'dynamic-import' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'modulepreload-acao-missing', description: '<link rel=modulepreload>, no ACAO', request: { target: 'api', api: 'modulepreload' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'modulepreload-acao-exact', description: '<link rel=modulepreload>, ACAO exact', request: { target: 'api', api: 'modulepreload' }, actual: okExact, expect: 'ok' },
+  { id: 'modulepreload-cred-acac-missing', description: '<link rel=modulepreload crossorigin=use-credentials>, ACAO exact, no ACAC', request: { target: 'api', api: 'modulepreload', crossorigin: 'use-credentials' }, actual: okExact, expect: 'InvalidAllowCredentials' },
+  { id: 'stylesheet-nocors-acao-missing', description: '<link rel=stylesheet> without crossorigin, no ACAO', request: { target: 'api', api: 'stylesheet' }, actual: [{}], expect: 'ok' },
+  { id: 'stylesheet-anon-acao-missing', description: '<link rel=stylesheet crossorigin=anonymous>, no ACAO', request: { target: 'api', api: 'stylesheet', crossorigin: 'anonymous' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'stylesheet-anon-acao-exact', description: '<link rel=stylesheet crossorigin=anonymous>, ACAO exact', request: { target: 'alt', api: 'stylesheet', crossorigin: 'anonymous' }, actual: okExact, expect: 'ok' },
+  { id: 'stylesheet-cred-acao-star', description: '<link rel=stylesheet crossorigin=use-credentials>, ACAO *', request: { target: 'api', api: 'stylesheet', crossorigin: 'use-credentials' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+
+  // ── Fonts ──────────────────────────────────────────────────────────────────────────────────────────────
+  { id: 'font-face-acao-missing', description: '@font-face from a font host without ACAO', request: { target: 'alt', api: 'font-face' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'font-face-acao-star', description: '@font-face, ACAO *', request: { target: 'alt', api: 'font-face' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'font-face-acao-mismatch', description: '@font-face, ACAO names another site', request: { target: 'api', api: 'font-face' }, actual: [{ headers: [[ACAO, 'http://example.com']] }], expect: 'AllowOriginMismatch' },
+  { id: 'font-face-redirect-alt-ok', description: '@font-face, API 302 → localhost, hops allow page then *', request: { target: 'api', api: 'font-face' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'font-face-same-origin', description: '@font-face from the page origin, no CORS headers', request: { target: 'page', api: 'font-face' }, actual: [{}], expect: 'ok' },
+  { id: 'font-api-acao-missing', description: 'FontFace API load(), no ACAO', request: { target: 'api', api: 'font-api' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'font-api-acao-exact', description: 'FontFace API load(), ACAO exact', request: { target: 'api', api: 'font-api' }, actual: okExact, expect: 'ok' },
+
+  // ── <link rel=preload> of each `as` ───────────────────────────────────────────────────────────────────
+  { id: 'preload-fetch-anon-acao-missing', description: '<link rel=preload as=fetch crossorigin>, no ACAO', request: { target: 'api', api: 'preload', preloadAs: 'fetch', crossorigin: 'anonymous' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'preload-fetch-anon-acao-exact', description: '<link rel=preload as=fetch crossorigin>, ACAO exact', request: { target: 'api', api: 'preload', preloadAs: 'fetch', crossorigin: 'anonymous' }, actual: okExact, expect: 'ok' },
+  { id: 'preload-fetch-noattr-acao-missing', description: '<link rel=preload as=fetch> without crossorigin (Chromium sends it no-cors, with cookies), no ACAO', request: { target: 'api', api: 'preload', preloadAs: 'fetch' }, actual: [{}], expect: 'ok' },
+  { id: 'preload-font-acao-missing', description: '<link rel=preload as=font crossorigin>, no ACAO', request: { target: 'alt', api: 'preload', preloadAs: 'font', crossorigin: 'anonymous' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'preload-font-acao-star', description: '<link rel=preload as=font crossorigin>, ACAO *', request: { target: 'alt', api: 'preload', preloadAs: 'font', crossorigin: 'anonymous' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'preload-image-nocors-acao-missing', description: '<link rel=preload as=image> without crossorigin, no ACAO', request: { target: 'api', api: 'preload', preloadAs: 'image' }, actual: [{}], expect: 'ok' },
+  { id: 'preload-image-anon-acao-missing', description: '<link rel=preload as=image crossorigin>, no ACAO', request: { target: 'api', api: 'preload', preloadAs: 'image', crossorigin: 'anonymous' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'preload-script-nocors-acao-missing', description: '<link rel=preload as=script> without crossorigin, no ACAO', request: { target: 'api', api: 'preload', preloadAs: 'script' }, actual: [{}], expect: 'ok' },
+  { id: 'preload-script-anon-acao-missing', description: '<link rel=preload as=script crossorigin>, no ACAO', request: { target: 'api', api: 'preload', preloadAs: 'script', crossorigin: 'anonymous' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'preload-style-anon-acao-exact', description: '<link rel=preload as=style crossorigin>, ACAO exact', request: { target: 'api', api: 'preload', preloadAs: 'style', crossorigin: 'anonymous' }, actual: okExact, expect: 'ok' },
+  { id: 'preload-style-cred-acao-star', description: '<link rel=preload as=style crossorigin=use-credentials>, ACAO *', request: { target: 'api', api: 'preload', preloadAs: 'style', crossorigin: 'use-credentials' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'preload-track-anon-acao-missing', description: '<link rel=preload as=track crossorigin>, no ACAO', request: { target: 'api', api: 'preload', preloadAs: 'track', crossorigin: 'anonymous' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+
+  // ── EventSource ───────────────────────────────────────────────────────────────────────────────────────
+  { id: 'es-acao-missing', description: 'EventSource, no ACAO', request: { target: 'api', api: 'eventsource' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'es-acao-exact', description: 'EventSource, ACAO exact', request: { target: 'api', api: 'eventsource' }, actual: okExact, expect: 'ok' },
+  { id: 'es-acao-star', description: 'EventSource, ACAO *', request: { target: 'alt', api: 'eventsource' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'es-cred-acao-star', description: 'EventSource withCredentials, ACAO *', request: { target: 'api', api: 'eventsource', credentials: 'include' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed' },
+  { id: 'es-cred-acac-true', description: 'EventSource withCredentials, ACAO exact and ACAC true', request: { target: 'api', api: 'eventsource', credentials: 'include' }, actual: okCred, expect: 'ok' },
+  { id: 'es-redirect-alt-ok', description: 'EventSource, API 302 → localhost, hops allow page then *', request: { target: 'api', api: 'eventsource' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'es-redirect-alt-acao-missing', description: 'EventSource, API 302 → localhost without ACAO', request: { target: 'api', api: 'eventsource' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, {}], expect: 'MissingAllowOriginHeader' },
+  { id: 'es-close-live', description: 'EventSource, ACAO exact, the page calls close() on the live stream after the first message', request: { target: 'api', api: 'eventsource', eventSource: 'close-live' }, actual: [{ headers: [[ACAO, PAGE]], keepOpen: true }], expect: 'ok' },
+  { id: 'es-reconnect-ok', description: 'EventSource, ACAO exact, the stream ends and the browser reconnects with Last-Event-ID', request: { target: 'api', api: 'eventsource', eventSource: 'reconnect' }, actual: okExact, expect: 'ok' },
+  { id: 'es-reconnect-acao-missing', description: 'EventSource, first connection allowed, the reconnection (Last-Event-ID) answered without ACAO', request: { target: 'api', api: 'eventsource', eventSource: 'reconnect' }, actual: okExact, reconnect: {}, expect: 'MissingAllowOriginHeader' },
+
+  // ── fetch keepalive, sendBeacon ────────────────────────────────────────────────────────────────────────
+  { id: 'keepalive-acao-missing', description: 'fetch keepalive GET, no ACAO', request: { target: 'api', keepalive: true }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'keepalive-post-acao-exact', description: 'fetch keepalive POST text/plain, ACAO exact', request: { target: 'api', keepalive: true, method: 'POST', body: 'x' }, actual: okExact, expect: 'ok' },
+  { id: 'keepalive-put-preflight-ok', description: 'fetch keepalive PUT, preflight allows PUT', request: { target: 'api', keepalive: true, method: 'PUT', body: 'x' }, preflight: pfOpen('PUT'), actual: okExact, expect: 'ok' },
+  { id: 'keepalive-json-preflight-404', description: 'fetch keepalive POST application/json, preflight 404', request: { target: 'api', keepalive: true, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: { ...pfOpen('POST', 'content-type'), status: 404 }, actual: okExact, expect: 'PreflightInvalidStatus', expectFindings: ['options-route-missing'] },
+  { id: 'beacon-text-acao-missing', description: 'sendBeacon with a string (text/plain: no-cors), no ACAO', request: { target: 'api', api: 'beacon', body: 'x' }, actual: [{}], expect: 'ok' },
+  { id: 'beacon-json-preflight-ok', description: 'sendBeacon with an application/json Blob (CORS, credentials included), preflight and response allow credentials', request: { target: 'api', api: 'beacon', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: pfCred('POST', 'content-type'), actual: okCred, expect: 'ok' },
+  { id: 'beacon-json-preflight-acao-missing', description: 'sendBeacon with an application/json Blob, preflight without ACAO', request: { target: 'api', api: 'beacon', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: { status: 204, headers: [[ACAM, 'POST'], [ACAH, 'content-type']] }, actual: okCred, expect: 'PreflightMissingAllowOriginHeader' },
+  { id: 'beacon-json-acac-missing', description: 'sendBeacon with an application/json Blob, preflight ok, response without ACAC', request: { target: 'api', api: 'beacon', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: pfCred('POST', 'content-type'), actual: okExact, expect: 'InvalidAllowCredentials' },
+
+  // ── Dedicated and module workers ───────────────────────────────────────────────────────────────────────
+  { id: 'worker-fetch-acao-exact', description: 'fetch() in a dedicated worker, ACAO exact', request: { target: 'api', api: 'worker-fetch' }, actual: okExact, expect: 'ok' },
+  { id: 'worker-fetch-acao-missing', description: 'fetch() in a dedicated worker, no ACAO', request: { target: 'api', api: 'worker-fetch' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'worker-fetch-acao-mismatch', description: 'fetch() in a dedicated worker, ACAO another site', request: { target: 'alt', api: 'worker-fetch' }, actual: [{ headers: [[ACAO, 'http://example.com']] }], expect: 'AllowOriginMismatch' },
+  { id: 'worker-fetch-cred-acac-missing', description: "fetch() in a dedicated worker, credentials:'include', ACAO exact, no ACAC", request: { target: 'api', api: 'worker-fetch', credentials: 'include' }, actual: okExact, expect: 'InvalidAllowCredentials' },
+  { id: 'worker-fetch-put-preflight-ok', description: 'PUT from a dedicated worker, preflight allows PUT', request: { target: 'api', api: 'worker-fetch', method: 'PUT', body: 'x' }, preflight: pfOpen('PUT'), actual: okExact, expect: 'ok' },
+  { id: 'worker-fetch-put-acam-missing', description: 'PUT from a dedicated worker, preflight without ACAM', request: { target: 'api', api: 'worker-fetch', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE]] }, actual: okExact, expect: 'MethodDisallowedByPreflightResponse' },
+  { id: 'worker-fetch-custom-header-acah-missing', description: 'GET with X-Custom from a dedicated worker, preflight without ACAH', request: { target: 'api', api: 'worker-fetch', headers: X }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
+  { id: 'worker-fetch-put-actual-acao-missing', description: 'PUT from a dedicated worker, preflight ok, actual without ACAO', request: { target: 'api', api: 'worker-fetch', method: 'PUT', body: 'x' }, preflight: pfOpen('PUT'), actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'worker-fetch-redirect-alt-ok', description: 'fetch() in a dedicated worker, API 302 → localhost, hops allow page then *', request: { target: 'api', api: 'worker-fetch' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'worker-fetch-redirect-alt-acao-missing', description: 'fetch() in a dedicated worker, API 302 → localhost without ACAO', request: { target: 'api', api: 'worker-fetch' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, {}], expect: 'MissingAllowOriginHeader' },
+  { id: 'worker-import-scripts-acao-missing', description: 'importScripts() in a dedicated worker (no-cors), no ACAO', request: { target: 'api', api: 'worker-import-scripts' }, actual: [{}], expect: 'ok' },
+  { id: 'worker-dynamic-import-acao-missing', description: 'import() in a dedicated worker, no ACAO', request: { target: 'api', api: 'worker-dynamic-import' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'worker-dynamic-import-acao-exact', description: 'import() in a dedicated worker, ACAO exact', request: { target: 'api', api: 'worker-dynamic-import' }, actual: okExact, expect: 'ok' },
+  { id: 'module-worker-fetch-acao-exact', description: 'fetch() in a module worker, ACAO exact', request: { target: 'api', api: 'module-worker-fetch' }, actual: okExact, expect: 'ok' },
+  { id: 'module-worker-fetch-acao-missing', description: 'fetch() in a module worker, no ACAO', request: { target: 'alt', api: 'module-worker-fetch' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'module-worker-fetch-put-acam-missing', description: 'PUT from a module worker, preflight without ACAM', request: { target: 'api', api: 'module-worker-fetch', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE]] }, actual: okExact, expect: 'MethodDisallowedByPreflightResponse' },
+  { id: 'module-worker-import-acao-missing', description: 'import() in a module worker, no ACAO', request: { target: 'api', api: 'module-worker-dynamic-import' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'module-worker-import-acao-star', description: 'import() in a module worker, ACAO *', request: { target: 'alt', api: 'module-worker-dynamic-import' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+
+  // ── Local Network Access (Chromium 142+): a public page calling a loopback or private address ──────────────
+  // Chromium treats the `public` runner's port as a public address and `lan` as a private one
+  // (--ip-address-space-overrides); the page's own origin is loopback, so it needs no permission.
+  { id: 'lna-public-to-loopback-denied', description: 'public site (iframe, no permission) GET to a loopback API that allows it by CORS', request: { target: 'api', from: 'public' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'LocalNetworkAccessPermissionDenied' },
+  { id: 'lna-public-to-private-denied', description: 'public site (iframe, no permission) GET to a private-network API, ACAO *', request: { target: 'lan', from: 'public' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'LocalNetworkAccessPermissionDenied' },
+  { id: 'lna-public-pna-headers-denied', description: 'public site PUT to loopback; the server still answers the old Private Network Access preflight (ACAPN true): no header helps', request: { target: 'api', from: 'public', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '*'], [ACAM, 'PUT'], ['Access-Control-Allow-Private-Network', 'true'], ['Access-Control-Allow-Local-Network', 'true']] }, actual: [{ headers: [[ACAO, '*'], ['Access-Control-Allow-Private-Network', 'true']] }], expect: 'LocalNetworkAccessPermissionDenied', expectFindings: ['local-network-access-denied'] },
+  { id: 'lna-public-target-address-space-denied', description: "public site fetch(…, {targetAddressSpace: 'loopback'}) without the permission", request: { target: 'api', from: 'public', targetAddressSpace: 'loopback' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'LocalNetworkAccessPermissionDenied' },
+  { id: 'lna-public-to-loopback-granted', description: 'public site with the permission (granted, delegated to the iframe) GET to loopback, ACAO *', request: { target: 'api', from: 'public-allowed' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'lna-public-to-private-granted', description: 'public site with the permission GET to a private-network API, ACAO *', request: { target: 'lan', from: 'public-allowed' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'lna-public-granted-acao-missing', description: 'public site with the permission GET to loopback without ACAO: CORS still applies', request: { target: 'api', from: 'public-allowed' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'lna-loopback-page-to-private', description: 'the loopback page GET to the private-network API (a less private target: no permission needed), ACAO *', request: { target: 'lan' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
 
   // ── Non-CORS failures, for contrast ────────────────────────────────────────────────────────────────────
   { id: 'net-closed-port-get', description: 'GET to a closed port', request: { target: 'closed' }, expect: 'net::ERR_CONNECTION_REFUSED' },

@@ -162,6 +162,17 @@ describe('verdicts and messages', () => {
     expect(result.findings[2]?.fix?.headers[0]).toEqual({ action: 'set', name: 'Access-Control-Allow-Headers', value: 'x-other, x-trace' });
   });
 
+  it('calls a 304 preflight (and a 302 without Location) an invalid status, not a redirect — as Chromium does', () => {
+    for (const status of [304, 302]) {
+      const entries = exchange({ method: 'PUT' }).preflight({ status, acao: PAGE, acam: 'PUT' }).actual({ notSent: true }).entries();
+      const result = reportExchange(entries);
+      expect([status, result.corsError]).toEqual([status, 'PreflightInvalidStatus']);
+      expect(result.findings.map((finding) => finding.rule)).not.toContain('preflight-redirected');
+    }
+    const redirected = exchange({ method: 'PUT' }).preflight({ redirectTo: `${PAGE}/elsewhere` }).actual({ notSent: true }).entries();
+    expect(reportExchange(redirected).corsError).toBe('PreflightDisallowedRedirect');
+  });
+
   it('does not call a non-CORS failure a CORS error', () => {
     const entries = exchange().actual({ acao: PAGE, error: 'net::ERR_ABORTED' }).entries();
     const result = reportExchange(entries);

@@ -107,8 +107,10 @@ describe('hostile values', () => {
     const [blocked] = result.report.exchanges;
     expect(blocked?.corsError).toBe('InvalidAllowOriginValue');
     expect(blocked?.findings[0]?.observed).toBe('<script>alert(1)</script>');
-    const text = reportToText(result.report);
+    // The problem title, and the exchange line of --exchanges, both carry the hostile URL: escaped in each.
+    const text = reportToText(result.report, { exchanges: true });
     expect(text).toContain('BLOCKED');
+    expect(text).toMatch(/^ 1\. ERROR/m);
     expect(text).not.toContain('\u001b');
     expect(text).not.toContain('\u202e');
     expect(JSON.stringify(result.report)).toContain('\\u001b');

@@ -94,6 +94,27 @@ describe('<App>', () => {
     expect(exchangeRows(container)[0]?.getAttribute('aria-selected')).toBe('true');
   });
 
+  it('names the kind of request in the timeline, and how it was inferred (an <img crossorigin>, a font, a classic script)', async () => {
+    const image = harEntry({ url: 'http://cdn.test/logo.png', resourceType: 'image', requestHeaders: fromPage, error: 'net::ERR_FAILED' });
+    const font = harEntry({ url: 'http://cdn.test/font.woff2', resourceType: 'font', requestHeaders: fromPage, error: 'net::ERR_FAILED', startedDateTime: '2026-11-21T10:00:01.000Z' });
+    const { container } = renderWith([image, font]);
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(2));
+    const kinds: string[] = [];
+    for (const index of [0, 1]) {
+      fireEvent.click(exchangeRows(container)[index]!);
+      const kind = await waitFor(() => {
+        const found = container.querySelector<HTMLElement>('[data-detail] [data-request-kind]');
+        expect(found).not.toBeNull();
+        return found!;
+      });
+      kinds.push(`${kind.textContent} | ${kind.title}`);
+    }
+    expect(kinds).toEqual([
+      ' · image with crossorigin (CORS) | From _resourceType "image", Sec-Fetch-Mode "cors"',
+      ' · font (@font-face, the FontFace API or a font preload) | From _resourceType "font"',
+    ]);
+  });
+
   it('shows the failed check and the header fix, with the header highlighted', async () => {
     const { container } = renderWith([blockedGet]);
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));

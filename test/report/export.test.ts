@@ -145,11 +145,11 @@ describe('HTML export', () => {
 });
 
 describe('JSON export', () => {
-  it('is cors-lens/report@1 plus an export object with the redacted HAR', () => {
+  it('is cors-lens/report@2 plus an export object with the redacted HAR', () => {
     const result = exportReport(demoHar(), { format: 'json', generatedAt: AT, sourceName: 'demo.har', sourceKind: 'file' });
     if (!result.ok) throw new Error(result.error.message);
     const json = JSON.parse(result.content) as Record<string, unknown> & { export: Record<string, unknown> & { har: { log: Record<string, unknown> & { entries: unknown[] } } } };
-    expect(json.schema).toBe('cors-lens/report@1');
+    expect(json.schema).toBe('cors-lens/report@2');
     expect(json.source).toEqual({ kind: 'file', name: 'demo.har', creator: 'WebInspector 537.36' });
     expect(Object.keys(json.export)).toEqual(['generatedAt', 'scope', 'stack', 'redacted', 'redactions', 'har']);
     expect(json.export).toMatchObject({ generatedAt: AT, scope: { kind: 'capture' }, stack: null, redacted: true, redactions: [{ where: 'request header', name: 'cookie', count: 1 }] });

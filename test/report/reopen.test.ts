@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, exportReport, isReport, openInput, reopenReport, reportToJson } from '../../src/engine/index.js';
+import { reportJsonValue } from '../../src/engine/report/to-json.js';
 import { PAGE, exchange, har } from '../fixtures/builders.js';
 import { secretsHar } from './fixtures/secrets.js';
 
@@ -29,7 +30,7 @@ describe('reopening an exported JSON report', () => {
     expect(reopened.ok).toBe(true);
     if (!reopened.ok) return;
     expect(reopened.matches).toBe(true);
-    expect(reopened.report.exchanges).toEqual(stored.exchanges);
+    expect((reportJsonValue(reopened.report) as { exchanges: unknown }).exchanges).toEqual(stored.exchanges);
     expect(reopened.report.summary).toEqual(stored.summary);
     expect(reopened.report.source).toEqual(stored.source);
     expect(reopened.report.inputErrors).toEqual(stored.inputErrors);

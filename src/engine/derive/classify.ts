@@ -1,11 +1,11 @@
 import type { NormalizedEntry } from '../har/types.js';
 import type {
-  CredentialsFacts, Exchange, ExchangeKind, Hop, PreflightReason, RecordedOutcome, RequestMode, Step,
+  CredentialsFacts, Exchange, ExchangeKind, Hop, PreflightReason, RecordedOutcome, RequestMode, Step, WorkerFacts,
 } from '../model/exchange.js';
 import { HeaderListMemo, combinedHeader, hasHeader, splitNameList } from '../model/headers.js';
-import { OriginMemo, headerOriginOf, isHttpUrl, originOf, sameOrigin } from '../model/origin.js';
+import { OriginMemo, headerOriginOf, isHttpUrl, isPotentiallyTrustworthy, originOf, sameOrigin } from '../model/origin.js';
 import { ABORTED_NET_ERROR } from '../spec/cors-errors.js';
-import { RequestHeaderMemo, corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
+import { BROWSER_SET_REQUEST_HEADERS_BY_RESOURCE_TYPE, RequestHeaderMemo, corsUnsafeRequestHeaders, type UnsafeRequestHeader } from '../spec/headers.js';
 import { sortInPlace } from '../model/order.js';
 import { isCorsSafelistedMethod } from '../spec/methods.js';
 import type { PairedGroup, PairedHop } from './pair.js';
@@ -99,8 +99,21 @@ function exchangeOutcomeOf(hops: readonly Hop[]): RecordedOutcome {
   const previous = hops[hops.length - 2];
   if (last === undefined) return NO_RESPONSE;
   const outcome = recordedOutcomeOf(last.entry);
+  if (isClosedEventStream(last.entry, outcome)) return SUCCEEDED;
   const abandoned = outcome.kind === 'failed' && outcome.error === ABORTED_NET_ERROR && (last.entry.response?.status ?? 0) <= 0;
   return abandoned && previous !== undefined ? recordedOutcomeOf(previous.entry) : outcome;
+}
+
+/**
+ * An EventSource the page closed (EventSource.close()) after its 2xx response arrived: Chromium records
+ * net::ERR_ABORTED on the live stream (measured, es-close-live), but the page was never blocked. A stream that
+ * CORS blocked ends in net::ERR_FAILED, and Chromium delivers no event before the CORS check passed, so the
+ * response counts as delivered; the replay still checks its headers.
+ */
+function isClosedEventStream(entry: NormalizedEntry, outcome: RecordedOutcome): boolean {
+  if (entry.resourceType !== 'eventsource' || outcome.kind !== 'failed' || outcome.error !== ABORTED_NET_ERROR) return false;
+  const status = entry.response?.status ?? 0;
+  return status >= 200 && status < 300;
 }
 
 /**
@@ -108,7 +121,7 @@ function exchangeOutcomeOf(hops: readonly Hop[]): RecordedOutcome {
  * statement of what it asked, so they win; the request's headers explain why each name was unsafe.
  */
 function preflightReasonsOf(entry: NormalizedEntry, preflight: NormalizedEntry | null, memo: ClassifyMemo): PreflightReason[] {
-  const unsafe = corsUnsafeRequestHeaders(entry.request.headers, memo.requestHeaders);
+  const unsafe = withoutBrowserSet(corsUnsafeRequestHeaders(entry.request.headers, memo.requestHeaders), entry.resourceType);
   const reasons: PreflightReason[] = [];
   const requestedMethod = preflight === null ? null : requestHeader(preflight, 'access-control-request-method')?.trim();
   const method = requestedMethod ?? entry.request.method;
@@ -131,6 +144,12 @@ function preflightReasonsOf(entry: NormalizedEntry, preflight: NormalizedEntry |
   }
   if (reasons.length === 0) reasons.push({ kind: 'forced' });
   return reasons;
+}
+
+/** Drops the headers the browser itself sets on this kind of request (spec/headers.ts): never a preflight reason. */
+function withoutBrowserSet(unsafe: UnsafeRequestHeader[], resourceType: string | null): UnsafeRequestHeader[] {
+  const browserSet = resourceType === null ? undefined : BROWSER_SET_REQUEST_HEADERS_BY_RESOURCE_TYPE.get(resourceType);
+  return browserSet === undefined || unsafe.length === 0 ? unsafe : unsafe.filter((header) => !browserSet.has(header.name));
 }
 
 function stepLabel(kind: Step['kind'], hopIndex: number): string {
@@ -242,6 +261,37 @@ function entryIndicesOf(hops: readonly PairedHop[]): number[] {
   return sortInPlace(indices, (a, b) => a - b);
 }
 
+function answeredWithProvisionalHeaders(entry: NormalizedEntry): boolean {
+  return entry.requestHeadersProvisional && entry.resourceType !== 'preflight' && (entry.response?.status ?? 0) > 0;
+}
+
+/**
+ * A request without a response whose provisional headers lack the client hints a page's request carries
+ * (measured, Chromium 156: a document's provisional headers hold sec-ch-ua, sec-ch-ua-mobile and
+ * sec-ch-ua-platform for a potentially trustworthy URL; a worker's hold only User-Agent, Referer and the
+ * script's own headers).
+ */
+function unansweredWithoutClientHints(entry: NormalizedEntry): boolean {
+  if (!entry.requestHeadersProvisional || entry.resourceType === 'preflight' || (entry.response?.status ?? 0) > 0) return false;
+  return isPotentiallyTrustworthy(entry.request.url) && !hasHeader(entry.request.headers, 'sec-ch-ua');
+}
+
+/**
+ * Evidence within the exchange only (the live session diagnoses clusters of URLs on their own, and its report
+ * must equal diagnose()'s). A worker's requests are always started by its script, so an entry without a
+ * recorded script is not evidence.
+ */
+function workerFactsOf(hops: readonly PairedHop[]): WorkerFacts | null {
+  const first = hops[0]?.entry;
+  const script = first?.initiator?.scriptUrl ?? null;
+  if (first === undefined || script === null) return null;
+  for (let i = 0; i < hops.length; i++) {
+    if (answeredWithProvisionalHeaders((hops[i] as PairedHop).entry)) return { basis: 'this-request', script };
+  }
+  const last = (hops[hops.length - 1] as PairedHop).entry;
+  return unansweredWithoutClientHints(last) ? { basis: 'no-client-hints', script } : null;
+}
+
 export function buildExchange(group: PairedGroup, memo: ClassifyMemo = ownMemo()): Exchange {
   if (group.kind === 'orphan-preflight') return buildOrphanExchange(group.preflight, memo);
   const firstPaired = group.hops[0];
@@ -294,6 +344,7 @@ export function buildExchange(group: PairedGroup, memo: ClassifyMemo = ownMemo()
     steps: steps.length === 0 ? NO_STEPS : steps.slice(),
     preflightStatus: anyPreflight ? 'sent' : preflightNeeded ? 'not-in-capture' : 'not-needed',
     preflightReasons: reasons,
+    worker: workerFactsOf(group.hops),
   };
 }
 
@@ -331,5 +382,6 @@ function buildOrphanExchange(preflight: NormalizedEntry, memo: ClassifyMemo): Ex
     steps: [preflightStep({ ...hop, preflightReasons: reasons }, preflight, memo)],
     preflightStatus: 'sent',
     preflightReasons: reasons.length > 0 ? reasons : [{ kind: 'forced' }],
+    worker: null,
   };
 }

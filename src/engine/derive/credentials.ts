@@ -36,7 +36,7 @@ function outcomeIsEvidence(exchange: Exchange): boolean {
     case 'succeeded':
       return true;
     case 'failed':
-      return exchange.outcome.error === CORS_NET_ERROR && !endsInRedirect(exchange);
+      return exchange.outcome.error === CORS_NET_ERROR && !endsInRedirect(exchange) && !failedUnseenInWorker(exchange);
     case 'not-recorded':
     case 'no-response':
       return false;
@@ -45,4 +45,15 @@ function outcomeIsEvidence(exchange: Exchange): boolean {
 
 function endsInRedirect(exchange: Exchange): boolean {
   return (exchange.hops[exchange.hops.length - 1]?.redirectTarget ?? null) !== null;
+}
+
+/**
+ * A worker's request whose final response Chromium did not record (status 0): the response that failed is not
+ * in the capture, so a credentials hypothesis that fails at an earlier, recorded response (the preflight, a
+ * redirect hop) explains nothing — the failure may as well be at the unseen response with either mode.
+ */
+function failedUnseenInWorker(exchange: Exchange): boolean {
+  if (exchange.worker === null) return false;
+  const status = exchange.hops[exchange.hops.length - 1]?.entry.response?.status ?? 0;
+  return status <= 0;
 }

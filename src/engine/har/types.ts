@@ -40,6 +40,9 @@ export interface NormalizedInitiator {
   readonly type: string | null;
   readonly url: string | null;
   readonly requestId: string | null;
+  /** The script of the top call frame of `_initiator.stack` (or its first parent with frames), without its
+   *  query or fragment, when recorded. */
+  readonly scriptUrl: string | null;
 }
 
 /** One HAR entry with only the fields the engine uses, all type-checked. */
@@ -58,6 +61,15 @@ export interface NormalizedEntry {
   readonly initiator: NormalizedInitiator | null;
   /** The URL of the page this entry belongs to, when `pages[].title` holds one (Chromium writes the URL there). */
   readonly pageUrl: string | null;
+  /**
+   * Chromium wrote only the provisional request headers (no Host, no :authority): the request as sent was never
+   * recorded on this target. Measured: a request stopped by its preflight or a refused connection, and every
+   * request from a dedicated or module worker, even a successful one. False for producers without `_resourceType`
+   * and for responses from the cache or a service worker (which have no raw headers for their own reason).
+   */
+  readonly requestHeadersProvisional: boolean;
+  /** How many messages Chromium's `_eventSourceMessages` lists for an EventSource entry; null when absent. */
+  readonly eventSourceMessages: number | null;
 }
 
 export interface SourceInfo {

@@ -22,12 +22,27 @@ export interface CredentialsFacts {
 
 /** What the capture says happened to the final request, before any replay. */
 export type RecordedOutcome =
+  /** Delivered; includes an event stream the page closed after its 2xx response (see classify.ts). */
   | { readonly kind: 'succeeded' }
   | { readonly kind: 'failed'; readonly error: string }
   /** The producer does not record failures (no `_error` field): only the replay can tell. */
   | { readonly kind: 'not-recorded' }
   /** No response or no status at all (status 0/-1 without an error, or no response object). */
   | { readonly kind: 'no-response' };
+
+/**
+ * Why the engine believes a request came from a dedicated or module worker. Chromium records a worker's
+ * requests on the worker's target and hands the HAR only their provisional request headers — and, when CORS
+ * blocked one, no response at all (status 0, net::ERR_FAILED) although the page target keeps blocked responses.
+ *   this-request     a hop of this exchange got a response yet has only provisional request headers
+ *   no-client-hints  no response, and its provisional headers lack the client hints (sec-ch-ua) a page's
+ *                    request to a potentially trustworthy URL carries
+ */
+export interface WorkerFacts {
+  readonly basis: 'this-request' | 'no-client-hints';
+  /** The script whose call started the request (the worker's script or a module it imported). */
+  readonly script: string;
+}
 
 export interface Hop {
   /** 0 for the first request, 1 for the request that followed the first redirect… */
@@ -88,6 +103,8 @@ export interface Exchange {
   readonly steps: readonly Step[];
   readonly preflightStatus: 'sent' | 'not-in-capture' | 'not-needed';
   readonly preflightReasons: readonly PreflightReason[];
+  /** Set when the capture shows the request came from a worker; null when it does not say (usually the page). */
+  readonly worker: WorkerFacts | null;
 }
 
 /**

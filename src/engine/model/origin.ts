@@ -10,6 +10,7 @@ interface WhatwgUrl {
   readonly protocol: string;
   readonly hostname: string;
   readonly host: string;
+  readonly pathname: string;
   readonly port: string;
   readonly username: string;
   readonly password: string;
@@ -161,4 +162,17 @@ export function urlKey(url: string): string {
 
 export function isHttpUrl(url: string): boolean {
   return /^https?:/i.test(url);
+}
+
+/**
+ * https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy for http(s) URLs: https, and http to
+ * localhost (and *.localhost) or a loopback address. Chromium sends Sec-Fetch-* and client hints only to these.
+ */
+export function isPotentiallyTrustworthy(url: string): boolean {
+  const parsed = parseUrl(url);
+  if (parsed === null) return false;
+  if (parsed.protocol === 'https:' || parsed.protocol === 'wss:') return true;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'ws:') return false;
+  const host = parsed.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

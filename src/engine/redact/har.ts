@@ -1,13 +1,13 @@
 /**
  * Builds the HAR an export embeds: every entry, in the same order (report ids and entry indices refer to it),
  * with only the fields the diagnosis reads plus the ones HAR 1.2 requires — never bodies, cookie arrays,
- * comments, initiator stacks or custom fields. With redaction on (the default) credentials and token-like
+ * comments, initiator stacks (only the calling script's URL without its query) or custom fields. With redaction on (the default) credentials and token-like
  * values are replaced, and every replacement is counted by where it was and its name.
  *
  * Field shapes are copied as they are (a string where an object belongs stays a string, redacted), so the
  * normalizer reports the same input problems for the copy as for the original.
  */
-import { normalizeHar } from '../har/normalize.js';
+import { initiatorScriptUrl, normalizeHar } from '../har/normalize.js';
 import { parseHarText } from '../har/parse-text.js';
 import type { InputError } from '../har/types.js';
 import { REDACTED, redactHeaderValue, redactParam, redactUrl } from './patterns.js';
@@ -214,6 +214,10 @@ function copyInitiator(value: unknown, redactor: Redactor): unknown {
   if (typeof value.type === 'string') copy.type = value.type;
   if (typeof value.url === 'string') copy.url = redactor.url('initiator URL', value.url);
   if (typeof value.requestId === 'string' || typeof value.requestId === 'number') copy.requestId = value.requestId;
+  // Of the stack, only the script that made the call (it tells a worker's requests apart): one frame, its URL
+  // without query or fragment (as the normalizer reads it).
+  const script = initiatorScriptUrl(value);
+  if (script !== null) copy.stack = { callFrames: [{ url: redactor.url('initiator URL', script) }] };
   return copy;
 }
 
@@ -231,6 +235,11 @@ function copyEntry(item: unknown, redactor: Redactor): unknown {
   copy.timings = { send: 0, wait: 0, receive: 0 };
   if (typeof item._resourceType === 'string') copy._resourceType = item._resourceType;
   if (item._initiator !== undefined) copy._initiator = copyInitiator(item._initiator, redactor);
+  // Read by the engine as facts, never as content: a cache or service-worker flag, and how many messages an
+  // EventSource received (the messages themselves are dropped).
+  if (item._fromCache !== undefined) copy._fromCache = typeof item._fromCache === 'string' ? item._fromCache : 'disk';
+  if (item._fetchedViaServiceWorker === true) copy._fetchedViaServiceWorker = true;
+  if (Array.isArray(item._eventSourceMessages)) copy._eventSourceMessages = item._eventSourceMessages.map(() => ({}));
   return copy;
 }
 

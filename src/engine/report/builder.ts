@@ -1,7 +1,9 @@
+import { problemIdOf, problemsOf, type Problem } from '../problems/problems.js';
 import { completeFixes } from '../fixes/index.js';
 import type { InputProblem, SourceInfo } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
 import { ReplayMemo, type ReplayResult, type RuleFinding } from '../rules/run.js';
+import { NAMED_NON_HEADER_FAILURES } from '../rules/check-order.js';
 import type { Fix } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -31,7 +33,7 @@ function decideVerdict(exchange: Exchange, replayed: ReplayResult): VerdictDecis
   if (predicted !== null && outcome.kind !== 'succeeded') return { verdict: 'blocked', corsError: predicted };
   switch (outcome.kind) {
     case 'failed':
-      return BLOCKED_WITHOUT_ERROR;
+      return namedNonHeaderFailure(replayed) ?? BLOCKED_WITHOUT_ERROR;
     case 'no-response':
       return UNKNOWN;
     case 'succeeded':
@@ -40,6 +42,16 @@ function decideVerdict(exchange: Exchange, replayed: ReplayResult): VerdictDecis
       // Without an error field only the replay can tell; a check that could not run leaves it open.
       return replayed.incomplete.length > 0 && exchange.steps.length > 0 ? UNKNOWN : ALLOWED;
   }
+}
+
+/** A failure no header check explains but Chromium names (rules/check-order.ts NAMED_NON_HEADER_FAILURES). */
+function namedNonHeaderFailure(replayed: ReplayResult): VerdictDecision | null {
+  for (const found of replayed.findings) {
+    if (found.step !== null) continue;
+    const named = NAMED_NON_HEADER_FAILURES.find((candidate) => candidate.rule === found.rule && candidate.reason === found.result.reason);
+    if (named !== undefined) return { verdict: 'blocked', corsError: named.corsError };
+  }
+  return null;
 }
 
 /** Whether the request reached the server despite the block — the part developers most often get wrong. */
@@ -64,11 +76,12 @@ function toFinding(exchange: Exchange, found: RuleFinding, fix: Fix | null, bloc
   const contradiction = contradicted && isCheckFailure
     ? ' Chromium nevertheless delivered this response, so the capture and this replay disagree (an extension, an older browser, or a different credentials mode).'
     : '';
-  return {
+  const finding: Omit<Finding, 'problem'> = {
     rule: found.rule,
     reason: result.reason,
     severity: contradicted && isCheckFailure ? 'warning' : result.severity,
     response: step?.label ?? 'exchange',
+    url: step?.entry.request.url ?? exchange.hops[exchange.hops.length - 1]?.entry.request.url ?? exchange.url,
     entry: step?.entry.index ?? null,
     header: result.evidence.header,
     observed: result.evidence.observed,
@@ -81,6 +94,7 @@ function toFinding(exchange: Exchange, found: RuleFinding, fix: Fix | null, bloc
     confidence: result.confidence?.level ?? null,
     confidenceBasis: result.confidence?.basis ?? null,
   };
+  return { ...finding, problem: problemIdOf(finding, exchange.initiatorOrigin) };
 }
 
 // Shared (frozen) where most exchanges agree: a 100k-entry report would otherwise hold 100k copies of each.
@@ -98,7 +112,9 @@ function assumptionsOf(exchange: Exchange): readonly string[] {
   const unknownPage = exchange.initiatorOrigin === null && exchange.steps.length > 0;
   if (basis !== 'assumed-default' && basis !== 'observed-outcome' && !unknownPage) return NO_ASSUMPTIONS;
   const assumptions: string[] = [];
-  if (basis === 'assumed-default') {
+  if (basis === 'assumed-default' && exchange.worker !== null) {
+    assumptions.push('Credentials mode assumed "same-origin" (the fetch default). This request came from a worker, whose requests Chromium records without their Cookie header, so the capture cannot tell which mode the worker used.');
+  } else if (basis === 'assumed-default') {
     assumptions.push('Credentials mode assumed "same-origin" (the fetch default: no cookies sent cross-origin); the capture has no Cookie header and the outcome does not depend on it.');
   } else if (basis === 'observed-outcome') {
     assumptions.push(mode === 'include'
@@ -148,7 +164,7 @@ export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult, 
   };
 }
 
-export function buildReport(source: SourceInfo, exchanges: readonly ReportExchange[], problems: readonly InputProblem[]): Report {
+export function buildReport(source: SourceInfo, exchanges: readonly ReportExchange[], inputProblems: readonly InputProblem[], problems: readonly Problem[] = problemsOf(exchanges)): Report {
   let blocked = 0;
   let allowed = 0;
   let unknown = 0;
@@ -168,7 +184,8 @@ export function buildReport(source: SourceInfo, exchanges: readonly ReportExchan
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     source: { kind: source.kind, name: source.name, creator: source.creator },
     summary: { exchanges: exchanges.length, crossOrigin, blocked, allowed, unknown, warnings },
+    problems,
     exchanges,
-    inputErrors: problems.map((problem) => ({ entry: problem.entry, path: problem.path, message: problem.message, skipped: problem.skipped })),
+    inputErrors: inputProblems.map((problem) => ({ entry: problem.entry, path: problem.path, message: problem.message, skipped: problem.skipped })),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Exporting a diagnosis: the whole capture, a chosen set of exchanges, or one exchange, as Markdown (tickets),
- * one self-contained HTML file, JSON that reopens (cors-lens/report@1 plus an `export` object holding the
+ * one self-contained HTML file, JSON that reopens (cors-lens/report@2 plus an `export` object holding the
  * HAR it was diagnosed from), or the CLI's text summary.
  *
  * Secrets are redacted by default, and redaction happens *before* the diagnosis: every format is rendered
@@ -14,8 +14,8 @@ import { reportToExportJson } from './to-json.js';
 import { reportToHtml } from './to-html.js';
 import { reportToMarkdown } from './to-markdown.js';
 import { reportToText } from './to-text.js';
-import { REPORT_SCHEMA, type Report } from './types.js';
-import { exportedReportOf } from './reopen.js';
+import type { Report } from './types.js';
+import { exportedReportOf, isReport } from './reopen.js';
 import type { ExportDocument, ExportFormat, ExportInfo, ExportScope } from './document.js';
 import type { StackId } from '../fixes/kit.js';
 
@@ -31,6 +31,8 @@ export interface ExportOptions {
   readonly redact?: boolean;
   /** Show only this stack's snippets ("express", "nginx", …). Default: every stack's. */
   readonly stack?: StackId | null;
+  /** Text format: also list every exchange, one line each (default false: the problems only). */
+  readonly listExchanges?: boolean;
   /** ISO timestamp written into the report; the only time in it. Default: now. */
   readonly generatedAt?: string;
   readonly sourceName?: string;
@@ -125,7 +127,7 @@ export function buildExportDocument(input: unknown, options: Omit<ExportOptions,
   };
 }
 
-export function renderExport(document: ExportDocument, format: ExportFormat): string {
+export function renderExport(document: ExportDocument, format: ExportFormat, listExchanges = false): string {
   switch (format) {
     case 'md':
       return reportToMarkdown(document);
@@ -134,7 +136,7 @@ export function renderExport(document: ExportDocument, format: ExportFormat): st
     case 'json':
       return reportToExportJson(document);
     case 'text':
-      return reportToText(document.report) + redactionLine(document.export);
+      return reportToText(document.report, { exchanges: listExchanges }) + redactionLine(document.export);
   }
 }
 
@@ -158,22 +160,22 @@ export function exportFilename(document: ExportDocument, format: ExportFormat): 
  * (see har/stream.ts) or is an exported report: use exportReport on its text, which also words any error.
  */
 export function exportTextFromBytes(
-  chunks: Iterable<Uint8Array>, options: Pick<ExportOptions, 'redact' | 'sourceName' | 'sourceKind'> = {},
+  chunks: Iterable<Uint8Array>, options: Pick<ExportOptions, 'redact' | 'sourceName' | 'sourceKind'> & { readonly exchanges?: boolean } = {},
 ): { readonly content: string; readonly report: Report } | null {
   const redacted = options.redact !== false;
   const redaction = new StreamRedaction(redacted);
   const diagnoseOptions = { ...(options.sourceName === undefined ? {} : { sourceName: options.sourceName }), ...(options.sourceKind === undefined ? {} : { sourceKind: options.sourceKind }) };
   const streamed = diagnoseHarStream(chunks, diagnoseOptions, { mapEntry: (item) => redaction.entry(item), mapPages: (pages) => redaction.pages(pages) });
-  if (streamed === null || !streamed.result.ok || streamed.skeleton.schema === REPORT_SCHEMA) return null;
+  if (streamed === null || !streamed.result.ok || isReport(streamed.skeleton)) return null;
   redaction.finish(streamed.skeleton.log as { readonly comment?: unknown; readonly pages?: unknown });
-  return { content: reportToText(streamed.result.report) + redactionLine({ redacted, redactions: redaction.redactions() }), report: streamed.result.report };
+  return { content: reportToText(streamed.result.report, { exchanges: options.exchanges === true }) + redactionLine({ redacted, redactions: redaction.redactions() }), report: streamed.result.report };
 }
 
 /** Redact, scope, diagnose and render in one call (the panel's Export menu and the CLI use this). */
 export function exportReport(input: unknown, options: ExportOptions): ExportResult {
   const built = buildExportDocument(input, options);
   if (!built.ok) return built;
-  const content = renderExport(built.document, options.format);
+  const content = renderExport(built.document, options.format, options.listExchanges === true);
   const entryCount = built.document.export.har.log.entries.length;
   options.onProgress?.(entryCount + 2, entryCount + 2);
   return {

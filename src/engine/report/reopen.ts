@@ -8,7 +8,8 @@ import type { DiagnoseOptions, DiagnoseResult } from '../diagnose.js';
 import { parseHarText } from '../har/parse-text.js';
 import type { InputError } from '../har/types.js';
 import type { Report } from './types.js';
-import { REPORT_SCHEMA } from './types.js';
+import { REPORT_SCHEMA, REPORT_SCHEMAS_READ } from './types.js';
+import { reportJsonValue } from './to-json.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
 
 
@@ -28,13 +29,13 @@ function parsed(value: unknown): unknown {
 /** True for a value (or JSON text) that is a cors-lens report rather than a HAR. */
 export function isReport(value: unknown): boolean {
   const object = parsed(value);
-  return isJsonObject(object) && object.schema === REPORT_SCHEMA;
+  return isJsonObject(object) && typeof object.schema === 'string' && REPORT_SCHEMAS_READ.includes(object.schema);
 }
 
 /** Null when `value` is not a cors-lens report; an error when it is one without an embedded HAR. */
 export function exportedReportOf(value: unknown): ExportedReportInput | null {
   const object = parsed(value);
-  if (!isJsonObject(object) || object.schema !== REPORT_SCHEMA) return null;
+  if (!isReport(object) || !isJsonObject(object)) return null;
   const info = object.export;
   if (!isJsonObject(info) || !isJsonObject(info.har)) {
     return {
@@ -69,7 +70,8 @@ export type ReopenResult =
   | { readonly ok: false; readonly error: InputError };
 
 function sameDiagnosis(report: Report, stored: JsonObject): boolean {
-  return JSON.stringify([report.summary, report.exchanges]) === JSON.stringify([stored.summary, stored.exchanges]);
+  const current = reportJsonValue(report) as { readonly summary: unknown; readonly exchanges: unknown };
+  return stored.schema === REPORT_SCHEMA && JSON.stringify([current.summary, current.exchanges]) === JSON.stringify([stored.summary, stored.exchanges]);
 }
 
 /** Re-diagnoses an exported JSON report (object or text). Never throws. */

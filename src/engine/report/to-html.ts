@@ -11,6 +11,8 @@ import { curlCommand } from './curl.js';
 import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
 import type { ExportDocument } from './document.js';
 import { exchangeSections, harRequestAt, patchLine, preflightReasonText, snippetsFor, stacksOf, verificationText } from './sections.js';
+import type { Problem } from '../problems/problems.js';
+import type { Severity } from '../rules/types.js';
 import type { Finding, ReportExchange, Verdict } from './types.js';
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -105,12 +107,65 @@ function summaryHtml(document: ExportDocument): string {
   const counts = `<table class="counts"><thead><tr><th class="num">Exchanges</th><th class="num">Cross-origin</th><th class="num">Blocked</th><th class="num">Allowed</th><th class="num">Unknown</th><th class="num">Warnings</th></tr></thead>
 <tbody><tr><td class="num">${summary.exchanges}</td><td class="num">${summary.crossOrigin}</td><td class="num">${summary.blocked}</td><td class="num">${summary.allowed}</td><td class="num">${summary.unknown}</td><td class="num">${summary.warnings}</td></tr></tbody></table>`;
   if (exchanges.length === 0) return `<h2>Summary</h2>\n${counts}`;
+  return `<h2>Summary</h2>\n${counts}`;
+}
+
+/** Every exchange, one row each, collapsed under the problems (a 20k-exchange capture still opens fast). */
+function exchangeTableHtml(document: ExportDocument): string {
+  const { exchanges } = document.report;
+  if (exchanges.length === 0) return '';
   const rows = exchanges.map((exchange) => `<tr data-exchange="${text(exchange.id)}"><td>${text(exchange.id)}</td><td class="verdict-${exchange.verdict}">${VERDICT_MARK[exchange.verdict]} ${exchange.verdict}</td><td>${code(exchange.method)}</td><td>${code(exchange.url)}</td><td>${exchange.corsError === null ? '—' : code(exchange.corsError)}</td></tr>`);
-  return `<h2>Summary</h2>\n${counts}
+  return `<details class="all-exchanges"${exchanges.length <= 50 ? ' open' : ''}><summary>All ${exchanges.length} exchanges</summary>
 <table class="exchanges"><thead><tr><th>Id</th><th>Verdict</th><th>Method</th><th>URL</th><th>Chromium error</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
-</tbody></table>`;
+</tbody></table></details>`;
+}
+
+const SEVERITY_MARK: Readonly<Record<Severity, string>> = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
+/** Problems shown in full (the rest get one line each); exchange sections when the whole capture is exported. */
+const PROBLEMS_IN_FULL = 50;
+const DETAILED_EXCHANGES_MAX = 25;
+const EXAMPLES_PER_PROBLEM = 3;
+
+function problemHtml(document: ExportDocument, problem: Problem, byId: ReadonlyMap<string, ReportExchange>): string {
+  const { fix } = problem;
+  const facts = [
+    ['Requests', String(problem.count)],
+    ['Server', problem.server],
+    [problem.routes.length === 1 ? 'Route' : 'Routes', problem.routes.slice(0, 10).join(', ') + (problem.routes.length > 10 ? ` and ${problem.routes.length - 10} more` : '')],
+    ['Methods', problem.methods.join(', ')],
+    ...(problem.initiatorOrigins.length > 0 ? [['Pages', problem.initiatorOrigins.join(', ')]] : []),
+    ...(problem.corsErrors.length > 0 ? [['Chromium', problem.corsErrors.join(', ')]] : []),
+    ['Rule', `${problem.rule} (${problem.reason})`],
+  ];
+  let fixPart: string;
+  if (fix === null) fixPart = `<p class="note">No response header change fixes this: ${text(problem.noServerFix ?? '')}</p>`;
+  else if (fix.target === 'client') fixPart = `<p class="note">In the page, not the server: ${text(fix.summary)}</p>`;
+  else {
+    const { stack } = document.export;
+    const snippets = stack === null ? [] : fix.snippets.filter((snippet) => snippet.stack === stack);
+    fixPart = `<p><strong>Fix</strong> (${text(fix.target)}): ${text(fix.summary)}</p>${fix.status === undefined ? '' : `<p>Answer with status ${fix.status}.</p>`}${fix.headers.length === 0 ? '' : `<pre class="patch">${block(fix.headers.map(patchLine).join('\n'))}</pre>`}<p class="muted">${text(fix.note)}</p>${snippets.map((snippet) => `<p><strong>${text(snippet.stack)}</strong> <span class="muted">(${text(verificationText(snippet))})</span></p>\n<pre class="snippet">${block(snippet.code)}</pre>`).join('\n')}`;
+  }
+  const examples = problem.exchanges.slice(0, EXAMPLES_PER_PROBLEM).flatMap((id) => byId.get(id) ?? []);
+  const exampleList = examples.length === 0 ? '' : `<p>Example requests (${examples.length} of ${problem.count}):</p><ul>${examples.map((exchange) => `<li>${text(exchange.id)}: ${code(exchange.method)} ${code(exchange.url)}</li>`).join('')}</ul>`;
+  return `<section class="problem severity-${text(problem.severity)}" id="${text(problem.id)}">
+<h3>${SEVERITY_MARK[problem.severity]} ${text(problem.title)}</h3>
+<dl class="meta">${facts.map(([name, value]) => `<dt>${text(name ?? '')}</dt><dd>${text(value ?? '')}</dd>`).join('')}</dl>
+<p>${text(problem.example)}</p>
+${fixPart}
+${exampleList}
+</section>`;
+}
+
+function problemListHtml(document: ExportDocument): string {
+  const { problems, exchanges } = document.report;
+  if (problems.length === 0) return '<h2>Problems</h2>\n<p>None: every exchange passed its checks and the audit found nothing to report.</p>';
+  const byId = new Map(exchanges.map((exchange) => [exchange.id, exchange]));
+  const rest = problems.slice(PROBLEMS_IN_FULL);
+  return `<h2>Problems</h2>
+<p>${problems.length} ${problems.length === 1 ? 'cause' : 'causes'}, one change each, most severe and most frequent first.</p>
+${problems.slice(0, PROBLEMS_IN_FULL).map((problem) => problemHtml(document, problem, byId)).join('\n')}${rest.length === 0 ? '' : `\n<h3>${rest.length} more</h3><ul>${rest.map((problem) => `<li>${SEVERITY_MARK[problem.severity]} ${problem.count} × ${text(problem.title)}</li>`).join('')}</ul>`}`;
 }
 
 function findingHtml(finding: Finding): string {
@@ -187,7 +242,10 @@ function problemsHtml(document: ExportDocument): string {
 }
 
 export function reportToHtml(document: ExportDocument): string {
-  const exchanges = document.report.exchanges.filter((exchange) => exchangeSections(document, exchange).detailed).map((exchange) => exchangeHtml(document, exchange));
+  const detailed = document.report.exchanges.filter((exchange) => exchangeSections(document, exchange).detailed);
+  const exchanges = document.export.scope.kind === 'exchanges' || detailed.length <= DETAILED_EXCHANGES_MAX
+    ? detailed.map((exchange) => exchangeHtml(document, exchange))
+    : [`<p class="note">${detailed.length} exchanges have findings: the problems above group them. Export chosen exchanges (or JSON) for each one's details.</p>`];
   const title = document.report.source.name === null ? 'CORS Lens report' : `CORS Lens report — ${visibleEscapes(document.report.source.name)}`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -205,6 +263,8 @@ export function reportToHtml(document: ExportDocument): string {
 <main>
 ${headerHtml(document)}
 ${summaryHtml(document)}
+${problemListHtml(document)}
+${exchangeTableHtml(document)}
 ${exchanges.join('\n')}
 ${problemsHtml(document)}
 ${redactionsHtml(document)}

@@ -14,9 +14,12 @@ import { exchangeSections, harRequestAt, patchLine, preflightReasonText, snippet
 import { stackPack } from '../fixes/stacks.js';
 import type { StackId } from '../fixes/kit.js';
 import type { FixSnippet } from '../rules/types.js';
+import type { Problem } from '../problems/problems.js';
+import type { Severity } from '../rules/types.js';
 import type { Finding, ReportExchange, Verdict } from './types.js';
 
 const VERDICT_MARK: Readonly<Record<Verdict, string>> = { blocked: '⛔', allowed: '✅', unknown: '❔' };
+const SEVERITY_MARK: Readonly<Record<Severity, string>> = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
 
 function longestRun(text: string, char: string): number {
   let longest = 0;
@@ -114,12 +117,81 @@ function summaryLines(document: ExportDocument): string[] {
     '|---:|---:|---:|---:|---:|---:|',
     `| ${summary.exchanges} | ${summary.crossOrigin} | ${summary.blocked} | ${summary.allowed} | ${summary.unknown} | ${summary.warnings} |`,
   ];
-  if (exchanges.length === 0) return lines;
+  if (exchanges.length === 0 || exchanges.length > EXCHANGE_TABLE_MAX) return lines;
   lines.push('', '| Id | Verdict | Method | URL | Chromium error |', '|---|---|---|---|---|');
   for (const exchange of exchanges) {
     lines.push(
       `| ${exchange.id} | ${VERDICT_MARK[exchange.verdict]} ${exchange.verdict} | ${mdCode(exchange.method, true)} | ${mdCode(exchange.url, true)} | ${exchange.corsError === null ? '—' : mdCode(exchange.corsError, true)} |`,
     );
+  }
+  return lines;
+}
+
+/** Longer captures list their exchanges in the JSON and HTML exports, not in a ticket. */
+const EXCHANGE_TABLE_MAX = 50;
+/** Problems shown in full; the rest get one line each, so the Markdown stays a ticket whatever the capture's size. */
+const PROBLEMS_IN_FULL = 30;
+/** Exchanges with their own section when the whole capture is exported (all of them when chosen by id). */
+const DETAILED_EXCHANGES_MAX = 25;
+const EXAMPLES_PER_PROBLEM = 3;
+const LISTED_MAX = 5;
+
+function listed(values: readonly string[]): string {
+  const shown = values.slice(0, LISTED_MAX).map((value) => mdCode(value, true)).join(', ');
+  return values.length > LISTED_MAX ? `${shown} and ${values.length - LISTED_MAX} more` : shown;
+}
+
+function problemSectionLines(document: ExportDocument, problem: Problem, position: number): string[] {
+  const count = `${problem.count} ${problem.count === 1 ? 'request' : 'requests'}`;
+  const lines = [
+    `### ${position}. ${SEVERITY_MARK[problem.severity]} ${mdText(problem.title)}`,
+    '',
+    `- ${problem.severity} · ${count} · rule ${mdCode(problem.rule)} (${mdCode(problem.reason)})`,
+    `- Server: ${mdCode(problem.server)}; ${problem.routes.length === 1 ? 'route' : 'routes'}: ${listed(problem.routes)}; ${problem.methods.length === 1 ? 'method' : 'methods'}: ${listed(problem.methods)}`,
+  ];
+  if (problem.initiatorOrigins.length > 0) lines.push(`- Pages: ${listed(problem.initiatorOrigins)}`);
+  if (problem.corsErrors.length > 0) lines.push(`- Chromium: ${listed(problem.corsErrors)}`);
+  if (problem.firstSeen !== null) lines.push(`- Seen: ${mdCode(problem.firstSeen)}${problem.lastSeen !== problem.firstSeen && problem.lastSeen !== null ? ` to ${mdCode(problem.lastSeen)}` : ''}`);
+  lines.push('', mdText(problem.example), '');
+  const { fix } = problem;
+  if (fix === null) {
+    lines.push(`**No response header change fixes this:** ${mdText(problem.noServerFix ?? '')}`, '');
+  } else if (fix.target === 'client') {
+    lines.push(`**In the page, not the server:** ${mdText(fix.summary)}`, '');
+  } else {
+    lines.push(`**Fix (${mdText(fix.target)}):** ${mdText(fix.summary)}`);
+    if (fix.status !== undefined) lines.push('', `Answer with status ${fix.status}.`);
+    if (fix.headers.length > 0) lines.push('', mdFence(fix.headers.map(patchLine).join('\n'), 'http'));
+    lines.push('', mdText(fix.note), '');
+    const { stack } = document.export;
+    if (stack === null) {
+      const stacks = [...new Set(fix.snippets.map((snippet) => snippet.stack))];
+      if (stacks.length > 0) lines.push(`Server snippets exist for ${stacks.map((item) => mdCode(item)).join(', ')}: export with a server stack chosen to include one.`, '');
+    } else {
+      lines.push(...snippetLines(fix.snippets.filter((snippet) => snippet.stack === stack), stack));
+    }
+  }
+  const byId = new Map(document.report.exchanges.map((exchange) => [exchange.id, exchange]));
+  const examples = problem.exchanges.slice(0, EXAMPLES_PER_PROBLEM).flatMap((id) => byId.get(id) ?? []);
+  if (examples.length > 0) {
+    lines.push(`Example requests (${examples.length} of ${problem.count}):`, '');
+    for (const exchange of examples) lines.push(`- ${exchange.id}: ${mdCode(exchange.method)} ${mdCode(exchange.url)}`);
+    lines.push('');
+    const request = examples[0] === undefined || examples[0].requestEntry === null ? null : harRequestAt(document, examples[0].preflight.entry ?? examples[0].requestEntry);
+    if (request !== null) lines.push('Reproduce the first one with curl:', '', mdFence(curlCommand(request, examples[0]?.initiatorOrigin ?? null), 'sh'), '');
+  }
+  return lines;
+}
+
+function problemsLines(document: ExportDocument): string[] {
+  const { problems } = document.report;
+  if (problems.length === 0) return ['## Problems', '', 'None: every exchange passed its checks and the audit found nothing to report.', ''];
+  const lines = ['## Problems', '', `${problems.length} ${problems.length === 1 ? 'cause' : 'causes'}, one change each, most severe and most frequent first.`, ''];
+  problems.slice(0, PROBLEMS_IN_FULL).forEach((problem, index) => lines.push(...problemSectionLines(document, problem, index + 1)));
+  if (problems.length > PROBLEMS_IN_FULL) {
+    lines.push(`### ${problems.length - PROBLEMS_IN_FULL} more`, '');
+    for (const problem of problems.slice(PROBLEMS_IN_FULL)) lines.push(`- ${SEVERITY_MARK[problem.severity]} ${problem.count} × ${mdText(problem.title)}`);
+    lines.push('');
   }
   return lines;
 }
@@ -230,10 +302,12 @@ function problemLines(document: ExportDocument): string[] {
 }
 
 export function reportToMarkdown(document: ExportDocument): string {
-  const lines = [...headerLines(document), '', ...summaryLines(document), ''];
-  for (const exchange of document.report.exchanges) {
-    if (!exchangeSections(document, exchange).detailed) continue;
-    lines.push(...exchangeLines(document, exchange));
+  const lines = [...headerLines(document), '', ...summaryLines(document), '', ...problemsLines(document)];
+  const detailed = document.report.exchanges.filter((exchange) => exchangeSections(document, exchange).detailed);
+  if (document.export.scope.kind === 'exchanges' || detailed.length <= DETAILED_EXCHANGES_MAX) {
+    for (const exchange of detailed) lines.push(...exchangeLines(document, exchange));
+  } else {
+    lines.push('## Exchanges', '', `${detailed.length} exchanges have findings: the problems above group them. Export chosen exchanges (or JSON) for each one's details.`, '');
   }
   lines.push(...problemLines(document), ...redactionLines(document));
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;

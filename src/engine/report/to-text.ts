@@ -1,3 +1,4 @@
+import type { Problem } from '../problems/problems.js';
 import type { Finding, Report, ReportExchange } from './types.js';
 
 /** Longest URL or value printed on a line; the CLI output is a summary, the JSON has the details. */
@@ -12,12 +13,36 @@ export function safeText(value: string, maxChars = MAX_FIELD_CHARS): string {
   return escaped.length <= maxChars ? escaped : `${escaped.slice(0, maxChars)}…`;
 }
 
+/** Problems printed in full; the summary stays within 50 lines whatever the capture's size. */
+const MAX_PROBLEMS = 13;
+
+function problemLines(problem: Problem, position: number): string[] {
+  const count = `${problem.count} ${problem.count === 1 ? 'request' : 'requests'}`;
+  const details = [
+    problem.corsErrors.length > 0 ? `Chromium: ${problem.corsErrors.join(', ')}` : null,
+    `${problem.methods.slice(0, 4).join(', ')}${problem.methods.length > 4 ? ', …' : ''}`,
+    problem.initiatorOrigins.length > 0 ? `from ${problem.initiatorOrigins.slice(0, 3).join(', ')}${problem.initiatorOrigins.length > 3 ? ` and ${problem.initiatorOrigins.length - 3} more` : ''}` : null,
+    problem.routes.length > 1 ? `${problem.routes.length} routes: ${problem.routes.slice(0, 3).join(', ')}${problem.routes.length > 3 ? ', …' : ''}` : null,
+  ].filter((item): item is string => item !== null);
+  const fix = problem.fix === null
+    ? `No response header change fixes this: ${problem.noServerFix ?? 'see the explanation'}`
+    : problem.fix.target === 'client'
+      ? `In the page, not the server: ${problem.fix.summary}`
+      : `Fix (${problem.fix.target}): ${problem.fix.summary} [re-check: ${problem.fix.verified.passing} of ${problem.fix.verified.of} pass]`;
+  return [
+    `${String(position + 1).padStart(2)}. ${problem.severity.toUpperCase().padEnd(7)} ${count.padEnd(14)} ${safeText(problem.title, 200)}`,
+    `      ${safeText(details.join(' · '), 220)}`,
+    `      ${safeText(fix, 240)}`,
+  ];
+}
+
 function firstFix(exchange: ReportExchange): Finding | undefined {
   return exchange.findings.find((finding) => finding.fix !== null && finding.severity === 'error')
     ?? exchange.findings.find((finding) => finding.fix !== null);
 }
 
-function blockedLine(exchange: ReportExchange): string {
+function exchangeLine(exchange: ReportExchange): string {
+  if (exchange.verdict !== 'blocked') return `${exchange.verdict.toUpperCase().padEnd(8)} ${safeText(exchange.method, 16)} ${safeText(exchange.url)}`;
   const cause = exchange.corsError
     ?? exchange.findings.find((finding) => finding.severity === 'error')?.observed
     ?? 'network error (not CORS)';
@@ -28,17 +53,32 @@ function blockedLine(exchange: ReportExchange): string {
   return `BLOCKED  ${safeText(exchange.method, 16)} ${safeText(exchange.url)}  ${safeText(cause, 80)}  → ${safeText(fix, 240)}`;
 }
 
-export function reportToText(report: Report): string {
+export interface TextOptions {
+  /** Also list every exchange, one line each (the CLI's --exchanges). */
+  readonly exchanges?: boolean;
+}
+
+/** The summary: counts, then the problems (one cause and one fix each), most severe and most frequent first. */
+export function reportToText(report: Report, options: TextOptions = {}): string {
   const lines: string[] = [];
   const source = report.source.name === null ? '' : ` — ${safeText(report.source.name)}`;
   const creator = report.source.creator === null ? '' : ` (${safeText(report.source.creator, 80)})`;
   lines.push(`${report.tool.name} ${report.tool.version}${source}${creator}`);
-  for (const exchange of report.exchanges) if (exchange.verdict === 'blocked') lines.push(blockedLine(exchange));
-  const { summary } = report;
+  const { summary, problems } = report;
   lines.push(
     `${summary.exchanges} exchanges: ${summary.crossOrigin} cross-origin, ${summary.blocked} blocked, ${summary.allowed} allowed, ${summary.unknown} unknown, ${summary.warnings} warnings`,
   );
+  const errors = problems.filter((problem) => problem.severity === 'error').length;
+  lines.push(problems.length === 0 ? 'No problems found.' : `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} (${errors} ${errors === 1 ? 'error' : 'errors'}, ${problems.length - errors} warnings and notes), most severe first:`);
+  problems.slice(0, MAX_PROBLEMS).forEach((problem, position) => lines.push(...problemLines(problem, position)));
+  if (problems.length > MAX_PROBLEMS) lines.push(`… and ${problems.length - MAX_PROBLEMS} more problems (--format md, html or json lists them all).`);
   const skipped = report.inputErrors.filter((problem) => problem.skipped).length;
   if (report.inputErrors.length > 0) lines.push(`${report.inputErrors.length} input problems (${skipped} entries skipped); see --format json`);
+  if (options.exchanges === true) {
+    lines.push('', 'Every exchange:');
+    for (const exchange of report.exchanges) lines.push(exchangeLine(exchange));
+  } else if (summary.exchanges > 0) {
+    lines.push('Every exchange, one line each: --exchanges');
+  }
   return `${lines.join('\n')}\n`;
 }

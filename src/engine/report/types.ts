@@ -2,9 +2,14 @@ import type { ExchangeKind, PreflightReason } from '../model/exchange.js';
 import type { Confidence, Fix, FindingCategory, Severity } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import type { RuleId } from '../rules/registry.js';
+import type { Problem } from '../problems/problems.js';
 
-/** The JSON contract `cors-lens/report@1`. Later versions may add fields, never remove or rename them. */
-export const REPORT_SCHEMA = 'cors-lens/report@1';
+/**
+ * The JSON contract `cors-lens/report@2` (docs/report.schema.json): report@1 plus the problems and, per finding,
+ * its problem and URL. Later versions may add fields, never remove or rename them; report@1 files still reopen.
+ */
+export const REPORT_SCHEMA = 'cors-lens/report@2';
+export const REPORT_SCHEMAS_READ: readonly string[] = ['cors-lens/report@1', REPORT_SCHEMA];
 
 export type Verdict = 'allowed' | 'blocked' | 'unknown';
 
@@ -16,6 +21,10 @@ export interface Finding {
   readonly severity: Severity;
   /** Which response: "preflight", "actual", "redirect hop 1", "preflight of hop 2", or "exchange". */
   readonly response: string;
+  /** The URL of that response (the last hop's for exchange-level findings): its origin is the server to change. */
+  readonly url: string;
+  /** The id of the problem this finding is part of (report.problems). */
+  readonly problem: string;
   /** The log.entries index of that response, or null for exchange-level findings. */
   readonly entry: number | null;
   readonly header: string | null;
@@ -90,6 +99,8 @@ export interface Report {
   readonly tool: { readonly name: string; readonly version: string };
   readonly source: { readonly kind: 'file' | 'live' | 'memory'; readonly name: string | null; readonly creator: string | null };
   readonly summary: ReportSummary;
+  /** The findings grouped by cause: one change on one server each, most severe and most frequent first. */
+  readonly problems: readonly Problem[];
   readonly exchanges: readonly ReportExchange[];
   readonly inputErrors: readonly ReportInputError[];
 }

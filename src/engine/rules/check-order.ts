@@ -67,3 +67,12 @@ export const EXCHANGE_RULES: readonly RuleId[] = [
   'preflight-not-in-capture',
   'actual-request-not-in-capture',
 ];
+
+/**
+ * Failures that are no header check, yet Chromium names them with a CorsError: the exchange rule and reason that
+ * recognise one, and the name. Measured in the differential suite (lna-*): a request the Local Network Access
+ * permission refused fails with corsError LocalNetworkAccessPermissionDenied.
+ */
+export const NAMED_NON_HEADER_FAILURES: readonly { readonly rule: RuleId; readonly reason: string; readonly corsError: CorsError }[] = [
+  { rule: 'local-network-access-denied', reason: 'permission-denied', corsError: 'LocalNetworkAccessPermissionDenied' },
+];

@@ -1,4 +1,6 @@
-import { CORS_NET_ERROR } from '../spec/cors-errors.js';
+import { CORS_NET_ERROR, PREFLIGHT_REDIRECT_NET_ERROR } from '../spec/cors-errors.js';
+import { redirectTargetOf } from '../derive/pair.js';
+import type { NormalizedEntry } from '../har/types.js';
 import type { NormalizedResponse } from '../har/types.js';
 import type { Step } from '../model/exchange.js';
 import { combinedHeader, headerValues } from '../model/headers.js';
@@ -129,4 +131,13 @@ export function allowOriginDecision(context: RuleContext, step: Step, response: 
   const value = context.allowOrigin(response);
   // Only "*" depends on the credentials mode, so only then is it read (credentials inference counts the reads).
   return { origin, value, branch: allowOriginBranch(value, origin, value === '*' && context.isCredentialed()) };
+}
+
+/**
+ * Chromium treats a preflight answer as a redirect only when net calls it one: a redirect status (301, 302,
+ * 303, 307, 308) with a Location, or the recorded net::ERR_INVALID_REDIRECT. Any other 3xx (304, 300 without
+ * a Location) is just a response with a non-2xx status: PreflightInvalidStatus, not PreflightDisallowedRedirect.
+ */
+export function isRedirectedPreflight(entry: NormalizedEntry): boolean {
+  return entry.response?.error === PREFLIGHT_REDIRECT_NET_ERROR || redirectTargetOf(entry) !== null;
 }

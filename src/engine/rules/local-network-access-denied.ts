@@ -3,6 +3,7 @@ import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, hostnameOf, lastEntry, netErrorOf, requestHeader, responseHeader, statusOf } from './audit-helpers.js';
 import { evidence, setHeader } from './helpers.js';
+import type { RuleExchange } from '../model/exchange.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE } from './types.js';
 
@@ -34,7 +35,9 @@ export const localNetworkAccessDenied: Rule<Failure> = {
       && responseHeader(preflight, PNA_RESPONSE_HEADER)?.trim().toLowerCase() !== 'true' && statusOf(preflight) > 0 && exchange.outcome.kind === 'failed') {
       return { status: 'fail', failure: { reason: 'private-network-header-missing', data: { target: preflight.request.origin ?? preflight.request.url } }, evidence: evidence('Access-Control-Allow-Private-Network', responseHeader(preflight, PNA_RESPONSE_HEADER), 'true') };
     }
-    const error = netErrorOf(exchange);
+    // The named net error may sit on the preflight (measured: ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS on the
+    // OPTIONS entry, plain net::ERR_FAILED on the request it stopped).
+    const error = namedLocalNetworkError(exchange) ?? netErrorOf(exchange);
     const page = exchange.initiatorOrigin;
     const entry = lastEntry(exchange);
     if (error === null || page === null || entry === null) return INAPPLICABLE;
@@ -58,7 +61,8 @@ export const localNetworkAccessDenied: Rule<Failure> = {
       : confidence('medium', `Judged from host names: a public page (${failure.data.page}) called a ${failure.data.space} address (${failure.data.target}) and failed with ${failure.data.error} before any response was recorded; the HAR does not name the permission.`),
   messages: {
     'permission-denied': ({ data }) =>
-      `Not a CORS header problem: the public page ${data.page} tried to reach ${data.target}, a ${data.space === 'loopback' ? 'loopback (this machine)' : 'local-network'} address, and Chromium refused it (${data.error}) because the site does not have the user's Local Network Access permission.`,
+      `Not a CORS header problem: the public page ${data.page} tried to reach ${data.target}, a ${data.space === 'loopback' ? 'loopback (this machine)' : 'local-network'} address, and Chromium refused it (${data.error}) because the site does not have the user's Local Network Access permission. ` +
+      'It is a permission, not a header: no CORS or Access-Control-Allow-Private-Network header changes it (Chromium 142+ sends no such preflight). The user grants it in the prompt or in the site settings; the page must be a secure context (https) to ask, can say what it calls with fetch(url, { targetAddressSpace: "local" or "loopback" }), and an iframe needs allow="local-network-access". Or serve the API from a public address, or call it from your server.',
     'private-network-header-missing': ({ data }) =>
       `The Private Network Access preflight to ${data.target} asked for Access-Control-Allow-Private-Network: true and did not get it, so the browser refused to reach the private address.`,
   },
@@ -66,6 +70,16 @@ export const localNetworkAccessDenied: Rule<Failure> = {
     kind: 'fix',
     build: (failure) => failure.reason === 'private-network-header-missing'
       ? { target: 'preflight', headers: [setHeader('Access-Control-Allow-Private-Network', 'true')], summary: 'Answer the preflight with Access-Control-Allow-Private-Network: true (older Chromium), and serve the page over https.' }
-      : { target: 'client', headers: [], summary: 'Grant the site the "local network access" permission (prompt or site settings); site owners: serve the page over https and let users accept the prompt — no response header can grant it.' },
+      : { target: 'client', headers: [], summary: 'Grant the site the "local network access" permission (prompt or site settings); site owners: serve the page over https, declare fetch(url, { targetAddressSpace }) and let users accept the prompt (iframes: allow="local-network-access"), or move the API to a public address — no response header can grant it.' },
   },
 };
+
+function namedLocalNetworkError(exchange: RuleExchange): string | null {
+  for (const hop of exchange.hops) {
+    for (const entry of [hop.preflight, hop.entry]) {
+      const error = entry?.response?.error ?? null;
+      if (error !== null && LOCAL_NETWORK_ERROR_PATTERN.test(error)) return error;
+    }
+  }
+  return null;
+}

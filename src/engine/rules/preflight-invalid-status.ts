@@ -1,5 +1,5 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { evidence, withResponse } from './helpers.js';
+import { evidence, isRedirectedPreflight, withResponse } from './helpers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
@@ -20,7 +20,7 @@ export const preflightInvalidStatus: Rule<Failure> = {
     withResponse<Failure>(context, (step, response) => {
       if (step.kind !== 'preflight') return INAPPLICABLE;
       const status = response.status ?? 0;
-      if (status >= 300 && status < 400) return INAPPLICABLE;
+      if (isRedirectedPreflight(step.entry)) return INAPPLICABLE;
       if (status >= 200 && status < 300) return PASS;
       const statusFamily = status >= 500 ? 'server-error' : status >= 400 ? 'client-error' : 'other';
       return { status: 'fail', failure: { reason: 'not-ok-status', data: { status, statusFamily } }, evidence: evidence(null, String(status), '200–299') };

@@ -1,9 +1,8 @@
 import { parseUrl } from '../model/origin.js';
 import { LOGIN_PATH_PATTERN } from '../spec/audit.js';
-import { PREFLIGHT_REDIRECT_NET_ERROR } from '../spec/cors-errors.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, responseHeader, statusOf } from './audit-helpers.js';
-import { evidence } from './helpers.js';
+import { evidence, isRedirectedPreflight } from './helpers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE } from './types.js';
 
@@ -50,9 +49,7 @@ export const preflightRedirectCause: Rule<Failure> = {
   evaluate: ({ exchange, step }) => {
     if (step !== null) return INAPPLICABLE;
     const preflight = exchange.steps.find((candidate) => {
-      if (candidate.kind !== 'preflight') return false;
-      const status = statusOf(candidate.entry);
-      return (status >= 300 && status < 400) || candidate.entry.response?.error === PREFLIGHT_REDIRECT_NET_ERROR;
+      return candidate.kind === 'preflight' && isRedirectedPreflight(candidate.entry);
     });
     if (preflight === undefined) return INAPPLICABLE;
     const fromUrl = preflight.entry.request.url;

@@ -1,7 +1,6 @@
 import { combinedHeader } from '../model/headers.js';
-import { PREFLIGHT_REDIRECT_NET_ERROR } from '../spec/cors-errors.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
-import { evidence } from './helpers.js';
+import { evidence, isRedirectedPreflight } from './helpers.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
@@ -22,9 +21,8 @@ export const preflightRedirected: Rule<Failure> = {
     if (step === null || step.kind !== 'preflight') return INAPPLICABLE;
     const response = step.entry.response;
     if (response === null) return { status: 'incomplete', reason: 'The preflight entry has no response.' };
+    if (!isRedirectedPreflight(step.entry)) return PASS;
     const status = response.status ?? 0;
-    const redirected = (status >= 300 && status < 400) || response.error === PREFLIGHT_REDIRECT_NET_ERROR;
-    if (!redirected) return PASS;
     const location = response.redirectUrl ?? combinedHeader(response.headers, 'location');
     return {
       status: 'fail',

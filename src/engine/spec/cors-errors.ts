@@ -26,6 +26,8 @@ export const CORS_ERRORS = [
   'MethodDisallowedByPreflightResponse',
   'HeaderDisallowedByPreflightResponse',
   'RedirectContainsCredentials',
+  // Not a header check: Chromium names it when the Local Network Access permission is missing (Chromium 142+).
+  'LocalNetworkAccessPermissionDenied',
 ] as const;
 
 export type CorsError = (typeof CORS_ERRORS)[number];

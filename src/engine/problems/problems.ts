@@ -1,0 +1,351 @@
+/**
+ * Problems, not rows: a problem is one change on one server (or in the page) that fixes a set of exchanges.
+ * Findings are grouped by the server origin that must change, the response that fails (preflight, actual,
+ * redirect, or the exchange as a whole), the rule and its reason, and the fix with the page's origin and the
+ * method and header lists abstracted — so the same mistake met by two pages, or by PUT and DELETE, is one
+ * problem with one consolidated fix. Each finding carries its problem's id (stable: a hash of that key), so
+ * exchanges name their problems and a live session can regroup incrementally (ProblemIndex).
+ */
+import { RULES, type RuleId } from '../rules/registry.js';
+import type { FindingCategory, FixSnippet, FixTarget, HeaderPatch, Severity } from '../rules/types.js';
+import type { CorsError } from '../spec/cors-errors.js';
+import { originOf } from '../model/origin.js';
+import type { Finding, ReportExchange } from '../report/types.js';
+import { MemoTable } from '../model/memo.js';
+import { routeTemplate } from './route.js';
+
+/** Which response a problem is about. */
+export type ProblemResponse = 'preflight' | 'actual' | 'redirect' | 'exchange';
+
+export interface ProblemFix {
+  readonly target: FixTarget;
+  /** The header lines every affected response needs; Allow-Origin echoes the request's Origin when it is one of `allowOrigins`. */
+  readonly headers: readonly HeaderPatch[];
+  /** The status the preflight (OPTIONS) response needs, when the problem is its status. */
+  readonly status?: number;
+  readonly summary: string;
+  /** The page origins the server must allow (one Allow-Origin value per request: echo the allowed one). */
+  readonly allowOrigins: readonly string[];
+  /** Stack snippets of the first affected exchange (filled with its values; see `note` for more origins). */
+  readonly snippets: readonly FixSnippet[];
+  /** How many affected exchanges pass Chromium's checks in the what-if re-check with their fixes applied. */
+  readonly verified: { readonly passing: number; readonly of: number };
+  /** One sentence on the re-check and on what the snippet does not show. */
+  readonly note: string;
+}
+
+export interface Problem {
+  /** Stable across runs and captures for the same cause: "p-" and 16 hex digits. */
+  readonly id: string;
+  readonly severity: Severity;
+  readonly category: FindingCategory;
+  readonly rule: RuleId;
+  readonly reason: string;
+  /** One line: what is wrong, and where. */
+  readonly title: string;
+  /** The origin of the server that must change. */
+  readonly server: string;
+  readonly response: ProblemResponse;
+  /** Route templates (":id" for item segments), most requests first. */
+  readonly routes: readonly string[];
+  readonly methods: readonly string[];
+  readonly initiatorOrigins: readonly string[];
+  /** The affected exchanges' ids, in capture order. */
+  readonly exchanges: readonly string[];
+  readonly count: number;
+  /** How many of them Chromium blocked with this problem's error (the first error it met): fix these first. */
+  readonly blocking: number;
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  readonly corsErrors: readonly CorsError[];
+  /** Null when no response header change fixes it (the finding's noServerFix says why). */
+  readonly fix: ProblemFix | null;
+  readonly noServerFix: string | null;
+  /** One affected exchange's message, for the explanation. */
+  readonly example: string;
+}
+
+const LIST_HEADERS: ReadonlySet<string> = new Set([
+  'access-control-allow-methods', 'access-control-allow-headers', 'access-control-expose-headers', 'vary',
+]);
+
+function responseOf(label: string): ProblemResponse {
+  if (label === 'exchange') return 'exchange';
+  if (label.startsWith('preflight')) return 'preflight';
+  if (label.startsWith('redirect')) return 'redirect';
+  return 'actual';
+}
+
+/** The fix with what differs between the affected exchanges (the page's origin, method and header lists) abstracted. */
+function fixShape(finding: Finding, initiatorOrigin: string | null): string {
+  const { fix } = finding;
+  if (fix === null) return `none:${finding.noServerFix ?? ''}`;
+  const headers = fix.headers.map((patch) => {
+    const name = patch.name.toLowerCase();
+    const value = patch.value === null ? '' : LIST_HEADERS.has(name) ? '{list}' : patch.value === initiatorOrigin ? '{origin}' : patch.value;
+    return `${patch.action} ${name}: ${value}`;
+  });
+  return `${fix.target}|${fix.status ?? ''}|${headers.join('\n')}`;
+}
+
+/** FNV-1a, twice with different seeds: 64 bits of a short key, ample for the few dozen problems of a capture. */
+function hash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x01000193 + 2);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The server a finding's change belongs to: the origin of the response it is about. */
+export function serverOf(url: string): string {
+  return originOf(url) ?? url;
+}
+
+/** The id of the problem a finding belongs to (report/builder.ts stores it on the finding). */
+export function problemIdOf(finding: Omit<Finding, 'problem'>, initiatorOrigin: string | null): string {
+  const key = [finding.category, finding.severity, serverOf(finding.url), responseOf(finding.response), finding.rule, finding.reason, fixShape(finding as Finding, initiatorOrigin)];
+  return `p-${hash(key.join('\u0000'))}`;
+}
+
+/** One exchange's part in a problem. */
+interface Member {
+  readonly exchange: ReportExchange;
+  readonly finding: Finding;
+  /** Where the member sits in the capture (problems list their exchanges in this order). */
+  readonly order: number;
+  readonly route: string;
+}
+
+const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * How often each value occurs among a problem's members, kept as members come and go. Values with the same key
+ * count as one (header names and Vary tokens are case-insensitive) and show as first seen.
+ */
+class Tally {
+  private readonly counts = new Map<string, { value: string; count: number }>();
+
+  constructor(private readonly keyOf: (value: string) => string = (value) => value) {}
+
+  add(value: string | null): void {
+    if (value === null) return;
+    const key = this.keyOf(value);
+    const known = this.counts.get(key);
+    if (known === undefined) this.counts.set(key, { value, count: 1 });
+    else known.count++;
+  }
+
+  remove(value: string | null): void {
+    if (value === null) return;
+    const key = this.keyOf(value);
+    const known = this.counts.get(key);
+    if (known === undefined) return;
+    if (--known.count === 0) this.counts.delete(key);
+  }
+
+  /** Most frequent first (ties in first-seen order). */
+  byFrequency(): string[] {
+    return [...this.counts.values()].sort((a, b) => b.count - a.count).map((item) => item.value);
+  }
+
+  sorted(): string[] {
+    return [...this.counts.values()].map((item) => item.value).sort();
+  }
+}
+
+const lowerCase = (value: string): string => value.toLowerCase();
+
+function listItems(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** A problem's members and running tallies: a member's arrival or departure costs its own fields, not a regrouping. */
+class Accumulator {
+  readonly members = new Map<string, Member>();
+  readonly routes = new Tally();
+  readonly methods = new Tally();
+  readonly origins = new Tally();
+  readonly errors = new Tally();
+  readonly started = new Tally();
+  /** The items of each list header (methods, headers, Vary, Expose-Headers) the members' fixes ask for. */
+  readonly lists = new Map<string, Tally>();
+  passing = 0;
+  blocking = 0;
+  /** False once a member arrived out of capture order: the next build sorts them. */
+  inOrder = true;
+  private lastOrder = -Infinity;
+
+  add(member: Member): void {
+    this.members.set(member.exchange.id, member);
+    if (member.order < this.lastOrder) this.inOrder = false;
+    this.lastOrder = member.order;
+    this.count(member, 1);
+  }
+
+  remove(exchangeId: string): void {
+    const member = this.members.get(exchangeId);
+    if (member === undefined) return;
+    this.members.delete(exchangeId);
+    this.count(member, -1);
+  }
+
+  private count(member: Member, sign: 1 | -1): void {
+    const change = (tally: Tally, value: string | null) => (sign === 1 ? tally.add(value) : tally.remove(value));
+    change(this.routes, member.route);
+    change(this.methods, member.exchange.method);
+    change(this.origins, member.exchange.initiatorOrigin);
+    change(this.errors, member.finding.corsError);
+    change(this.started, member.exchange.startedDateTime);
+    if (member.finding.fix?.verifies === true) this.passing += sign;
+    if (member.finding.corsError !== null && member.finding.corsError === member.exchange.corsError) this.blocking += sign;
+    for (const patch of member.finding.fix?.headers ?? []) {
+      const name = patch.name.toLowerCase();
+      if (!LIST_HEADERS.has(name) || patch.value === null) continue;
+      let tally = this.lists.get(name);
+      // Method names are case-sensitive (Chromium 156); header names and Vary tokens are not.
+      if (tally === undefined) this.lists.set(name, (tally = name === 'access-control-allow-methods' ? new Tally() : new Tally(lowerCase)));
+      for (const item of listItems(patch.value)) change(tally, item);
+    }
+  }
+
+  ordered(): Member[] {
+    const members = [...this.members.values()];
+    if (this.inOrder) return members;
+    members.sort((a, b) => a.order - b.order);
+    this.members.clear();
+    for (const member of members) this.members.set(member.exchange.id, member);
+    this.inOrder = true;
+    this.lastOrder = members[members.length - 1]?.order ?? -Infinity;
+    return members;
+  }
+}
+
+/**
+ * The problems of a set of exchanges, kept up to date as exchanges are added, replaced or removed (the live
+ * session replaces only the exchanges a new entry touched). A problem is assembled again only when its members
+ * changed, from running tallies.
+ */
+export class ProblemIndex {
+  private readonly accumulators = new Map<string, Accumulator>();
+  private readonly problemsOfExchange = new Map<string, readonly string[]>();
+  private readonly built = new Map<string, Problem>();
+  private readonly dirty = new Set<string>();
+  /** A live capture asks for the same few URLs' routes again and again. */
+  private readonly routes = new MemoTable(2_048, routeTemplate);
+
+  /** Adds the exchange, or replaces the one with its id; `order` is its place in the capture. */
+  set(exchange: ReportExchange, order: number): void {
+    this.delete(exchange.id);
+    const ids: string[] = [];
+    for (const finding of exchange.findings) {
+      // One member per exchange and problem: the first finding stands for the others (same rule, reason and fix).
+      if (ids.includes(finding.problem)) continue;
+      let accumulator = this.accumulators.get(finding.problem);
+      if (accumulator === undefined) this.accumulators.set(finding.problem, (accumulator = new Accumulator()));
+      accumulator.add({ exchange, finding, order, route: this.routes.get(finding.url) });
+      ids.push(finding.problem);
+      this.dirty.add(finding.problem);
+    }
+    if (ids.length > 0) this.problemsOfExchange.set(exchange.id, ids);
+  }
+
+  delete(exchangeId: string): void {
+    const ids = this.problemsOfExchange.get(exchangeId);
+    if (ids === undefined) return;
+    this.problemsOfExchange.delete(exchangeId);
+    for (const id of ids) {
+      const accumulator = this.accumulators.get(id);
+      accumulator?.remove(exchangeId);
+      if (accumulator !== undefined && accumulator.members.size === 0) this.accumulators.delete(id);
+      this.dirty.add(id);
+    }
+  }
+
+  /** Every problem: most severe first, then those behind Chromium's named errors, then by how many exchanges each affects. */
+  problems(): Problem[] {
+    for (const id of this.dirty) {
+      const accumulator = this.accumulators.get(id);
+      if (accumulator === undefined) this.built.delete(id);
+      else this.built.set(id, buildProblem(id, accumulator));
+    }
+    this.dirty.clear();
+    return [...this.built.values()].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.blocking - a.blocking || b.count - a.count || a.title.localeCompare(b.title));
+  }
+}
+
+/** The problems of a report's exchanges, in one go (exchanges in capture order). */
+export function problemsOf(exchanges: readonly ReportExchange[]): Problem[] {
+  const index = new ProblemIndex();
+  for (let i = 0; i < exchanges.length; i++) index.set(exchanges[i] as ReportExchange, i);
+  return index.problems();
+}
+
+function buildProblem(id: string, accumulator: Accumulator): Problem {
+  const members = accumulator.ordered();
+  const first = members[0] as Member;
+  const { finding } = first;
+  const server = serverOf(finding.url);
+  const routes = accumulator.routes.byFrequency();
+  const initiatorOrigins = accumulator.origins.sorted();
+  const started = accumulator.started.sorted();
+  const meta = RULES[finding.rule].meta;
+  const where = routes.length === 1 ? `${server}${routes[0]}` : `${server} (${routes.length} routes)`;
+  return {
+    id,
+    severity: finding.severity,
+    category: finding.category,
+    rule: finding.rule,
+    reason: finding.reason,
+    title: `${meta.failureTitle} — ${where}`,
+    server,
+    response: responseOf(finding.response),
+    routes,
+    methods: accumulator.methods.byFrequency(),
+    initiatorOrigins,
+    exchanges: members.map((member) => member.exchange.id),
+    count: members.length,
+    blocking: accumulator.blocking,
+    firstSeen: started[0] ?? null,
+    lastSeen: started[started.length - 1] ?? null,
+    corsErrors: accumulator.errors.byFrequency() as CorsError[],
+    fix: consolidatedFix(members, accumulator, initiatorOrigins),
+    noServerFix: finding.noServerFix,
+    example: finding.message,
+  };
+}
+
+/**
+ * One fix for every affected exchange: the first member's header lines with list headers (methods, headers,
+ * Vary, Expose-Headers) united over all members, and Allow-Origin echoing any of the page origins seen.
+ */
+function consolidatedFix(members: readonly Member[], accumulator: Accumulator, initiatorOrigins: readonly string[]): ProblemFix | null {
+  const first = (members[0] as Member).finding.fix;
+  if (first === null) return null;
+  const { passing } = accumulator;
+  const lists = new Map([...accumulator.lists.entries()].map(([name, tally]) => [name, tally.byFrequency()] as const));
+  const echoesOrigin = first.headers.some((patch) => patch.name.toLowerCase() === 'access-control-allow-origin' && patch.value !== null && initiatorOrigins.includes(patch.value));
+  const allowOrigins = echoesOrigin ? initiatorOrigins : [];
+  const headers = first.headers.map((patch): HeaderPatch => {
+    const list = lists.get(patch.name.toLowerCase());
+    return list === undefined ? patch : { ...patch, value: list.join(', ') };
+  });
+  // The first member's summary names its own values; a fix that now covers more says its merged lines instead.
+  const merged = headers.some((patch, position) => patch.value !== first.headers[position]?.value);
+  const originNote = allowOrigins.length > 1
+    ? ` Allow-Origin must echo the request's Origin when it is one of ${allowOrigins.join(', ')} (one value per response, with Vary: Origin); the snippet shows ${allowOrigins[0]}, add the others to its allow-list.`
+    : '';
+  return {
+    target: first.target,
+    headers,
+    ...(first.status === undefined ? {} : { status: first.status }),
+    summary: merged ? `On ${first.target === 'all-responses' ? 'every' : `the ${first.target}`} response, send: ${headers.map((patch) => (patch.action === 'remove' ? `no ${patch.name}` : `${patch.name}: ${patch.value ?? ''}`)).join('; ')}.` : first.summary,
+    allowOrigins,
+    snippets: first.snippets,
+    verified: { passing, of: members.length },
+    note: `Re-checked on each affected exchange with its fixes applied: ${passing} of ${members.length} pass every CORS check.${originNote}`,
+  };
+}

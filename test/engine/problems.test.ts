@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose, reportToText, type Report } from '../../src/engine/index.js';
+import { ProblemIndex, problemsOf } from '../../src/engine/problems/problems.js';
+import { routeTemplate } from '../../src/engine/problems/route.js';
+import { syntheticHar } from '../../bench/synthetic-har.js';
+import { exchange, har } from '../fixtures/builders.js';
+
+function reportOf(entries: unknown[]): Report {
+  const result = diagnose(har(entries as never));
+  if (!result.ok) throw new Error(result.error.message);
+  return result.report;
+}
+
+const API = 'https://api.example.net';
+
+describe('route templates', () => {
+  it.each([
+    ['https://a.example/v1/items/5210', '/v1/items/:id'],
+    ['https://a.example/v1/items/5210/parts/7?x=1#y', '/v1/items/:id/parts/:id'],
+    ['https://a.example/u/123e4567-e89b-12d3-a456-426614174000', '/u/:id'],
+    ['https://a.example/objects/5f2b9c1e8d3a4b7c', '/objects/:id'],
+    ['https://a.example/t/eyJhbGciOiJIUzI1NiJ9abc123', '/t/:id'],
+    ['https://a.example/api/orders/deadbeef', '/api/orders/deadbeef'],
+    ['https://a.example/api/v2/report', '/api/v2/report'],
+    ['https://a.example/', '/'],
+    ['not a url', '/'],
+  ])('%s → %s', (url, template) => {
+    expect(routeTemplate(url)).toBe(template);
+  });
+});
+
+describe('problems', () => {
+  const missingOrigin = (id: number, origin: string, at: number) =>
+    exchange({ origin, url: `${API}/v1/items/${id}`, at }).actual({ error: 'net::ERR_FAILED' }).entries();
+
+  it('group one cause on one server: item URLs collapse, page origins merge, one fix allows them all', () => {
+    const report = reportOf([...missingOrigin(1, 'https://a.example', 0), ...missingOrigin(2, 'https://b.example', 10), ...missingOrigin(3, 'https://a.example', 20)]);
+    expect(report.summary.blocked).toBe(3);
+    const errors = report.problems.filter((problem) => problem.severity === 'error');
+    expect(errors).toHaveLength(1);
+    const [problem] = errors;
+    expect(problem).toMatchObject({
+      rule: 'missing-allow-origin', server: API, routes: ['/v1/items/:id'], methods: ['GET'], count: 3, blocking: 3,
+      initiatorOrigins: ['https://a.example', 'https://b.example'], corsErrors: ['MissingAllowOriginHeader'],
+      exchanges: report.exchanges.map((item) => item.id),
+    });
+    expect(problem?.title).toBe('The response has no Access-Control-Allow-Origin header — https://api.example.net/v1/items/:id');
+    expect(problem?.fix?.allowOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(problem?.fix?.note).toMatch(/one of https:\/\/a\.example, https:\/\/b\.example/);
+    expect(problem?.fix?.verified).toEqual({ passing: 3, of: 3 });
+    for (const item of report.exchanges) expect(item.findings.map((finding) => finding.problem)).toContain(problem?.id);
+  });
+
+  it('unite the methods one allow-list must name, and keep other servers apart', () => {
+    const notListed = (method: string, url: string, at: number) =>
+      exchange({ method, url, at }).preflight({ acao: 'https://app.example', acam: 'GET, POST' }).actual({ notSent: true }).entries();
+    const report = reportOf([...notListed('PUT', `${API}/items/1`, 0), ...notListed('DELETE', `${API}/items/2`, 10), ...notListed('PUT', 'https://other.example.org/items/3', 20)]);
+    const methodProblems = report.problems.filter((problem) => problem.rule === 'disallowed-request-method');
+    expect(methodProblems.map((problem) => [problem.server, problem.count])).toEqual([[API, 2], ['https://other.example.org', 1]]);
+    const allowMethods = methodProblems[0]?.fix?.headers.find((patch) => patch.name.toLowerCase() === 'access-control-allow-methods');
+    expect(allowMethods?.value?.split(',').map((item) => item.trim()).sort()).toEqual(['DELETE', 'GET', 'POST', 'PUT']);
+    expect(methodProblems[0]?.fix?.summary).toMatch(/Access-Control-Allow-Methods: .*DELETE/);
+  });
+
+  it('have ids that name the cause, not the capture: the same mistake in another capture has the same id', () => {
+    const first = reportOf(missingOrigin(1, 'https://a.example', 0));
+    const second = reportOf([...exchange({ url: 'https://unrelated.example/x', at: 0 }).actual({ acao: '*' }).entries(), ...missingOrigin(99, 'https://a.example', 50)]);
+    const id = (report: Report) => report.problems.find((problem) => problem.rule === 'missing-allow-origin')?.id;
+    expect(id(first)).toMatch(/^p-[0-9a-f]{16}$/);
+    expect(id(second)).toBe(id(first));
+  });
+
+  it('stay the same when exchanges are replaced or removed and added again (the live session\'s index)', () => {
+    const report = reportOf(syntheticHar(800, 5).log.entries);
+    const index = new ProblemIndex();
+    report.exchanges.forEach((item, order) => index.set(item, order));
+    // Replace every third exchange, drop and re-add every fifth, out of order.
+    report.exchanges.forEach((item, order) => {
+      if (order % 3 === 0) index.set({ ...item }, order);
+    });
+    const dropped = report.exchanges.filter((_item, order) => order % 5 === 0);
+    for (const item of dropped) index.delete(item.id);
+    for (const item of [...dropped].reverse()) index.set(item, report.exchanges.indexOf(item));
+    expect(index.problems()).toEqual(problemsOf(report.exchanges));
+    expect(report.problems).toEqual(problemsOf(report.exchanges));
+  });
+
+  it('keep the text summary within 50 lines for a large capture', () => {
+    const report = reportOf(syntheticHar(4_000, 9).log.entries);
+    expect(report.problems.length).toBeGreaterThan(3);
+    const text = reportToText(report);
+    expect(text.trimEnd().split('\n').length).toBeLessThanOrEqual(50);
+    expect(reportToText(report, { exchanges: true }).split('\n').length).toBeGreaterThan(report.exchanges.length);
+  });
+});
