@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import type { Entry } from 'har-format';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { diagnose, type Finding, type ReportExchange } from '../../src/engine/index';
+import { diagnose, RUN_VERIFIED, type Finding, type ReportExchange } from '../../src/engine/index';
 import { FixPanel } from '../../src/panel/fix/FixPanel';
 import { copyWithTextarea, type Clipboard } from '../../src/panel/fix/clipboard';
 import { LocalStoragePreferences, MemoryPreferences } from '../../src/platform/preferences';
@@ -55,14 +55,17 @@ describe('<FixPanel>', () => {
     const preferences = new MemoryPreferences();
     const { container, unmount } = render(<FixPanel {...props} preferences={preferences} />);
     expect(container.querySelector('[data-snippet]')?.getAttribute('data-snippet')).toBe('express');
-    expect(container.querySelector('[data-verified]')?.textContent).toBe('run-verified in Chromium');
+    expect(container.querySelector('[data-verified]')?.textContent).toBe(`run-verified against ${RUN_VERIFIED.express?.against ?? '?'}, in Chromium 156`);
     fireEvent.change(screen.getByLabelText('Server stack'), { target: { value: 'django' } });
     expect(preferences.get('fix.stack')).toBe('django');
     expect(container.querySelector('[data-snippet]')?.textContent).toContain(`CORS_ALLOWED_ORIGINS = ["${PAGE}"]`);
+    expect(container.querySelector('[data-verified]')?.textContent).toBe(`run-verified against ${RUN_VERIFIED.django?.against ?? '?'}, in Chromium 156`);
+    fireEvent.change(screen.getByLabelText('Server stack'), { target: { value: 'spring-boot' } });
     expect(container.querySelector('[data-verified]')?.textContent).toBe('not run-verified');
+    expect(container.querySelector('[data-verified]')?.getAttribute('data-verified')).toBe('false');
     unmount();
     const again = render(<FixPanel {...props} preferences={preferences} />);
-    expect(again.container.querySelector('[data-snippet]')?.getAttribute('data-snippet')).toBe('django');
+    expect(again.container.querySelector('[data-snippet]')?.getAttribute('data-snippet')).toBe('spring-boot');
   });
 
   it('copies the snippet and the curl commands, with Cookie and Authorization redacted', async () => {

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Entry } from 'har-format';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { diagnose, RUN_VERIFIED_STACKS, stackInfos, STACK_IDS } from '../../src/engine/index';
+import { diagnose, RUN_VERIFIED, RUN_VERIFIED_STACKS, stackInfos, STACK_IDS, verifiedAgainst } from '../../src/engine/index';
 import type { Fix } from '../../src/engine/index';
 import { PAGE, exchange, har } from '../fixtures/builders';
 import { NGINX, nginxConfig } from './stack-servers';
@@ -42,13 +42,21 @@ const fixes = SCENARIOS.map(([id, entries]) => ({ id, ...blockingFix(entries) })
 const snippet = (stack: string, fix: Fix) => fix.snippets.find((candidate) => candidate.stack === stack)?.code ?? '';
 
 describe('fix packs', () => {
-  it('cover at least 18 stacks, each marked verified exactly when it is run-verified', () => {
+  it('cover at least 18 stacks, each snippet marked verified (and against what) exactly when its stack ran its rule', () => {
     expect(STACK_IDS.length).toBeGreaterThanOrEqual(18);
-    for (const { fix } of fixes) {
+    for (const { rule, fix } of fixes) {
       expect(fix.verifies, fix.whatIf).toBe(true);
       expect(fix.snippets.map((candidate) => candidate.stack)).toEqual([...STACK_IDS]);
-      for (const candidate of fix.snippets) expect(candidate.verified).toBe(RUN_VERIFIED_STACKS.includes(candidate.stack));
+      for (const candidate of fix.snippets) {
+        const entry = RUN_VERIFIED[candidate.stack];
+        const ran = entry !== undefined && (entry.rules as readonly string[]).includes(rule);
+        expect(candidate.verified, `${candidate.stack} / ${rule}`).toBe(ran);
+        expect(candidate.verifiedAgainst).toBe(ran ? `${entry?.against ?? ''}, in Chromium 156` : null);
+        expect(candidate.verifiedAgainst).toBe(verifiedAgainst(candidate.stack, rule as Parameters<typeof verifiedAgainst>[1]));
+      }
     }
+    // The stacks that cannot run on this machine say so.
+    for (const stack of ['spring-boot', 'aspnet-core', 'aws-api-gateway', 'aws-s3']) expect(RUN_VERIFIED_STACKS).not.toContain(stack);
     expect(stackInfos().filter((info) => info.verified).map((info) => info.id).sort()).toEqual([...RUN_VERIFIED_STACKS].sort());
   });
 
@@ -81,6 +89,52 @@ describe('fix packs', () => {
       }
     }
   });
+
+  // The stacks that cannot run here (no Spring Boot application server, no .NET, no AWS) are checked with what
+  // installs: javac compiles the Spring Boot class against Debian's Spring Framework jars, bash parses the AWS
+  // CLI commands and jq parses their JSON; gofmt parses and formats the Go handlers. .ci/run installs them.
+  it('the Spring Boot snippet compiles with javac against Spring Framework (Debian libspring-web-java)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cors-lens-javac-'));
+    try {
+      const files = fixes.map(({ fix }, index) => {
+        const file = join(dir, `p${index}`, 'CorsConfig.java');
+        mkdirSync(join(dir, `p${index}`));
+        // The package line stands for the user's file; the snippet is pasted below it verbatim.
+        writeFileSync(file, `package p${index};\n${snippet('spring-boot', fix)}`);
+        return file;
+      });
+      const classpath = ['spring3-web', 'spring3-context', 'spring3-core', 'spring3-beans'].map((name) => `/usr/share/java/${name}.jar`).join(':');
+      const result = spawnSync('javac', ['-proc:none', '-Xlint:none', '-cp', classpath, '-d', join(dir, 'classes'), ...files], { encoding: 'utf8' });
+      expect(result.error, 'javac not found: apt-get install default-jdk-headless libspring-web-java (see .ci/run)').toBeUndefined();
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('the AWS snippets are valid shell, and jq parses their JSON', () => {
+    const codes = ['aws-api-gateway', 'aws-s3'].flatMap((stack) => fixes.map(({ fix }) => snippet(stack, fix)));
+    // One bash and one jq for all of them (process start-up is the cost on a busy machine).
+    const shell = spawnSync('bash', ['-n'], { input: codes.join('\n'), encoding: 'utf8' });
+    expect(shell.stderr).toBe('');
+    expect(shell.status).toBe(0);
+    const json = codes.map((code) => /--cors-configuration '([^']+)'/.exec(code)?.[1] ?? '');
+    const jq = spawnSync('jq', ['-e', '-s', 'map(type == "object") | all and length == $count', '--argjson', 'count', String(json.length)], { input: json.join('\n'), encoding: 'utf8' });
+    expect(jq.error, 'jq not found: apt-get install jq (see .ci/run)').toBeUndefined();
+    expect(jq.stderr).toBe('');
+    expect(jq.status).toBe(0);
+  }, 30_000);
+
+  it('the Go snippet parses and is gofmt-formatted', () => {
+    for (const { id, fix } of fixes) {
+      const source = `package main\n\nimport (\n\t"net/http"\n\n\t"github.com/rs/cors"\n)\n\n${snippet('go', fix)}`;
+      const result = spawnSync('gofmt', ['-l', '-e'], { input: source, encoding: 'utf8' });
+      expect(result.error, 'gofmt not found: apt-get install golang-go (see .ci/run)').toBeUndefined();
+      expect(result.stderr, `go / ${id}`).toBe('');
+      expect(result.stdout, `go / ${id} is not gofmt-formatted`).toBe('');
+    }
+  }, 30_000);
 
   const python = spawnSync('python3', ['--version']).status === 0;
   it.skipIf(!python)('Python snippets parse (Django, Flask, FastAPI)', () => {

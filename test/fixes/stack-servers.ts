@@ -13,6 +13,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrokenSetup, NodeStack } from './fix-cases';
 
+/** Stacks whose server runs in this process: the Node stacks with broken setups, and NestJS (snippet or bare). */
+export type InProcessStack = NodeStack | 'nestjs';
+
 const CACHE = resolve(import.meta.dirname, '../../node_modules/.cache/cors-lens-fix-packs');
 
 export interface Running {
@@ -49,7 +52,40 @@ function listening(server: Server): Promise<Running> {
   });
 }
 
-const HARNESS: Record<NodeStack, Harness> = {
+const NEST_APP = [
+  "import 'reflect-metadata';",
+  "import { NestFactory } from '@nestjs/core';",
+  "import { Controller, Delete, Get, Module, Put } from '@nestjs/common';",
+  '// The application\'s controller, decorated by hand (plain JavaScript has no decorator syntax in Node 20).',
+  'class DataController {',
+  '  read() { return { ok: true }; }',
+  '  replace() { return { ok: true }; }',
+  '  remove() { return { ok: true }; }',
+  '  secret() { return { ok: true }; }',
+  "  boom() { throw new Error('boom'); }",
+  '}',
+  "for (const [method, decorator] of [['read', Get('data')], ['replace', Put('data')], ['remove', Delete('data')], ['secret', Get('private')], ['boom', Get('error')]]) {",
+  '  decorator(DataController.prototype, method, Object.getOwnPropertyDescriptor(DataController.prototype, method));',
+  '}',
+  'Controller()(DataController);',
+  'class AppModule {}',
+  'Module({ controllers: [DataController] })(AppModule);',
+].join('\n');
+
+const HARNESS: Record<InProcessStack, Harness> = {
+  nestjs: {
+    imports: NEST_APP,
+    create: 'const app = await NestFactory.create(AppModule, { logger: false });',
+    brokenImports: '',
+    auth: "app.use((req, res, next) => { if (req.path === '/private' && !req.get('authorization')) { res.status(401).json({ error: 'unauthorized' }); return; } next(); });",
+    routes: '',
+    start: async (app) => {
+      const instance = app as { listen(port: number, host: string): Promise<unknown>; getHttpServer(): Server; close(): Promise<void> };
+      await instance.listen(0, '127.0.0.1');
+      const { port } = instance.getHttpServer().address() as AddressInfo;
+      return { origin: `http://127.0.0.1:${port}`, close: () => instance.close() };
+    },
+  },
   express: {
     imports: "import express from 'express';",
     create: 'const app = express();',
@@ -119,10 +155,10 @@ const HARNESS: Record<NodeStack, Harness> = {
   },
 };
 
-export type CorsPart = { kind: 'snippet'; code: string } | { kind: 'broken'; setup: BrokenSetup; pageOrigin: string };
+export type CorsPart = { kind: 'snippet'; code: string } | { kind: 'bare' } | { kind: 'broken'; setup: BrokenSetup; pageOrigin: string };
 
 /** The server module's source text: what the test imports. Exposed so a failure can print it. */
-export function serverSource(stack: NodeStack, cors: CorsPart): string {
+export function serverSource(stack: InProcessStack, cors: CorsPart): string {
   const harness = HARNESS[stack];
   const fill = (text: string | undefined) => (text ?? '').replaceAll('$PAGE', cors.kind === 'broken' ? cors.pageOrigin : '');
   return [
@@ -130,7 +166,7 @@ export function serverSource(stack: NodeStack, cors: CorsPart): string {
     ...(cors.kind === 'broken' ? [harness.brokenImports] : []),
     harness.create,
     '// ── CORS ──',
-    cors.kind === 'snippet' ? cors.code : fill(cors.setup.before),
+    cors.kind === 'snippet' ? cors.code : cors.kind === 'bare' ? '' : fill(cors.setup.before),
     '// ── application ──',
     harness.auth,
     cors.kind === 'broken' ? fill(cors.setup.afterAuth) : '',
@@ -142,7 +178,7 @@ export function serverSource(stack: NodeStack, cors: CorsPart): string {
 
 let counter = 0;
 
-export async function startNodeStack(stack: NodeStack, cors: CorsPart, name: string): Promise<Running & { source: string }> {
+export async function startNodeStack(stack: InProcessStack, cors: CorsPart, name: string): Promise<Running & { source: string }> {
   mkdirSync(CACHE, { recursive: true });
   const source = serverSource(stack, cors);
   const file = join(CACHE, `${name}-${process.pid}-${counter++}.mjs`);
@@ -156,12 +192,18 @@ export async function startNodeStack(stack: NodeStack, cors: CorsPart, name: str
   }
 }
 
-/** The application nginx proxies to: the same routes and auth check, no CORS at all, no OPTIONS route. */
+/**
+ * The application nginx, Apache and Caddy proxy to: the same routes and auth check, no OPTIONS route, and no CORS
+ * except for `?layer=app`, where it reflects the Origin itself (the application's layer of the duplicated-header
+ * scenario).
+ */
 export async function startBackend(): Promise<Running & { port: number }> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const [path, query] = (request.url ?? '/').split('?');
+    const origin = request.headers.origin;
+    const appLayer = query === 'layer=app' && origin !== undefined ? { 'Access-Control-Allow-Origin': origin } : {};
     const json = (status: number, body: object) => {
-      response.writeHead(status, { 'Content-Type': 'application/json' });
+      response.writeHead(status, { 'Content-Type': 'application/json', ...appLayer });
       response.end(JSON.stringify(body));
     };
     request.resume();

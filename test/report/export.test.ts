@@ -102,13 +102,13 @@ describe('Markdown export', () => {
           ...item,
           findings: item.findings.map((finding): Finding => (finding.fix === null ? finding : {
             ...finding,
-            fix: { ...finding.fix, snippets: [{ stack: 'express', code: "app.use(cors({ origin: 'https://app.example' }))", verified: true }, { stack: 'nginx', code: 'add_header X 1;', verified: false }] } as Finding['fix'],
+            fix: { ...finding.fix, snippets: [{ stack: 'express', code: "app.use(cors({ origin: 'https://app.example' }))", verified: true, verifiedAgainst: 'Express 5.3.0, cors 2.8.6, in Chromium 156' }, { stack: 'nginx', code: 'add_header X 1;', verified: false, verifiedAgainst: null }] } as Finding['fix'],
           })),
         })),
       },
     };
     const markdown = reportToMarkdown(withSnippets);
-    expect(markdown).toContain("**express** (verified against a real server):\n\n```javascript\napp.use(cors({ origin: 'https://app.example' }))\n```");
+    expect(markdown).toContain("**express** (run-verified against Express 5.3.0, cors 2.8.6, in Chromium 156):\n\n```javascript\napp.use(cors({ origin: 'https://app.example' }))\n```");
     expect(markdown).not.toContain('add_header');
     const unchosen = reportToMarkdown({ ...withSnippets, export: { ...withSnippets.export, stack: null } });
     expect(unchosen).not.toContain('add_header X 1;');

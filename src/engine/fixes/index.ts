@@ -5,23 +5,27 @@ import { ReplayMemo, type RuleFinding } from '../rules/run.js';
 import type { Fix, FixProposal, FixSnippet } from '../rules/types.js';
 import type { CorsNeeds } from './needs.js';
 import { corsNeedsOf } from './needs.js';
-import { RUN_VERIFIED_STACKS } from './run-verified.js';
+import { RUN_VERIFIED_STACKS, verifiedAgainst } from './verified.js';
 import { STACKS } from './stacks.js';
 import type { StackInfo } from './stacks.js';
 import { whatIf } from './what-if.js';
 import type { ProposedFix } from './what-if.js';
 
 export type { CorsNeeds } from './needs.js';
-export { RUN_VERIFIED_STACKS } from './run-verified.js';
+export { RUN_VERIFIED, RUN_VERIFIED_STACKS, VERIFIED_IN, verifiedAgainst } from './verified.js';
+export type { RunVerification } from './verified.js';
 export { STACKS, STACK_IDS } from './stacks.js';
 export type { StackInfo } from './stacks.js';
 
-/** The stacks for a picker: id, label, language, and whether their snippets are run-verified. */
+/** The stacks for a picker: id, label, language, and whether their snippets are run-verified (for some rules). */
 export function stackInfos(): StackInfo[] {
   return STACKS.map((stack) => ({ id: stack.id, label: stack.label, language: stack.language, verified: RUN_VERIFIED_STACKS.includes(stack.id) }));
 }
 
-const VERIFIED: readonly boolean[] = STACKS.map((stack) => RUN_VERIFIED_STACKS.includes(stack.id));
+/** Each stack's "verified against" text for this rule, or null (a table lookup per stack; no cache kept in the module). */
+function verifiedFor(rule: RuleId): ReadonlyArray<string | null> {
+  return STACKS.map((stack) => verifiedAgainst(stack.id, rule));
+}
 
 /**
  * Every stack's snippet for one fix. The code is rendered on first read: a big capture has thousands of fixes
@@ -32,15 +36,18 @@ const VERIFIED: readonly boolean[] = STACKS.map((stack) => RUN_VERIFIED_STACKS.i
  * object is never changed after corsNeedsOf builds it, so rendering later gives the same text.
  */
 export function snippetsFor(rule: RuleId, needs: CorsNeeds): FixSnippet[] {
+  const verified = verifiedFor(rule);
   return STACKS.map((stack, position) => {
     let code: string | null = null;
+    const against = verified[position] ?? null;
     return {
       stack: stack.id,
       get code(): string {
         code ??= stack.render(needs, rule);
         return code;
       },
-      verified: VERIFIED[position] as boolean,
+      verified: against !== null,
+      verifiedAgainst: against,
     };
   });
 }

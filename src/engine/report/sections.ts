@@ -51,6 +51,15 @@ export function stacksOf(fixes: readonly Fix[]): StackId[] {
   return [...new Set(fixes.flatMap((fix) => fix.snippets.map((item) => item.stack)))];
 }
 
+/**
+ * The snippet's run-verification in words, the same in every renderer and the panel. A report saved before
+ * `verifiedAgainst` existed has none: it says only "run-verified".
+ */
+export function verificationText(snippet: Pick<FixSnippet, 'verified' | 'verifiedAgainst'>): string {
+  if (!snippet.verified) return 'not run-verified';
+  return typeof snippet.verifiedAgainst === 'string' ? `run-verified against ${snippet.verifiedAgainst}` : 'run-verified';
+}
+
 /** One line of a header patch, as the Markdown and HTML renderers show it: "- Name", "+ Name: value", "Name: value". */
 export function patchLine(patch: HeaderPatch): string {
   if (patch.action === 'remove') return `- ${patch.name}`;

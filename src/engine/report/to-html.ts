@@ -10,7 +10,7 @@ import type { Fix } from '../rules/types.js';
 import { curlCommand } from './curl.js';
 import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
 import type { ExportDocument } from './document.js';
-import { exchangeSections, harRequestAt, patchLine, preflightReasonText, snippetsFor, stacksOf } from './sections.js';
+import { exchangeSections, harRequestAt, patchLine, preflightReasonText, snippetsFor, stacksOf, verificationText } from './sections.js';
 import type { Problem } from '../problems/problems.js';
 import type { Severity } from '../rules/types.js';
 import type { Finding, ReportExchange, Verdict } from './types.js';
@@ -146,7 +146,7 @@ function problemHtml(document: ExportDocument, problem: Problem, byId: ReadonlyM
   else {
     const { stack } = document.export;
     const snippets = stack === null ? [] : fix.snippets.filter((snippet) => snippet.stack === stack);
-    fixPart = `<p><strong>Fix</strong> (${text(fix.target)}): ${text(fix.summary)}</p>${fix.status === undefined ? '' : `<p>Answer with status ${fix.status}.</p>`}${fix.headers.length === 0 ? '' : `<pre class="patch">${block(fix.headers.map(patchLine).join('\n'))}</pre>`}<p class="muted">${text(fix.note)}</p>${snippets.map((snippet) => `<p><strong>${text(snippet.stack)}</strong> <span class="muted">(${snippet.verified ? 'verified against a real server' : 'not verified'})</span></p>\n<pre class="snippet">${block(snippet.code)}</pre>`).join('\n')}`;
+    fixPart = `<p><strong>Fix</strong> (${text(fix.target)}): ${text(fix.summary)}</p>${fix.status === undefined ? '' : `<p>Answer with status ${fix.status}.</p>`}${fix.headers.length === 0 ? '' : `<pre class="patch">${block(fix.headers.map(patchLine).join('\n'))}</pre>`}<p class="muted">${text(fix.note)}</p>${snippets.map((snippet) => `<p><strong>${text(snippet.stack)}</strong> <span class="muted">(${text(verificationText(snippet))})</span></p>\n<pre class="snippet">${block(snippet.code)}</pre>`).join('\n')}`;
   }
   const examples = problem.exchanges.slice(0, EXAMPLES_PER_PROBLEM).flatMap((id) => byId.get(id) ?? []);
   const exampleList = examples.length === 0 ? '' : `<p>Example requests (${examples.length} of ${problem.count}):</p><ul>${examples.map((exchange) => `<li>${text(exchange.id)}: ${code(exchange.method)} ${code(exchange.url)}</li>`).join('')}</ul>`;
@@ -206,7 +206,7 @@ function exchangeHtml(document: ExportDocument, exchange: ReportExchange): strin
     } else if (snippets.length > 0) {
       parts.push('<h3>Server snippet</h3>');
       for (const snippet of snippets) {
-        parts.push(`<p><strong>${text(snippet.stack)}</strong> <span class="muted">(${snippet.verified ? 'verified against a real server' : 'not verified'})</span></p>\n<pre class="snippet">${block(snippet.code)}</pre>`);
+        parts.push(`<p><strong>${text(snippet.stack)}</strong> <span class="muted">(${text(verificationText(snippet))})</span></p>\n<pre class="snippet">${block(snippet.code)}</pre>`);
       }
     } else if (stack !== null) {
       parts.push(`<h3>Server snippet</h3>\n<p class="note">No ${code(stack)} snippet for this fix.</p>`);

@@ -10,7 +10,7 @@ import type { Fix } from '../rules/types.js';
 import { curlCommand } from './curl.js';
 import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
 import type { ExportDocument } from './document.js';
-import { exchangeSections, harRequestAt, patchLine, preflightReasonText, snippetsFor, stacksOf } from './sections.js';
+import { exchangeSections, harRequestAt, patchLine, preflightReasonText, snippetsFor, stacksOf, verificationText } from './sections.js';
 import { stackPack } from '../fixes/stacks.js';
 import type { StackId } from '../fixes/kit.js';
 import type { FixSnippet } from '../rules/types.js';
@@ -229,8 +229,7 @@ function snippetLines(snippets: readonly FixSnippet[], stack: StackId): string[]
   if (snippets.length === 0) return [`No ${mdCode(stack)} snippet for this fix.`, ''];
   const lines: string[] = [];
   for (const snippet of snippets) {
-    const verified = snippet.verified ? 'verified against a real server' : 'not verified';
-    lines.push(`**${mdText(snippet.stack)}** (${verified}):`, '', mdFence(snippet.code, stackPack(snippet.stack).language), '');
+    lines.push(`**${mdText(snippet.stack)}** (${mdText(verificationText(snippet))}):`, '', mdFence(snippet.code, stackPack(snippet.stack).language), '');
   }
   return lines;
 }

@@ -104,8 +104,13 @@ export interface FixProposal {
 export interface FixSnippet {
   readonly stack: StackId;
   readonly code: string;
-  /** True when this stack's snippets are run-verified against real Chromium by test/e2e/fix-packs.test.ts. */
+  /**
+   * True when this stack's snippet for this rule is run-verified: test/e2e/fix-packs.test.ts pasted it into a
+   * real server of the stack and Chromium let the blocked request through (src/engine/fixes/verified.ts).
+   */
   readonly verified: boolean;
+  /** What it was run-verified against, e.g. "Flask 2.2.2, flask-cors 3.0.10, in Chromium 156"; null when not. */
+  readonly verifiedAgainst: string | null;
 }
 
 /**

@@ -25,7 +25,7 @@
  * rendered as text; nothing uses innerHTML.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { describeRule, stackInfos, type Finding, type ReportExchange } from '../../engine/index';
+import { describeRule, stackInfos, verificationText, type Finding, type ReportExchange } from '../../engine/index';
 import { LocalStoragePreferences, type Preferences } from '../../platform/preferences';
 import type { Clipboard } from './clipboard';
 import { clip, PROSE_LIMIT } from '../clip';
@@ -136,7 +136,7 @@ export function FixPanel({ finding, exchange, recorded, preferences, clipboard, 
         <section class="fix-snippet" aria-label="Server snippet">
           <StackPicker stacks={stacks} value={snippet.stack} onChange={choose} />
           <span class={`badge ${snippet.verified ? 'verified' : 'unverified'}`} data-verified={String(snippet.verified)}>
-            {snippet.verified ? 'run-verified in Chromium' : 'not run-verified'}
+            {verificationText(snippet)}
           </span>
           <pre data-snippet={snippet.stack}>{snippet.code}</pre>
           <CopyButton text={snippet.code} label={`${snippet.stack} snippet`} {...copyProps} />

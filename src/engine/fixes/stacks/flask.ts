@@ -2,7 +2,7 @@ import type { CorsNeeds } from '../needs.js';
 import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
-  'origins="*" with supports_credentials=True is refused by browsers for credentialed requests; list the origin.',
+  'flask-cors defaults to origins="*", and with supports_credentials=True it then reflects any Origin: every site could read your users\' data. List the origin.',
 ];
 
 export const flask: StackPack = {
@@ -10,7 +10,7 @@ export const flask: StackPack = {
   label: 'Flask (flask-cors)',
   language: 'python',
   traps: {
-    'preflight-invalid-status': ['a @app.before_request auth check runs for OPTIONS too and answers the preflight 401; return early there when request.method == "OPTIONS".'],
+    'preflight-invalid-status': ['a @app.before_request auth check runs for OPTIONS too and answers the preflight 401: register answer_cors_preflight (above) before it, or return early there when request.method == "OPTIONS".'],
     'missing-allow-origin': ['an errorhandler that builds a fresh response still passes through flask-cors\' after_request; a crash in debug mode (the Werkzeug debugger page) does not.'],
   },
   render: (needs: CorsNeeds, rule) => {
@@ -25,9 +25,22 @@ export const flask: StackPack = {
       ...comment('#', 'Flask — pip install flask-cors. Where the Flask app is created (app = Flask(__name__)), before registering blueprints.'),
       ...comment('#', ruleNote(rule, needs)),
       ...comment('#', filledWith(needs)),
+      ...(needs.preflight ? ['from flask import request'] : []),
       'from flask_cors import CORS',
       '',
       `CORS(${args.join(', ')})`,
+      ...(needs.preflight
+        ? [
+            '',
+            '',
+            '# Preflights carry no credentials: answer them before any auth check (register this before yours);',
+            '# flask-cors adds the CORS headers to this response.',
+            '@app.before_request',
+            'def answer_cors_preflight():',
+            '    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:',
+            '        return app.make_default_options_response()',
+          ]
+        : []),
       ...trapLines('#', flask, rule, ALWAYS, needs),
     ]);
   },

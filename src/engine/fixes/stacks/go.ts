@@ -2,9 +2,16 @@ import type { CorsNeeds } from '../needs.js';
 import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
-  'wrap the outermost handler: cors outside your auth middleware, not inside it, or the preflight gets 401.',
+  'wrap the outermost handler: CORS outside your auth middleware, not inside it, or the preflight gets 401.',
   'Go 1.22 method patterns ("GET /items") make the mux answer OPTIONS with 405; the CORS handler must answer it first.',
+  'rs/cors with AllowOriginFunc returning true (or AllowedOrigins "*" with AllowCredentials) trusts every site with your users\' data; list the origin.',
 ];
+
+/** Struct literal fields aligned the way gofmt aligns them (values start one column after the longest key). */
+function gofmtFields(fields: ReadonlyArray<readonly [string, string]>): string[] {
+  const width = Math.max(...fields.map(([key]) => key.length));
+  return fields.map(([key, value]) => `\t\t${`${key}:`.padEnd(width + 2)}${value},`);
+}
 
 export const go: StackPack = {
   id: 'go',
@@ -16,27 +23,29 @@ export const go: StackPack = {
   },
   render: (needs: CorsNeeds, rule) => {
     const methods = needs.methods.length > 0 ? ['GET', 'HEAD', 'POST', ...needs.methods.filter((m) => !['GET', 'HEAD', 'POST'].includes(m))] : [];
+    const options: Array<readonly [string, string]> = [
+      ['AllowedOrigins', `[]string{${q(needs.origin)}}`],
+      ...(needs.credentials ? [['AllowCredentials', 'true'] as const] : []),
+      ...(methods.length > 0 ? [['AllowedMethods', `[]string{${qList(methods)}}`] as const] : []),
+      ...(needs.allowHeaders.length > 0 ? [['AllowedHeaders', `[]string{${qList(needs.allowHeaders)}}`] as const] : []),
+    ];
     return joinLines([
-      ...comment('//', 'Go — github.com/rs/cors (go get github.com/rs/cors). Where the server is started: wrap the outermost handler (mux + auth).'),
+      ...comment('//', 'Go — in the file that starts the server (imports "net/http", and "github.com/rs/cors" for rsCORS). Keep one of the two handlers: rsCORS uses github.com/rs/cors, withCORS net/http alone. Wrap the outermost handler: http.ListenAndServe(addr, rsCORS(authMiddleware(mux))).'),
       ...comment('//', ruleNote(rule, needs)),
       ...comment('//', filledWith(needs)),
-      'c := cors.New(cors.Options{',
-      `\tAllowedOrigins:   []string{${q(needs.origin)}},`,
-      ...(needs.credentials ? ['\tAllowCredentials: true,'] : []),
-      ...(methods.length > 0 ? [`\tAllowedMethods:   []string{${qList(methods)}},`] : []),
-      ...(needs.allowHeaders.length > 0 ? [`\tAllowedHeaders:   []string{${qList(needs.allowHeaders)}},`] : []),
-      '})',
-      'handler := c.Handler(authMiddleware(mux)) // CORS outside auth',
-      'log.Fatal(http.ListenAndServe(":8080", handler))',
+      'func rsCORS(next http.Handler) http.Handler {',
+      '\treturn cors.New(cors.Options{',
+      ...gofmtFields(options),
+      '\t}).Handler(next)',
+      '}',
       '',
-      '// Without a dependency (net/http only):',
       'func withCORS(next http.Handler) http.Handler {',
       '\treturn http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {',
+      '\t\th := w.Header()',
+      '\t\th.Add("Vary", "Origin")',
       `\t\tif r.Header.Get("Origin") == ${q(needs.origin)} {`,
-      '\t\t\th := w.Header()',
       `\t\t\th.Set("Access-Control-Allow-Origin", ${q(needs.origin)})`,
       ...(needs.credentials ? ['\t\t\th.Set("Access-Control-Allow-Credentials", "true")'] : []),
-      '\t\t\th.Add("Vary", "Origin")',
       '\t\t\tif r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {',
       ...(needs.methods.length > 0 ? [`\t\t\t\th.Set("Access-Control-Allow-Methods", ${q(needs.methods.join(', '))})`] : []),
       ...(needs.allowHeaders.length > 0 ? [`\t\t\t\th.Set("Access-Control-Allow-Headers", ${q(needs.allowHeaders.join(', '))})`] : []),
@@ -47,6 +56,7 @@ export const go: StackPack = {
       '\t\tnext.ServeHTTP(w, r)',
       '\t})',
       '}',
+      '',
       ...trapLines('//', go, rule, ALWAYS, needs),
     ]);
   },

@@ -18,7 +18,7 @@ export const nextjs: StackPack = {
     const entries = (lines: ReadonlyArray<readonly [string, string]>) => lines.map(([name, value]) => `  ${q(name)}: ${q(value)},`);
     const apiPrefix = needs.path.split('/').slice(0, 2).join('/') || '/';
     return joinLines([
-      ...comment('//', 'Next.js — middleware.ts at the project root (next to app/ or pages/; src/middleware.ts with a src/ folder).'),
+      ...comment('//', 'Next.js — middleware.ts at the project root (next to app/ or pages/; src/middleware.ts with a src/ folder). Next.js 16 names this file proxy.ts and the function `proxy`; middleware.ts still works there, with a deprecation warning.'),
       ...comment('//', ruleNote(rule, needs)),
       ...comment('//', filledWith(needs)),
       "import { NextResponse, type NextRequest } from 'next/server';",
