@@ -191,7 +191,8 @@ export interface CorsPanel {
   /** A PNG of the DevTools window showing the panel. */
   screenshot(): Promise<Buffer>;
   /** Imports a .har file through the panel's "Import HAR…" file input, as a user would. */
-  importHar(filePath: string): Promise<void>;
+  /** Imports a .har file; the request list is shown unless `view` is "as-opened" (an import opens on its problems). */
+  importHar(filePath: string, options?: { view: 'requests' | 'as-opened' }): Promise<void>;
   /** Presses a key as the keyboard would (to whatever has focus in DevTools, the panel included). */
   press(key: keyof typeof KEY_CODES): Promise<void>;
   /** Types text into whatever has focus. */
@@ -251,7 +252,9 @@ export async function openCorsPanel(session: ChromiumSession): Promise<CorsPanel
       );
       if (!clicked) throw new Error(`No control labelled "${label}" in the panel.`);
     },
-    importHar: async (filePath) => {
+    importHar: async (filePath, options = { view: 'requests' }) => {
+      // An import opens on its Problems view unless the user chose a view; most tests read the request rows.
+      if (options.view === 'requests') await evaluateIn(panel, `document.getElementById('tab-requests')?.click()`);
       const { root } = await panel.send('DOM.getDocument', { depth: 0 });
       const { nodeId } = await panel.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'input[type=file]' });
       if (!nodeId) throw new Error('The panel has no file input.');

@@ -8,6 +8,7 @@ import type { WorkerPort } from './diagnosis/capture-client';
 import { ExchangeDetail } from './ExchangeDetail';
 import { ExchangeGrid } from './ExchangeGrid';
 import { ExportMenu } from './export';
+import { ProblemsView } from './problems/ProblemsView';
 import { positionOf } from './model/row-store';
 import { DEFAULT_SORT, sortRows, type ExchangeRow, type QuickFilter, type RowFilter, type RowSort } from './model/rows';
 import { withEdit } from './model/what-if';
@@ -44,6 +45,11 @@ export function App({ source, spawn, limit }: AppProps) {
   const { view, controller } = useCapture(source, { ...(spawn ? { spawn } : {}), limit: limit ?? preferredLimit() });
   const [sort, setSort] = useState<RowSort>(DEFAULT_SORT);
   const [dragging, setDragging] = useState(false);
+  /**
+   * Null until the user picks a tab. An imported capture (a file, a reopened report) opens on its problems, the
+   * ticket view; a live capture opens on its requests, so the view does not jump while traffic streams in.
+   */
+  const [tab, setTab] = useState<'problems' | 'requests' | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const grid = useRef<HTMLDivElement>(null);
   const focusDetail = useRef(false);
@@ -73,6 +79,9 @@ export function App({ source, spawn, limit }: AppProps) {
   };
 
   const summary = head.ok ? head.summary : null;
+  const problems = head.ok ? head.problems : [];
+  const activeTab = tab ?? (imported !== null && problems.some((problem) => problem.severity !== 'info') ? 'problems' : 'requests');
+  const stack = chosenStack(preferences.get('fix.stack')) ?? 'express';
   const dropped = view.dropped;
   const capturedLate = !imported && view.liveKind === 'chrome' && rows.length > 0 && view.navigations === 0 && dropped.exchanges === 0;
 
@@ -98,6 +107,15 @@ export function App({ source, spawn, limit }: AppProps) {
       }}
     >
       <header class="toolbar" role="toolbar" aria-label="CORS Lens controls">
+        <div class="view-tabs" role="tablist" aria-label="View">
+          <button type="button" role="tab" id="tab-problems" aria-selected={activeTab === 'problems'} aria-controls="view-problems" class={`quick-filter${activeTab === 'problems' ? ' active' : ''}`} onClick={() => setTab('problems')}>
+            Problems ({problems.length})
+          </button>
+          <button type="button" role="tab" id="tab-requests" aria-selected={activeTab === 'requests'} aria-controls="view-requests" class={`quick-filter${activeTab === 'requests' ? ' active' : ''}`} onClick={() => setTab('requests')}>
+            Requests ({rows.length})
+          </button>
+        </div>
+        <span class="toolbar-divider" />
         <button type="button" class="toolbar-button" onClick={() => controller.clear()} disabled={imported !== null}>
           Clear
         </button>
@@ -253,7 +271,18 @@ export function App({ source, spawn, limit }: AppProps) {
           cache" in the Network panel and reload to see every preflight.
         </div>
       ) : null}
-      {rows.length === 0 ? (
+      {rows.length > 0 && activeTab === 'problems' ? (
+        <div id="view-problems" role="tabpanel" aria-labelledby="tab-problems" class="workspace">
+          <ProblemsView
+            problems={problems}
+            stack={stack}
+            onShowRequests={(problem) => {
+              setFilter({ quick: 'all', text: problem.id, showSameOrigin: true });
+              setTab('requests');
+            }}
+          />
+        </div>
+      ) : rows.length === 0 ? (
         <div class="empty-state" role="status">
           <p>No requests recorded yet.</p>
           <p>Reload the inspected page to capture its traffic, or drop a .har file here. Requests made before DevTools opened are not visible.</p>

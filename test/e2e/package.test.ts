@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openCorsPanel, type ChromiumSession } from '../../scripts/lib/chromium';
+import { launchChromium, openCorsPanel, waitFor, type ChromiumSession, type CorsPanel } from '../../scripts/lib/chromium';
+import { diagnose } from '../../src/engine/index';
 import { storeManifestProblems } from '../../scripts/lib/store-manifest';
 import { chromeZipPath, filesUnder, packageVersion } from '../../scripts/package-extension';
 
@@ -14,6 +15,7 @@ const root = resolve(import.meta.dirname, '../..');
 let unpacked: string;
 let zipped: Map<string, Uint8Array>;
 let chromium: ChromiumSession | undefined;
+let panel: CorsPanel | undefined;
 
 beforeAll(() => {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/package-extension.ts'], { cwd: root, encoding: 'utf8' });
@@ -49,9 +51,24 @@ describe('npm run package (the Chrome Web Store zip)', () => {
 
   it('loads unpacked from the zip in Chromium, and DevTools shows its CORS panel', async () => {
     chromium = await launchChromium({ extensionDir: unpacked });
-    const panel = await openCorsPanel(chromium);
+    panel = await openCorsPanel(chromium);
     expect(await panel.evaluate<string>('chrome.runtime.getManifest().version')).toBe(packageVersion());
     expect(await panel.evaluate<string>('location.href')).toMatch(/^chrome-extension:\/\/[a-p]{32}\/src\/panel\/panel\.html$/);
     expect(await panel.evaluate<boolean>('document.querySelector(".app") !== null')).toBe(true);
+  });
+
+  it('opens an imported capture on its Problems view, one row per cause, in real Chromium', async () => {
+    const opened = panel;
+    if (opened === undefined) throw new Error('the previous test opens the panel');
+    const sample = join(root, 'test/fixtures/har-samples/webpagetest-nytimes-failed-preflight.har');
+    const expected = diagnose(readFileSync(sample, 'utf8'));
+    if (!expected.ok) throw new Error(expected.error.message);
+    await opened.importHar(sample, { view: 'as-opened' });
+    const titles = await waitFor('the Problems view', async () => {
+      const found = await opened.evaluate<string[]>('[...document.querySelectorAll(".problem-title")].map((node) => node.textContent)');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(titles).toEqual(expected.report.problems.map((problem) => problem.title));
+    expect(await opened.evaluate<string | null>('document.getElementById("tab-problems")?.getAttribute("aria-selected") ?? null')).toBe('true');
   });
 });

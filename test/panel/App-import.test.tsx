@@ -55,6 +55,9 @@ async function importBig(container: Element) {
   const file = new File([text], 'big.har');
   fireEvent.change(container.querySelector('input[type=file]')!, { target: { files: [file] } });
   await waitFor(() => expect(screen.getByTestId('source').textContent).toBe('big.har'), { timeout: 10_000 });
+  // A big import opens on its problems; these tests look at its rows.
+  expect(screen.getByRole('tab', { name: /^Problems/ }).getAttribute('aria-selected')).toBe('true');
+  fireEvent.click(screen.getByRole('tab', { name: /^Requests/ }));
 }
 
 describe('<App> importing a large file', () => {

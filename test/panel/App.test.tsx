@@ -209,7 +209,14 @@ describe('<App>', () => {
     const input = container.querySelector<HTMLInputElement>('input[type=file]')!;
     const har = JSON.stringify({ log: { version: '1.2', entries: [blockedGet] } });
     fireEvent.change(input, { target: { files: [new File([har], 'bug-1234.har')] } });
+    // An imported capture opens on its problems (the ticket view); "Show the request" leads to its row.
+    await waitFor(() => expect(container.querySelectorAll('.problem')).toHaveLength(1));
+    expect(screen.getByRole('tab', { name: 'Problems (1)' }).getAttribute('aria-selected')).toBe('true');
+    expect(container.querySelector('.problem-title')?.textContent).toBe('The response has no Access-Control-Allow-Origin header — http://api.test/missing');
+    fireEvent.click(container.querySelector('.problem-head')!);
+    fireEvent.click(screen.getByRole('button', { name: 'Show the 1 request in the list' }));
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
+    expect((container.querySelector<HTMLInputElement>('.toolbar-filter'))?.value).toMatch(/^p-[0-9a-f]{16}$/);
     expect(screen.getByTestId('source').textContent).toBe('bug-1234.har');
 
     fireEvent.change(input, { target: { files: [new File(['<html>not a har'], 'page.html')] } });
@@ -218,6 +225,7 @@ describe('<App>', () => {
     expect(exchangeRows(container)).toHaveLength(1);
 
     const dropped = JSON.stringify({ log: { entries: [allowedGet, blockedGet] } });
+    fireEvent.input(container.querySelector('.toolbar-filter')!, { target: { value: '' } });
     fireEvent.drop(container.querySelector('.app')!, { dataTransfer: { files: [new File([dropped], 'dropped.har')] } });
     await waitFor(() => expect(screen.getByTestId('source').textContent).toBe('dropped.har'));
     expect(exchangeRows(container)).toHaveLength(2);
@@ -228,6 +236,8 @@ describe('<App>', () => {
     if (!exported.ok) throw new Error('export failed');
     const { container } = renderWith([]);
     fireEvent.change(container.querySelector('input[type=file]')!, { target: { files: [new File([exported.content], 'report.json')] } });
+    await waitFor(() => expect(container.querySelectorAll('.problem').length).toBeGreaterThan(0));
+    fireEvent.click(screen.getByRole('tab', { name: /^Requests/ }));
     await waitFor(() => expect(exchangeRows(container)).toHaveLength(2));
     expect(rowText(container)).toEqual(['GET http://api.test/missing blocked', 'GET http://api.test/ok allowed']);
     fireEvent.click(screen.getByRole('button', { name: /Export/ }));

@@ -47,7 +47,10 @@ async function loaded(outcome: Promise<StreamOutcome>) {
 /** What the panel shows of a diagnosis besides its rows. */
 const headFor = (result: DiagnoseResult) =>
   result.ok
-    ? { ok: true, summary: result.report.summary, inputErrors: result.report.inputErrors.length, firstInputError: result.report.inputErrors[0]?.message ?? null, reopened: null }
+    ? {
+        ok: true, summary: result.report.summary, inputErrors: result.report.inputErrors.length, firstInputError: result.report.inputErrors[0]?.message ?? null, reopened: null,
+        problems: result.report.problems.map(({ exchanges: _ids, ...problem }) => problem),
+      }
     : { ok: false, error: result.error };
 
 const sent = (worker: InProcessWorker, kind: WorkerMessage['kind']) =>

@@ -4,7 +4,7 @@ import { DEFAULT_FILTER, filterRows, hostAndPath, type ExchangeRow } from '../..
 
 const row = (firstEntry: number, verdict: ExchangeRow['verdict'] = 'allowed', kind: ExchangeRow['kind'] = 'simple'): ExchangeRow => ({
   id: `ex-${firstEntry}`, firstEntry, verdict, method: 'GET', url: `http://api.test/items/${firstEntry}`, status: 200, netError: null,
-  kind, preflight: 'not-needed', corsError: '', durationMs: 1, warnings: 0, rules: '', entryCount: 1,
+  kind, preflight: 'not-needed', corsError: '', durationMs: 1, warnings: 0, rules: '', problems: '', entryCount: 1,
 });
 
 describe('RowStore', () => {

@@ -73,7 +73,8 @@ const EMPTY_HEAD: ViewHead = {
   inputErrors: 0,
   firstInputError: null,
   reopened: null,
-} as ViewHead;
+  problems: [],
+};
 
 /** Drop to this share of the limit once over it: drops come in batches, not one per new exchange. */
 const KEEP_SHARE = 0.9;

@@ -409,8 +409,8 @@ export class CaptureHost {
 
 function headOf(result: DiagnoseResult, reopened: { matches: boolean } | null): ViewHead {
   if (!result.ok) return { ok: false, error: result.error };
-  const { summary, inputErrors } = result.report;
-  return { ok: true, summary, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened };
+  const { summary, inputErrors, problems } = result.report;
+  return { ok: true, summary, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened, problems: problems.map(({ exchanges: _ids, ...problem }) => problem) };
 }
 
 /** An exchange with its entry indices in the panel's numbering (after the live capture dropped its oldest). */

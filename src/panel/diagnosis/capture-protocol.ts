@@ -2,7 +2,7 @@
 // (the live one, an imported file, a reopened report) with its entries and diagnosis; the panel holds the grid's
 // compact rows only, receives them as deltas (live) or in slices it asks for one at a time (imports, what-if),
 // and asks for the full exchange and raw entries of the one exchange it shows in detail.
-import type { DiagnoseOptions, ExportOptions, InputError, ReportExchange, ReportSummary } from '../../engine/index';
+import type { DiagnoseOptions, ExportOptions, InputError, Problem, ReportExchange, ReportSummary } from '../../engine/index';
 import type { CaptureChange } from '../capture-changes';
 import type { EntryFacts } from '../entry-facts';
 import type { ExchangeRow } from '../model/rows';
@@ -25,6 +25,9 @@ export interface Progress {
 /** The options an export in the worker takes: everything but the progress callback (a function does not clone). */
 export type WorkerExportOptions = Omit<ExportOptions, 'onProgress'>;
 
+/** A problem as the panel lists it: every field but the affected exchanges' ids (a problem can have thousands). */
+export type PanelProblem = Omit<Problem, 'exchanges'>;
+
 /** What the panel shows of a diagnosis besides its rows. */
 export type ViewHead =
   | {
@@ -34,6 +37,8 @@ export type ViewHead =
       firstInputError: string | null;
       /** A reopened JSON report: whether today's diagnosis of its HAR equals the one it stored. */
       reopened: { matches: boolean } | null;
+      /** The problems, without their exchange ids (the rows name their problems): the Problems view's list. */
+      problems: readonly PanelProblem[];
     }
   | { ok: false; error: InputError };
 

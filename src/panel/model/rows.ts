@@ -22,6 +22,8 @@ export interface ExchangeRow {
   warnings: number;
   /** Rule ids of the findings, space-separated (the filter box searches them). */
   rules: string;
+  /** Ids of the problems the exchange is part of, space-separated (the Problems view filters by them). */
+  problems: string;
   /** How many HAR entries (preflights, redirect hops) the exchange holds. */
   entryCount: number;
 }
@@ -50,6 +52,7 @@ export function buildRow(exchange: ReportExchange, rawEntries: readonly unknown[
     durationMs: duration(entries),
     warnings,
     rules: exchange.findings.map((finding) => finding.rule).join(' '),
+    problems: [...new Set(exchange.findings.map((finding) => finding.problem))].join(' '),
     entryCount: exchange.entries.length,
   };
 }
@@ -121,7 +124,7 @@ export function filterRows(rows: readonly ExchangeRow[], filter: RowFilter): rea
 }
 
 /** Lower-case text the filter box searches (built when a filter asks, not kept per row). */
-export const searchText = (row: ExchangeRow) => `${row.method} ${row.url} ${row.verdict} ${row.corsError} ${row.kind} ${row.rules}`.toLowerCase();
+export const searchText = (row: ExchangeRow) => `${row.method} ${row.url} ${row.verdict} ${row.corsError} ${row.kind} ${row.rules} ${row.problems}`.toLowerCase();
 
 export type SortKey = 'order' | 'verdict' | 'method' | 'url' | 'status' | 'kind' | 'corsError' | 'time';
 export interface RowSort {

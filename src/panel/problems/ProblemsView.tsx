@@ -11,12 +11,15 @@
 import { useState } from 'preact/hooks';
 import type { Problem, StackId } from '../../engine/index';
 
+/** A problem as the panel has it: the worker leaves out the affected exchanges' ids (rows name their problems). */
+type ListedProblem = Omit<Problem, 'exchanges'>;
+
 export interface ProblemsViewProps {
-  problems: readonly Problem[];
+  problems: readonly ListedProblem[];
   /** The stack whose snippet a fix shows (the fix picker's choice). */
   stack: StackId;
-  /** Filters the exchange grid to these exchange ids. */
-  onShowRequests(exchangeIds: readonly string[], problem: Problem): void;
+  /** Filters the request list to this problem's requests. */
+  onShowRequests(problem: ListedProblem): void;
 }
 
 const SEVERITY_LABEL: Readonly<Record<Problem['severity'], string>> = { error: 'Error', warning: 'Warning', info: 'Note' };
@@ -57,11 +60,11 @@ export function ProblemsView({ problems, stack, onShowRequests }: ProblemsViewPr
 }
 
 interface ProblemRowProps {
-  problem: Problem;
+  problem: ListedProblem;
   stack: StackId;
   expanded: boolean;
   onToggle(): void;
-  onShowRequests(exchangeIds: readonly string[], problem: Problem): void;
+  onShowRequests(problem: ListedProblem): void;
 }
 
 function ProblemRow({ problem, stack, expanded, onToggle, onShowRequests }: ProblemRowProps) {
@@ -78,7 +81,7 @@ function ProblemRow({ problem, stack, expanded, onToggle, onShowRequests }: Prob
   );
 }
 
-function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; problem: Problem; stack: StackId; onShowRequests: ProblemRowProps['onShowRequests'] }) {
+function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; problem: ListedProblem; stack: StackId; onShowRequests: ProblemRowProps['onShowRequests'] }) {
   const { fix } = problem;
   const snippet = fix?.snippets.find((candidate) => candidate.stack === stack) ?? null;
   const facts: [string, string][] = [
@@ -112,7 +115,7 @@ function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; pr
           )}
         </div>
       )}
-      <button type="button" class="toolbar-button" onClick={() => onShowRequests(problem.exchanges, problem)}>
+      <button type="button" class="toolbar-button" onClick={() => onShowRequests(problem)}>
         Show the {plural(problem.count, 'request')} in the list
       </button>
     </div>
