@@ -1,17 +1,21 @@
-// Only the table module: with '../engine/index' imported here the built panel showed no rows in real Chromium
-// (test/e2e/panel-interaction.test.ts timed out waiting for them); the cause was not investigated further.
-import { requestKindOf, type RequestKind } from '../engine/spec/request-kinds';
+// What the panel shows of one raw HAR entry, read by the engine's own normalizer (derive/entry-role.ts), so the
+// panel never reads HAR fields itself and an entry's role is decided where pairing decides it. Imported from the
+// module, not the engine's index: the panel's live path needs only this.
+import { summarizeEntry, type EntryRole } from '../engine/derive/entry-role';
+import { HeaderFieldMemo } from '../engine/har/normalize';
+import { OriginMemo } from '../engine/model/origin';
+import type { RequestKind } from '../engine/spec/request-kinds';
 import { clip } from './clip';
-// What the panel shows of one raw HAR entry. Entries come from the page's traffic or from files, so every
-// field is read defensively; the engine has its own normalizer and this file never feeds it.
 
-export type EntryRole = 'preflight' | 'redirect' | 'request';
+export type { EntryRole };
 
 export interface EntryFacts {
   index: number;
   role: EntryRole;
   method: string;
   url: string;
+  /** The URL of the request the entry belongs to (a preflight: the request it was sent for). */
+  hopUrl: string;
   /** 0 when no response arrived. */
   status: number;
   /** Chromium's net error (net::ERR_FAILED, …), if any. */
@@ -24,45 +28,27 @@ export interface EntryFacts {
   kind: RequestKind | null;
 }
 
-interface LooseEntry {
-  startedDateTime?: unknown;
-  time?: unknown;
-  request?: { method?: unknown; url?: unknown; headers?: unknown };
-  response?: { status?: unknown; redirectURL?: unknown; _error?: unknown } | null;
-  _resourceType?: unknown;
-}
+/**
+ * The normalizer's shared header fields and origins for the panel's entries: bounded tables of pure results
+ * (the engine keeps them per run; the panel's rows come from one capture at a time, and sharing them across
+ * captures only saves work).
+ */
+const memo = { headerFields: new HeaderFieldMemo(), origins: new OriginMemo() };
 
 export function entryFacts(raw: unknown, index: number): EntryFacts {
-  const entry = (typeof raw === 'object' && raw !== null ? raw : {}) as LooseEntry;
-  const method = typeof entry.request?.method === 'string' ? entry.request.method : '';
-  const status = typeof entry.response?.status === 'number' ? entry.response.status : 0;
-  const error = entry.response?._error;
-  const redirectUrl = entry.response?.redirectURL;
-  const isPreflight = entry._resourceType === 'preflight' || (method === 'OPTIONS' && hasRequestHeader(entry, 'access-control-request-method'));
-  const isRedirect = status >= 300 && status < 400 && typeof redirectUrl === 'string' && redirectUrl !== '';
+  const summary = summarizeEntry(raw, index, memo);
   return {
     index,
-    role: isPreflight ? 'preflight' : isRedirect ? 'redirect' : 'request',
-    method,
-    url: typeof entry.request?.url === 'string' ? entry.request.url : '',
-    status,
-    error: typeof error === 'string' && error !== '' ? error : null,
-    startedMs: typeof entry.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : Number.NaN,
-    timeMs: typeof entry.time === 'number' && entry.time >= 0 ? entry.time : null,
-    kind: requestKindOf(typeof entry._resourceType === 'string' ? entry._resourceType : null, requestHeader(entry, 'sec-fetch-mode')),
+    role: summary.role,
+    method: summary.method,
+    url: summary.url,
+    hopUrl: summary.hopUrl,
+    status: summary.status,
+    error: summary.error,
+    startedMs: summary.startedMs ?? Number.NaN,
+    timeMs: summary.timeMs,
+    kind: summary.requestKind,
   };
-}
-
-function requestHeader(entry: LooseEntry, lowerCaseName: string): string | null {
-  const headers = entry.request?.headers;
-  if (!Array.isArray(headers)) return null;
-  const found = headers.find((header) => String((header as { name?: unknown })?.name).toLowerCase() === lowerCaseName) as { value?: unknown } | undefined;
-  return typeof found?.value === 'string' ? found.value : null;
-}
-
-function hasRequestHeader(entry: LooseEntry, lowerCaseName: string): boolean {
-  const headers = entry.request?.headers;
-  return Array.isArray(headers) && headers.some((header) => String((header as { name?: unknown })?.name).toLowerCase() === lowerCaseName);
 }
 
 /** The entries array of whatever a HAR import holds: {log:{entries}}, {entries}, or a bare array. */

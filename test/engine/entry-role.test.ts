@@ -18,7 +18,7 @@ describe('summarizeEntry (one raw entry, read by the engine\'s normalizer)', () 
 
   it('gives an unreadable entry a plain, empty summary instead of throwing', () => {
     for (const raw of [null, 42, 'x', [], { request: 5 }, { request: { url: '' } }]) {
-      expect(summarizeEntry(raw, 3)).toEqual({ index: 3, role: 'request', method: '', url: '', status: 0, error: null, startedMs: null, timeMs: null });
+      expect(summarizeEntry(raw, 3)).toEqual({ index: 3, role: 'request', method: '', url: '', status: 0, error: null, startedMs: null, timeMs: null, hopUrl: '', requestKind: null });
     }
   });
 });

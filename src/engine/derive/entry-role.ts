@@ -1,5 +1,7 @@
 import { normalizeHar, type NormalizeMemo } from '../har/normalize.js';
 import type { NormalizedEntry } from '../har/types.js';
+import { combinedHeader } from '../model/headers.js';
+import { requestKindOf, type RequestKind } from '../spec/request-kinds.js';
 import { isPreflightEntry, redirectTargetOf } from './pair.js';
 
 /** What one HAR entry is in its exchange: the one definition the engine, the report and the panel use. */
@@ -23,6 +25,10 @@ export interface EntrySummary {
   /** Start time in ms since the epoch; null when the producer wrote none or garbage. */
   readonly startedMs: number | null;
   readonly timeMs: number | null;
+  /** The URL of the request this entry belongs to: a preflight's is the request it was sent for, when recorded. */
+  readonly hopUrl: string;
+  /** What kind of request it is, or null when the producer records no resource type. */
+  readonly requestKind: RequestKind | null;
 }
 
 /**
@@ -32,15 +38,18 @@ export interface EntrySummary {
 export function summarizeEntry(raw: unknown, index: number, memo?: NormalizeMemo): EntrySummary {
   const normalized = normalizeHar(typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}, memo);
   const entry = normalized.ok ? normalized.log.entries[0] : undefined;
-  if (entry === undefined) return { index, role: 'request', method: '', url: '', status: 0, error: null, startedMs: null, timeMs: null };
+  if (entry === undefined) return { index, role: 'request', method: '', url: '', status: 0, error: null, startedMs: null, timeMs: null, hopUrl: '', requestKind: null };
+  const role = entryRoleOf(entry);
   return {
     index,
-    role: entryRoleOf(entry),
+    role,
     method: entry.request.method,
     url: entry.request.url,
     status: entry.response?.status ?? 0,
     error: entry.response?.error ?? null,
     startedMs: entry.startedMs,
     timeMs: entry.timeMs,
+    hopUrl: role === 'preflight' ? (entry.initiator?.url ?? entry.request.url) : entry.request.url,
+    requestKind: requestKindOf(entry.resourceType, combinedHeader(entry.request.headers, 'sec-fetch-mode')),
   };
 }

@@ -1,4 +1,5 @@
 import type { Finding, FixTarget, HeaderPatch, ReportExchange } from '../../engine/index';
+import { entryFacts } from '../entry-facts';
 
 /** The slice of a HAR entry the fix components read. A Chromium HAR entry fits as is. */
 export interface RecordedHeader {
@@ -9,25 +10,19 @@ export interface RecordedHeader {
 export interface RecordedEntry {
   readonly request: { readonly method: string; readonly url: string; readonly headers: readonly RecordedHeader[] };
   readonly response?: { readonly status: number; readonly headers: readonly RecordedHeader[] } | null;
-  readonly _resourceType?: string | null;
-  /** Chromium writes an object; har-format also allows a string. */
-  readonly _initiator?: string | { readonly type?: string | null; readonly url?: string | null } | null;
-}
-
-function initiatorOf(entry: RecordedEntry): { readonly type?: string | null; readonly url?: string | null } | null {
-  return typeof entry._initiator === 'object' && entry._initiator !== null ? entry._initiator : null;
 }
 
 /** `log.entries` of the diagnosed capture, indexed like the report's entry numbers. */
 export type RecordedEntries = ReadonlyArray<RecordedEntry | undefined>;
 
+/** Whether the entry is a preflight, as the engine decides it (entry-facts.ts reads it with the engine's normalizer). */
 export function isPreflightEntry(entry: RecordedEntry): boolean {
-  return entry._resourceType === 'preflight' || (entry.request.method === 'OPTIONS' && initiatorOf(entry)?.type === 'preflight');
+  return entryFacts(entry, 0).role === 'preflight';
 }
 
 /** The URL of the request a preflight was for, or the entry's own URL. */
 export function hopUrlOf(entry: RecordedEntry): string {
-  return isPreflightEntry(entry) ? (initiatorOf(entry)?.url ?? entry.request.url) : entry.request.url;
+  return entryFacts(entry, 0).hopUrl;
 }
 
 export interface TargetedResponse {
