@@ -31,6 +31,7 @@ export type { ExportDocument, ExportDocumentResult, ExportFormat, ExportInfo, Ex
 export { isReport, openInput, reopenReport } from './report/reopen.js';
 export type { ReopenResult } from './report/reopen.js';
 export { reportToMarkdown, mdCode, mdText, mdFence } from './report/to-markdown.js';
+export { patchLine } from './report/sections.js';
 export { reportToHtml, escapeHtml, HTML_CSP } from './report/to-html.js';
 export { reportToExportJson } from './report/to-json.js';
 export { visibleEscapes } from './report/escape.js';

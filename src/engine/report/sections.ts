@@ -5,7 +5,7 @@
 import type { PreflightReason } from '../model/exchange.js';
 import type { StackId } from '../fixes/kit.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
-import type { Fix, FixSnippet, HeaderPatch } from '../rules/types.js';
+import type { Fix, FixSnippet, HeaderPatch, Severity } from '../rules/types.js';
 import type { CurlRequest } from './curl.js';
 import type { ExportDocument } from './document.js';
 import type { ReportExchange } from './types.js';
@@ -91,4 +91,28 @@ export function preflightReasonText(reason: PreflightReason): string {
     case 'forced':
       return 'forced (upload listener or Private Network Access)';
   }
+}
+
+/** How a severity is marked in the Markdown and HTML exports. */
+export const SEVERITY_MARK: Readonly<Record<Severity, string>> = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
+
+/** Example requests listed under each problem. */
+export const EXAMPLES_PER_PROBLEM = 3;
+
+/** Exchanges with their own section when the whole capture is exported; chosen exchanges always get theirs. */
+const DETAILED_EXCHANGES_MAX = 25;
+
+/**
+ * The exchanges that get their own section, or the count of those that would when there are too many (the
+ * problems group them; a ticket lists them all only when the user chose them).
+ */
+export function detailedExchanges(document: ExportDocument): { readonly shown: readonly ReportExchange[] } | { readonly withheld: number } {
+  const detailed = document.report.exchanges.filter((exchange) => exchangeSections(document, exchange).detailed);
+  return document.export.scope.kind === 'exchanges' || detailed.length <= DETAILED_EXCHANGES_MAX ? { shown: detailed } : { withheld: detailed.length };
+}
+
+/** The first `EXAMPLES_PER_PROBLEM` exchanges of a problem. */
+export function problemExamples(document: ExportDocument, exchangeIds: readonly string[]): ReportExchange[] {
+  const wanted = exchangeIds.slice(0, EXAMPLES_PER_PROBLEM);
+  return document.report.exchanges.filter((exchange) => wanted.includes(exchange.id));
 }

@@ -10,9 +10,8 @@ import type { Fix } from '../rules/types.js';
 import { curlCommand } from './curl.js';
 import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
 import type { ExportDocument } from './document.js';
-import { exchangeSections, harRequestAt, patchLine, preflightReasonText, snippetsFor, stacksOf, verificationText } from './sections.js';
+import { SEVERITY_MARK, detailedExchanges, exchangeSections, harRequestAt, patchLine, preflightReasonText, problemExamples, snippetsFor, stacksOf, verificationText } from './sections.js';
 import type { Problem } from '../problems/problems.js';
-import type { Severity } from '../rules/types.js';
 import type { Finding, ReportExchange, Verdict } from './types.js';
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -122,13 +121,10 @@ ${rows.join('\n')}
 </tbody></table></details>`;
 }
 
-const SEVERITY_MARK: Readonly<Record<Severity, string>> = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
 /** Problems shown in full (the rest get one line each); exchange sections when the whole capture is exported. */
 const PROBLEMS_IN_FULL = 50;
-const DETAILED_EXCHANGES_MAX = 25;
-const EXAMPLES_PER_PROBLEM = 3;
 
-function problemHtml(document: ExportDocument, problem: Problem, byId: ReadonlyMap<string, ReportExchange>): string {
+function problemHtml(document: ExportDocument, problem: Problem): string {
   const { fix } = problem;
   const facts = [
     ['Requests', String(problem.count)],
@@ -148,7 +144,7 @@ function problemHtml(document: ExportDocument, problem: Problem, byId: ReadonlyM
     const snippets = stack === null ? [] : fix.snippets.filter((snippet) => snippet.stack === stack);
     fixPart = `<p><strong>Fix</strong> (${text(fix.target)}): ${text(fix.summary)}</p>${fix.status === undefined ? '' : `<p>Answer with status ${fix.status}.</p>`}${fix.headers.length === 0 ? '' : `<pre class="patch">${block(fix.headers.map(patchLine).join('\n'))}</pre>`}<p class="muted">${text(fix.note)}</p>${snippets.map((snippet) => `<p><strong>${text(snippet.stack)}</strong> <span class="muted">(${text(verificationText(snippet))})</span></p>\n<pre class="snippet">${block(snippet.code)}</pre>`).join('\n')}`;
   }
-  const examples = problem.exchanges.slice(0, EXAMPLES_PER_PROBLEM).flatMap((id) => byId.get(id) ?? []);
+  const examples = problemExamples(document, problem.exchanges);
   const exampleList = examples.length === 0 ? '' : `<p>Example requests (${examples.length} of ${problem.count}):</p><ul>${examples.map((exchange) => `<li>${text(exchange.id)}: ${code(exchange.method)} ${code(exchange.url)}</li>`).join('')}</ul>`;
   return `<section class="problem severity-${text(problem.severity)}" id="${text(problem.id)}">
 <h3>${SEVERITY_MARK[problem.severity]} ${text(problem.title)}</h3>
@@ -160,13 +156,12 @@ ${exampleList}
 }
 
 function problemListHtml(document: ExportDocument): string {
-  const { problems, exchanges } = document.report;
+  const { problems } = document.report;
   if (problems.length === 0) return '<h2>Problems</h2>\n<p>None: every exchange passed its checks and the audit found nothing to report.</p>';
-  const byId = new Map(exchanges.map((exchange) => [exchange.id, exchange]));
   const rest = problems.slice(PROBLEMS_IN_FULL);
   return `<h2>Problems</h2>
 <p>${problems.length} ${problems.length === 1 ? 'cause' : 'causes'}, one change each, most severe and most frequent first.</p>
-${problems.slice(0, PROBLEMS_IN_FULL).map((problem) => problemHtml(document, problem, byId)).join('\n')}${rest.length === 0 ? '' : `\n<h3>${rest.length} more</h3><ul>${rest.map((problem) => `<li>${SEVERITY_MARK[problem.severity]} ${problem.count} × ${text(problem.title)}</li>`).join('')}</ul>`}`;
+${problems.slice(0, PROBLEMS_IN_FULL).map((problem) => problemHtml(document, problem)).join('\n')}${rest.length === 0 ? '' : `\n<h3>${rest.length} more</h3><ul>${rest.map((problem) => `<li>${SEVERITY_MARK[problem.severity]} ${problem.count} × ${text(problem.title)}</li>`).join('')}</ul>`}`;
 }
 
 function findingHtml(finding: Finding): string {
@@ -243,10 +238,10 @@ function problemsHtml(document: ExportDocument): string {
 }
 
 export function reportToHtml(document: ExportDocument): string {
-  const detailed = document.report.exchanges.filter((exchange) => exchangeSections(document, exchange).detailed);
-  const exchanges = document.export.scope.kind === 'exchanges' || detailed.length <= DETAILED_EXCHANGES_MAX
-    ? detailed.map((exchange) => exchangeHtml(document, exchange))
-    : [`<p class="note">${detailed.length} exchanges have findings: the problems above group them. Export chosen exchanges (or JSON) for each one's details.</p>`];
+  const detailed = detailedExchanges(document);
+  const exchanges = 'shown' in detailed
+    ? detailed.shown.map((exchange) => exchangeHtml(document, exchange))
+    : [`<p class="note">${detailed.withheld} exchanges have findings: the problems above group them. Export chosen exchanges (or JSON) for each one's details.</p>`];
   const title = document.report.source.name === null ? 'CORS Lens report' : `CORS Lens report — ${visibleEscapes(document.report.source.name)}`;
   return `<!DOCTYPE html>
 <html lang="en">

@@ -10,16 +10,14 @@ import type { Fix } from '../rules/types.js';
 import { curlCommand } from './curl.js';
 import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
 import type { ExportDocument } from './document.js';
-import { exchangeSections, harRequestAt, patchLine, preflightReasonText, snippetsFor, stacksOf, verificationText } from './sections.js';
+import { SEVERITY_MARK, detailedExchanges, exchangeSections, harRequestAt, patchLine, preflightReasonText, problemExamples, snippetsFor, stacksOf, verificationText } from './sections.js';
 import { stackPack } from '../fixes/stacks.js';
 import type { StackId } from '../fixes/kit.js';
 import type { FixSnippet } from '../rules/types.js';
 import type { Problem } from '../problems/problems.js';
-import type { Severity } from '../rules/types.js';
 import type { Finding, ReportExchange, Verdict } from './types.js';
 
 const VERDICT_MARK: Readonly<Record<Verdict, string>> = { blocked: '⛔', allowed: '✅', unknown: '❔' };
-const SEVERITY_MARK: Readonly<Record<Severity, string>> = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
 
 function longestRun(text: string, char: string): number {
   let longest = 0;
@@ -131,9 +129,6 @@ function summaryLines(document: ExportDocument): string[] {
 const EXCHANGE_TABLE_MAX = 50;
 /** Problems shown in full; the rest get one line each, so the Markdown stays a ticket whatever the capture's size. */
 const PROBLEMS_IN_FULL = 30;
-/** Exchanges with their own section when the whole capture is exported (all of them when chosen by id). */
-const DETAILED_EXCHANGES_MAX = 25;
-const EXAMPLES_PER_PROBLEM = 3;
 const LISTED_MAX = 5;
 
 function listed(values: readonly string[]): string {
@@ -172,8 +167,7 @@ function problemSectionLines(document: ExportDocument, problem: Problem, positio
       lines.push(...snippetLines(fix.snippets.filter((snippet) => snippet.stack === stack), stack));
     }
   }
-  const byId = new Map(document.report.exchanges.map((exchange) => [exchange.id, exchange]));
-  const examples = problem.exchanges.slice(0, EXAMPLES_PER_PROBLEM).flatMap((id) => byId.get(id) ?? []);
+  const examples = problemExamples(document, problem.exchanges);
   if (examples.length > 0) {
     lines.push(`Example requests (${examples.length} of ${problem.count}):`, '');
     for (const exchange of examples) lines.push(`- ${exchange.id}: ${mdCode(exchange.method)} ${mdCode(exchange.url)}`);
@@ -305,11 +299,11 @@ function problemLines(document: ExportDocument): string[] {
 
 export function reportToMarkdown(document: ExportDocument): string {
   const lines = [...headerLines(document), '', ...summaryLines(document), '', ...problemsLines(document)];
-  const detailed = document.report.exchanges.filter((exchange) => exchangeSections(document, exchange).detailed);
-  if (document.export.scope.kind === 'exchanges' || detailed.length <= DETAILED_EXCHANGES_MAX) {
-    for (const exchange of detailed) lines.push(...exchangeLines(document, exchange));
+  const detailed = detailedExchanges(document);
+  if ('shown' in detailed) {
+    for (const exchange of detailed.shown) lines.push(...exchangeLines(document, exchange));
   } else {
-    lines.push('## Exchanges', '', `${detailed.length} exchanges have findings: the problems above group them. Export chosen exchanges (or JSON) for each one's details.`, '');
+    lines.push('## Exchanges', '', `${detailed.withheld} exchanges have findings: the problems above group them. Export chosen exchanges (or JSON) for each one's details.`, '');
   }
   lines.push(...problemLines(document), ...redactionLines(document));
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;

@@ -9,7 +9,7 @@
  * value from the capture is rendered as text. Rows are native buttons (Tab, Enter, Space) with aria-expanded.
  */
 import { useState } from 'preact/hooks';
-import type { Problem, StackId } from '../../engine/index';
+import { patchLine, type Problem, type StackId } from '../../engine/index';
 
 /** A problem as the panel has it: the worker leaves out the affected exchanges' ids (rows name their problems). */
 type ListedProblem = Omit<Problem, 'exchanges'>;
@@ -105,7 +105,7 @@ function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; pr
         <div class="problem-fix">
           <p><strong>Fix</strong> ({fix.target}): {fix.summary}</p>
           {fix.status !== undefined && <p>Answer with status {fix.status}.</p>}
-          {fix.headers.length > 0 && <pre class="problem-patch">{fix.headers.map((patch) => (patch.action === 'remove' ? `- ${patch.name}` : `${patch.action === 'add' ? '+ ' : ''}${patch.name}: ${patch.value ?? ''}`)).join('\n')}</pre>}
+          {fix.headers.length > 0 && <pre class="problem-patch">{fix.headers.map(patchLine).join('\n')}</pre>}
           <p class="problem-recheck">{fix.note}</p>
           {snippet !== null && (
             <>
