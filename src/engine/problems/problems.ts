@@ -79,7 +79,7 @@ function responseOf(label: string): ProblemResponse {
 }
 
 /** The fix with what differs between the affected exchanges (the page's origin, method and header lists) abstracted. */
-function fixShape(finding: Finding, initiatorOrigin: string | null): string {
+function fixShape(finding: Pick<Finding, 'fix' | 'noServerFix'>, initiatorOrigin: string | null): string {
   const { fix } = finding;
   if (fix === null) return `none:${finding.noServerFix ?? ''}`;
   const headers = fix.headers.map((patch) => {
@@ -103,13 +103,13 @@ function hash(text: string): string {
 }
 
 /** The server a finding's change belongs to: the origin of the response it is about. */
-export function serverOf(url: string): string {
+function serverOf(url: string): string {
   return originOf(url) ?? url;
 }
 
 /** The id of the problem a finding belongs to (report/builder.ts stores it on the finding). */
 export function problemIdOf(finding: Omit<Finding, 'problem'>, initiatorOrigin: string | null): string {
-  const key = [finding.category, finding.severity, serverOf(finding.url), responseOf(finding.response), finding.rule, finding.reason, fixShape(finding as Finding, initiatorOrigin)];
+  const key = [finding.category, finding.severity, serverOf(finding.url), responseOf(finding.response), finding.rule, finding.reason, fixShape(finding, initiatorOrigin)];
   return `p-${hash(key.join('\u0000'))}`;
 }
 
@@ -342,7 +342,7 @@ function buildProblem(id: string, accumulator: Accumulator): Problem {
     firstSeen: seen.first,
     lastSeen: seen.last,
     corsErrors: accumulator.errors.byFrequency() as CorsError[],
-    fix: consolidatedFix(members, accumulator, initiatorOrigins),
+    fix: consolidatedFix(finding.fix, accumulator, initiatorOrigins),
     noServerFix: finding.noServerFix,
     example: finding.message,
   };
@@ -352,8 +352,7 @@ function buildProblem(id: string, accumulator: Accumulator): Problem {
  * One fix for every affected exchange: the first member's header lines with list headers (methods, headers,
  * Vary, Expose-Headers) united over all members, and Allow-Origin echoing any of the page origins seen.
  */
-function consolidatedFix(members: readonly Member[], accumulator: Accumulator, initiatorOrigins: readonly string[]): ProblemFix | null {
-  const first = (members[0] as Member).finding.fix;
+function consolidatedFix(first: Finding['fix'], accumulator: Accumulator, initiatorOrigins: readonly string[]): ProblemFix | null {
   if (first === null) return null;
   const { passing } = accumulator;
   const lists = new Map([...accumulator.lists.entries()].map(([name, tally]) => [name, tally.byFrequency()] as const));
@@ -375,7 +374,7 @@ function consolidatedFix(members: readonly Member[], accumulator: Accumulator, i
     summary: merged ? `On ${first.target === 'all-responses' ? 'every' : `the ${first.target}`} response, send: ${headers.map((patch) => (patch.action === 'remove' ? `no ${patch.name}` : `${patch.name}: ${patch.value ?? ''}`)).join('; ')}.` : first.summary,
     allowOrigins,
     snippets: first.snippets,
-    verified: { passing, of: members.length },
-    note: `Re-checked on each affected exchange with its fixes applied: ${passing} of ${members.length} pass every CORS check.${originNote}`,
+    verified: { passing, of: accumulator.members.size },
+    note: `Re-checked on each affected exchange with its fixes applied: ${passing} of ${accumulator.members.size} pass every CORS check.${originNote}`,
   };
 }
