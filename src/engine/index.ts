@@ -41,6 +41,7 @@ export { reportToExportJson } from './report/to-json.js';
 export { visibleEscapes } from './report/escape.js';
 export { curlCommand, shellQuote } from './report/curl.js';
 export { verificationText } from './report/sections.js';
+export { errorLabel, errorNamesText, exchangeErrorFacts, findingErrorText, judgedBrowserText } from './report/browser-words.js';
 export { redactHar, redactUrl, redactHeaderValue, REDACTED, REDACTED_IN_URL } from './redact/index.js';
 export type { ExportedHar, Redaction, RedactOptions, RedactResult } from './redact/index.js';
 export { DiagnosisSession } from './session.js';

@@ -40,7 +40,7 @@ function firefoxHar(...entries: Entry[]) {
   return { log: { version: '1.2', creator: FIREFOX, browser: FIREFOX, pages: [], entries } };
 }
 
-const corsGet = (path: string, extra: Header[] = []): Header[] => [['Origin', PAGE], ['Sec-Fetch-Mode', 'cors'], ['Sec-Fetch-Site', 'cross-site'], ...extra];
+const corsGet = (extra: Header[] = []): Header[] => [['Origin', PAGE], ['Sec-Fetch-Mode', 'cors'], ['Sec-Fetch-Site', 'cross-site'], ...extra];
 
 function only(report: Report) {
   expect(report.exchanges).toHaveLength(1);
@@ -81,7 +81,7 @@ describe('the judged browser', () => {
 
 describe('Firefox mode on a Firefox HAR', () => {
   it('blocks a credentialed request answered with "*": the Sec-Fetch-Storage-Access header is the only trace of credentials', () => {
-    const har = firefoxHar(entry('GET', `${API}/me`, corsGet('/me', [['Sec-Fetch-Storage-Access', 'none']]), 200, [['Access-Control-Allow-Origin', '*']]));
+    const har = firefoxHar(entry('GET', `${API}/me`, corsGet([['Sec-Fetch-Storage-Access', 'none']]), 200, [['Access-Control-Allow-Origin', '*']]));
     const result = diagnose(har);
     if (!result.ok) throw new Error(result.error.message);
     const exchange = only(result.report);
@@ -95,7 +95,7 @@ describe('Firefox mode on a Firefox HAR', () => {
   });
 
   it('pairs a preflight listed after its request, and blocks the request it stopped (status 0, empty timings)', () => {
-    const put = entry('PUT', `${API}/items/7`, corsGet('/items/7', [['Content-Type', 'application/json']]), 0, []);
+    const put = entry('PUT', `${API}/items/7`, corsGet([['Content-Type', 'application/json']]), 0, []);
     const preflight = entry('OPTIONS', `${API}/items/7`, [['Origin', PAGE], ['Access-Control-Request-Method', 'PUT'], ['Access-Control-Request-Headers', 'content-type']], 404, []);
     const result = diagnose(firefoxHar(put, preflight));
     if (!result.ok) throw new Error(result.error.message);
@@ -108,7 +108,7 @@ describe('Firefox mode on a Firefox HAR', () => {
   });
 
   it('names a CORS request that got no response CORSDidNotSucceed, where Chromium mode cannot tell', () => {
-    const har = firefoxHar(entry('GET', `${API}/down`, corsGet('/down'), 0, []));
+    const har = firefoxHar(entry('GET', `${API}/down`, corsGet(), 0, []));
     const firefox = diagnose(har);
     const chromium = diagnose(har, { browser: 'chromium' });
     if (!firefox.ok || !chromium.ok) throw new Error('not diagnosed');
@@ -117,7 +117,7 @@ describe('Firefox mode on a Firefox HAR', () => {
   });
 
   it('lets "Access-Control-Allow-Headers: *" cover Authorization, as both browsers do, and warns with Firefox\'s deprecation key', () => {
-    const get = entry('GET', `${API}/private`, corsGet('/private', [['Authorization', 'Bearer t']]), 200, [['Access-Control-Allow-Origin', PAGE]]);
+    const get = entry('GET', `${API}/private`, corsGet([['Authorization', 'Bearer t']]), 200, [['Access-Control-Allow-Origin', PAGE]]);
     const preflight = entry('OPTIONS', `${API}/private`, [['Origin', PAGE], ['Access-Control-Request-Method', 'GET'], ['Access-Control-Request-Headers', 'authorization']], 204, [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Headers', '*']]);
     for (const browser of ['firefox', 'chromium'] as const) {
       const result = diagnose(firefoxHar(get, preflight), { browser });
@@ -132,7 +132,7 @@ describe('Firefox mode on a Firefox HAR', () => {
   });
 
   it('says which browser it judged for in every format, and a reopened export keeps a chosen browser', () => {
-    const har = { log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, pages: [], entries: [entry('GET', `${API}/x`, corsGet('/x'), 200, [])] } };
+    const har = { log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, pages: [], entries: [entry('GET', `${API}/x`, corsGet(), 200, [])] } };
     const exported = exportReport(har, { format: 'json', browser: 'firefox', generatedAt: '2026-12-07T00:00:00Z' });
     if (!exported.ok) throw new Error(exported.error.message);
     const json = JSON.parse(exported.content) as { browser: { id: string; basis: string }; exchanges: { firefoxError: string | null }[] };
@@ -151,7 +151,7 @@ describe('Firefox mode on a Firefox HAR', () => {
   });
 
   it('keeps the recording browser in a redacted export, so reopening judges for it again', () => {
-    const har = firefoxHar(entry('GET', `${API}/x`, corsGet('/x'), 200, []));
+    const har = firefoxHar(entry('GET', `${API}/x`, corsGet(), 200, []));
     const exported = exportReport(har, { format: 'json', generatedAt: '2026-12-07T00:00:00Z' });
     if (!exported.ok) throw new Error(exported.error.message);
     expect(exported.document.export.har.log.browser).toEqual(FIREFOX);

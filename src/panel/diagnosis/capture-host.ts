@@ -390,6 +390,8 @@ export class CaptureHost {
     let percent = -1;
     const result = exportReport(kept.input, {
       ...options,
+      // The export judges for the browser the capture was diagnosed for (the live host, or the one chosen).
+      ...(kept.options.browser === undefined ? {} : { browser: kept.options.browser }),
       onProgress: (done, total) => {
         const now = total === 0 ? 100 : Math.floor((done / total) * 100);
         if (now === percent) return;
@@ -409,8 +411,8 @@ export class CaptureHost {
 
 function headOf(result: DiagnoseResult, reopened: { matches: boolean } | null): ViewHead {
   if (!result.ok) return { ok: false, error: result.error };
-  const { summary, inputErrors, problems } = result.report;
-  return { ok: true, summary, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened, problems: problems.map(({ exchanges: _ids, ...problem }) => problem) };
+  const { summary, inputErrors, problems, browser } = result.report;
+  return { ok: true, summary, browser, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened, problems: problems.map(({ exchanges: _ids, ...problem }) => problem) };
 }
 
 /** An exchange with its entry indices in the panel's numbering (after the live capture dropped its oldest). */
