@@ -17,6 +17,7 @@ import {
   type FetchOutcome,
 } from './compare';
 import type { Origins, ServedRequest } from './scenario-server';
+import type { Scenario } from './scenarios';
 
 /** nsIScriptError flags: bit 0 = warning (errors have none of the low bits). */
 const WARNING_FLAG = 1;
@@ -284,3 +285,13 @@ export function firefoxDisagreementTable(comparisons: Iterable<FirefoxComparison
     ...table(['scenario', 'Firefox', 'engine', 'problem'], rows.map((row) => [row.id, describeFirefox(row.firefox), describeFirefoxEngine(row.engine), row.problem ?? ''])),
   ].join('\n');
 }
+
+/** A row whose request never gets a response: a closed port, a socket closed unanswered, or the page's abort. */
+export function isNetworkFailureRow(scenario: Scenario | undefined): boolean {
+  if (scenario === undefined) return false;
+  const responses = [scenario.preflight, ...(scenario.actual ?? [])];
+  return scenario.request.target === 'closed'
+    || scenario.request.abortAfterMs !== undefined
+    || responses.some((response) => response?.destroy === true || response?.redirect?.to === 'closed');
+}
+
