@@ -12,6 +12,8 @@ export type {
   Finding, Report, ReportCredentials, ReportExchange, ReportInputError, ReportPreflight, ReportSummary, Verdict,
 } from './report/types.js';
 export type { Problem, ProblemFix, ProblemResponse } from './problems/problems.js';
+export { serverFixLine } from './problems/servers.js';
+export type { ServerFix } from './problems/servers.js';
 export type { ExchangeKind, PreflightReason } from './model/exchange.js';
 export type { Confidence, FindingCategory, Fix, FixProposal, FixSnippet, FixTarget, HeaderPatch, RuleMeta, Severity } from './rules/types.js';
 export { RUN_VERIFIED, RUN_VERIFIED_STACKS, STACK_IDS, stackInfos, VERIFIED_IN, verifiedAgainst } from './fixes/index.js';

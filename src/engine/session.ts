@@ -4,6 +4,7 @@ import { urlKey } from './model/origin.js';
 import { entryLinksOf } from './har/normalize.js';
 import { buildReport } from './report/builder.js';
 import { ProblemIndex } from './problems/problems.js';
+import { serverFixesOf } from './problems/servers.js';
 import type { Finding, Report, ReportExchange, ReportInputError, ReportSummary } from './report/types.js';
 
 interface ClusterResult {
@@ -108,7 +109,8 @@ export class DiagnosisSession {
     // are kept incrementally.
     this.shell ??= buildReport(this.source(), judgedBrowserFor({ ...this.options, sourceKind: this.options.sourceKind ?? 'live' }), [], []);
     const shell = this.shell;
-    this.cached = { ...shell, summary: { ...this.totals }, problems: this.problemIndex.problems(), exchanges: [...this.ordered], inputErrors: [...this.problems] };
+    const problems = this.problemIndex.problems();
+    this.cached = { ...shell, summary: { ...this.totals }, problems, servers: serverFixesOf(problems), exchanges: [...this.ordered], inputErrors: [...this.problems] };
     return this.cached;
   }
 

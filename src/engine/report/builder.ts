@@ -1,4 +1,5 @@
 import { problemIdOf, problemsOf, type Problem } from '../problems/problems.js';
+import { serverFixesOf } from '../problems/servers.js';
 import { requestKindOf } from '../spec/request-kinds.js';
 import { unnamedFailureOf, type UnnamedFailure } from '../derive/unnamed-failure.js';
 import { combinedHeader } from '../model/headers.js';
@@ -223,6 +224,7 @@ export function buildReport(
     browser,
     summary: { exchanges: exchanges.length, crossOrigin, blocked, allowed, unknown, warnings },
     problems,
+    servers: serverFixesOf(problems),
     exchanges,
     inputErrors: inputProblems.map((problem) => ({ entry: problem.entry, path: problem.path, message: problem.message, skipped: problem.skipped })),
   };

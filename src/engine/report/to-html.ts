@@ -12,6 +12,7 @@ import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
 import type { ExportDocument } from './document.js';
 import { SEVERITY_MARK, detailedExchanges, exchangeSections, harRequestAt, patchLine, preflightReasonText, problemExamples, snippetsFor, stacksOf, verificationText } from './sections.js';
 import type { Problem } from '../problems/problems.js';
+import { serverFixLine } from '../problems/servers.js';
 import type { Finding, Report, ReportExchange, Verdict } from './types.js';
 import { errorLabel, exchangeErrorFacts, exchangeErrorName, findingErrorText, judgedBrowserText } from './browser-words.js';
 
@@ -158,6 +159,18 @@ ${exampleList}
 </section>`;
 }
 
+/** Each server's one configuration (report.servers): the header lines that fix all its blocking problems at once. */
+function serverListHtml(document: ExportDocument): string {
+  const { servers } = document.report;
+  if (servers.length === 0) return '';
+  const sections = servers.map((fix) => `<section class="server-fix"><h3>${code(fix.server)} — ${fix.problems.length} ${fix.problems.length === 1 ? 'problem' : 'problems'}, ${fix.exchanges} ${fix.exchanges === 1 ? 'request' : 'requests'}</h3>
+${fix.preflightStatus === null ? '' : `<p>Answer OPTIONS with ${fix.preflightStatus}, before authentication${fix.routes.length > 0 ? `, on ${fix.routes.slice(0, 10).map(code).join(', ')}${fix.routes.length > 10 ? ` and ${fix.routes.length - 10} more` : ''}` : ''}.</p>`}${fix.headers.length === 0 ? '' : `<pre class="patch">${block(fix.headers.map((patch) => serverFixLine(fix, patch)).join('\n'))}</pre>`}${fix.notes.map((note) => `<p class="note">${text(note)}</p>`).join('')}</section>`);
+  return `<h2>One configuration per server</h2>
+<p>Configure each server once, on every response (errors and redirects included); this fixes all of its blocking problems below at once.</p>
+${sections.join('\n')}
+`;
+}
+
 function problemListHtml(document: ExportDocument): string {
   const { problems } = document.report;
   if (problems.length === 0) return '<h2>Problems</h2>\n<p>None: every exchange passed its checks and the audit found nothing to report.</p>';
@@ -270,7 +283,7 @@ export function reportToHtml(document: ExportDocument): string {
 <main>
 ${headerHtml(document)}
 ${summaryHtml(document)}
-${problemListHtml(document)}
+${serverListHtml(document)}${problemListHtml(document)}
 ${exchangeTableHtml(document)}
 ${exchanges.join('\n')}
 ${problemsHtml(document)}

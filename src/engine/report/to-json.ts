@@ -39,6 +39,7 @@ export function reportJsonValue(report: Report): object {
     browser: report.browser,
     summary: report.summary,
     problems: report.problems,
+    servers: report.servers,
     fixes,
     exchanges,
     inputErrors: report.inputErrors,

@@ -15,6 +15,7 @@ import { stackPack } from '../fixes/stacks.js';
 import type { StackId } from '../fixes/kit.js';
 import type { FixSnippet } from '../rules/types.js';
 import type { Problem } from '../problems/problems.js';
+import { serverFixLine } from '../problems/servers.js';
 import type { Finding, Report, ReportExchange, Verdict } from './types.js';
 import { errorLabel, exchangeErrorFacts, exchangeErrorName, findingErrorText, judgedBrowserText } from './browser-words.js';
 
@@ -306,8 +307,23 @@ function problemLines(document: ExportDocument): string[] {
   ];
 }
 
+/** Each server's one configuration (report.servers): the header lines that fix all its blocking problems at once. */
+function serverLines(document: ExportDocument): string[] {
+  const { servers } = document.report;
+  if (servers.length === 0) return [];
+  const lines = ['## One configuration per server', '', 'Configure each server once, on every response (errors and redirects included); this fixes all of its blocking problems below at once.', ''];
+  for (const fix of servers) {
+    lines.push(`### ${mdCode(fix.server)} — ${fix.problems.length} ${fix.problems.length === 1 ? 'problem' : 'problems'}, ${fix.exchanges} ${fix.exchanges === 1 ? 'request' : 'requests'}`, '');
+    if (fix.preflightStatus !== null) lines.push(`Answer OPTIONS with ${fix.preflightStatus}, before authentication${fix.routes.length > 0 ? `, on ${listed(fix.routes)}` : ''}.`, '');
+    if (fix.headers.length > 0) lines.push(mdFence(fix.headers.map((patch) => serverFixLine(fix, patch)).join('\n'), 'http'), '');
+    for (const note of fix.notes) lines.push(`- ${mdText(note)}`);
+    if (fix.notes.length > 0) lines.push('');
+  }
+  return lines;
+}
+
 export function reportToMarkdown(document: ExportDocument): string {
-  const lines = [...headerLines(document), '', ...summaryLines(document), '', ...problemsLines(document)];
+  const lines = [...headerLines(document), '', ...summaryLines(document), '', ...serverLines(document), ...problemsLines(document)];
   const detailed = detailedExchanges(document);
   if ('shown' in detailed) {
     for (const exchange of detailed.shown) lines.push(...exchangeLines(document, exchange));

@@ -1,4 +1,5 @@
 import type { Problem } from '../problems/problems.js';
+import { serverFixLine, type ServerFix } from '../problems/servers.js';
 import type { Finding, Report, ReportExchange } from './types.js';
 import { errorNamesText, exchangeErrorName, judgedBrowserText } from './browser-words.js';
 
@@ -14,8 +15,18 @@ export function safeText(value: string, maxChars = MAX_FIELD_CHARS): string {
   return escaped.length <= maxChars ? escaped : `${escaped.slice(0, maxChars)}…`;
 }
 
-/** Problems printed in full; the summary stays within 50 lines whatever the capture's size. */
-const MAX_PROBLEMS = 13;
+/** Problems and servers printed in full; the summary stays within 50 lines whatever the capture's size. */
+const MAX_PROBLEMS = 11;
+const MAX_SERVERS = 3;
+
+/** A server's one configuration in two lines: what it fixes, then its header lines. */
+function serverLines(fix: ServerFix): string[] {
+  const options = fix.preflightStatus === null ? '' : ` · answer OPTIONS with ${fix.preflightStatus}${fix.routes.length > 0 ? ` on ${fix.routes.length === 1 ? fix.routes[0] : `${fix.routes.length} routes`}` : ''}, before auth`;
+  return [
+    `  ${safeText(fix.server, 120)} — fixes ${fix.problems.length} ${fix.problems.length === 1 ? 'problem' : 'problems'} (${fix.exchanges} ${fix.exchanges === 1 ? 'request' : 'requests'})${options}`,
+    `      every response, errors included: ${safeText(fix.headers.map((patch) => serverFixLine(fix, patch)).join('; '), 400)}`,
+  ];
+}
 
 function problemLines(report: Report, problem: Problem, position: number): string[] {
   const count = `${problem.count} ${problem.count === 1 ? 'request' : 'requests'}`;
@@ -73,6 +84,11 @@ export function reportToText(report: Report, options: TextOptions = {}): string 
   lines.push(problems.length === 0 ? 'No problems found.' : `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} (${errors} ${errors === 1 ? 'error' : 'errors'}, ${problems.length - errors} warnings and notes), most severe first:`);
   problems.slice(0, MAX_PROBLEMS).forEach((problem, position) => lines.push(...problemLines(report, problem, position)));
   if (problems.length > MAX_PROBLEMS) lines.push(`… and ${problems.length - MAX_PROBLEMS} more problems (--format md, html or json lists them all).`);
+  if (report.servers.length > 0) {
+    lines.push('Or configure each server once; this fixes every blocking problem of that server:');
+    for (const fix of report.servers.slice(0, MAX_SERVERS)) lines.push(...serverLines(fix));
+    if (report.servers.length > MAX_SERVERS) lines.push(`  … and ${report.servers.length - MAX_SERVERS} more servers (--format md, html or json).`);
+  }
   const skipped = report.inputErrors.filter((problem) => problem.skipped).length;
   if (report.inputErrors.length > 0) lines.push(`${report.inputErrors.length} input problems (${skipped} entries skipped); see --format json`);
   if (options.exchanges === true) {

@@ -5,6 +5,7 @@ import type { FirefoxCorsError } from '../spec/firefox-errors.js';
 import type { JudgedBrowser } from '../spec/browsers.js';
 import type { RuleId } from '../rules/registry.js';
 import type { Problem } from '../problems/problems.js';
+import type { ServerFix } from '../problems/servers.js';
 
 /**
  * The JSON contract `cors-lens/report@2` (docs/report.schema.json): report@1 plus the problems and, per finding,
@@ -114,6 +115,8 @@ export interface Report {
   readonly summary: ReportSummary;
   /** The findings grouped by cause: one change on one server each, most severe and most frequent first. */
   readonly problems: readonly Problem[];
+  /** One CORS configuration per server that fixes all of its blocking problems at once (problems/servers.ts). */
+  readonly servers: readonly ServerFix[];
   readonly exchanges: readonly ReportExchange[];
   readonly inputErrors: readonly ReportInputError[];
 }
