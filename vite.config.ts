@@ -5,7 +5,7 @@ import preact from '@preact/preset-vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import manifestSource from './manifest.json' with { type: 'json' };
 import packageJson from './package.json' with { type: 'json' };
-import { firefoxManifest } from './scripts/lib/firefox-manifest';
+import { firefoxManifest } from './scripts/lib/firefox-manifest.ts';
 
 // package.json is the one place the version is written; manifest.json leaves it out.
 const manifest = { ...manifestSource, version: packageJson.version };
