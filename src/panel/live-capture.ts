@@ -1,4 +1,5 @@
 import type { HarSource } from '../platform/har-source';
+import type { HostBrowser } from '../platform/host-browser';
 import type { CaptureChange } from './capture-changes';
 import { CaptureStore } from './capture-store';
 
@@ -20,6 +21,11 @@ export interface LiveCaptureOptions {
    * rendered; a busy page finishes hundreds of requests a second). 0 passes every change at once.
    */
   publishIntervalMs?: number;
+  /**
+   * The browser recording the capture. Firefox never announces a request stopped by its preflight (only getHAR()
+   * lists it): there a preflight whose request was not announced by the next pause is a reason for one snapshot.
+   */
+  browser?: HostBrowser;
 }
 
 /**
@@ -27,11 +33,12 @@ export interface LiveCaptureOptions {
  * handling. `onChange` receives the store's changes in batches. A full snapshot is read at start, on an explicit
  * resync(), and after a pause only when an announced entry lacks its response and nothing explains why (see
  * CaptureStore.needsSnapshot), while the capture is small enough to read in one short task: a request stopped at
- * its preflight never triggers one. Every listener and timer
- * hangs off `signal`.
+ * its preflight never triggers one — except in Firefox, which never announces such a request: there a preflight
+ * whose request was not announced by the next pause is the reason for one snapshot (the one that lists it). Every
+ * listener and timer hangs off `signal`.
  */
 export class LiveCapture {
-  readonly store = new CaptureStore();
+  readonly store: CaptureStore;
   /** Snapshots read so far (the soak benchmark and the tests watch it). */
   snapshots = 0;
   private resyncTimer: ReturnType<typeof setTimeout> | undefined;
@@ -55,6 +62,7 @@ export class LiveCapture {
     this.snapshotSpacing = options.snapshotSpacing ?? 20;
     this.publishIntervalMs = options.publishIntervalMs ?? 100;
     this.autoSnapshotMaxEntries = options.autoSnapshotMaxEntries ?? 1_000;
+    this.store = new CaptureStore(Date.now, { unsentOnlyInSnapshot: options.browser === 'firefox' });
     signal.addEventListener('abort', () => {
       clearTimeout(this.resyncTimer);
       clearTimeout(this.publishTimer);
@@ -98,6 +106,11 @@ export class LiveCapture {
   /** Announced entries without their response that only a snapshot the user asks for can complete. */
   get unconfirmed(): number {
     return this.store.size > this.autoSnapshotMaxEntries ? this.store.awaitingCount : 0;
+  }
+
+  /** Preflights announced without their request (Firefox) that only a snapshot the user asks for can list. */
+  get unlisted(): number {
+    return this.store.size > this.autoSnapshotMaxEntries ? this.store.unlistedCount : 0;
   }
 
   /** Re-reads the authoritative snapshot now (or right after the read under way). */

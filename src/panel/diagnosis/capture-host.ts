@@ -3,6 +3,7 @@
 // capture, in slices the panel asks for one at a time for imports and what-if runs. Pure apart from `post`: the
 // worker wires it to postMessage, the tests and a platform without workers to an in-process port.
 import { DiagnosisSession, diagnose, exportReport, isReport, parseHarText, reopenReport, type DiagnoseOptions, type DiagnoseResult, type Report, type ReportExchange } from '../../engine/index';
+import type { HostBrowser } from '../../platform/host-browser';
 import { applyChanges, type CaptureChange } from '../capture-changes';
 import { entriesOf, entryFacts } from '../entry-facts';
 import { buildRow, shiftId, type ExchangeRow } from '../model/rows';
@@ -27,6 +28,8 @@ interface KeptCapture {
 /** The live capture: a kept capture that grows, diagnosed by a DiagnosisSession (only what a change touches). */
 interface Live {
   request: number;
+  /** The browser recording the capture (the panel's host browser). */
+  browser: HostBrowser;
   capture: number;
   kept: KeptCapture;
   session: DiagnosisSession;
@@ -92,7 +95,7 @@ export class CaptureHost {
   private dispatch(message: ClientMessage): Promise<void> | void {
     switch (message.kind) {
       case 'live':
-        this.startLive(message.request, message.options);
+        this.startLive(message.request, message.options, message.browser);
         return;
       case 'live-changes':
         this.liveChanges(message.request, message.changes);
@@ -149,11 +152,15 @@ export class CaptureHost {
 
   // The live capture.
 
-  private startLive(request: number, options: DiagnoseOptions): void {
+  private startLive(request: number, given: DiagnoseOptions, browser: HostBrowser): void {
     if (this.live !== null) this.forget(this.live.capture);
+    // The live capture's diagnosis, its what-if runs and exports all use these options (kept.options).
+    // LEAD (issue #19): connect the engine's browser mode here once DiagnoseOptions has `browser` — this line becomes
+    //   const options: DiagnoseOptions = { ...given, browser };
+    const options: DiagnoseOptions = { ...given };
     const entries: unknown[] = [];
     const { capture, kept } = this.keep({ input: entries, entries, options, exchanges: [] });
-    this.live = { request, capture, kept, session: new DiagnosisSession(options), shown: [], rebuild: false, before: null, dropped: { ...NOTHING_DROPPED }, scheduled: false };
+    this.live = { request, browser, capture, kept, session: new DiagnosisSession(options), shown: [], rebuild: false, before: null, dropped: { ...NOTHING_DROPPED }, scheduled: false };
     this.sendLive(this.live, [], [], this.live.session.report());
   }
 
