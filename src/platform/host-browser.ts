@@ -2,16 +2,16 @@
 export type HostBrowser = 'chromium' | 'firefox';
 
 interface BrowserScope {
-  browser?: { runtime?: { getBrowserInfo?: unknown } };
+  location?: { protocol?: string };
 }
 
 /**
- * Which browser runs the extension, decided once (src/panel/main.tsx) from the extension API itself, never from
- * the user agent (DevTools can override that, and Chromium forks copy Firefox's tokens in theirs, or the other way).
- * `browser.runtime.getBrowserInfo()` is a Firefox-only API: Firefox has had it since 51 in every extension page,
- * the devtools panel included; Chromium has no `browser` namespace, or (where it adds one as an alias of
- * `chrome`) no getBrowserInfo in it, and the panel loads no polyfill that could add one.
+ * Which browser runs the extension, decided once (src/panel/main.tsx) from the scheme of the extension's own pages:
+ * Gecko serves every extension page from `moz-extension:`, Chromium (Chrome, Edge, …) from `chrome-extension:`.
+ * The browser fixes it; neither the inspected page nor a user-agent override (DevTools can set one) can change it,
+ * and it needs no API. (`browser.runtime.getBrowserInfo()`, Firefox-only, would say the same, but Firefox 153
+ * does not expose it to devtools pages and panels: measured, its `runtime` there is the content-script subset.)
  */
 export function hostBrowser(scope: BrowserScope = globalThis as BrowserScope): HostBrowser {
-  return typeof scope.browser?.runtime?.getBrowserInfo === 'function' ? 'firefox' : 'chromium';
+  return scope.location?.protocol === 'moz-extension:' ? 'firefox' : 'chromium';
 }
