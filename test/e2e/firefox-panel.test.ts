@@ -2,13 +2,16 @@
 // DevTools open on the CORS panel, a page that makes a dozen of the differential suite's CORS scenarios (five
 // of them stopped at their preflight, which Firefox never announces to an extension: only getHAR() lists them).
 // The panel must list every request, and each row's verdict must be Firefox's own: what the page observed
-// (fetch() resolved or rejected), confirmed by the CORS reason Firefox logged for the URL (or its absence).
+// (fetch() resolved or rejected) and the CORS reasons Firefox logged for the URL — the Firefox differential
+// suite's oracle (test/differential/compare-firefox.ts, firefoxVerdicts).
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FetchOutcome } from '../differential/compare';
+import { firefoxVerdicts, type FirefoxVerdict } from '../differential/compare-firefox';
 import { RUN_REQUEST } from '../differential/page-runner';
 import { startScenarioServer, substituteRequestValue, type ScenarioServer } from '../differential/scenario-server';
 import { scenariosFor, type Scenario } from '../differential/scenarios';
-import { launchFirefox, type FirefoxConsoleMessage, type FirefoxSession } from '../support/firefox';
+import { launchFirefox, type FirefoxSession } from '../support/firefox';
 import { installTemporaryAddon, openFirefoxCorsPanel, type FirefoxCorsPanel, type FirefoxPanelRow } from '../support/firefox-panel';
 
 const DIST_FIREFOX = resolve(import.meta.dirname, '../../dist-firefox');
@@ -56,10 +59,9 @@ interface Observed {
   scenario: Scenario;
   url: string;
   method: string;
-  /** What the page saw: fetch() rejected (blocked) or resolved (allowed). */
+  /** Firefox's verdict: the page's observation and the CORS reasons Firefox logged. */
+  verdict: FirefoxVerdict;
   firefox: 'blocked' | 'allowed';
-  /** The CORS reasons Firefox logged for the URL (nsIScriptError categories, errors only). */
-  reasons: string[];
 }
 
 let server: ScenarioServer | undefined;
@@ -92,22 +94,16 @@ beforeAll(async () => {
   // A default (Lax) cookie for 127.0.0.1: the same-site API origin gets it.
   await firefox.evaluate(`fetch(${JSON.stringify(server.cookieUrl)}, { credentials: 'include' }).then((r) => r.text())`);
   const pageRuns = Date.now();
-  const outcomes = new Map<string, { rejected: boolean }[]>();
+  const table: { id: string; url: string; fetches: FetchOutcome[] }[] = [];
   for (const scenario of scenarios) {
     const spec = { id: scenario.id, url: server.urlOf(scenario), init: fetchInit(scenario), repeat: 1, api: 'fetch', uploadListener: false, abortAfterMs: 0 };
-    outcomes.set(scenario.id, await firefox.evaluate<{ rejected: boolean }[]>(`(${RUN_REQUEST})(${JSON.stringify(spec)})`));
+    table.push({ id: scenario.id, url: spec.url, fetches: await firefox.evaluate<FetchOutcome[]>(`(${RUN_REQUEST})(${JSON.stringify(spec)})`) });
   }
   timings.scenarios = Date.now() - pageRuns;
-  const messages: FirefoxConsoleMessage[] = await firefox.corsConsoleMessages();
-  observed = scenarios.map((scenario) => {
-    const url = server!.urlOf(scenario);
-    const outcome = outcomes.get(scenario.id)?.[0];
-    // Errors only (flags 0): warnings such as CORSAllowHeaderFromPreflightDeprecation do not block. Every
-    // preflight failure is followed by a CORSDidNotSucceed "(null)" that adds nothing.
-    const reasons = messages
-      .filter((message) => message.flags === 0 && message.message.includes(url))
-      .map((message) => message.category.replace(/\d+$/, ''));
-    return { scenario, url, method: (scenario.request.method ?? 'GET').toUpperCase(), firefox: outcome?.rejected ? 'blocked' : 'allowed', reasons };
+  const verdicts = firefoxVerdicts(table, await firefox.corsConsoleMessages());
+  observed = scenarios.map((scenario, index) => {
+    const verdict = verdicts[index] as FirefoxVerdict;
+    return { scenario, url: verdict.url, method: (scenario.request.method ?? 'GET').toUpperCase(), verdict, firefox: verdict.blocked ? 'blocked' : 'allowed' };
   });
   // Until every request is listed, a stopped one with its preflight (the panel's re-read brings it); if that never
   // comes, the tests below say what is missing.
@@ -133,7 +129,7 @@ describe('the CORS panel in Firefox (dist-firefox/ as a temporary add-on)', () =
 
   it('the page saw what Firefox logged: a CORS error for each blocked request, none for an allowed one', () => {
     for (const item of observed) {
-      expect({ id: item.scenario.id, blocked: item.firefox === 'blocked' }).toEqual({ id: item.scenario.id, blocked: item.reasons.length > 0 });
+      expect({ id: item.scenario.id, pageBlocked: item.verdict.pageBlocked }).toEqual({ id: item.scenario.id, pageBlocked: item.verdict.reasons.length > 0 });
     }
     // The table's own expectations hold (blocked ones for a CORS reason, allowed ones with none).
     for (const item of observed) expect({ id: item.scenario.id, firefox: item.firefox }).toEqual({ id: item.scenario.id, firefox: (item.scenario.expectFirefox ?? item.scenario.expect) === 'ok' ? 'allowed' : 'blocked' });

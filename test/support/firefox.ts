@@ -139,7 +139,10 @@ export interface FirefoxSession {
   openToolbox(toolId?: string): Promise<void>;
   /** `toolbox.getHARFromNetMonitor()` — what `devtools.network.getHAR()` resolves with in a Firefox extension. */
   getHAR(): Promise<{ entries: unknown[]; [key: string]: unknown }>;
-  /** Every console message of a `CORS…` category so far (Services.console), oldest first. */
+  /**
+   * Every console message of a `CORS…` category since launch, oldest first: an nsIConsoleListener registered at
+   * launch collects them (Services.console.getMessageArray() alone keeps only the last few hundred messages).
+   */
   corsConsoleMessages(): Promise<FirefoxConsoleMessage[]>;
   /** Ends the session, kills Firefox's process group, removes the profile. Safe to call twice. */
   close(): Promise<void>;
@@ -333,6 +336,21 @@ export async function launchFirefox(options: LaunchFirefoxOptions = {}): Promise
     const TOOLBOX = 'gDevTools.getToolboxForTab(gBrowser.selectedTab)';
 
     const fullVersion = await evaluateChrome<string>('Services.appinfo.version');
+    // Collect every CORS-category nsIScriptError from now on (the console service's own buffer is bounded).
+    await evaluateChrome(`(() => {
+      if (window.__corsLensConsole) return true;
+      const collected = [];
+      window.__corsLensConsole = collected;
+      const keep = (m) => {
+        if (m instanceof Ci.nsIScriptError && /^CORS/.test(m.category)) {
+          collected.push({ category: m.category, message: m.errorMessage, flags: m.flags, timeStamp: m.timeStamp, innerWindowID: m.innerWindowID });
+        }
+      };
+      for (const m of Services.console.getMessageArray() ?? []) keep(m);
+      window.__corsLensConsoleListener = { observe: keep, QueryInterface: ChromeUtils.generateQI(['nsIConsoleListener']) };
+      Services.console.registerListener(window.__corsLensConsoleListener);
+      return true;
+    })()`);
     return {
       version: `Firefox/${session.capabilities.browserVersion}`,
       fullVersion,
@@ -376,10 +394,10 @@ export async function launchFirefox(options: LaunchFirefoxOptions = {}): Promise
         if (log === null || !Array.isArray(log?.entries)) throw new Error('getHARFromNetMonitor() gave no HAR log');
         return log as { entries: unknown[]; [key: string]: unknown };
       },
-      corsConsoleMessages: () =>
-        evaluateChrome<FirefoxConsoleMessage[]>(`Services.console.getMessageArray()
-          .filter((m) => m instanceof Ci.nsIScriptError && /^CORS/.test(m.category))
-          .map((m) => ({ category: m.category, message: m.errorMessage, flags: m.flags, timeStamp: m.timeStamp, innerWindowID: m.innerWindowID }))`),
+      async corsConsoleMessages() {
+        // The console service keeps only its last few hundred messages; the listener installed at launch keeps all.
+        return evaluateChrome<FirefoxConsoleMessage[]>('window.__corsLensConsole.slice()');
+      },
       close: shutdown,
     };
   } catch (error) {
