@@ -8,6 +8,11 @@ export interface CaptureStoreOptions {
    * whose request was not announced, as a reason for one snapshot.
    */
   unsentOnlyInSnapshot?: boolean;
+  /**
+   * unsentOnlyInSnapshot: how long after its preflight a request may still be announced (it was sent and is
+   * still under way) before the preflight counts as a reason for a snapshot. Default 1,000 ms.
+   */
+  unsentGraceMs?: number;
 }
 
 /**
@@ -60,7 +65,7 @@ export class CaptureStore {
    * been announced (with how many): the request may have been stopped by its preflight, and only a snapshot
    * lists it. Each is the reason for at most one snapshot, like `awaiting`.
    */
-  private unlisted = new Map<string, number>();
+  private unlisted = new Map<string, { count: number; since: number }>();
   /**
    * unsentOnlyInSnapshot: requests that started before this time (ms) belong to a capture the user cleared or a
    * page left behind: a snapshot may still list those the store never showed (requests only getHAR() lists), and
@@ -68,10 +73,12 @@ export class CaptureStore {
    */
   private startedBefore = Number.NEGATIVE_INFINITY;
   private readonly unsentOnlyInSnapshot: boolean;
+  private readonly unsentGraceMs: number;
 
   constructor(private readonly now: () => number = Date.now, options: CaptureStoreOptions = {}) {
     this.lastNavigationAt = now();
     this.unsentOnlyInSnapshot = options.unsentOnlyInSnapshot ?? false;
+    this.unsentGraceMs = options.unsentGraceMs ?? 1_000;
   }
 
   preserveLog = false;
@@ -118,7 +125,8 @@ export class CaptureStore {
    * explains it (a request stopped at its preflight has no response, ever).
    */
   needsSnapshot(): boolean {
-    if (this.unlisted.size > 0) return true;
+    const due = this.unlistedDueAt();
+    if (due !== null && due <= this.now()) return true;
     for (const [key, item] of this.awaiting) {
       if (this.awaits(item)) return true;
       this.awaiting.delete(key);
@@ -138,8 +146,18 @@ export class CaptureStore {
    */
   get unlistedCount(): number {
     let count = 0;
-    for (const pending of this.unlisted.values()) count += pending;
+    for (const pending of this.unlisted.values()) count += pending.count;
     return count;
+  }
+
+  /**
+   * When the oldest preflight without its request becomes a reason for a snapshot (its grace over: the request
+   * would have been announced by then had it been sent); null when there is none.
+   */
+  unlistedDueAt(): number | null {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const pending of this.unlisted.values()) oldest = Math.min(oldest, pending.since);
+    return Number.isFinite(oldest) ? oldest + this.unsentGraceMs : null;
   }
 
   private awaits(item: ShownEntry): boolean {
@@ -236,7 +254,9 @@ export class CaptureStore {
     const key = unsentRequestOf(entry);
     if (key === null) return;
     if (this.unlisted.size >= PREFLIGHTS_KEPT) this.unlisted.clear();
-    this.unlisted.set(key, (this.unlisted.get(key) ?? 0) + 1);
+    const pending = this.unlisted.get(key);
+    if (pending === undefined) this.unlisted.set(key, { count: 1, since: this.now() });
+    else pending.count += 1;
   }
 
   /** A request was announced: a preflight sent for it stopped nothing. */
@@ -244,7 +264,7 @@ export class CaptureStore {
     const key = `${item.method.toUpperCase()} ${item.url}`;
     const pending = this.unlisted.get(key);
     if (pending === undefined || item.method.toUpperCase() === 'OPTIONS') return;
-    if (pending > 1) this.unlisted.set(key, pending - 1);
+    if (pending.count > 1) pending.count -= 1;
     else this.unlisted.delete(key);
   }
 

@@ -23,9 +23,12 @@ export interface LiveCaptureOptions {
   publishIntervalMs?: number;
   /**
    * The browser recording the capture. Firefox never announces a request stopped by its preflight (only getHAR()
-   * lists it): there a preflight whose request was not announced by the next pause is a reason for one snapshot.
+   * lists it): there a preflight whose request was not announced within `unsentGraceMs` is a reason for one
+   * snapshot, read at the next pause.
    */
   browser?: HostBrowser;
+  /** Firefox: how long a preflight's request may take to be announced before a snapshot is read for it (1,000 ms). */
+  unsentGraceMs?: number;
 }
 
 /**
@@ -62,7 +65,10 @@ export class LiveCapture {
     this.snapshotSpacing = options.snapshotSpacing ?? 20;
     this.publishIntervalMs = options.publishIntervalMs ?? 100;
     this.autoSnapshotMaxEntries = options.autoSnapshotMaxEntries ?? 1_000;
-    this.store = new CaptureStore(Date.now, { unsentOnlyInSnapshot: options.browser === 'firefox' });
+    this.store = new CaptureStore(Date.now, {
+      unsentOnlyInSnapshot: options.browser === 'firefox',
+      ...(options.unsentGraceMs === undefined ? {} : { unsentGraceMs: options.unsentGraceMs }),
+    });
     signal.addEventListener('abort', () => {
       clearTimeout(this.resyncTimer);
       clearTimeout(this.publishTimer);
@@ -139,16 +145,26 @@ export class LiveCapture {
     this.publish();
   }
 
-  /** After a pause of `resyncDelayMs`, and no sooner than the spacing allows, if a snapshot can help. */
+  /**
+   * After a pause of `resyncDelayMs`, and no sooner than the spacing allows, if a snapshot can help; a preflight
+   * still within its grace (Firefox) is looked at again when the grace is over.
+   */
   private scheduleResync(): void {
     if (this.signal.aborted) return;
     clearTimeout(this.resyncTimer);
-    this.resyncTimer = setTimeout(() => {
-      if (this.store.size > this.autoSnapshotMaxEntries || !this.store.needsSnapshot()) return;
-      const wait = this.notBefore - Date.now();
-      if (wait > 0) this.resyncTimer = setTimeout(() => void this.resync(), wait);
-      else void this.resync();
-    }, this.resyncDelayMs);
+    this.resyncTimer = setTimeout(() => this.resyncIfUseful(), this.resyncDelayMs);
+  }
+
+  private resyncIfUseful(): void {
+    if (this.signal.aborted || this.store.size > this.autoSnapshotMaxEntries) return;
+    if (!this.store.needsSnapshot()) {
+      const due = this.store.unlistedDueAt();
+      if (due !== null) this.resyncTimer = setTimeout(() => this.resyncIfUseful(), Math.max(0, due - Date.now()));
+      return;
+    }
+    const wait = this.notBefore - Date.now();
+    if (wait > 0) this.resyncTimer = setTimeout(() => void this.resync(), wait);
+    else void this.resync();
   }
 
   /** Live entries: coalesced, so a burst costs one update. Everything else publishes at once. */

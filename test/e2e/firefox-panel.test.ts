@@ -111,7 +111,7 @@ beforeAll(async () => {
   const complete = (current: FirefoxPanelRow[]) =>
     observed.every((item) => current.some((row) => row.url === item.url && (!stoppedUrls.has(item.url) || row.entries >= 2)));
   const listed = Date.now();
-  rows = await panel.waitForRows(complete, 15_000).catch(() => panel!.rows());
+  rows = await panel.waitForRows(complete, 30_000).catch(() => panel!.rows());
   timings.rowsListed = Date.now() - listed;
   timings.total = Date.now() - started;
 }, 120_000);
@@ -178,13 +178,13 @@ describe('the CORS panel in Firefox (dist-firefox/ as a temporary add-on)', () =
     const before = await panel!.read<number>('content.wrappedJSObject.__corsLens.snapshots()');
     await firefox!.navigate(server!.runnerUrl);
     // The new page's only request so far is its (same-origin, hidden) document.
-    await panel!.waitForRows((current) => current.length === 0, 15_000);
+    await panel!.waitForRows((current) => current.length === 0, 30_000);
     const item = observed.find((candidate) => candidate.scenario.id === 'pf-status-404');
     if (item === undefined) throw new Error('pf-status-404 is picked');
     const spec = { id: item.scenario.id, url: item.url, init: fetchInit(item.scenario), repeat: 1, api: 'fetch', uploadListener: false, abortAfterMs: 0 };
     const [outcome] = await firefox!.evaluate<{ rejected: boolean }[]>(`(${RUN_REQUEST})(${JSON.stringify(spec)})`);
     expect(outcome?.rejected).toBe(true);
-    const after = await panel!.waitForRows((current) => current.length === 1 && current[0]?.entries === 2, 15_000);
+    const after = await panel!.waitForRows((current) => current.length === 1 && current[0]?.entries === 2, 30_000);
     expect(after.map((row) => ({ method: row.method, url: row.url, verdict: row.verdict, entries: row.entries }))).toEqual([{ method: 'PUT', url: item.url, verdict: 'blocked', entries: 2 }]);
     // One more read for the stopped request, none for the navigation.
     expect(await panel!.read<number>('content.wrappedJSObject.__corsLens.snapshots()')).toBe(before + 1);
@@ -194,5 +194,42 @@ describe('the CORS panel in Firefox (dist-firefox/ as a temporary add-on)', () =
     // Every problem is this request's (its route), and there is one at least.
     expect(titles.length).toBeGreaterThan(0);
     for (const title of titles) expect(title).toContain(`${new URL(item.url).origin}/s/pf-status-404/`);
+  });
+
+  it('keeps the old page with Preserve log, and reads the capture again after a burst only if it stopped a request', async () => {
+    const snapshots = () => panel!.read<number>('content.wrappedJSObject.__corsLens.snapshots()');
+    const run = async (ids: string[]) => {
+      for (const id of ids) {
+        const item = observed.find((candidate) => candidate.scenario.id === id) as Observed;
+        const spec = { id, url: item.url, init: fetchInit(item.scenario), repeat: 1, api: 'fetch', uploadListener: false, abortAfterMs: 0 };
+        await firefox!.evaluate(`(${RUN_REQUEST})(${JSON.stringify(spec)})`);
+      }
+    };
+    const urlOf = (id: string) => observed.find((candidate) => candidate.scenario.id === id)?.url;
+    await panel!.clickById('tab-requests');
+    await panel!.click('Preserve log');
+    const before = await snapshots();
+    await firefox!.navigate(server!.runnerUrl);
+    // A burst of requests that were all sent (one of them preflighted): nothing for a re-read to bring.
+    const sent = ['simple-get-acao-star', 'simple-get-acao-missing', 'pf-put-ok'];
+    await run(sent);
+    await panel!.waitForRows((current) => sent.every((id) => current.some((row) => row.url === urlOf(id))), 30_000);
+    await new Promise((done) => setTimeout(done, 1_000));
+    expect(await snapshots()).toBe(before);
+    // A burst with two requests stopped at their preflight: one re-read lists both.
+    const withStopped = ['pf-acao-missing', 'simple-get-acao-mismatch', 'pf-acah-missing'];
+    await run(withStopped);
+    const rowsNow = await panel!.waitForRows(
+      (current) => withStopped.every((id) => current.some((row) => row.url === urlOf(id) && (!STOPPED.has(id) || row.entries === 2))),
+      30_000,
+    );
+    expect(await snapshots()).toBe(before + 1);
+    // The previous page's row stayed (Preserve log), and nothing is listed twice.
+    expect(rowsNow.map((row) => `${row.method} ${new URL(row.url).pathname}`).sort()).toEqual(
+      ['pf-status-404', ...sent, ...withStopped].map((id) => {
+        const item = observed.find((candidate) => candidate.scenario.id === id) as Observed;
+        return `${item.method} ${new URL(item.url).pathname}`;
+      }).sort(),
+    );
   });
 });

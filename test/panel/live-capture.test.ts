@@ -176,12 +176,12 @@ function allowedAfterPreflight(source: FirefoxLikeSource, path: string, ms: numb
   source.finish(firefoxEntry({ method: 'PUT', url: `${API}${path}`, startedDateTime: at(ms) }));
 }
 
-function firefoxCapture(source: FirefoxLikeSource, options: { autoSnapshotMaxEntries?: number; browser?: 'firefox' | 'chromium' } = {}) {
+function firefoxCapture(source: FirefoxLikeSource, options: { autoSnapshotMaxEntries?: number; browser?: 'firefox' | 'chromium'; unsentGraceMs?: number } = {}) {
   let entries: HarEntry[] = [];
   const controller = new AbortController();
   const live = new LiveCapture(source, (changes) => {
     entries = applyChanges(entries, changes);
-  }, controller.signal, { resyncDelayMs: 5, snapshotSpacing: 0, publishIntervalMs: 0, browser: options.browser ?? 'firefox', ...(options.autoSnapshotMaxEntries ? { autoSnapshotMaxEntries: options.autoSnapshotMaxEntries } : {}) });
+  }, controller.signal, { resyncDelayMs: 5, snapshotSpacing: 0, publishIntervalMs: 0, browser: options.browser ?? 'firefox', unsentGraceMs: options.unsentGraceMs ?? 10, ...(options.autoSnapshotMaxEntries ? { autoSnapshotMaxEntries: options.autoSnapshotMaxEntries } : {}) });
   const urls = () => entries.map((entry) => `${entry.request.method} ${entry.request.url.slice(API.length)} ${entry.response.status}`);
   return { live, controller, latest: () => entries, urls };
 }
@@ -223,6 +223,26 @@ describe('LiveCapture in Firefox (requests stopped at their preflight are never 
       expect({ browser, reads: source.reads, entries: latest().length }).toEqual(browser === 'firefox' ? { browser, reads: 4, entries: 120 } : { browser, reads: 1, entries: 60 });
       controller.abort();
     }
+  });
+
+  it('gives a preflighted request time to finish: one announced within the grace causes no re-read', async () => {
+    const source = new FirefoxLikeSource();
+    const { live, urls, controller } = firefoxCapture(source, { unsentGraceMs: 150 });
+    await live.start();
+    source.finish(firefoxEntry({ method: 'OPTIONS', url: `${API}/slow`, startedDateTime: at(1), requestHeaders: { 'Access-Control-Request-Method': 'PUT' } }));
+    // The pause after the preflight is longer than the quiet period, shorter than the grace.
+    await settle(60);
+    source.finish(firefoxEntry({ method: 'PUT', url: `${API}/slow`, startedDateTime: at(0) }));
+    await settle(250);
+    expect(source.reads).toBe(1);
+    // A preflight whose request never comes is read for once its grace is over, though nothing else happens.
+    stoppedAtPreflight(source, '/stopped', 10);
+    await settle(60);
+    expect(source.reads).toBe(1);
+    await settle(200);
+    expect(source.reads).toBe(2);
+    expect(urls()).toEqual(['OPTIONS /slow 200', 'PUT /slow 200', 'OPTIONS /stopped 404', 'PUT /stopped 0']);
+    controller.abort();
   });
 
   it('keeps a request the re-read listed while it was under way, and takes its announced outcome in its place', async () => {

@@ -33,6 +33,8 @@ export interface FirefoxCorsPanel {
   waitForRows(predicate: (rows: FirefoxPanelRow[]) => boolean, timeoutMs?: number): Promise<FirefoxPanelRow[]>;
   /** Clicks a control of the panel by its id (the click runs in the panel page, as a user's would). */
   clickById(id: string): Promise<void>;
+  /** Clicks a button or label of the panel by its visible text (as the Chromium tests' panel.click does). */
+  click(label: string): Promise<void>;
 }
 
 /** Installs a built extension folder (or .zip) as a temporary add-on; resolves with its add-on id. */
@@ -127,6 +129,12 @@ export async function openFirefoxCorsPanel(
     clickById: async (id) => {
       const clicked = await read<boolean>(`(() => { const control = document.getElementById(${JSON.stringify(id)}); control?.click(); return Boolean(control); })()`);
       if (!clicked) throw new Error(`No control #${id} in the panel.`);
+    },
+    click: async (label) => {
+      const clicked = await read<boolean>(
+        `(() => { const control = [...document.querySelectorAll('button, label')].find((node) => node.textContent.trim() === ${JSON.stringify(label)}); control?.click(); return Boolean(control); })()`,
+      );
+      if (!clicked) throw new Error(`No control labelled "${label}" in the panel.`);
     },
   };
 }
