@@ -99,7 +99,7 @@ export class CaptureStore {
     const listed = this.unannounced.get(baseKey(entry));
     if (listed !== undefined) {
       this.unannounced.delete(listed.base);
-      this.noteAnnounced(listed);
+      if (this.unsentOnlyInSnapshot) this.noteAnnounced(listed);
       // The snapshot listed it while it was still under way (Firefox lists requests in flight): this is the outcome.
       // (Chromium may announce a response before its headers: an early announcement never replaces a listed copy.)
       const recording = recordingOf(entry);
@@ -111,8 +111,10 @@ export class CaptureStore {
       return;
     }
     const item = shownEntry(entry, null);
-    this.noteAnnounced(item);
-    if (this.unsentOnlyInSnapshot) this.noteUnlisted(entry);
+    if (this.unsentOnlyInSnapshot) {
+      this.noteAnnounced(item);
+      this.noteUnlisted(entry);
+    }
     this.shown.push(item);
     this.append(entry);
     this.notePreflight(entry);
