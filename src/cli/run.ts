@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { STACK_IDS, TOOL_NAME, exportReport, exportTextFromBytes, isReport, isStackId, type StackId } from '../engine/index.js';
+import { STACK_IDS, TOOL_NAME, exportReport, exportTextFromBytes, isReport, isStackId, type BrowserId, type StackId } from '../engine/index.js';
 import { EXIT_BLOCKED, EXIT_OK, EXIT_UNREADABLE, answerWithoutEngine, oneLine, parseArguments, type DiagnoseCommand } from './arguments.js';
 
 function readInput(file: string): { ok: true; text: string } | { ok: false; reason: string } {
@@ -56,11 +56,18 @@ function write(command: DiagnoseCommand, content: string, out: (text: string) =>
   }
 }
 
+/** --browser, when given (absent: the HAR's own browser, or the one a reopened report was judged for). */
+function browserOption(command: DiagnoseCommand): { readonly browser?: BrowserId } {
+  return command.browser === null ? {} : { browser: command.browser };
+}
+
 function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (text: string) => void, err: (text: string) => void): number {
   // The default text report of a whole file is read as a stream: a CI job diagnosing a 200 MB capture needs
   // about twice the file's size in memory instead of five times. Other formats embed the HAR, so they read it whole.
   if (command.format === 'text' && command.exchanges.length === 0 && command.file !== '-') {
-    const streamed = exportTextFromBytes(chunksOf(command.file), { redact: command.redact, sourceName: basename(command.file), sourceKind: 'file', exchanges: command.listExchanges });
+    const streamed = exportTextFromBytes(chunksOf(command.file), {
+      redact: command.redact, sourceName: basename(command.file), sourceKind: 'file', exchanges: command.listExchanges, ...browserOption(command),
+    });
     if (streamed !== null) {
       if (!write(command, streamed.content, out, err)) return EXIT_UNREADABLE;
       return streamed.report.summary.blocked > 0 ? EXIT_BLOCKED : EXIT_OK;
@@ -78,6 +85,7 @@ function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (tex
     redact: command.redact,
     listExchanges: command.listExchanges,
     stack,
+    ...browserOption(command),
     // A reopened report keeps the source it was exported from.
     ...(reopening ? {} : { sourceName, sourceKind: 'file' as const }),
     ...(command.exchanges.length > 0 ? { scope: { kind: 'exchanges' as const, ids: command.exchanges } } : {}),

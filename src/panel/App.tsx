@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { isStackId, type StackId } from '../engine/index';
+import { BROWSER_IDS, BROWSER_NAMES, errorLabel, isBrowserId, isStackId, judgedBrowserText, type StackId } from '../engine/index';
 import { LocalStoragePreferences } from '../platform/preferences';
 import type { HarSource } from '../platform/har-source';
 import type { HostBrowser } from '../platform/host-browser';
@@ -186,6 +186,23 @@ export function App({ source, spawn, limit, browser }: AppProps) {
             Back to live capture
           </button>
         ) : null}
+        {imported ? (
+          <label class="toolbar-toggle" title="Whose CORS checks the verdicts replay, and whose error names they give">
+            Judge as
+            <select
+              class="toolbar-browser"
+              data-testid="judge-as"
+              value={view.importBrowser ?? 'auto'}
+              onChange={(event) => {
+                const value = event.currentTarget.value;
+                controller.setImportBrowser(isBrowserId(value) ? value : null);
+              }}
+            >
+              <option value="auto">{view.head.ok && view.importBrowser === null ? judgedBrowserText(view.head.browser) : 'the browser the HAR names'}</option>
+              {BROWSER_IDS.map((id) => <option key={id} value={id}>{BROWSER_NAMES[id]}</option>)}
+            </select>
+          </label>
+        ) : null}
         <ExportMenu
           input={rows.length > 0 ? controller : null}
           runExport={(exportOptions, onProgress) => controller.exportShown(exportOptions, onProgress)}
@@ -316,6 +333,7 @@ export function App({ source, spawn, limit, browser }: AppProps) {
               }}
               onOpen={(id) => open(id, true)}
               onActivate={(id) => open(id, false)}
+              errorLabel={head.ok ? errorLabel(head) : undefined}
               sort={sort}
               onSort={setSort}
             />

@@ -245,7 +245,7 @@ export function disagreementTable(comparisons: Iterable<Comparison>): string {
 }
 
 /** Categories of the audit and classification rules (everything but the CORS checks). */
-export const AUDIT_CATEGORIES: ReadonlySet<string> = new Set(['security', 'performance', 'classification']);
+export const AUDIT_CATEGORIES: ReadonlySet<string> = new Set(['security', 'performance', 'classification', 'compatibility']);
 
 /** Scenario id → the audit/classification rule ids the engine reported on the scenario's exchanges. */
 export function auditFindingsByScenario(exchanges: readonly EngineExchangeLike[]): Map<string, Set<string>> {

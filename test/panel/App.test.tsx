@@ -231,6 +231,26 @@ describe('<App>', () => {
     expect(exchangeRows(container)).toHaveLength(2);
   });
 
+  it('judges an import for the browser the HAR names, or the one chosen in "Judge as", and names its errors', async () => {
+    const { container } = renderWith([]);
+    const input = container.querySelector<HTMLInputElement>('input[type=file]')!;
+    const har = JSON.stringify({ log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, entries: [blockedGet] } });
+    fireEvent.change(input, { target: { files: [new File([har], 'chrome.har')] } });
+    await waitFor(() => expect(screen.getByTestId('source').textContent).toBe('chrome.har'));
+    fireEvent.click(screen.getByRole('tab', { name: /^Requests/ }));
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
+    const judgeAs = screen.getByTestId('judge-as') as HTMLSelectElement;
+    expect(judgeAs.value).toBe('auto');
+    expect(judgeAs.options[0]?.textContent).toBe("Chromium's checks (the HAR's producer)");
+    expect(screen.getByRole('columnheader', { name: /Chromium error/ })).toBeTruthy();
+    expect(exchangeRows(container)[0]?.dataset.corsError).toBe('MissingAllowOriginHeader');
+
+    fireEvent.change(judgeAs, { target: { value: 'firefox' } });
+    await waitFor(() => expect(screen.getByRole('columnheader', { name: /Firefox error/ })).toBeTruthy());
+    await waitFor(() => expect(exchangeRows(container)[0]?.dataset.corsError).toBe('CORSMissingAllowOrigin'));
+    expect((screen.getByTestId('judge-as') as HTMLSelectElement).value).toBe('firefox');
+  });
+
   it('reopens an exported JSON report with the same verdicts, and offers the export menu', async () => {
     const exported = exportReport([blockedGet, allowedGet], { format: 'json', generatedAt: '2026-11-21T00:00:00.000Z' });
     if (!exported.ok) throw new Error('export failed');

@@ -36,6 +36,7 @@ export function reportJsonValue(report: Report): object {
     schema: report.schema,
     tool: report.tool,
     source: report.source,
+    browser: report.browser,
     summary: report.summary,
     problems: report.problems,
     fixes,

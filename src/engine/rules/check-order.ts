@@ -1,5 +1,6 @@
 import type { Step } from '../model/exchange.js';
 import type { CorsError } from '../spec/cors-errors.js';
+import type { FirefoxCorsError } from '../spec/firefox-errors.js';
 import type { RuleId } from './registry.js';
 
 /**
@@ -15,6 +16,13 @@ import type { RuleId } from './registry.js';
 export interface Check {
   readonly rule: RuleId;
   readonly corsError: CorsError;
+  /**
+   * Firefox's reason key for the same failure (nsCORSListenerProxy runs the access check, then the preflight's
+   * status, methods and headers, in this order too). Firefox has no preflight-specific names, and names every
+   * Allow-Origin value it cannot match, two values included, CORSAllowOriginNotMatchingOrigin (measured:
+   * test/differential/recorded/firefox-*.json).
+   */
+  readonly firefoxError: FirefoxCorsError;
 }
 
 /** Which list of checks a step gets. */
@@ -26,36 +34,36 @@ export function checkSetOf(step: Step): CheckSet {
 
 /** CheckAccess (cors.cc) on an actual response or a redirect: Allow-Origin first, then Allow-Credentials. */
 const ACCESS_CHECK: readonly Check[] = [
-  { rule: 'missing-allow-origin', corsError: 'MissingAllowOriginHeader' },
-  { rule: 'wildcard-origin-with-credentials', corsError: 'WildcardOriginNotAllowed' },
-  { rule: 'multiple-allow-origin-values', corsError: 'MultipleAllowOriginValues' },
-  { rule: 'invalid-allow-origin-value', corsError: 'InvalidAllowOriginValue' },
-  { rule: 'allow-origin-mismatch', corsError: 'AllowOriginMismatch' },
-  { rule: 'invalid-allow-credentials', corsError: 'InvalidAllowCredentials' },
+  { rule: 'missing-allow-origin', corsError: 'MissingAllowOriginHeader', firefoxError: 'CORSMissingAllowOrigin' },
+  { rule: 'wildcard-origin-with-credentials', corsError: 'WildcardOriginNotAllowed', firefoxError: 'CORSNotSupportingCredentials' },
+  { rule: 'multiple-allow-origin-values', corsError: 'MultipleAllowOriginValues', firefoxError: 'CORSAllowOriginNotMatchingOrigin' },
+  { rule: 'invalid-allow-origin-value', corsError: 'InvalidAllowOriginValue', firefoxError: 'CORSAllowOriginNotMatchingOrigin' },
+  { rule: 'allow-origin-mismatch', corsError: 'AllowOriginMismatch', firefoxError: 'CORSAllowOriginNotMatchingOrigin' },
+  { rule: 'invalid-allow-credentials', corsError: 'InvalidAllowCredentials', firefoxError: 'CORSMissingAllowCredentials' },
 ];
 
 export const CHECK_ORDER: { readonly [K in CheckSet]: readonly Check[] } = {
   preflight: [
-    { rule: 'preflight-redirected', corsError: 'PreflightDisallowedRedirect' },
+    { rule: 'preflight-redirected', corsError: 'PreflightDisallowedRedirect', firefoxError: 'CORSExternalRedirectNotAllowed' },
     // The access check runs first and its errors get the Preflight* names…
-    { rule: 'missing-allow-origin', corsError: 'PreflightMissingAllowOriginHeader' },
-    { rule: 'wildcard-origin-with-credentials', corsError: 'PreflightWildcardOriginNotAllowed' },
-    { rule: 'multiple-allow-origin-values', corsError: 'PreflightMultipleAllowOriginValues' },
-    { rule: 'invalid-allow-origin-value', corsError: 'PreflightInvalidAllowOriginValue' },
-    { rule: 'allow-origin-mismatch', corsError: 'PreflightAllowOriginMismatch' },
-    { rule: 'invalid-allow-credentials', corsError: 'PreflightInvalidAllowCredentials' },
+    { rule: 'missing-allow-origin', corsError: 'PreflightMissingAllowOriginHeader', firefoxError: 'CORSMissingAllowOrigin' },
+    { rule: 'wildcard-origin-with-credentials', corsError: 'PreflightWildcardOriginNotAllowed', firefoxError: 'CORSNotSupportingCredentials' },
+    { rule: 'multiple-allow-origin-values', corsError: 'PreflightMultipleAllowOriginValues', firefoxError: 'CORSAllowOriginNotMatchingOrigin' },
+    { rule: 'invalid-allow-origin-value', corsError: 'PreflightInvalidAllowOriginValue', firefoxError: 'CORSAllowOriginNotMatchingOrigin' },
+    { rule: 'allow-origin-mismatch', corsError: 'PreflightAllowOriginMismatch', firefoxError: 'CORSAllowOriginNotMatchingOrigin' },
+    { rule: 'invalid-allow-credentials', corsError: 'PreflightInvalidAllowCredentials', firefoxError: 'CORSMissingAllowCredentials' },
     // …only then is a non-2xx status reported.
-    { rule: 'preflight-invalid-status', corsError: 'PreflightInvalidStatus' },
-    { rule: 'invalid-allow-methods', corsError: 'InvalidAllowMethodsPreflightResponse' },
-    { rule: 'invalid-allow-headers', corsError: 'InvalidAllowHeadersPreflightResponse' },
-    { rule: 'disallowed-request-method', corsError: 'MethodDisallowedByPreflightResponse' },
-    { rule: 'disallowed-request-header', corsError: 'HeaderDisallowedByPreflightResponse' },
+    { rule: 'preflight-invalid-status', corsError: 'PreflightInvalidStatus', firefoxError: 'CORSPreflightDidNotSucceed' },
+    { rule: 'invalid-allow-methods', corsError: 'InvalidAllowMethodsPreflightResponse', firefoxError: 'CORSInvalidAllowMethod' },
+    { rule: 'invalid-allow-headers', corsError: 'InvalidAllowHeadersPreflightResponse', firefoxError: 'CORSInvalidAllowHeader' },
+    { rule: 'disallowed-request-method', corsError: 'MethodDisallowedByPreflightResponse', firefoxError: 'CORSMethodNotFound' },
+    { rule: 'disallowed-request-header', corsError: 'HeaderDisallowedByPreflightResponse', firefoxError: 'CORSMissingAllowHeaderFromPreflight' },
   ],
   // A redirect response gets the same access check, then its Location is checked.
-  redirect: [...ACCESS_CHECK, { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials' }],
+  redirect: [...ACCESS_CHECK, { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials', firefoxError: 'CORSDidNotSucceed' }],
   // A same-origin hop of a CORS-mode request: no access check, but the Location is still checked.
   'redirect-without-cors-flag': [
-    { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials' },
+    { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials', firefoxError: 'CORSDidNotSucceed' },
   ],
   actual: ACCESS_CHECK,
 };
@@ -76,3 +84,8 @@ export const EXCHANGE_RULES: readonly RuleId[] = [
 export const NAMED_NON_HEADER_FAILURES: readonly { readonly rule: RuleId; readonly reason: string; readonly corsError: CorsError }[] = [
   { rule: 'local-network-access-denied', reason: 'permission-denied', corsError: 'LocalNetworkAccessPermissionDenied' },
 ];
+
+/** Audit findings Firefox logs under a reason key of its own (a console warning, not a block). */
+export const FIREFOX_WARNINGS: Readonly<Partial<Record<RuleId, FirefoxCorsError>>> = {
+  'authorization-covered-by-wildcard': 'CORSAllowHeaderFromPreflightDeprecation',
+};

@@ -3,7 +3,8 @@ import type { CredentialsBasis, CredentialsFacts, Exchange, RuleExchange, Step }
 import { HeaderListMemo } from '../model/headers.js';
 import { OriginMemo } from '../model/origin.js';
 import type { CorsError } from '../spec/cors-errors.js';
-import { CHECK_ORDER, EXCHANGE_RULES, checkSetOf, type Check } from './check-order.js';
+import type { FirefoxCorsError } from '../spec/firefox-errors.js';
+import { CHECK_ORDER, EXCHANGE_RULES, FIREFOX_WARNINGS, checkSetOf, type Check } from './check-order.js';
 import { AUDIT_RULES, RULES, RULES_FOR_UNCHECKED_DELIVERED, SUPERSEDED_BY } from './registry.js';
 import { EMPTY_CAPTURE, isDelivered } from '../derive/capture.js';
 import type { CaptureFacts } from '../derive/capture.js';
@@ -19,6 +20,8 @@ export interface RuleFinding {
   readonly result: FailedResult;
   /** The Chromium error this failure produces at this step; null for exchange-level rules. */
   readonly corsError: CorsError | null;
+  /** Firefox's reason key for it (check-order.ts); null for exchange-level rules. */
+  readonly firefoxError: FirefoxCorsError | null;
 }
 
 export interface IncompleteCheck {
@@ -29,6 +32,7 @@ export interface IncompleteCheck {
 
 export interface Blocking {
   readonly corsError: CorsError;
+  readonly firefoxError: FirefoxCorsError;
   readonly rule: RuleId;
   readonly step: Step;
 }
@@ -152,8 +156,8 @@ function replaySteps(exchange: Exchange, memo: ReplayMemo): StepReplay {
       if (result === PASS || result === INAPPLICABLE) continue;
       if (result.status === 'incomplete') (incomplete ??= []).push({ rule: check.rule, step, reason: result.reason });
       if (result.status !== 'fail') continue;
-      (findings ??= []).push({ rule: check.rule, step, result, corsError: check.corsError });
-      blocking ??= { corsError: check.corsError, rule: check.rule, step };
+      (findings ??= []).push({ rule: check.rule, step, result, corsError: check.corsError, firefoxError: check.firefoxError });
+      blocking ??= { corsError: check.corsError, firefoxError: check.firefoxError, rule: check.rule, step };
     }
     readBasis ||= context.basisReads > 0;
     if (blocking !== null) break;
@@ -231,13 +235,15 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
     const result = RULES[rule].run(context);
     if (result === PASS || result === INAPPLICABLE) continue;
     if (result.status === 'incomplete') (incomplete ??= steps.incomplete.slice()).push({ rule, step: null, reason: result.reason });
-    if (result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null });
+    if (result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null, firefoxError: null });
   }
   const auditRules = unchecked ? UNCHECKED_AUDIT_RULES : AUDIT_RULES;
   for (let i = 0; i < auditRules.length; i++) {
     const rule = auditRules[i] as RuleId;
     const result = RULES[rule].run(context);
-    if (result !== PASS && result !== INAPPLICABLE && result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null });
+    if (result !== PASS && result !== INAPPLICABLE && result.status === 'fail') {
+      (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null, firefoxError: FIREFOX_WARNINGS[rule] ?? null });
+    }
   }
   return { findings: withoutSuperseded(findings ?? steps.findings), blocking: steps.blocking, incomplete: incomplete ?? steps.incomplete };
 }

@@ -8,8 +8,11 @@ import type { CaptureFacts } from '../derive/capture.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** What a finding is about: a CORS check, a risk in a response that worked, a cost, or what a failure really is. */
-export type FindingCategory = 'cors' | 'security' | 'performance' | 'classification';
+/**
+ * What a finding is about: a CORS check, a risk in a response that worked, a cost, what a failure really is, or a
+ * configuration browsers accept today against the standard (one that a browser update will break).
+ */
+export type FindingCategory = 'cors' | 'security' | 'performance' | 'classification' | 'compatibility';
 
 export type Confidence = 'high' | 'medium' | 'low';
 

@@ -3,7 +3,7 @@
 // CaptureClient. The controller holds what the panel shows (compact rows, counts, the selected exchange's
 // details) and tells its subscribers when that changed; it knows no Preact and no chrome.* (the HarSource and the
 // worker are handed in). Every listener and timer hangs off the AbortSignal given to start().
-import type { DiagnoseOptions } from '../../engine/index';
+import type { BrowserId, DiagnoseOptions } from '../../engine/index';
 import type { HarSource } from '../../platform/har-source';
 import type { HostBrowser } from '../../platform/host-browser';
 import { forWorker } from '../capture-changes';
@@ -27,6 +27,8 @@ export const DEFAULT_LIMIT = 200_000;
 export interface CaptureView {
   /** The imported file's name; null while the live capture is shown. */
   imported: string | null;
+  /** The browser an import is judged for when the user chose one; null: the one the HAR names. */
+  importBrowser: BrowserId | null;
   /** What the toolbar names the source, and what exports say. */
   sourceName: string;
   sourceKind: 'file' | 'live' | 'memory';
@@ -81,6 +83,7 @@ export interface ControllerOptions {
 const EMPTY_HEAD: ViewHead = {
   ok: true,
   summary: { exchanges: 0, crossOrigin: 0, blocked: 0, allowed: 0, unknown: 0, warnings: 0 },
+  browser: { id: 'chromium', basis: 'assumed', recordedBy: null },
   inputErrors: 0,
   firstInputError: null,
   reopened: null,
@@ -105,6 +108,9 @@ export class CaptureController {
   private file: (Shown & { name: string; entries: number }) | null = null;
   private whatIf: { edits: WhatIfEdits; run: Running<StreamOutcome> | null; loaded: Shown | null; entries: number } | null = null;
   private importing: { token: number; run: Running<StreamOutcome> | null } = { token: 0, run: null };
+  /** The last file imported, kept to diagnose it again for another browser. */
+  private lastImport: File | null = null;
+  private importBrowser: BrowserId | null = null;
   private detailToken = 0;
   private filter: RowFilter = DEFAULT_FILTER;
   private filtered: FilteredRows | null = null;
@@ -174,7 +180,9 @@ export class CaptureController {
     const token = ++this.importing.token;
     const stale = () => token !== this.importing.token || this.signal?.aborted === true;
     this.update({ loading: { name: file.name, bytes: file.size, progress: { phase: 'reading', done: 0, total: file.size } } });
-    const run = this.client.importFile(file, { sourceKind: 'file', sourceName: file.name }, (progress) => {
+    this.lastImport = file;
+    const options: DiagnoseOptions = { sourceKind: 'file', sourceName: file.name, ...(this.importBrowser === null ? {} : { browser: this.importBrowser }) };
+    const run = this.client.importFile(file, options, (progress) => {
       if (!stale()) this.update({ loading: { name: file.name, bytes: file.size, progress } });
     });
     this.importing.run = run;
@@ -195,9 +203,17 @@ export class CaptureController {
     this.resetView({ loading: null, importError: null });
   }
 
+  /** Judges imports for `browser` (null: the browser each HAR names); the open import is diagnosed again. */
+  setImportBrowser(browser: BrowserId | null): void {
+    this.importBrowser = browser;
+    this.update({});
+    if (this.file !== null && this.lastImport !== null) void this.importFile(this.lastImport);
+  }
+
   backToLive(): void {
     if (this.file !== null) this.client.drop(this.file.capture as number);
     this.file = null;
+    this.lastImport = null;
     this.resetView();
   }
 
@@ -350,6 +366,7 @@ export class CaptureController {
     return {
       ...state,
       imported: file?.name ?? null,
+      importBrowser: this.importBrowser,
       sourceName: file?.name ?? this.source.label,
       sourceKind: file !== null ? 'file' : this.source.kind === 'chrome' ? 'live' : this.source.kind,
       liveKind: this.source.kind,

@@ -28,8 +28,6 @@ interface KeptCapture {
 /** The live capture: a kept capture that grows, diagnosed by a DiagnosisSession (only what a change touches). */
 interface Live {
   request: number;
-  /** The browser recording the capture (the panel's host browser). */
-  browser: HostBrowser;
   capture: number;
   kept: KeptCapture;
   session: DiagnosisSession;
@@ -154,13 +152,11 @@ export class CaptureHost {
 
   private startLive(request: number, given: DiagnoseOptions, browser: HostBrowser): void {
     if (this.live !== null) this.forget(this.live.capture);
-    // The live capture's diagnosis, its what-if runs and exports all use these options (kept.options).
-    // LEAD (issue #19): connect the engine's browser mode here once DiagnoseOptions has `browser` — this line becomes
-    //   const options: DiagnoseOptions = { ...given, browser };
-    const options: DiagnoseOptions = { ...given };
+    // The live capture's diagnosis, its what-if runs and exports all judge for the browser it runs in (kept.options).
+    const options: DiagnoseOptions = { ...given, browser };
     const entries: unknown[] = [];
     const { capture, kept } = this.keep({ input: entries, entries, options, exchanges: [] });
-    this.live = { request, browser, capture, kept, session: new DiagnosisSession(options), shown: [], rebuild: false, before: null, dropped: { ...NOTHING_DROPPED }, scheduled: false };
+    this.live = { request, capture, kept, session: new DiagnosisSession(options), shown: [], rebuild: false, before: null, dropped: { ...NOTHING_DROPPED }, scheduled: false };
     this.sendLive(this.live, [], [], this.live.session.report());
   }
 
@@ -397,6 +393,8 @@ export class CaptureHost {
     let percent = -1;
     const result = exportReport(kept.input, {
       ...options,
+      // The export judges for the browser the capture was diagnosed for (the live host, or the one chosen).
+      ...(kept.options.browser === undefined ? {} : { browser: kept.options.browser }),
       onProgress: (done, total) => {
         const now = total === 0 ? 100 : Math.floor((done / total) * 100);
         if (now === percent) return;
@@ -416,8 +414,8 @@ export class CaptureHost {
 
 function headOf(result: DiagnoseResult, reopened: { matches: boolean } | null): ViewHead {
   if (!result.ok) return { ok: false, error: result.error };
-  const { summary, inputErrors, problems } = result.report;
-  return { ok: true, summary, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened, problems: problems.map(({ exchanges: _ids, ...problem }) => problem) };
+  const { summary, inputErrors, problems, browser } = result.report;
+  return { ok: true, summary, browser, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened, problems: problems.map(({ exchanges: _ids, ...problem }) => problem) };
 }
 
 /** An exchange with its entry indices in the panel's numbering (after the live capture dropped its oldest). */

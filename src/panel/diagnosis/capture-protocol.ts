@@ -2,7 +2,7 @@
 // (the live one, an imported file, a reopened report) with its entries and diagnosis; the panel holds the grid's
 // compact rows only, receives them as deltas (live) or in slices it asks for one at a time (imports, what-if),
 // and asks for the full exchange and raw entries of the one exchange it shows in detail.
-import type { DiagnoseOptions, ExportOptions, InputError, Problem, ReportExchange, ReportSummary } from '../../engine/index';
+import type { DiagnoseOptions, ExportOptions, InputError, JudgedBrowser, Problem, ReportExchange, ReportSummary } from '../../engine/index';
 import type { HostBrowser } from '../../platform/host-browser';
 import type { CaptureChange } from '../capture-changes';
 import type { EntryFacts } from '../entry-facts';
@@ -34,6 +34,8 @@ export type ViewHead =
   | {
       ok: true;
       summary: ReportSummary;
+      /** The browser whose checks the verdicts replay (the grid and the Problems view name its errors). */
+      browser: JudgedBrowser;
       inputErrors: number;
       firstInputError: string | null;
       /** A reopened JSON report: whether today's diagnosis of its HAR equals the one it stored. */

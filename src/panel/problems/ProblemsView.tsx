@@ -90,6 +90,8 @@ function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; pr
     [problem.methods.length === 1 ? 'Method' : 'Methods', listed(problem.methods)],
     ...(problem.requestKinds.length > 0 ? [['Requests', problem.requestKinds.join('; ')] as [string, string]] : []),
     ...(problem.initiatorOrigins.length > 0 ? [['Pages', listed(problem.initiatorOrigins)] as [string, string]] : []),
+    // firefoxErrors is filled only when the capture is judged for Firefox; Chromium's nearest codes follow.
+    ...(problem.firefoxErrors.length > 0 ? [['Firefox', listed(problem.firefoxErrors)] as [string, string]] : []),
     ...(problem.corsErrors.length > 0 ? [['Chromium', listed(problem.corsErrors)] as [string, string]] : []),
     ['Rule', `${problem.rule} (${problem.reason})`],
   ];
