@@ -95,7 +95,7 @@ function diagnoseLog(log: NormalizedLog, options: DiagnoseOptions, run: RunConte
   // Capture-level facts (origins echoed across exchanges, repeated preflights…) for the audit rules.
   const capture = captureFactsOf(exchanges, run.headerLists);
   const browser = judgedBrowserFor(options, log.producer);
-  const reports = exchanges.map((exchange) => buildExchangeReport(exchange, replay(exchange, capture, run.replays), run.replays, browser.id));
+  const reports = exchanges.map((exchange) => buildExchangeReport(exchange, replay(exchange, capture, run.replays, browser.id), run.replays, browser.id));
   const source = { kind: options.sourceKind ?? 'memory', name: options.sourceName ?? null, creator: log.creator };
   return { ok: true, report: buildReport(source, browser, reports, log.problems, groupProblems ? undefined : []) };
 }

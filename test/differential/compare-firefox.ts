@@ -140,12 +140,14 @@ export interface FirefoxEngineVerdict extends EngineVerdict {
   firefoxError: string | null;
   /** Every firefoxError the scenario's exchanges and findings name (errors and warnings). */
   firefoxReasons: string[];
+  /** The engine says the page did not follow a redirect, so the HAR cannot tell the outcome (verdict unknown). */
+  redirectNotFollowed: boolean;
 }
 
 /** The fields the engine's Firefox mode adds (absent before it lands). */
 interface FirefoxFields {
   firefoxError?: string | null;
-  findings?: ReadonlyArray<{ firefoxError?: string | null }>;
+  findings?: ReadonlyArray<{ firefoxError?: string | null; rule?: string; reason?: string }>;
 }
 
 export function firefoxEngineVerdicts(exchanges: readonly EngineExchangeLike[]): Map<string, FirefoxEngineVerdict> {
@@ -163,7 +165,8 @@ export function firefoxEngineVerdicts(exchanges: readonly EngineExchangeLike[]):
       if (own !== null) firefoxReasons.add(own);
       for (const finding of (exchange as FirefoxFields).findings ?? []) if (finding.firefoxError) firefoxReasons.add(finding.firefoxError);
     }
-    out.set(id, { ...verdict, firefoxError, firefoxReasons: [...firefoxReasons] });
+    const redirectNotFollowed = group.some((exchange) => ((exchange as FirefoxFields).findings ?? []).some((finding) => finding.rule === 'request-failed-before-response' && finding.reason === 'redirect-not-followed'));
+    out.set(id, { ...verdict, firefoxError, firefoxReasons: [...firefoxReasons], redirectNotFollowed });
   }
   return out;
 }
@@ -176,10 +179,15 @@ export interface FirefoxComparison {
   agree: boolean;
   /** Verdict agrees; the reason could not be compared because the HAR provably holds no data to name it from. */
   errorNotInHar: boolean;
+  /**
+   * The engine says "unknown" because the HAR ends in a redirect nobody followed, and the HAR provably holds
+   * nothing else: Firefox records redirect "manual" (allowed) and redirect "error" (blocked) alike.
+   */
+  outcomeNotInHar?: boolean;
   problem: string | null;
 }
 
-const NO_EXCHANGE: FirefoxEngineVerdict = { exchanges: 0, verdict: 'no-exchange', corsError: null, errorNotRecorded: false, firefoxError: null, firefoxReasons: [] };
+const NO_EXCHANGE: FirefoxEngineVerdict = { exchanges: 0, verdict: 'no-exchange', corsError: null, errorNotRecorded: false, firefoxError: null, firefoxReasons: [], redirectNotFollowed: false };
 
 /**
  * Scenarios whose HAR entries hold no response at all: the final request unanswered (status 0, no headers) and
@@ -199,7 +207,9 @@ export function scenariosWithoutAnyResponse(har: { entries: unknown[] }): Set<st
   return unrecorded;
 }
 
-export function compareFirefox(verdict: FirefoxVerdict, engine: FirefoxEngineVerdict | undefined, harEntries: number, noResponseInHar = false): FirefoxComparison {
+export function compareFirefox(
+  verdict: FirefoxVerdict, engine: FirefoxEngineVerdict | undefined, harEntries: number, noResponseInHar = false, endsInUnfollowedRedirect = false,
+): FirefoxComparison {
   const engineVerdict = engine ?? NO_EXCHANGE;
   const base = { id: verdict.id, firefox: verdict, harEntries, engine: engineVerdict, errorNotInHar: false };
   if (harEntries === 0) {
@@ -209,6 +219,8 @@ export function compareFirefox(verdict: FirefoxVerdict, engine: FirefoxEngineVer
   }
   if (engineVerdict.verdict === 'no-exchange') return { ...base, agree: false, problem: 'no exchange in the report' };
   if (engineVerdict.verdict === 'unknown') {
+    // Checked against the HAR itself, not taken on trust.
+    if (engineVerdict.redirectNotFollowed && endsInUnfollowedRedirect) return { ...base, agree: true, outcomeNotInHar: true, problem: null };
     return { ...base, agree: false, problem: `engine says unknown; Firefox ${verdict.blocked ? 'blocked' : 'allowed'} it` };
   }
   if ((engineVerdict.verdict === 'blocked') !== verdict.blocked) {
@@ -224,12 +236,32 @@ export function compareFirefox(verdict: FirefoxVerdict, engine: FirefoxEngineVer
   if (engineVerdict.firefoxError !== expected) {
     return { ...base, agree: false, problem: `Firefox reason ${expected ?? 'none'}, engine firefoxError ${engineVerdict.firefoxError ?? 'null'}` };
   }
-  // Every other reason Firefox logged (a second error, a warning) must be named somewhere in the engine's findings.
-  const missing = [...verdict.reasons, ...verdict.warnings].map(reasonBase).filter((reason) => !engineVerdict.firefoxReasons.includes(reason));
-  if (missing.length > 0) return { ...base, agree: false, problem: `reason(s) Firefox logged that no finding names: ${[...new Set(missing)].join(', ')}` };
-  const extra = engineVerdict.firefoxReasons.filter((reason) => ![...verdict.reasons, ...verdict.warnings].map(reasonBase).includes(reason));
-  if (extra.length > 0) return { ...base, agree: false, problem: `engine names reason(s) Firefox did not log: ${extra.join(', ')}` };
+  // Every warning Firefox logged must be named in the engine's findings. Firefox logs one error per failing
+  // response (the first failing check; the engine also reports the later ones, each with Firefox's name) and,
+  // after a refused preflight redirect, a second message about the same failure: the first one is the reason.
+  const named = engineVerdict.firefoxReasons;
+  const missing = verdict.warnings.map(reasonBase).filter((reason) => !named.includes(reason));
+  if (missing.length > 0) return { ...base, agree: false, problem: `warning(s) Firefox logged that no finding names: ${[...new Set(missing)].join(', ')}` };
+  const unexplained = named.filter((reason) => reason === 'CORSAllowHeaderFromPreflightDeprecation' && !verdict.warnings.map(reasonBase).includes(reason));
+  if (unexplained.length > 0) return { ...base, agree: false, problem: `engine names a warning Firefox did not log: ${unexplained.join(', ')}` };
   return { ...base, agree: true, problem: null };
+}
+
+/** Scenarios whose HAR holds a redirect response whose Location no entry requested: a redirect nobody followed. */
+export function scenariosEndingInUnfollowedRedirect(har: { entries: unknown[] }): Set<string> {
+  const requested = new Set<string>();
+  const redirects: { id: string; location: string }[] = [];
+  for (const entry of har.entries) {
+    const item = entry as { request?: { url?: unknown }; response?: { status?: unknown; redirectURL?: unknown } };
+    const url = item.request?.url;
+    if (typeof url !== 'string') continue;
+    requested.add(url);
+    const status = typeof item.response?.status === 'number' ? item.response.status : 0;
+    const location = item.response?.redirectURL;
+    const id = scenarioIdOf(url);
+    if (id !== null && status >= 300 && status < 400 && typeof location === 'string' && location !== '') redirects.push({ id, location });
+  }
+  return new Set(redirects.filter((redirect) => !requested.has(redirect.location)).map((redirect) => redirect.id));
 }
 
 export function compareAllFirefox(
@@ -240,7 +272,8 @@ export function compareAllFirefox(
   const engine = firefoxEngineVerdicts(exchanges);
   const entries = harEntriesByScenario(har);
   const unrecorded = scenariosWithoutAnyResponse(har);
-  return new Map(verdicts.map((verdict) => [verdict.id, compareFirefox(verdict, engine.get(verdict.id), entries.get(verdict.id) ?? 0, unrecorded.has(verdict.id))]));
+  const unfollowed = scenariosEndingInUnfollowedRedirect(har);
+  return new Map(verdicts.map((verdict) => [verdict.id, compareFirefox(verdict, engine.get(verdict.id), entries.get(verdict.id) ?? 0, unrecorded.has(verdict.id), unfollowed.has(verdict.id))]));
 }
 
 export function describeFirefox(verdict: FirefoxVerdict): string {
@@ -271,7 +304,7 @@ export function firefoxComparisonTable(comparisons: Iterable<FirefoxComparison>)
   const rows = [...comparisons];
   return table(
     ['scenario', 'Firefox', 'engine', 'agree'],
-    rows.map((row) => [row.id, describeFirefox(row.firefox), describeFirefoxEngine(row.engine), row.agree ? (row.errorNotInHar ? 'verdict only' : 'yes') : `NO: ${row.problem ?? ''}`]),
+    rows.map((row) => [row.id, describeFirefox(row.firefox), describeFirefoxEngine(row.engine), row.agree ? (row.errorNotInHar ? 'verdict only' : row.outcomeNotInHar === true ? 'not in the HAR' : 'yes') : `NO: ${row.problem ?? ''}`]),
   ).join('\n');
 }
 

@@ -90,7 +90,7 @@ export interface EngineVerdict {
 }
 
 /** The engine's findings for "blocked, but the HAR kept no response to name the CORS error from". */
-export const ERROR_NOT_RECORDED = { rule: 'unexplained-network-error', reasons: ['worker-response-not-recorded', 'no-response-headers'] } as const;
+export const ERROR_NOT_RECORDED = { rule: 'unexplained-network-error', reasons: ['worker-response-not-recorded', 'no-response-headers', 'firefox-no-response'] } as const;
 
 export interface Comparison {
   id: string;

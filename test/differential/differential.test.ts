@@ -132,8 +132,9 @@ function chromiumVerdict(scenario: Scenario, url: string, fetches: FetchOutcome[
 }
 
 
-// Hashed without the `browsers` field, so marking a row for one browser does not by itself force a new recording.
-const tableHash = createHash('sha256').update(JSON.stringify(scenarios.map(({ browsers: _browsers, ...row }) => row))).digest('hex').slice(0, 16);
+// Hashed without the `browsers` and `expectFirefoxFindings` fields: marking a row for one browser, or Firefox's
+// findings, does not by itself force a new Chromium recording.
+const tableHash = createHash('sha256').update(JSON.stringify(scenarios.map(({ browsers: _browsers, expectFirefoxFindings: _firefoxFindings, ...row }) => row))).digest('hex').slice(0, 16);
 
 function saveRecording(recording: Recording): string {
   const major = /\/(\d+)\./.exec(recording.browser)?.[1] ?? 'unknown';

@@ -156,6 +156,11 @@ export interface Scenario {
    * console reason key, e.g. 'CORSMissingAllowOrigin'. Documentation like `expect`; absent: not written down.
    */
   expectFirefox?: string;
+  /**
+   * The audit and classification findings expected on Firefox's HAR, where they differ from `expectFindings`
+   * (Firefox records no error names: a cancelled request shows only as a request without a response).
+   */
+  expectFirefoxFindings?: readonly string[];
 }
 
 const ACAO = 'Access-Control-Allow-Origin';
@@ -369,7 +374,7 @@ export const scenarios: readonly Scenario[] = [
   { id: 'same-acao-mismatch-ignored', description: 'same-origin GET with a wrong ACAO (ignored)', request: { target: 'page' }, actual: [{ headers: [[ACAO, 'http://example.com']] }], expect: 'ok' },
   { id: 'mode-same-origin-cross', description: "mode:'same-origin' to the API origin", request: { target: 'api', mode: 'same-origin' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'rejected' },
   { id: 'mode-same-origin-same', description: "mode:'same-origin' to the page origin", request: { target: 'page', mode: 'same-origin' }, actual: [{}], expect: 'ok' },
-  { id: 'mode-same-origin-redirect-cross', description: "mode:'same-origin', same-origin URL 302 → API", request: { target: 'page', mode: 'same-origin' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, '*']] }], expect: 'net::ERR_ABORTED', expectFindings: ['request-cancelled'] },
+  { id: 'mode-same-origin-redirect-cross', description: "mode:'same-origin', same-origin URL 302 → API", request: { target: 'page', mode: 'same-origin' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, '*']] }], expect: 'net::ERR_ABORTED', expectFindings: ['request-cancelled'], expectFirefoxFindings: [] },
 
   // ── XMLHttpRequest ───────────────────────────────────────────────────────────────────────────────────
   { id: 'xhr-simple-acao-missing', description: 'XHR GET, no ACAO', request: { target: 'api', api: 'xhr' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
@@ -519,7 +524,7 @@ export const scenarios: readonly Scenario[] = [
   { id: 'net-closed-port-get', description: 'GET to a closed port', request: { target: 'closed' }, expect: 'net::ERR_CONNECTION_REFUSED' },
   { id: 'net-closed-port-put', description: 'PUT to a closed port (the preflight cannot connect)', request: { target: 'closed', method: 'PUT', body: 'x' }, expect: 'net::ERR_CONNECTION_REFUSED' },
   { id: 'net-closed-port-nocors', description: "mode:'no-cors' GET to a closed port", request: { target: 'closed', mode: 'no-cors' }, expect: 'net::ERR_CONNECTION_REFUSED' },
-  { id: 'net-aborted-by-page', description: 'the page aborts the fetch after 200 ms; the API answers after 1 s', request: { target: 'api', abortAfterMs: 200 }, actual: [{ headers: [[ACAO, '*']], delayMs: 1000 }], expect: 'net::ERR_ABORTED', expectFindings: ['request-cancelled'] },
+  { id: 'net-aborted-by-page', description: 'the page aborts the fetch after 200 ms; the API answers after 1 s', request: { target: 'api', abortAfterMs: 200 }, actual: [{ headers: [[ACAO, '*']], delayMs: 1000 }], expect: 'net::ERR_ABORTED', expectFindings: ['request-cancelled'], expectFirefoxFindings: [] },
   { id: 'net-empty-response', description: 'API closes the socket without answering', request: { target: 'api' }, actual: [{ destroy: true }], expect: 'net::ERR_EMPTY_RESPONSE' },
   { id: 'net-empty-response-preflight', description: 'PUT, the preflight connection is closed without an answer', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { destroy: true }, actual: okExact, expect: 'net::ERR_EMPTY_RESPONSE' },
   // ── Beyond the verdict: risky CORS that works, cost, and failures that only look like CORS ────────────
@@ -558,8 +563,8 @@ export const scenarios: readonly Scenario[] = [
   { id: 'ff-pf-redirect-alt', browsers: FIREFOX_ONLY, description: 'GET with X-Custom, preflight 302 (with CORS headers) to the localhost origin', request: { target: 'api', headers: X }, preflight: { ...pfOpen('GET', 'X-Custom'), status: 302, redirect: { to: 'alt' } }, actual: okExact, expect: 'PreflightDisallowedRedirect', expectFirefox: 'CORSExternalRedirectNotAllowed' },
   { id: 'ff-closed-port-xhr', browsers: FIREFOX_ONLY, description: 'XHR GET to a closed port', request: { target: 'closed', api: 'xhr' }, expect: 'net::ERR_CONNECTION_REFUSED', expectFirefox: 'CORSDidNotSucceed' },
   { id: 'ff-closed-port-json', browsers: FIREFOX_ONLY, description: 'POST application/json to a closed port (the preflight cannot connect)', request: { target: 'closed', method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, expect: 'net::ERR_CONNECTION_REFUSED', expectFirefox: 'CORSDidNotSucceed' },
-  { id: 'ff-acah-star-authorization-custom', browsers: FIREFOX_ONLY, description: 'GET with Authorization and X-Custom, ACAH * (Firefox allows it with a deprecation warning)', request: { target: 'api', headers: { Authorization: 'Bearer t', 'X-Custom': '1' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok', expectFirefox: 'ok', expectFindings: ['overly-broad-allow-list'] },
-  { id: 'ff-acah-star-authorization-alt-put', browsers: FIREFOX_ONLY, description: 'PUT with Authorization to localhost, ACAM PUT and ACAH *', request: { target: 'alt', method: 'PUT', headers: { Authorization: 'Bearer t' }, body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [ACAH, '*']] }, actual: okExact, expect: 'ok', expectFirefox: 'ok', expectFindings: ['overly-broad-allow-list'] },
+  { id: 'ff-acah-star-authorization-custom', browsers: FIREFOX_ONLY, description: 'GET with Authorization and X-Custom, ACAH * (Firefox allows it with a deprecation warning)', request: { target: 'api', headers: { Authorization: 'Bearer t', 'X-Custom': '1' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok', expectFirefox: 'ok', expectFindings: ['authorization-covered-by-wildcard', 'overly-broad-allow-list'] },
+  { id: 'ff-acah-star-authorization-alt-put', browsers: FIREFOX_ONLY, description: 'PUT with Authorization to localhost, ACAM PUT and ACAH *', request: { target: 'alt', method: 'PUT', headers: { Authorization: 'Bearer t' }, body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [ACAH, '*']] }, actual: okExact, expect: 'ok', expectFirefox: 'ok', expectFindings: ['authorization-covered-by-wildcard', 'overly-broad-allow-list'] },
   { id: 'ff-acah-star-authorization-listed', browsers: FIREFOX_ONLY, description: 'GET with Authorization, ACAH "*, Authorization" (no warning expected)', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*, Authorization']] }, actual: okExact, expect: 'ok', expectFirefox: 'ok', expectFindings: ['overly-broad-allow-list'] },
   { id: 'ff-cred-put-storage-access', browsers: FIREFOX_ONLY, description: "credentials:'include' PUT to localhost, preflight and response allow credentials (Firefox adds Sec-Fetch-Storage-Access)", request: { target: 'alt', method: 'PUT', credentials: 'include', body: 'x' }, preflight: pfCred('PUT'), actual: okCred, expect: 'ok', expectFirefox: 'ok' },
   { id: 'ff-cred-xhr-nocookie-acao-star', browsers: FIREFOX_ONLY, description: 'XHR withCredentials to localhost (no cookie), ACAO *', request: { target: 'alt', api: 'xhr', credentials: 'include' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed', expectFirefox: 'CORSNotSupportingCredentials' },
@@ -577,4 +582,9 @@ export const scenarios: readonly Scenario[] = [
 /** The rows a browser's differential suite runs (`browsers` absent: all). */
 export function scenariosFor(browser: BrowserId): readonly Scenario[] {
   return scenarios.filter((scenario) => (scenario.browsers ?? ALL_BROWSERS).includes(browser));
+}
+
+/** The table as the Firefox suite checks findings: each row's expectFirefoxFindings where it has one. */
+export function withFirefoxFindings(table: readonly Scenario[]): Scenario[] {
+  return table.map((scenario) => (scenario.expectFirefoxFindings === undefined ? scenario : { ...scenario, expectFindings: scenario.expectFirefoxFindings }));
 }

@@ -107,12 +107,14 @@ describe('Firefox mode on a Firefox HAR', () => {
     expect(exchange.corsError).toBe('PreflightMissingAllowOriginHeader');
   });
 
-  it('names a CORS request that got no response CORSDidNotSucceed, where Chromium mode cannot tell', () => {
+  it('blocks a request Firefox recorded without a response, and says the HAR cannot tell why; Chromium mode cannot tell either way', () => {
     const har = firefoxHar(entry('GET', `${API}/down`, corsGet(), 0, []));
     const firefox = diagnose(har);
     const chromium = diagnose(har, { browser: 'chromium' });
     if (!firefox.ok || !chromium.ok) throw new Error('not diagnosed');
-    expect(only(firefox.report)).toMatchObject({ verdict: 'blocked', firefoxError: 'CORSDidNotSucceed', corsError: null });
+    expect(only(firefox.report)).toMatchObject({ verdict: 'blocked', firefoxError: null, corsError: null });
+    expect(only(firefox.report).findings.map((finding) => [finding.rule, finding.reason])).toEqual([['unexplained-network-error', 'firefox-no-response']]);
+    expect(only(firefox.report).findings[0]?.message).toMatch(/CORSDidNotSucceed/);
     expect(only(chromium.report)).toMatchObject({ verdict: 'unknown', firefoxError: null });
   });
 

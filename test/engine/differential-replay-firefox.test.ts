@@ -18,7 +18,7 @@ import {
   type FirefoxComparison,
   type FirefoxRecording,
 } from '../differential/compare-firefox';
-import { scenariosFor } from '../differential/scenarios';
+import { scenariosFor, withFirefoxFindings } from '../differential/scenarios';
 
 const RECORDED_DIR = resolve(import.meta.dirname, '../differential/recorded');
 
@@ -85,7 +85,7 @@ describe('differential replay: the engine (Firefox mode) on recorded Firefox HAR
 
     it('reports exactly the expected audit and classification findings on every recorded scenario', () => {
       const recorded = new Set(recording.verdicts.map((verdict) => verdict.id));
-      const checks = checkExpectedFindings(table.filter((scenario) => recorded.has(scenario.id)), replayOf().exchanges);
+      const checks = checkExpectedFindings(withFirefoxFindings(table.filter((scenario) => recorded.has(scenario.id))), replayOf().exchanges);
       expect(checks.size).toBeGreaterThanOrEqual(80);
       expect([...checks.values()].filter((check) => !check.ok).length, findingMismatchTable(checks.values())).toBe(0);
     });

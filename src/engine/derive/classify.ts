@@ -163,6 +163,16 @@ function stepLabel(kind: Step['kind'], hopIndex: number): string {
   }
 }
 
+/**
+ * The origin a preflight is checked against is the one it carried. After a cross-origin redirect the request's
+ * Origin is "null"; Chromium sends that on the hop's preflight too, Firefox 153 sends the page's origin and checks
+ * Allow-Origin against it (measured: redir-preflighted-307 allowed with the page's origin on that preflight).
+ */
+function preflightOrigin(hop: Hop, preflight: NormalizedEntry): string | null {
+  if (hop.requestOrigin !== 'null') return hop.requestOrigin;
+  return requestHeader(preflight, 'origin')?.trim() ?? hop.requestOrigin;
+}
+
 function preflightStep(hop: Hop, preflight: NormalizedEntry, memo: ClassifyMemo): Step {
   const asked = requestHeader(preflight, 'access-control-request-headers');
   return {
@@ -170,7 +180,7 @@ function preflightStep(hop: Hop, preflight: NormalizedEntry, memo: ClassifyMemo)
     hopIndex: hop.index,
     entry: preflight,
     label: stepLabel('preflight', hop.index),
-    requestOrigin: hop.requestOrigin,
+    requestOrigin: preflightOrigin(hop, preflight),
     corsFlag: true,
     requestedMethod: requestHeader(preflight, 'access-control-request-method')?.trim() ?? hop.entry.request.method,
     requestedHeaders: asked === null

@@ -1,5 +1,6 @@
 import { problemIdOf, problemsOf, type Problem } from '../problems/problems.js';
 import { requestKindOf } from '../spec/request-kinds.js';
+import { unnamedFailureOf, type UnnamedFailure } from '../derive/unnamed-failure.js';
 import { combinedHeader } from '../model/headers.js';
 import { completeFixes } from '../fixes/index.js';
 import type { InputProblem, SourceInfo } from '../har/types.js';
@@ -26,11 +27,14 @@ interface VerdictDecision {
 const ALLOWED: VerdictDecision = Object.freeze({ verdict: 'allowed', corsError: null, firefoxError: null });
 const UNKNOWN: VerdictDecision = Object.freeze({ verdict: 'unknown', corsError: null, firefoxError: null });
 const BLOCKED_WITHOUT_ERROR: VerdictDecision = Object.freeze({ verdict: 'blocked', corsError: null, firefoxError: null });
-/**
- * Firefox names every CORS request that got no response (connection refused, reset, DNS failure) "CORS request
- * did not succeed", where Chromium reports a net error and no CORS error (../shared/firefox-facts.md).
- */
-const FIREFOX_NETWORK_FAILURE: VerdictDecision = Object.freeze({ verdict: 'blocked', corsError: null, firefoxError: 'CORSDidNotSucceed' });
+
+/** Firefox's verdict where its HAR shows a failure without naming it (derive/unnamed-failure.ts). */
+const UNNAMED_FAILURE_VERDICTS: { readonly [K in UnnamedFailure['kind']]: VerdictDecision } = {
+  'redirect-to-other-scheme': Object.freeze({ verdict: 'blocked', corsError: null, firefoxError: 'CORSDidNotSucceed' }),
+  'same-origin-mode-redirected': BLOCKED_WITHOUT_ERROR,
+  'redirect-not-followed': UNKNOWN,
+  corp: BLOCKED_WITHOUT_ERROR,
+};
 
 function blockedBy(blocking: NonNullable<ReplayResult['blocking']>, browser: BrowserId): VerdictDecision {
   return { verdict: 'blocked', corsError: blocking.corsError, firefoxError: browser === 'firefox' ? blocking.firefoxError : null };
@@ -49,14 +53,19 @@ function decideVerdict(exchange: Exchange, replayed: ReplayResult, browser: Brow
     case 'failed':
       return namedNonHeaderFailure(replayed) ?? BLOCKED_WITHOUT_ERROR;
     case 'no-response':
-      // Firefox records a CORS request that got no response with status 0 and nothing else, and its page saw a
-      // network error; Chromium's HAR says why in _error, so without one nothing is known.
-      return browser === 'firefox' && exchange.steps.length > 0 ? FIREFOX_NETWORK_FAILURE : UNKNOWN;
+      // Firefox records every request that failed without a response (refused, cancelled, refused by CSP,
+      // stopped by its preflight) with status 0 and nothing else: its page saw a network error, whose cause
+      // the HAR does not say (unexplained-network-error). A Chromium HAR says why in _error; without one
+      // nothing is known.
+      return browser === 'firefox' ? BLOCKED_WITHOUT_ERROR : UNKNOWN;
     case 'succeeded':
       return ALLOWED;
-    case 'not-recorded':
+    case 'not-recorded': {
+      const unnamed = browser === 'firefox' ? unnamedFailureOf(exchange) : null;
+      if (unnamed !== null) return UNNAMED_FAILURE_VERDICTS[unnamed.kind];
       // Without an error field only the replay can tell; a check that could not run leaves it open.
       return replayed.incomplete.length > 0 && exchange.steps.length > 0 ? UNKNOWN : ALLOWED;
+    }
   }
 }
 
