@@ -209,6 +209,12 @@ function responseStep(hop: Hop): Step {
 const DEFAULT_CREDENTIALS: CredentialsFacts = { mode: 'not-include', basis: 'assumed-default' };
 const COOKIE_CREDENTIALS: CredentialsFacts = { mode: 'include', basis: 'cookie-header' };
 const STORAGE_ACCESS_CREDENTIALS: CredentialsFacts = { mode: 'include', basis: 'storage-access-header' };
+/**
+ * navigator.sendBeacon() always sends credentials (mode "include"; Chromium records it as resource type "ping"):
+ * a beacon whose preflight allows the page needs Access-Control-Allow-Credentials: true too (measured: the fixed
+ * beacon-json-preflight-acao-missing scenario failed with PreflightInvalidAllowCredentials until it had it).
+ */
+const BEACON_CREDENTIALS: CredentialsFacts = { mode: 'include', basis: 'request-kind' };
 
 /**
  * Browsers send Sec-Fetch-Storage-Access only on cross-site requests whose credentials mode is "include"
@@ -366,6 +372,7 @@ export function buildExchange(group: PairedGroup, memo: ClassifyMemo = ownMemo()
     credentials: steps.length === 0 ? NO_CREDENTIALS_QUESTION
       : hasCookie ? COOKIE_CREDENTIALS
       : storageAccess ? STORAGE_ACCESS_CREDENTIALS
+      : first.resourceType === 'ping' ? BEACON_CREDENTIALS
       : DEFAULT_CREDENTIALS,
     outcome: exchangeOutcomeOf(hops),
     // An exact-size copy: the list built by push() reserves 17 slots, and the exchange lives as long as the report.

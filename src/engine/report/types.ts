@@ -57,7 +57,7 @@ export interface ReportPreflight {
 
 export interface ReportCredentials {
   readonly mode: 'include' | 'not-include' | 'not-applicable';
-  readonly basis: 'cookie-header' | 'storage-access-header' | 'observed-outcome' | 'assumed-default' | 'not-applicable';
+  readonly basis: 'cookie-header' | 'storage-access-header' | 'request-kind' | 'observed-outcome' | 'assumed-default' | 'not-applicable';
 }
 
 export interface ReportExchange {
