@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { BROWSER_IDS, BROWSER_NAMES, errorLabel, isBrowserId, isStackId, judgedBrowserText, type StackId } from '../engine/index';
 import { LocalStoragePreferences } from '../platform/preferences';
 import type { HarSource } from '../platform/har-source';
+import type { HostBrowser } from '../platform/host-browser';
 import { DEFAULT_LIMIT, type Loading } from './controller/capture-controller';
 import { useCapture } from './controller/use-capture';
 import type { WorkerPort } from './diagnosis/capture-client';
@@ -20,6 +21,8 @@ export interface AppProps {
   spawn?: () => WorkerPort;
   /** Most exchanges a live capture keeps (default: the "capture.limit" preference, else DEFAULT_LIMIT). */
   limit?: number;
+  /** The browser whose DevTools host the panel (default 'chromium'; src/panel/main.tsx detects it once). */
+  browser?: HostBrowser;
 }
 
 const preferences = new LocalStoragePreferences();
@@ -41,8 +44,8 @@ const QUICK_FILTERS: { value: QuickFilter; label: string }[] = [
 ];
 
 /** Layout and wiring: what is shown comes from the capture controller; only view choices are kept here. */
-export function App({ source, spawn, limit }: AppProps) {
-  const { view, controller } = useCapture(source, { ...(spawn ? { spawn } : {}), limit: limit ?? preferredLimit() });
+export function App({ source, spawn, limit, browser }: AppProps) {
+  const { view, controller } = useCapture(source, { ...(spawn ? { spawn } : {}), ...(browser ? { browser } : {}), limit: limit ?? preferredLimit() });
   const [sort, setSort] = useState<RowSort>(DEFAULT_SORT);
   const [dragging, setDragging] = useState(false);
   /**
@@ -257,6 +260,16 @@ export function App({ source, spawn, limit }: AppProps) {
         <div class="banner info" role="status" data-banner="unconfirmed">
           {count(view.unconfirmed)} response(s) arrived without their headers (DevTools announced them early); their verdicts may be
           incomplete.{' '}
+          <button type="button" class="toolbar-button" onClick={() => controller.resync()}>
+            Read the capture again
+          </button>{' '}
+          (DevTools hands over the whole capture: the panel pauses a moment.)
+        </div>
+      ) : null}
+      {view.unlisted > 0 ? (
+        <div class="banner info" role="status" data-banner="unlisted">
+          {count(view.unlisted)} preflight(s) arrived without the request they were sent for: a request its preflight stopped is listed only
+          in DevTools' capture.{' '}
           <button type="button" class="toolbar-button" onClick={() => controller.resync()}>
             Read the capture again
           </button>{' '}

@@ -5,6 +5,7 @@
 // worker are handed in). Every listener and timer hangs off the AbortSignal given to start().
 import type { BrowserId, DiagnoseOptions } from '../../engine/index';
 import type { HarSource } from '../../platform/har-source';
+import type { HostBrowser } from '../../platform/host-browser';
 import { forWorker } from '../capture-changes';
 import { CaptureClient, type LiveChannel, type LiveRows, type Running, type StreamOutcome, type WorkerPort } from '../diagnosis/capture-client';
 import { NOTHING_DROPPED, type Detail, type Dropped, type Progress, type ViewHead, type WorkerExportOptions } from '../diagnosis/capture-protocol';
@@ -59,6 +60,11 @@ export interface CaptureView {
   limit: number;
   /** Live only: responses announced without their headers, that a snapshot the user asks for would complete. */
   unconfirmed: number;
+  /**
+   * Live only (Firefox): preflights whose request was never announced — it may have been stopped by them, and
+   * only a snapshot the user asks for would list it.
+   */
+  unlisted: number;
   preserveLog: boolean;
 }
 
@@ -66,7 +72,12 @@ export interface ControllerOptions {
   /** Connects to a diagnosis worker (a real Worker in the extension, an in-process host in tests). */
   spawn: () => WorkerPort;
   limit?: number;
-  live?: LiveCaptureOptions;
+  live?: Omit<LiveCaptureOptions, 'browser'>;
+  /**
+   * The browser whose DevTools record the live capture (src/platform/host-browser.ts; default 'chromium'). The one
+   * place it enters: it decides how the capture is read (LiveCapture) and goes to the worker with the live start.
+   */
+  browser?: HostBrowser;
 }
 
 const EMPTY_HEAD: ViewHead = {
@@ -134,6 +145,11 @@ export class CaptureController {
   /** How many getHAR() snapshots the live capture read (the soak benchmark reports it). */
   get snapshots(): number {
     return this.live.feed?.snapshots ?? 0;
+  }
+
+  /** The browser recording the live capture. */
+  get browser(): HostBrowser {
+    return this.options.browser ?? 'chromium';
   }
 
   /** Keeps at most `limit` exchanges of the live capture from now on (dropping the oldest beyond it at once). */
@@ -268,8 +284,10 @@ export class CaptureController {
     this.live.base = 0;
     this.live.capture = null;
     const options: DiagnoseOptions = { sourceKind: this.source.kind === 'chrome' ? 'live' : this.source.kind, sourceName: this.source.label };
+    const browser = this.browser;
     this.live.channel = this.client.live(
       options,
+      browser,
       (message) => this.liveRows(message),
       (reason) => {
         // The worker stopped (out of memory, most likely): start over from DevTools' own record.
@@ -279,7 +297,7 @@ export class CaptureController {
       },
     );
     const channel = this.live.channel;
-    const feed = new LiveCapture(this.source, (changes) => channel.send(forWorker(changes)), stop.signal, this.options.live);
+    const feed = new LiveCapture(this.source, (changes) => channel.send(forWorker(changes)), stop.signal, { ...this.options.live, browser });
     this.live.feed = feed;
     void feed.start();
   }
@@ -364,6 +382,7 @@ export class CaptureController {
       dropped: file === null ? this.live.dropped : NOTHING_DROPPED,
       limit: this.limit,
       unconfirmed: file === null ? (this.live.feed?.unconfirmed ?? 0) : 0,
+      unlisted: file === null ? (this.live.feed?.unlisted ?? 0) : 0,
     };
   }
 }

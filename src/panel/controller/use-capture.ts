@@ -18,7 +18,7 @@ export function useCapture(source: HarSource, options: Partial<ControllerOptions
     const stop = controller.subscribe(() => setState({ controller, view: controller.get() }));
     controller.start(abort.signal);
     // What the bench and the end-to-end tests read from outside (the panel's own figures, no data).
-    (globalThis as { __corsLens?: unknown }).__corsLens = { snapshots: () => controller.snapshots, rows: () => controller.get().rows.length };
+    (globalThis as { __corsLens?: unknown }).__corsLens = { snapshots: () => controller.snapshots, rows: () => controller.get().rows.length, browser: () => controller.browser };
     return () => {
       stop();
       abort.abort();

@@ -3,6 +3,7 @@
 // capture, in slices the panel asks for one at a time for imports and what-if runs. Pure apart from `post`: the
 // worker wires it to postMessage, the tests and a platform without workers to an in-process port.
 import { DiagnosisSession, diagnose, exportReport, isReport, parseHarText, reopenReport, type DiagnoseOptions, type DiagnoseResult, type Report, type ReportExchange } from '../../engine/index';
+import type { HostBrowser } from '../../platform/host-browser';
 import { applyChanges, type CaptureChange } from '../capture-changes';
 import { entriesOf, entryFacts } from '../entry-facts';
 import { buildRow, shiftId, type ExchangeRow } from '../model/rows';
@@ -92,7 +93,7 @@ export class CaptureHost {
   private dispatch(message: ClientMessage): Promise<void> | void {
     switch (message.kind) {
       case 'live':
-        this.startLive(message.request, message.options);
+        this.startLive(message.request, message.options, message.browser);
         return;
       case 'live-changes':
         this.liveChanges(message.request, message.changes);
@@ -149,8 +150,10 @@ export class CaptureHost {
 
   // The live capture.
 
-  private startLive(request: number, options: DiagnoseOptions): void {
+  private startLive(request: number, given: DiagnoseOptions, browser: HostBrowser): void {
     if (this.live !== null) this.forget(this.live.capture);
+    // The live capture's diagnosis, its what-if runs and exports all judge for the browser it runs in (kept.options).
+    const options: DiagnoseOptions = { ...given, browser };
     const entries: unknown[] = [];
     const { capture, kept } = this.keep({ input: entries, entries, options, exchanges: [] });
     this.live = { request, capture, kept, session: new DiagnosisSession(options), shown: [], rebuild: false, before: null, dropped: { ...NOTHING_DROPPED }, scheduled: false };

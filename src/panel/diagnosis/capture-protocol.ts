@@ -3,6 +3,7 @@
 // compact rows only, receives them as deltas (live) or in slices it asks for one at a time (imports, what-if),
 // and asks for the full exchange and raw entries of the one exchange it shows in detail.
 import type { DiagnoseOptions, ExportOptions, InputError, JudgedBrowser, Problem, ReportExchange, ReportSummary } from '../../engine/index';
+import type { HostBrowser } from '../../platform/host-browser';
 import type { CaptureChange } from '../capture-changes';
 import type { EntryFacts } from '../entry-facts';
 import type { ExchangeRow } from '../model/rows';
@@ -63,8 +64,11 @@ export interface Detail {
 }
 
 export type ClientMessage =
-  /** Start (or restart) the live capture; its rows come back as `live-rows` deltas with this request id. */
-  | { kind: 'live'; request: number; options: DiagnoseOptions }
+  /**
+   * Start (or restart) the live capture; its rows come back as `live-rows` deltas with this request id. `browser`
+   * is the browser recording it, whose CORS checks the diagnosis replays.
+   */
+  | { kind: 'live'; request: number; options: DiagnoseOptions; browser: HostBrowser }
   /** What changed in the live capture (see CaptureStore). */
   | { kind: 'live-changes'; request: number; changes: CaptureChange[] }
   /** Read, parse and diagnose a file; the worker keeps it as a capture and streams its rows. */
