@@ -44,6 +44,7 @@ describe('Firefox driver (test/support/firefox.ts)', () => {
     await firefox!.openToolbox();
     await firefox!.navigate(`${origin}/page`);
     expect(await firefox!.evaluate<string>('document.title')).toBe('driver smoke');
+    await firefox!.waitForNetworkRecording([`${origin}/probe`, `${origin.replace('127.0.0.1', 'localhost')}/probe`]);
     // localhost:<port> is another origin than 127.0.0.1:<port>.
     const url = `${origin.replace('127.0.0.1', 'localhost')}/blocked-${Date.now()}`;
     const outcome = await firefox!.evaluate<string>(`fetch(${JSON.stringify(url)}).then(() => 'allowed', (error) => 'blocked: ' + error.name)`);

@@ -15,6 +15,7 @@ import {
   firefoxDisagreementTable,
   firefoxVerdicts,
   isNetworkFailureRow,
+  servedNotInHar,
   type FirefoxComparison,
   type FirefoxRecording,
 } from '../differential/compare-firefox';
@@ -59,6 +60,8 @@ describe('differential replay: the engine (Firefox mode) on recorded Firefox HAR
       expect(recording.verdicts.length).toBeGreaterThanOrEqual(80);
       expect(recording.browser).toMatch(/^Firefox\/\d+\./);
       expect(recording.console.length).toBeGreaterThan(0);
+      // Complete: every scenario request the server answered is in the HAR.
+      expect(servedNotInHar(recording.served, recording.har, recording.origins)).toEqual([]);
       // The stored verdicts are what the derivation gives (a changed derivation needs a new recording).
       expect(firefoxVerdicts(recording.verdicts, recording.console)).toEqual(recording.verdicts);
     }
