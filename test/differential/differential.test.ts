@@ -30,7 +30,7 @@ import {
   type EngineExchangeLike,
   type Recording,
 } from './compare';
-import { scenariosFor } from './scenarios';
+import { scenariosFor, withoutEngineExpectations } from './scenarios';
 
 /** The rows Chromium runs (scenarios.ts `browsers`). */
 const scenarios = scenariosFor('chromium');
@@ -43,9 +43,9 @@ let engineProblem: string | null = null;
 let findingChecks = new Map<string, FindingCheck>();
 let setupProblem: string | null = null;
 
-// Hashed without the `browsers` and `expectFirefoxFindings` fields: marking a row for one browser, or Firefox's
-// findings, does not by itself force a new Chromium recording.
-const tableHash = createHash('sha256').update(JSON.stringify(scenarios.map(({ browsers: _browsers, expectFirefoxFindings: _firefoxFindings, ...row }) => row))).digest('hex').slice(0, 16);
+// Hashed as the browser runs the rows (withoutEngineExpectations): what the engine should report, or marking a row
+// for one browser, does not by itself force a new recording.
+const tableHash = createHash('sha256').update(JSON.stringify(scenarios.map(withoutEngineExpectations))).digest('hex').slice(0, 16);
 
 function saveRecording(recording: Recording): string {
   const major = /\/(\d+)\./.exec(recording.browser)?.[1] ?? 'unknown';

@@ -7,6 +7,8 @@ import { diagnose, exportReport, openInput, reportToText, type Report } from '..
 import { judgedBrowserOf, NO_PRODUCER } from '../../src/engine/spec/browsers';
 import { firefoxErrorOfCategory } from '../../src/engine/spec/firefox-errors';
 import { readHarSample } from '../fixtures/har-samples';
+import { har } from '../fixtures/builders';
+import { RULE_FIXTURES } from './rule-fixtures';
 
 const PAGE = 'https://app.example';
 const API = 'https://api.other.example';
@@ -131,6 +133,20 @@ describe('Firefox mode on a Firefox HAR', () => {
       expect(warning?.firefoxError).toBe(browser === 'firefox' ? 'CORSAllowHeaderFromPreflightDeprecation' : null);
       expect(warning?.fix?.headers).toEqual([{ action: 'set', name: 'Access-Control-Allow-Headers', value: '*, authorization' }]);
     }
+  });
+
+  it('says where the other browser reaches another verdict: a redirected request\'s preflight allowing the page\'s origin but not "null"', () => {
+    // Chromium's HAR: after PUT 307 → another origin, the second preflight carried Origin: null and was answered
+    // with the page's origin (the differential suites' redir-preflighted-307-null-mismatch).
+    const result = diagnose(har(RULE_FIXTURES['redirected-preflight-origin'].fail as never), { browser: 'chromium' });
+    if (!result.ok) throw new Error(result.error.message);
+    const exchange = result.report.exchanges[0]!;
+    expect(exchange.verdict).toBe('blocked');
+    expect(exchange.corsError).toBe('PreflightAllowOriginMismatch');
+    const note = exchange.findings.find((finding) => finding.rule === 'redirected-preflight-origin');
+    expect(note?.severity).toBe('warning');
+    expect(note?.message).toMatch(/^Firefox would allow this request\. .*Chromium sends it with Origin: null and blocks it/);
+    expect(reportToText(result.report)).toMatch(/Chromium and Firefox disagree/);
   });
 
   it('says which browser it judged for in every format, and a reopened export keeps a chosen browser', () => {

@@ -93,6 +93,14 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
     fail: exchange(GET_AUTHORIZATION).preflight({ acao: PAGE, acah: '*' }).actual({ acao: PAGE }).entries(),
     reason: 'wildcard-only',
   },
+  'redirected-preflight-origin': {
+    // PUT 307 → another origin: the second hop's preflight carries Origin: null (Chromium's HAR).
+    pass: exchange(PUT_JSON).preflight(goodPreflight).redirect({ status: 307, to: 'https://cdn.example.org/items', acao: PAGE })
+      .preflight({ ...goodPreflight, acao: '*' }).actual({ acao: '*' }).entries(),
+    fail: exchange(PUT_JSON).preflight(goodPreflight).redirect({ status: 307, to: 'https://cdn.example.org/items', acao: PAGE })
+      .preflight(goodPreflight).actual({ notSent: true }).entries(),
+    reason: 'chromium-blocks',
+  },
   'redirect-contains-credentials': {
     pass: exchange().redirect({ to: 'https://cdn.example.org/items', acao: PAGE }).actual({ acao: 'null' }).entries(),
     fail: exchange().redirect({ to: 'https://user:secret@cdn.example.org/items', acao: PAGE }).actual({ notSent: true }).entries(),
