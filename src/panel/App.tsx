@@ -83,6 +83,7 @@ export function App({ source, spawn, limit, browser }: AppProps) {
 
   const summary = head.ok ? head.summary : null;
   const problems = head.ok ? head.problems : [];
+  const servers = head.ok ? head.servers : [];
   const activeTab = tab ?? (imported !== null && problems.some((problem) => problem.severity !== 'info') ? 'problems' : 'requests');
   const stack = chosenStack(preferences.get('fix.stack')) ?? 'express';
   const dropped = view.dropped;
@@ -305,6 +306,7 @@ export function App({ source, spawn, limit, browser }: AppProps) {
         <div id="view-problems" role="tabpanel" aria-labelledby="tab-problems" class="workspace">
           <ProblemsView
             problems={problems}
+            servers={servers}
             stack={stack}
             onShowRequests={(problem) => {
               setFilter({ quick: 'all', text: problem.id, showSameOrigin: true });

@@ -72,5 +72,8 @@ describe('npm run package (the Chrome Web Store zip)', () => {
     });
     expect(titles).toEqual(expected.report.problems.map((problem) => problem.title));
     expect(await opened.evaluate<string | null>('document.getElementById("tab-problems")?.getAttribute("aria-selected") ?? null')).toBe('true');
+    // Each server's one configuration sits above the problems.
+    const servers = await opened.evaluate<string[]>('[...document.querySelectorAll(".server-fix")].map((node) => node.getAttribute("data-server"))');
+    expect(servers).toEqual(expected.report.servers.map((fix) => fix.server));
   });
 });

@@ -50,6 +50,7 @@ const headFor = (result: DiagnoseResult) =>
     ? {
         ok: true, summary: result.report.summary, browser: result.report.browser, inputErrors: result.report.inputErrors.length, firstInputError: result.report.inputErrors[0]?.message ?? null, reopened: null,
         problems: result.report.problems.map(({ exchanges: _ids, ...problem }) => problem),
+        servers: result.report.servers,
       }
     : { ok: false, error: result.error };
 

@@ -88,6 +88,7 @@ const EMPTY_HEAD: ViewHead = {
   firstInputError: null,
   reopened: null,
   problems: [],
+  servers: [],
 };
 
 /** Drop to this share of the limit once over it: drops come in batches, not one per new exchange. */

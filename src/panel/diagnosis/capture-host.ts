@@ -414,8 +414,8 @@ export class CaptureHost {
 
 function headOf(result: DiagnoseResult, reopened: { matches: boolean } | null): ViewHead {
   if (!result.ok) return { ok: false, error: result.error };
-  const { summary, inputErrors, problems, browser } = result.report;
-  return { ok: true, summary, browser, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened, problems: problems.map(({ exchanges: _ids, ...problem }) => problem) };
+  const { summary, inputErrors, problems, servers, browser } = result.report;
+  return { ok: true, summary, browser, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened, problems: problems.map(({ exchanges: _ids, ...problem }) => problem), servers };
 }
 
 /** An exchange with its entry indices in the panel's numbering (after the live capture dropped its oldest). */

@@ -2,7 +2,7 @@
 // (the live one, an imported file, a reopened report) with its entries and diagnosis; the panel holds the grid's
 // compact rows only, receives them as deltas (live) or in slices it asks for one at a time (imports, what-if),
 // and asks for the full exchange and raw entries of the one exchange it shows in detail.
-import type { DiagnoseOptions, ExportOptions, InputError, JudgedBrowser, Problem, ReportExchange, ReportSummary } from '../../engine/index';
+import type { DiagnoseOptions, ExportOptions, InputError, JudgedBrowser, Problem, ReportExchange, ReportSummary, ServerFix } from '../../engine/index';
 import type { HostBrowser } from '../../platform/host-browser';
 import type { CaptureChange } from '../capture-changes';
 import type { EntryFacts } from '../entry-facts';
@@ -42,6 +42,8 @@ export type ViewHead =
       reopened: { matches: boolean } | null;
       /** The problems, without their exchange ids (the rows name their problems): the Problems view's list. */
       problems: readonly PanelProblem[];
+      /** Each server's one configuration that fixes all its blocking problems (report.servers). */
+      servers: readonly ServerFix[];
     }
   | { ok: false; error: InputError };
 
