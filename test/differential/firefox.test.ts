@@ -9,7 +9,13 @@
 // (ext-devtools-network.js), so the suite calls that on the tab's toolbox. The engine diagnoses the HAR in its
 // Firefox mode and each scenario must get the same verdict and the same Firefox reason from both.
 //
-// Run: npx vitest run --project chromium test/differential/firefox.test.ts
+// The extension itself runs too: dist-firefox/ is installed as a temporary add-on and its CORS panel is open in
+// that toolbox for the whole run, diagnosing the live traffic as a user's panel would (onRequestFinished, and
+// getHAR() re-reads for the requests Firefox never announces). At the end every scenario request's row in the
+// panel must carry the verdict the engine gives Firefox's HAR — which must be Firefox's own. Build first
+// (npm run build).
+//
+// Run: npm run build && npx vitest run --project chromium test/differential/firefox.test.ts
 // The recording (HAR + Firefox verdicts + reasons + what the server saw) is written to
 // recorded/firefox-<major>.json when the file is missing, when the table or the browser version changed, or when
 // CORS_LENS_RECORD=1; test/engine/differential-replay-firefox.test.ts replays it without a browser.
@@ -19,6 +25,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagnoseOptions, DiagnoseResult } from '../../src/engine/index';
 import { launchFirefox, type FirefoxSession } from '../support/firefox';
+import { installTemporaryAddon, openFirefoxCorsPanel, type FirefoxCorsPanel } from '../support/firefox-panel';
 import { checkExpectedFindings, describeChromium, type EngineExchangeLike, type FetchOutcome, type FindingCheck, findingMismatchTable, type Recording } from './compare';
 import {
   compareAllFirefox,
@@ -42,6 +49,10 @@ const scenarios = scenariosFor('firefox');
 const ROOT = resolve(import.meta.dirname, '../..');
 const RECORDED_DIR = resolve(import.meta.dirname, 'recorded');
 const DISAGREEMENTS_FILE = resolve(ROOT, 'test-results/firefox-disagreements.md');
+const DIST_FIREFOX = resolve(ROOT, 'dist-firefox');
+
+/** A row of the CORS panel as its page hands it to tests (src/panel/controller/use-capture.ts, __corsLens.verdicts). */
+interface PanelVerdict { method: string; url: string; verdict: string; corsError: string; entries: number }
 
 /**
  * Prefs of this suite beyond the driver's automation defaults. Local Network Access stays off (the driver's
@@ -54,6 +65,13 @@ type FirefoxDiagnose = (input: unknown, options: DiagnoseOptions & { browser: 'f
 
 let server: ScenarioServer | undefined;
 let firefox: FirefoxSession | undefined;
+let panel: FirefoxCorsPanel | undefined;
+/** The panel's rows once its live capture settled, and what the engine says about the same requests from the HAR. */
+let panelRows: PanelVerdict[] = [];
+let engineRows: PanelVerdict[] = [];
+let panelProblem: string | null = null;
+/** How long after the HAR was read the panel's rows took to settle. */
+let panelSeconds = 0;
 let verdicts: FirefoxVerdict[] = [];
 let comparisons = new Map<string, FirefoxComparison>();
 let findingChecks = new Map<string, FindingCheck>();
@@ -164,8 +182,11 @@ beforeAll(async () => {
     for (let attempt = 1; ; attempt++) {
       server = await startScenarioServer(scenarios);
       firefox = await launchFirefox({ prefs: SUITE_PREFS });
+      if (!existsSync(resolve(DIST_FIREFOX, 'manifest.json'))) throw new Error('dist-firefox/ is missing: run npm run build first');
+      const addonId = await installTemporaryAddon(firefox, DIST_FIREFOX);
       // DevTools must be open (and its network recorder started) before the page loads, as for the extension.
       await firefox.openToolbox();
+      panel = await openFirefoxCorsPanel(firefox, addonId);
       await firefox.navigate(server.runnerUrl);
       // Wait until the recorder records requests to each origin the scenarios use.
       await firefox.waitForNetworkRecording([server.origins.page, server.origins.api, server.origins.alt, server.origins.audit].map((origin) => `${origin}/lens-probe`));
@@ -210,6 +231,7 @@ beforeAll(async () => {
       const result = diagnoseFirefox(har, { browser: 'firefox' });
       if (result.ok) {
         exchanges = result.report.exchanges;
+        engineRows = result.report.exchanges.map((exchange) => ({ method: exchange.method, url: exchange.url, verdict: exchange.verdict, corsError: exchange.corsError ?? '', entries: exchange.entries.length }));
         reportBrowser = (result.report as { browser?: { id?: string } }).browser?.id ?? null;
       } else {
         engineProblem = `diagnose() refused the HAR: ${result.error.message} at ${result.error.path}`;
@@ -220,12 +242,67 @@ beforeAll(async () => {
     comparisons = compareAllFirefox(verdicts, exchanges, har);
     findingChecks = checkExpectedFindings(withFirefoxFindings(scenarios), exchanges);
     writeDisagreements(comparisons);
+    try {
+      const panelStarted = Date.now();
+      const urls = new Set(scenarios.map((scenario) => server!.urlOf(scenario)));
+      panelRows = await settledPanelRows(panel!, (rows) => panelDifferences(rows, urls).length === 0);
+      panelSeconds = (Date.now() - panelStarted) / 1000;
+    } catch (error) {
+      panelProblem = error instanceof Error ? error.message : String(error);
+    }
     console.info(`Firefox differential: ${scenarios.length} scenarios in ${((Date.now() - started) / 1000).toFixed(1)} s (${attempts} run(s))\n${firefoxComparisonTable(comparisons.values())}`);
   } catch (error) {
     setupProblem = error instanceof Error ? (error.stack ?? error.message) : String(error);
   }
   runSeconds = (Date.now() - started) / 1000;
 }, 240_000);
+
+/**
+ * The panel's rows once `done` holds for them, or once they stopped changing for 2 s after 90 s. The panel lists a
+ * request Firefox stopped at its preflight only after it re-reads getHAR(), and it spaces its re-reads (20× the
+ * last one's duration, src/panel/live-capture.ts), so the last one may come many seconds after the page's pause.
+ */
+async function settledPanelRows(opened: FirefoxCorsPanel, done: (rows: PanelVerdict[]) => boolean): Promise<PanelVerdict[]> {
+  const patience = Date.now() + 90_000;
+  let last = '';
+  let stableSince = Date.now();
+  for (;;) {
+    const rows = await opened.read<PanelVerdict[]>('content.wrappedJSObject.__corsLens.verdicts()');
+    if (done(rows)) return rows;
+    const text = JSON.stringify(rows);
+    if (text !== last) {
+      last = text;
+      stableSince = Date.now();
+    } else if (Date.now() > patience && Date.now() - stableSince >= 2_000) {
+      return rows;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Scenario requests whose verdicts differ between the panel's rows and the engine's diagnosis of the HAR. */
+function panelDifferences(rows: readonly PanelVerdict[], urls: ReadonlySet<string>): string[] {
+  const fromEngine = verdictsByRequest(engineRows, urls);
+  const fromPanel = verdictsByRequest(rows, urls);
+  return [...new Set([...fromEngine.keys(), ...fromPanel.keys()])]
+    .filter((key) => JSON.stringify(fromEngine.get(key) ?? []) !== JSON.stringify(fromPanel.get(key) ?? []))
+    .map((key) => `${key}: engine ${JSON.stringify(fromEngine.get(key) ?? [])} (${entriesOf(engineRows, key)} entries), panel ${JSON.stringify(fromPanel.get(key) ?? [])} (${entriesOf(rows, key)} entries)`);
+}
+
+/** "GET url" → the verdicts of its exchanges, sorted (a scenario may repeat its request). */
+function verdictsByRequest(rows: readonly PanelVerdict[], urls: ReadonlySet<string>): Map<string, string[]> {
+  const byRequest = new Map<string, string[]>();
+  for (const row of rows) {
+    if (!urls.has(row.url)) continue;
+    const key = `${row.method} ${row.url}`;
+    byRequest.set(key, [...(byRequest.get(key) ?? []), row.verdict].sort());
+  }
+  return byRequest;
+}
+
+function entriesOf(rows: readonly PanelVerdict[], key: string): string {
+  return rows.filter((row) => `${row.method} ${row.url}` === key).map((row) => row.entries).join('+');
+}
 
 afterAll(async () => {
   await firefox?.close();
@@ -298,6 +375,19 @@ describe('diagnosis engine (Firefox mode) vs Firefox (differential)', () => {
     expect(engineProblem).toBeNull();
     expect(findingChecks.size).toBe(scenarios.length);
     expect([...findingChecks.values()].filter((check) => !check.ok).length, findingMismatchTable(findingChecks.values())).toBe(0);
+  });
+
+  it('the CORS panel (dist-firefox/, live in the same Firefox) gives every scenario request the verdict the engine gives Firefox\'s HAR', () => {
+    expect(setupProblem).toBeNull();
+    expect(panelProblem).toBeNull();
+    const urls = new Set(scenarios.map((scenario) => server!.urlOf(scenario)));
+    const fromPanel = verdictsByRequest(panelRows, urls);
+    expect(verdictsByRequest(engineRows, urls).size).toBeGreaterThanOrEqual(scenarios.length * 0.9);
+    expect(panelDifferences(panelRows, urls)).toEqual([]);
+    // And so Firefox's own: the scenario's first request in the panel against Firefox's verdict.
+    const firefoxOf = new Map(verdicts.map((verdict) => [verdict.url, verdict.blocked ? 'blocked' : 'allowed']));
+    const agreeing = [...urls].filter((url) => panelRows.some((row) => row.url === url && row.verdict === firefoxOf.get(url))).length;
+    console.info(`CORS panel in Firefox: ${panelRows.length} rows, settled ${panelSeconds.toFixed(1)} s after the HAR was read; ${fromPanel.size} scenario requests equal to the engine on the HAR; ${agreeing} of ${urls.size} scenario URLs with Firefox's own verdict (the rest: verdict 'unknown' where the HAR cannot tell, as the engine)`);
   });
 
   it.each(scenarios.map((scenario) => [scenario.id, scenario.description]))('%s — %s', (id) => {
