@@ -107,11 +107,6 @@ export function liveSessionFigures(requests: number, marks: readonly number[], b
     longest = Math.max(longest, performance.now() - started);
     messages.length = 0;
     done += size;
-    if (starts.has(done)) {
-      cpuStart = process.cpuUsage();
-      wallStart = performance.now();
-      longest = 0;
-    }
     if (marks.includes(done)) {
       const cpu = process.cpuUsage(cpuStart);
       const wallMs = (performance.now() - wallStart) / window;
@@ -120,13 +115,19 @@ export function liveSessionFigures(requests: number, marks: readonly number[], b
       const heap = process.memoryUsage().heapUsed;
       windows.push({ upTo: done, size: window, cpuMs, wallMs, heap, heapPerRequest: heap / done, longestBatchMs: longest });
     }
+    // After the mark: a window may start where another ends.
+    if (starts.has(done)) {
+      cpuStart = process.cpuUsage();
+      wallStart = performance.now();
+      longest = 0;
+    }
   }
   return { requests, entries, batch, windows, load: loadavg().map((value) => value.toFixed(2)).join(' ') };
 }
 
 export function liveSessionLines(figures: LiveFigures): string[] {
   const lines = [
-    `Live session in the diagnosis worker's code (Node, no browser): the soak's mix, ${figures.requests.toLocaleString('en')} requests (${figures.entries.toLocaleString('en')} entries) in batches of ${figures.batch} (the panel's 100 ms at 150 requests/s)`,
+    `Live session in the diagnosis worker's code (Node, no browser): the soak's mix, ${figures.requests.toLocaleString('en')} requests (${figures.entries.toLocaleString('en')} entries) in batches of ${figures.batch}${figures.batch === 15 ? " (the panel's 100 ms at 150 requests/s)" : ''}`,
     `  load average ${figures.load} (2 cores, shared: wall time waits for a core; CPU per request is the figure to compare)`,
     '  requests   CPU per request (last 1,000)   wall per request   longest batch   heap after GC (per request)',
   ];
