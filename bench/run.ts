@@ -1,5 +1,6 @@
 // `npm run bench`: how the engine and the panel scale, against the budgets in README.md.
-// Part 1 (always, no browser): synthetic HARs of 1k, 10k and 100k entries.
+// Part 1 (always, no browser): synthetic HARs of 1k, 10k and 100k entries, and the live session in the diagnosis
+// worker's code (bench/live-session.ts: the soak's mix, 100k requests).
 // Part 2 (`npm run bench -- --chromium`): the panel in real Chromium, ending with the all-day soak (bench/soak.ts;
 // `npm run bench -- --soak` runs the soak alone; --soak-phases=2000,20000 and --soak-modes=steady narrow it).
 import { execFileSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cliFigures, cliFormatFigures } from './cli';
 import { buildEngineBundle } from './engine-bundle';
+import { liveSessionLines, type LiveFigures } from './live-session';
 import { syntheticHar } from './synthetic-har';
 
 const root = resolve(import.meta.dirname, '..');
@@ -88,6 +90,16 @@ function engineFigures(folder: string, engine: string): void {
   }
 }
 
+/**
+ * The live session as the diagnosis worker runs it (bench/live-session.ts), 100k requests of the soak's mix in a
+ * fresh process: CPU per request at 2k, 20k and 100k. Reported, not judged (the soak judges the live figures).
+ */
+function liveSessionFigures(): void {
+  const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench/live-session.ts'), '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 20 });
+  console.log('');
+  for (const line of liveSessionLines(JSON.parse(output) as LiveFigures)) console.log(line);
+}
+
 function panelSize(): void {
   const assets = join(root, 'dist/assets');
   let files: string[];
@@ -128,6 +140,7 @@ async function main(): Promise<void> {
       for (const size of CLI_SIZES) writeFileSync(join(folder, `synthetic-${size}.har`), JSON.stringify(syntheticHar(size)));
     } else {
       engineFigures(folder, engine);
+      liveSessionFigures();
       panelSize();
     }
     const cliLines = [

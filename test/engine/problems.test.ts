@@ -95,6 +95,9 @@ describe('problems', () => {
     for (const item of [...dropped].reverse()) index.set(item, report.exchanges.indexOf(item));
     expect(index.problems()).toEqual(problemsOf(report.exchanges));
     expect(report.problems).toEqual(problemsOf(report.exchanges));
+    // The servers' configurations count their exchanges from the index's running tally, as a live session does.
+    expect(report.servers.length).toBeGreaterThan(0);
+    expect(serverFixesOf(index.problems(), (server) => index.combinedExchanges(server))).toEqual(report.servers);
   });
 
   it('keep the text summary within 50 lines for a large capture', () => {

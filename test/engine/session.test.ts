@@ -63,4 +63,21 @@ describe('DiagnosisSession (the live path)', () => {
     const untouched = before.exchanges.filter((exchange) => after.exchanges.includes(exchange));
     expect(untouched).toHaveLength(before.exchanges.length);
   });
+
+  it('view() reads as report() does; only a report() stays as it was once more entries come', () => {
+    const entries = syntheticHar(1_200, 11).log.entries;
+    const session = new DiagnosisSession({ sourceKind: 'live' });
+    session.add(entries.slice(0, 600));
+    const view = session.view();
+    const report = session.report();
+    expect(view).toEqual(report);
+    const kept = JSON.stringify(report);
+    session.add(entries.slice(600));
+    const later = session.view();
+    expect(later).toEqual(batch(entries));
+    expect(session.report()).toEqual(batch(entries));
+    // The earlier report is untouched; the earlier view's exchange list is the session's own, now longer.
+    expect(JSON.stringify(report)).toBe(kept);
+    expect(view.exchanges).toBe(later.exchanges);
+  });
 });

@@ -14,6 +14,7 @@ import { originOf } from '../model/origin.js';
 import type { Finding, ReportExchange } from '../report/types.js';
 import { MemoTable } from '../model/memo.js';
 import { routeTemplate } from './route.js';
+import { combinedInServerFix } from './servers.js';
 
 /** Which response a problem is about. */
 export type ProblemResponse = 'preflight' | 'actual' | 'redirect' | 'exchange';
@@ -171,6 +172,15 @@ function listItems(value: string): string[] {
 /** A problem's members and running tallies: a member's arrival or departure costs its own fields, not a regrouping. */
 class Accumulator {
   readonly members = new Map<string, Member>();
+  /**
+   * The members' exchange ids in capture order, and their places (`orders`, ascending): kept sorted as members
+   * come and go, so that a live session's update copies the list instead of sorting and mapping every member
+   * (bench/live-session.ts: that was a third of an update's CPU at 100k requests). Members mostly arrive in
+   * capture order (a push); one that does not goes after the members with the same place, as a stable sort would
+   * put it.
+   */
+  private readonly ids: string[] = [];
+  private readonly orders: number[] = [];
   readonly routes = new Tally();
   readonly methods = new Tally();
   readonly origins = new Tally();
@@ -185,14 +195,25 @@ class Accumulator {
   readonly lists = new Map<string, Tally>();
   passing = 0;
   blocking = 0;
-  /** False once a member arrived out of capture order: the next build sorts them. */
-  inOrder = true;
-  private lastOrder = -Infinity;
+
+  /**
+   * `server` and `combined` are the same for every member (the problem's id hashes the server, the severity and
+   * the fix's target): the server whose configuration (problems/servers.ts) combines this problem, if it does.
+   */
+  constructor(readonly server: string, readonly combined: boolean) {}
 
   add(member: Member): void {
     this.members.set(member.exchange.id, member);
-    if (member.order < this.lastOrder) this.inOrder = false;
-    this.lastOrder = member.order;
+    const { order } = member;
+    const last = this.orders.length - 1;
+    if (last < 0 || order >= (this.orders[last] as number)) {
+      this.ids.push(member.exchange.id);
+      this.orders.push(order);
+    } else {
+      const position = this.placeAfter(order);
+      this.ids.splice(position, 0, member.exchange.id);
+      this.orders.splice(position, 0, order);
+    }
     this.count(member, 1);
   }
 
@@ -200,7 +221,26 @@ class Accumulator {
     const member = this.members.get(exchangeId);
     if (member === undefined) return;
     this.members.delete(exchangeId);
+    // The member sits among those with its place: search back from the first after them.
+    let position = this.placeAfter(member.order) - 1;
+    while (position >= 0 && this.ids[position] !== exchangeId) position--;
+    if (position >= 0) {
+      this.ids.splice(position, 1);
+      this.orders.splice(position, 1);
+    }
     this.count(member, -1);
+  }
+
+  /** Binary search: the position after every member placed at or before `order`. */
+  private placeAfter(order: number): number {
+    let low = 0;
+    let high = this.orders.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.orders[middle] as number) <= order) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   private count(member: Member, sign: 1 | -1): void {
@@ -246,15 +286,14 @@ class Accumulator {
     return { first: this.first, last: this.last };
   }
 
-  ordered(): Member[] {
-    const members = [...this.members.values()];
-    if (this.inOrder) return members;
-    members.sort((a, b) => a.order - b.order);
-    this.members.clear();
-    for (const member of members) this.members.set(member.exchange.id, member);
-    this.inOrder = true;
-    this.lastOrder = members[members.length - 1]?.order ?? -Infinity;
-    return members;
+  /** The member first in capture order (it stands for the problem: its finding, fix and message). */
+  firstMember(): Member {
+    return this.members.get(this.ids[0] as string) as Member;
+  }
+
+  /** The members' exchange ids in capture order (a copy: a report's problem keeps it). */
+  exchangeIds(): string[] {
+    return this.ids.slice();
   }
 }
 
@@ -270,6 +309,11 @@ export class ProblemIndex {
   private readonly dirty = new Set<string>();
   /** A live capture asks for the same few URLs' routes again and again. */
   private readonly routes = new MemoTable(2_048, routeTemplate);
+  /**
+   * Per server, each exchange of the problems its configuration combines, with how many of them name it: the
+   * configuration's exchange count (ServerFix.exchanges) without collecting every id again at each update.
+   */
+  private readonly combined = new Map<string, Map<string, number>>();
 
   /** Adds the exchange, or replaces the one with its id; `order` is its place in the capture. */
   set(exchange: ReportExchange, order: number): void {
@@ -279,8 +323,9 @@ export class ProblemIndex {
       // One member per exchange and problem: the first finding stands for the others (same rule, reason and fix).
       if (ids.includes(finding.problem)) continue;
       let accumulator = this.accumulators.get(finding.problem);
-      if (accumulator === undefined) this.accumulators.set(finding.problem, (accumulator = new Accumulator()));
+      if (accumulator === undefined) this.accumulators.set(finding.problem, (accumulator = new Accumulator(serverOf(finding.url), combinedInServerFix(finding))));
       accumulator.add({ exchange, finding, order, route: this.routes.get(finding.url) });
+      if (accumulator.combined) this.countCombined(accumulator.server, exchange.id, 1);
       ids.push(finding.problem);
       this.dirty.add(finding.problem);
     }
@@ -294,9 +339,23 @@ export class ProblemIndex {
     for (const id of ids) {
       const accumulator = this.accumulators.get(id);
       accumulator?.remove(exchangeId);
+      if (accumulator?.combined === true) this.countCombined(accumulator.server, exchangeId, -1);
       if (accumulator !== undefined && accumulator.members.size === 0) this.accumulators.delete(id);
       this.dirty.add(id);
     }
+  }
+
+  private countCombined(server: string, exchangeId: string, change: 1 | -1): void {
+    let counts = this.combined.get(server);
+    if (counts === undefined) this.combined.set(server, (counts = new Map()));
+    const count = (counts.get(exchangeId) ?? 0) + change;
+    if (count > 0) counts.set(exchangeId, count);
+    else counts.delete(exchangeId);
+  }
+
+  /** How many exchanges the problems that `server`'s configuration combines name (each once): see serverFixesOf. */
+  combinedExchanges(server: string): number {
+    return this.combined.get(server)?.size ?? 0;
   }
 
   /** Every problem: most severe first, then those behind Chromium's named errors, then by how many exchanges each affects. */
@@ -319,9 +378,7 @@ export function problemsOf(exchanges: readonly ReportExchange[]): Problem[] {
 }
 
 function buildProblem(id: string, accumulator: Accumulator): Problem {
-  const members = accumulator.ordered();
-  const first = members[0] as Member;
-  const { finding } = first;
+  const { finding } = accumulator.firstMember();
   const server = serverOf(finding.url);
   const routes = accumulator.routes.byFrequency();
   const initiatorOrigins = accumulator.origins.sorted();
@@ -341,8 +398,8 @@ function buildProblem(id: string, accumulator: Accumulator): Problem {
     methods: accumulator.methods.byFrequency(),
     requestKinds: accumulator.kinds.byFrequency(),
     initiatorOrigins,
-    exchanges: members.map((member) => member.exchange.id),
-    count: members.length,
+    exchanges: accumulator.exchangeIds(),
+    count: accumulator.members.size,
     blocking: accumulator.blocking,
     firstSeen: seen.first,
     lastSeen: seen.last,

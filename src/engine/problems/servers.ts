@@ -1,4 +1,4 @@
-import type { HeaderPatch } from '../rules/types.js';
+import type { FixTarget, HeaderPatch, Severity } from '../rules/types.js';
 import type { Problem } from './problems.js';
 
 /**
@@ -44,30 +44,47 @@ function items(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
 
-/** The combined configuration of each server with blocking problems that a response header change fixes. */
-export function serverFixesOf(problems: readonly Problem[]): ServerFix[] {
+/**
+ * Whether a server's configuration combines this problem: a blocking one that a response header change fixes.
+ * Every finding of a problem answers alike (its id hashes the severity and the fix's target), so a finding can ask.
+ */
+export function combinedInServerFix(problem: { readonly severity: Severity; readonly fix: { readonly target: FixTarget } | null }): boolean {
+  return problem.severity === 'error' && problem.fix !== null && problem.fix.target !== 'client';
+}
+
+/** How many exchanges a server's combined problems name, each once. */
+function distinctExchanges(_server: string, problems: readonly Problem[]): number {
+  const exchanges = new Set<string>();
+  for (const problem of problems) for (const id of problem.exchanges) exchanges.add(id);
+  return exchanges.size;
+}
+
+/**
+ * The combined configuration of each server with blocking problems that a response header change fixes.
+ * `exchangesOn` counts a server's exchanges; a live session passes its running count (ProblemIndex), which saves
+ * collecting every blocked exchange's id at each update.
+ */
+export function serverFixesOf(problems: readonly Problem[], exchangesOn: (server: string, problems: readonly Problem[]) => number = distinctExchanges): ServerFix[] {
   const byServer = new Map<string, Problem[]>();
   for (const problem of problems) {
-    const fix = problem.fix;
-    if (problem.severity !== 'error' || fix === null || fix.target === 'client') continue;
+    if (!combinedInServerFix(problem)) continue;
     const list = byServer.get(problem.server);
     if (list === undefined) byServer.set(problem.server, [problem]);
     else list.push(problem);
   }
   const fixes: ServerFix[] = [];
   for (const [server, members] of byServer) {
-    const fix = combine(server, members);
+    const fix = combine(server, members, exchangesOn(server, members));
     // A server whose problems need no header line and no status (only what the notes say) gets no configuration.
     if (fix.headers.length > 0 || fix.preflightStatus !== null) fixes.push(fix);
   }
   return fixes.sort((a, b) => b.exchanges - a.exchanges || a.server.localeCompare(b.server));
 }
 
-function combine(server: string, problems: readonly Problem[]): ServerFix {
+function combine(server: string, problems: readonly Problem[], exchanges: number): ServerFix {
   const origins = new Set<string>();
   const pageOrigins = new Set<string>();
   const lists = new Map<string, Map<string, string>>(LIST_HEADERS.map((name) => [name, new Map()]));
-  const exchanges = new Set<string>();
   const routes = new Map<string, number>();
   const notes: string[] = [];
   let credentials = false;
@@ -79,7 +96,6 @@ function combine(server: string, problems: readonly Problem[]): ServerFix {
   for (const problem of problems) {
     const fix = problem.fix;
     if (fix === null) continue;
-    for (const id of problem.exchanges) exchanges.add(id);
     // Whatever Allow-Origin the configuration ends up with must still let every page that hit this server in.
     for (const origin of problem.initiatorOrigins) if (origin !== 'null') pageOrigins.add(origin);
     if (problem.response === 'preflight') for (const route of problem.routes) routes.set(route, (routes.get(route) ?? 0) + problem.count);
@@ -126,7 +142,7 @@ function combine(server: string, problems: readonly Problem[]): ServerFix {
   return {
     server,
     problems: problems.map((problem) => problem.id),
-    exchanges: exchanges.size,
+    exchanges,
     routes: [...routes.entries()].sort((a, b) => b[1] - a[1]).map(([route]) => route),
     allowOrigins,
     credentials,

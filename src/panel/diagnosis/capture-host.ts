@@ -31,7 +31,11 @@ interface Live {
   capture: number;
   kept: KeptCapture;
   session: DiagnosisSession;
-  /** The exchanges the panel has rows of, as the last report listed them. */
+  /**
+   * The exchanges the panel has rows of, as the last report listed them: the session's own list
+   * (DiagnosisSession.view()), which changes in place only at the next update, when this is set again; a rebuild
+   * keeps the old session's list, which nothing changes any more.
+   */
   shown: readonly ReportExchange[];
   /** True after a change the session cannot follow (Clear, a navigation, the limit): diagnose the rest again. */
   rebuild: boolean;
@@ -228,7 +232,8 @@ export class CaptureHost {
       live.session.add(kept.entries);
       this.diagnoses += 1;
     }
-    const report = live.session.report();
+    // Not a copy of every exchange at each update (shown and kept.exchanges are replaced with the next one).
+    const report = live.session.view();
     // After a rebuild the rows are compared below; the session's own change list starts now.
     if (live.rebuild) live.session.takeChanges();
     const next = report.exchanges;
