@@ -4,9 +4,9 @@
  * JSON report this tool exported (diagnosed again from the HAR it embeds).
  * Exit codes: 0 nothing blocked, 1 something blocked, 2 unreadable input or bad usage.
  */
-import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { STACK_IDS, TOOL_NAME, exportReport, exportTextFromBytes, isReport, isStackId, type StackId } from '../engine/index.js';
+import { STACK_IDS, TOOL_NAME, exportFromBytes, exportReport, isReport, isStackId, type StackId } from '../engine/index.js';
 import { EXIT_BLOCKED, EXIT_OK, EXIT_UNREADABLE, answerWithoutEngine, oneLine, parseArguments, type DiagnoseCommand } from './arguments.js';
 
 function readInput(file: string): { ok: true; text: string } | { ok: false; reason: string } {
@@ -42,27 +42,48 @@ function* chunksOf(file: string): Generator<Uint8Array> {
 
 const CHUNK_BYTES = 1 << 20;
 
-function write(command: DiagnoseCommand, content: string, out: (text: string) => void, err: (text: string) => void): boolean {
-  if (command.out === null) {
-    out(content);
-    return true;
-  }
+/**
+ * Writes the report to stdout or to --out as its parts come, in pieces of about a megabyte: a big JSON report
+ * is never one string, and a piece per part would be a system call per exchange.
+ */
+function write(command: DiagnoseCommand, parts: Iterable<string>, out: (text: string) => void, err: (text: string) => void): boolean {
+  let descriptor: number | null = null;
   try {
-    writeFileSync(command.out, content);
+    if (command.out !== null) descriptor = openSync(command.out, 'w');
+    const target = descriptor;
+    const flush = target === null ? out : (text: string) => writeSync(target, text);
+    let pending: string[] = [];
+    let pendingLength = 0;
+    for (const part of parts) {
+      pending.push(part);
+      pendingLength += part.length;
+      if (pendingLength >= WRITE_CHARS) {
+        flush(pending.join(''));
+        pending = [];
+        pendingLength = 0;
+      }
+    }
+    if (pendingLength > 0) flush(pending.join(''));
     return true;
   } catch (error) {
-    err(oneLine(`${TOOL_NAME}: cannot write ${command.out}: ${fileError(error)}`) + '\n');
+    err(oneLine(`${TOOL_NAME}: cannot write ${command.out ?? 'stdout'}: ${fileError(error)}`) + '\n');
     return false;
+  } finally {
+    if (descriptor !== null) closeSync(descriptor);
   }
 }
 
+const WRITE_CHARS = 1 << 20;
+
 function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (text: string) => void, err: (text: string) => void): number {
-  // The default text report of a whole file is read as a stream: a CI job diagnosing a 200 MB capture needs
-  // about twice the file's size in memory instead of five times. Other formats embed the HAR, so they read it whole.
-  if (command.format === 'text' && command.exchanges.length === 0 && command.file !== '-') {
-    const streamed = exportTextFromBytes(chunksOf(command.file), { redact: command.redact, sourceName: basename(command.file), sourceKind: 'file', exchanges: command.listExchanges });
+  // A whole file is read as a stream: a CI job diagnosing a 200 MB capture needs about twice the file's size
+  // in memory instead of five times. Chosen exchanges and stdin are read whole.
+  if (command.exchanges.length === 0 && command.file !== '-') {
+    const streamed = exportFromBytes(chunksOf(command.file), {
+      format: command.format, redact: command.redact, stack, listExchanges: command.listExchanges, sourceName: basename(command.file), sourceKind: 'file',
+    });
     if (streamed !== null) {
-      if (!write(command, streamed.content, out, err)) return EXIT_UNREADABLE;
+      if (!write(command, streamed.parts, out, err)) return EXIT_UNREADABLE;
       return streamed.report.summary.blocked > 0 ? EXIT_BLOCKED : EXIT_OK;
     }
   }
@@ -88,7 +109,7 @@ function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (tex
     err(oneLine(`${TOOL_NAME}: ${command.file} is not ${what}${where}: ${result.error.message}`) + '\n');
     return EXIT_UNREADABLE;
   }
-  if (!write(command, result.content, out, err)) return EXIT_UNREADABLE;
+  if (!write(command, [result.content], out, err)) return EXIT_UNREADABLE;
   return result.document.report.summary.blocked > 0 ? EXIT_BLOCKED : EXIT_OK;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, diagnoseHarBytes, exportReport, exportTextFromBytes, reportToJson } from '../../src/engine/index.js';
+import { diagnose, diagnoseHarBytes, exportFromBytes, exportReport, exportTextFromBytes, reportToJson, type ExportFormat } from '../../src/engine/index.js';
 import { syntheticHar } from '../../bench/synthetic-har.js';
 import { exchange } from '../fixtures/builders.js';
 import { HAR_SAMPLE_NAMES as corpus, readHarSample } from '../fixtures/har-samples.js';
@@ -117,5 +117,48 @@ describe('streamed text export (the CLI default)', () => {
     const report = exportReport(har, { format: 'json' });
     if (!report.ok) throw new Error(report.error.message);
     expect(exportTextFromBytes(chunks(encoder.encode(report.content), 1024))).toBeNull();
+  });
+});
+
+describe('streamed exports in every format (the CLI reading a file)', () => {
+  const AT = '2026-12-07T00:00:00.000Z';
+  const FORMATS: readonly ExportFormat[] = ['json', 'md', 'html', 'text'];
+  const options = (format: ExportFormat, redact: boolean, stack: 'express' | null) => ({ format, redact, stack, generatedAt: AT, sourceName: 'x.har', sourceKind: 'file' as const });
+  const exported = (text: string, format: ExportFormat, redact: boolean, stack: 'express' | null) => {
+    const result = exportReport(text, options(format, redact, stack));
+    if (!result.ok) throw new Error(result.error.message);
+    return result.content;
+  };
+  const streamedExport = (text: string, format: ExportFormat, redact: boolean, stack: 'express' | null, size = 4096) => {
+    const result = exportFromBytes(chunks(encoder.encode(text), size), options(format, redact, stack));
+    return result === null ? null : [...result.parts].join('');
+  };
+
+  it.each(corpus)('%s: byte for byte the export of the text, in every format, redacted or not, with a stack or not', (name) => {
+    const text = readHarSample(name);
+    const streamable = streamed(text, 4096) !== null;
+    for (const format of FORMATS) {
+      for (const [redact, stack] of [[true, null], [false, 'express'], [true, 'express']] as const) {
+        const result = streamedExport(text, format, redact, stack);
+        expect(result === null).toBe(!streamable);
+        if (result !== null) expect(result, `${format} ${redact} ${stack}`).toBe(exported(text, format, redact, stack));
+      }
+    }
+  });
+
+  it('writes secrets, escapes, non-ASCII, pages and many exchanges as the whole-text export does', () => {
+    const har = exchange().actual({ acao: '*' }).har() as { log: { comment?: string; pages?: unknown[]; entries: Array<{ request: { headers: Array<{ name: string; value: string }>; url: string } }> } };
+    har.log.comment = 'secret notes';
+    har.log.pages = [{ id: 'p', title: 'https://app.example/?token=abcdefabcdefabcdefabcdef', comment: 'c' }];
+    const request = har.log.entries[0]?.request;
+    request?.headers.push({ name: 'X-Quote', value: 'a "quoted" \\ value, } ] é✓ \u2028 \u202e \u0000har\u0000' }, { name: 'Authorization', value: 'Bearer abc.def.ghi' });
+    if (request) request.url += '?token=abcdefabcdefabcdef&x=é';
+    const texts = [JSON.stringify(har), `\uFEFF${JSON.stringify(har, null, '\t')}`, JSON.stringify(syntheticHar(400, 6)), JSON.stringify({ log: { version: '1.2', entries: [] } })];
+    for (const text of texts) {
+      for (const format of FORMATS) {
+        for (const size of [7, 1 << 16]) expect(streamedExport(text, format, true, null, size), format).toBe(exported(text, format, true, null));
+        expect(streamedExport(text, format, false, 'express'), format).toBe(exported(text, format, false, 'express'));
+      }
+    }
   });
 });

@@ -300,10 +300,9 @@ export class StreamRedaction {
     return copyPages(value, new Redactor(this.enabled));
   }
 
-  /** `log` is the log object without its entries. */
-  finish(log: { readonly comment?: unknown; readonly pages?: unknown }): void {
-    if (typeof log.comment === 'string' && log.comment !== '') this.redactor.dropped('comment', 'log', true);
-    copyPages(log.pages, this.redactor);
+  /** `log` is the log object without its entries; returns the exported log without its entries, as redactHar writes it. */
+  finish(log: { readonly comment?: unknown; readonly creator?: unknown; readonly pages?: unknown }): Omit<ExportedHar['log'], 'entries'> {
+    return exportedLogHead({ creator: log.creator, pages: log.pages, comment: log.comment }, this.redactor);
   }
 
   redactions(): Redaction[] {
@@ -318,22 +317,24 @@ export function redactHar(input: unknown, options: RedactOptions = {}): RedactRe
   const raw = rawLogOf(input);
   if (raw === null) return { ok: false, error: { message: 'Not a HAR.', path: '' } };
   const redactor = new Redactor(options.redact !== false);
-  if (typeof raw.comment === 'string' && raw.comment !== '') redactor.dropped('comment', 'log', true);
-  const creator = isJsonObject(raw.creator) ? raw.creator : null;
   const entries: unknown[] = [];
   for (let index = 0; index < raw.entries.length; index++) {
     entries.push(copyEntry(raw.entries[index], redactor));
     options.onEntry?.(index + 1, raw.entries.length);
   }
-  const har: ExportedHar = {
-    log: {
-      version: '1.2',
-      ...(creator !== null && typeof creator.name === 'string'
-        ? { creator: { name: creator.name, version: typeof creator.version === 'string' ? creator.version : '' } }
-        : {}),
-      pages: copyPages(raw.pages, redactor),
-      entries,
-    },
-  };
+  const har: ExportedHar = { log: { ...exportedLogHead(raw, redactor), entries } };
   return { ok: true, har, redactions: redactor.list() };
+}
+
+/** The exported log without its entries (version, creator, pages), counting the log's comment and the pages' redactions. */
+function exportedLogHead(raw: Pick<RawLog, 'creator' | 'pages' | 'comment'>, redactor: Redactor): Omit<ExportedHar['log'], 'entries'> {
+  if (typeof raw.comment === 'string' && raw.comment !== '') redactor.dropped('comment', 'log', true);
+  const creator = isJsonObject(raw.creator) ? raw.creator : null;
+  return {
+    version: '1.2',
+    ...(creator !== null && typeof creator.name === 'string'
+      ? { creator: { name: creator.name, version: typeof creator.version === 'string' ? creator.version : '' } }
+      : {}),
+    pages: copyPages(raw.pages, redactor),
+  };
 }

@@ -10,7 +10,7 @@
 import { diagnose, diagnoseHarStream } from '../diagnose.js';
 import type { InputError } from '../har/types.js';
 import { rawLogOf, redactHar, StreamRedaction } from '../redact/har.js';
-import { reportToExportJson } from './to-json.js';
+import { exportJsonParts, reportToExportJson } from './to-json.js';
 import { reportToHtml } from './to-html.js';
 import { reportToMarkdown } from './to-markdown.js';
 import { reportToText } from './to-text.js';
@@ -154,21 +154,75 @@ export function exportFilename(document: ExportDocument, format: ExportFormat): 
 }
 
 /**
- * The text export of a whole HAR file read as a stream of bytes (the CLI's default): the same content as
- * exportReport(text, {format: 'text'}), without ever holding the file's text or its parsed tree, so a CI job
- * diagnoses a 200 MB capture in a fraction of the memory. Null when the file is not in the streamable shape
- * (see har/stream.ts) or is an exported report: use exportReport on its text, which also words any error.
+ * renderExport in parts, for writers that stream (the CLI): the JSON one part per exchange and per HAR entry;
+ * the other formats are one part. `entryTexts`: the embedded HAR's entries as compact JSON (see exportFromBytes).
  */
+export function renderExportParts(document: ExportDocument, format: ExportFormat, listExchanges = false, entryTexts?: readonly string[]): Iterable<string> {
+  return format === 'json' ? exportJsonParts(document, entryTexts) : [renderExport(document, format, listExchanges)];
+}
+
+/**
+ * The export of a whole HAR file read as a stream of bytes (the CLI): the same content as
+ * exportReport(text, options), without ever holding the file's text or its parsed tree, so a CI job
+ * diagnoses a 200 MB capture in a fraction of the memory. Each entry is redacted as it is read; the formats
+ * that show entries (the JSON embeds them all, Markdown and HTML replay a few with curl) keep each redacted
+ * entry as its compact JSON text — a parsed copy of every entry would take several times its text's size.
+ * Null when the file is not in the streamable shape (see har/stream.ts) or is an exported report: use
+ * exportReport on its text, which also words any error.
+ */
+export function exportFromBytes(
+  chunks: Iterable<Uint8Array>,
+  options: Pick<ExportOptions, 'format' | 'redact' | 'stack' | 'listExchanges' | 'generatedAt' | 'sourceName' | 'sourceKind'>,
+): { readonly parts: Iterable<string>; readonly report: Report } | null {
+  const redacted = options.redact !== false;
+  const redaction = new StreamRedaction(redacted);
+  const entryTexts: string[] = [];
+  const keep = options.format !== 'text';
+  const diagnoseOptions = { ...(options.sourceName === undefined ? {} : { sourceName: options.sourceName }), ...(options.sourceKind === undefined ? {} : { sourceKind: options.sourceKind }) };
+  const streamed = diagnoseHarStream(chunks, diagnoseOptions, {
+    mapEntry: (item) => {
+      const copy = redaction.entry(item);
+      if (keep) entryTexts.push(JSON.stringify(copy) ?? 'null');
+      return copy;
+    },
+    mapPages: (pages) => redaction.pages(pages),
+  });
+  if (streamed === null || !streamed.result.ok || isReport(streamed.skeleton)) return null;
+  const head = redaction.finish(streamed.skeleton.log as { readonly comment?: unknown; readonly creator?: unknown; readonly pages?: unknown });
+  const { report } = streamed.result;
+  const document: ExportDocument = {
+    report,
+    export: {
+      generatedAt: options.generatedAt ?? new Date().toISOString(),
+      scope: { kind: 'capture' },
+      stack: options.stack ?? null,
+      redacted,
+      redactions: redaction.redactions(),
+      har: { log: { ...head, entries: entriesFromTexts(entryTexts) } },
+    },
+  };
+  return { parts: renderExportParts(document, options.format, options.listExchanges === true, entryTexts), report };
+}
+
+/** Entries kept as JSON texts, read as parsed entries: a renderer reads a few of them (sections.ts harRequestAt). */
+function entriesFromTexts(texts: readonly string[]): readonly unknown[] {
+  return new Proxy(texts, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) {
+        const text = target[Number(key)];
+        return text === undefined ? undefined : JSON.parse(text) as unknown;
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
+/** The text export of a whole HAR file read as a stream of bytes: exportFromBytes for the text format. */
 export function exportTextFromBytes(
   chunks: Iterable<Uint8Array>, options: Pick<ExportOptions, 'redact' | 'sourceName' | 'sourceKind'> & { readonly exchanges?: boolean } = {},
 ): { readonly content: string; readonly report: Report } | null {
-  const redacted = options.redact !== false;
-  const redaction = new StreamRedaction(redacted);
-  const diagnoseOptions = { ...(options.sourceName === undefined ? {} : { sourceName: options.sourceName }), ...(options.sourceKind === undefined ? {} : { sourceKind: options.sourceKind }) };
-  const streamed = diagnoseHarStream(chunks, diagnoseOptions, { mapEntry: (item) => redaction.entry(item), mapPages: (pages) => redaction.pages(pages) });
-  if (streamed === null || !streamed.result.ok || isReport(streamed.skeleton)) return null;
-  redaction.finish(streamed.skeleton.log as { readonly comment?: unknown; readonly pages?: unknown });
-  return { content: reportToText(streamed.result.report, { exchanges: options.exchanges === true }) + redactionLine({ redacted, redactions: redaction.redactions() }), report: streamed.result.report };
+  const exported = exportFromBytes(chunks, { ...options, format: 'text', listExchanges: options.exchanges === true });
+  return exported === null ? null : { content: [...exported.parts].join(''), report: exported.report };
 }
 
 /** Redact, scope, diagnose and render in one call (the panel's Export menu and the CLI use this). */
