@@ -18,6 +18,7 @@ import type { Report } from './types.js';
 import { exportedReportOf, isReport } from './reopen.js';
 import type { ExportDocument, ExportFormat, ExportInfo, ExportScope } from './document.js';
 import type { StackId } from '../fixes/kit.js';
+import { isJsonObject } from '../model/json.js';
 
 export type { ExportDocument, ExportFormat, ExportInfo, ExportScope } from './document.js';
 
@@ -177,12 +178,12 @@ export function exportFromBytes(
   const redacted = options.redact !== false;
   const redaction = new StreamRedaction(redacted);
   const entryTexts: string[] = [];
-  const keep = options.format !== 'text';
+  const keep = keptPart(options.format);
   const diagnoseOptions = { ...(options.sourceName === undefined ? {} : { sourceName: options.sourceName }), ...(options.sourceKind === undefined ? {} : { sourceKind: options.sourceKind }) };
   const streamed = diagnoseHarStream(chunks, diagnoseOptions, {
     mapEntry: (item) => {
       const copy = redaction.entry(item);
-      if (keep) entryTexts.push(JSON.stringify(copy) ?? 'null');
+      if (keep !== null) entryTexts.push(JSON.stringify(keep(copy)) ?? 'null');
       return copy;
     },
     mapPages: (pages) => redaction.pages(pages),
@@ -202,6 +203,22 @@ export function exportFromBytes(
     },
   };
   return { parts: renderExportParts(document, options.format, options.listExchanges === true, entryTexts), report };
+}
+
+/**
+ * What of each redacted entry a format shows: the JSON embeds whole entries; Markdown and HTML replay only
+ * requests (sections.ts harRequestAt), which are about half of an entry; the text shows none.
+ */
+function keptPart(format: ExportFormat): ((entry: unknown) => unknown) | null {
+  switch (format) {
+    case 'json':
+      return (entry) => entry;
+    case 'md':
+    case 'html':
+      return (entry) => (isJsonObject(entry) ? { request: entry.request } : null);
+    case 'text':
+      return null;
+  }
 }
 
 /** Entries kept as JSON texts, read as parsed entries: a renderer reads a few of them (sections.ts harRequestAt). */
