@@ -43,6 +43,38 @@ function* chunksOf(file: string): Generator<Uint8Array> {
 const CHUNK_BYTES = 1 << 20;
 
 /**
+ * Bytes [start, end) of the file, read again: the exports that show entries read them back so instead of
+ * keeping them. Read through a window of a chunk or more, as the JSON reads every entry in order.
+ */
+class Rereader {
+  private descriptor: number | null = null;
+  private window = new Uint8Array(0);
+  private windowStart = 0;
+
+  constructor(private readonly file: string) {}
+
+  read(start: number, end: number): Uint8Array {
+    if (start < this.windowStart || end > this.windowStart + this.window.length) {
+      this.descriptor ??= openSync(this.file, 'r');
+      const window = new Uint8Array(Math.max(CHUNK_BYTES, end - start));
+      let read = 0;
+      while (read < window.length) {
+        const count = readSync(this.descriptor, window, read, window.length - read, start + read);
+        if (count === 0) break;
+        read += count;
+      }
+      this.window = window.subarray(0, read);
+      this.windowStart = start;
+    }
+    return this.window.subarray(start - this.windowStart, end - this.windowStart);
+  }
+
+  close(): void {
+    if (this.descriptor !== null) closeSync(this.descriptor);
+  }
+}
+
+/**
  * Writes the report to stdout or to --out as its parts come, in pieces of about a megabyte: a big JSON report
  * is never one string, and a piece per part would be a system call per exchange.
  */
@@ -79,12 +111,18 @@ function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (tex
   // A whole file is read as a stream: a CI job diagnosing a 200 MB capture needs about twice the file's size
   // in memory instead of five times. Chosen exchanges and stdin are read whole.
   if (command.exchanges.length === 0 && command.file !== '-') {
-    const streamed = exportFromBytes(chunksOf(command.file), {
-      format: command.format, redact: command.redact, stack, listExchanges: command.listExchanges, sourceName: basename(command.file), sourceKind: 'file',
-    });
-    if (streamed !== null) {
-      if (!write(command, streamed.parts, out, err)) return EXIT_UNREADABLE;
-      return streamed.report.summary.blocked > 0 ? EXIT_BLOCKED : EXIT_OK;
+    const rereader = new Rereader(command.file);
+    try {
+      const streamed = exportFromBytes(chunksOf(command.file), {
+        format: command.format, redact: command.redact, stack, listExchanges: command.listExchanges, sourceName: basename(command.file), sourceKind: 'file',
+        reread: (start, end) => rereader.read(start, end),
+      });
+      if (streamed !== null) {
+        if (!write(command, streamed.parts, out, err)) return EXIT_UNREADABLE;
+        return streamed.report.summary.blocked > 0 ? EXIT_BLOCKED : EXIT_OK;
+      }
+    } finally {
+      rereader.close();
     }
   }
   const input = readInput(command.file);

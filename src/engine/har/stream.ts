@@ -8,6 +8,8 @@ export interface StreamOptions {
   readonly mapEntry?: (item: unknown) => unknown;
   /** Applied to log.pages before their page URLs are read. */
   readonly mapPages?: (pages: unknown) => unknown;
+  /** Told where each element of `log.entries` is in the input, as byte offsets [start, end) (to read it again later). */
+  readonly onEntryBytes?: (start: number, end: number) => void;
 }
 
 /**
@@ -57,6 +59,9 @@ export class HarByteReader {
   private element: Uint8Array = new Uint8Array(1 << 16);
   private elementBytes = 0;
   private inElement = false;
+  /** Bytes of the input before the current chunk, and the offset of the current element's first byte. */
+  private offset = 0;
+  private elementStart = 0;
   private normalizer: EntryNormalizer | null = null;
   private pagesAtStart: ReadonlyMap<string, string> = new Map();
   private readonly decoder = new Utf8Decoder();
@@ -97,7 +102,7 @@ export class HarByteReader {
         // Between and at the ends of the entries' elements.
         if (byte === COMMA || byte === CLOSE_ARRAY) {
           flush(i);
-          this.endElement();
+          this.endElement(this.offset + i);
           if (byte === CLOSE_ARRAY) {
             this.inEntries = false;
             this.depth--;
@@ -115,6 +120,7 @@ export class HarByteReader {
         }
         if (!this.inElement) {
           this.inElement = true;
+          this.elementStart = this.offset + i;
           segmentStart = i;
         }
       }
@@ -164,6 +170,7 @@ export class HarByteReader {
       i++;
     }
     flush(length);
+    this.offset += length;
   }
 
   /** The normalized log, or null when the input is not in the streamable shape (read the text instead). */
@@ -252,9 +259,10 @@ export class HarByteReader {
     this.normalizer = new EntryNormalizer(this.pagesAtStart, this.memo);
   }
 
-  private endElement(): void {
+  private endElement(end: number): void {
     if (!this.inElement) return;
     this.inElement = false;
+    this.options.onEntryBytes?.(this.elementStart, end);
     const text = this.decoder.decode(this.element.subarray(0, this.elementBytes));
     this.elementBytes = 0;
     let item: unknown;
@@ -333,7 +341,7 @@ interface TextDecoderLike {
 }
 
 /** UTF-8 bytes to text, with the platform's TextDecoder (Node and browsers; the engine compiles without their types). */
-class Utf8Decoder {
+export class Utf8Decoder {
   private readonly decoder = new (globalThis as unknown as { TextDecoder: new (label: string) => TextDecoderLike }).TextDecoder('utf-8');
 
   decode(bytes: Uint8Array): string {

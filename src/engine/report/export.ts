@@ -8,6 +8,7 @@
  * reopening the JSON re-diagnoses exactly what the report shows. Pure: same input and options, same bytes.
  */
 import { diagnose, diagnoseHarStream } from '../diagnose.js';
+import { Utf8Decoder } from '../har/stream.js';
 import type { InputError } from '../har/types.js';
 import { rawLogOf, redactHar, StreamRedaction } from '../redact/har.js';
 import { exportJsonParts, reportToExportJson } from './to-json.js';
@@ -158,35 +159,39 @@ export function exportFilename(document: ExportDocument, format: ExportFormat): 
  * renderExport in parts, for writers that stream (the CLI): the JSON one part per exchange and per HAR entry;
  * the other formats are one part. `entryTexts`: the embedded HAR's entries as compact JSON (see exportFromBytes).
  */
-export function renderExportParts(document: ExportDocument, format: ExportFormat, listExchanges = false, entryTexts?: readonly string[]): Iterable<string> {
+export function renderExportParts(document: ExportDocument, format: ExportFormat, listExchanges = false, entryTexts?: Iterable<string>): Iterable<string> {
   return format === 'json' ? exportJsonParts(document, entryTexts) : [renderExport(document, format, listExchanges)];
 }
 
 /**
  * The export of a whole HAR file read as a stream of bytes (the CLI): the same content as
  * exportReport(text, options), without ever holding the file's text or its parsed tree, so a CI job
- * diagnoses a 200 MB capture in a fraction of the memory. Each entry is redacted as it is read; the formats
- * that show entries (the JSON embeds them all, Markdown and HTML replay a few with curl) keep each redacted
- * entry as its compact JSON text — a parsed copy of every entry would take several times its text's size.
+ * diagnoses a 200 MB capture in a fraction of the memory. Each entry is redacted as it is read. The formats
+ * that show entries (the JSON embeds them all, Markdown and HTML replay a few with curl) read them again from
+ * the file when `reread` gives its bytes back (the CLI, from a file), or else keep each redacted entry as
+ * compact JSON text (a parsed copy of every entry would take several times its text's size).
  * Null when the file is not in the streamable shape (see har/stream.ts) or is an exported report: use
  * exportReport on its text, which also words any error.
  */
 export function exportFromBytes(
   chunks: Iterable<Uint8Array>,
-  options: Pick<ExportOptions, 'format' | 'redact' | 'stack' | 'listExchanges' | 'generatedAt' | 'sourceName' | 'sourceKind'>,
+  options: Pick<ExportOptions, 'format' | 'redact' | 'stack' | 'listExchanges' | 'generatedAt' | 'sourceName' | 'sourceKind'> & {
+    /** The input's bytes [start, end) again. */
+    readonly reread?: (start: number, end: number) => Uint8Array;
+  },
 ): { readonly parts: Iterable<string>; readonly report: Report } | null {
   const redacted = options.redact !== false;
   const redaction = new StreamRedaction(redacted);
-  const entryTexts: string[] = [];
-  const keep = keptPart(options.format);
+  const kept = options.format === 'text' ? null : options.reread === undefined ? new KeptTexts(options.format) : new KeptRanges(options.reread, redacted);
   const diagnoseOptions = { ...(options.sourceName === undefined ? {} : { sourceName: options.sourceName }), ...(options.sourceKind === undefined ? {} : { sourceKind: options.sourceKind }) };
   const streamed = diagnoseHarStream(chunks, diagnoseOptions, {
     mapEntry: (item) => {
       const copy = redaction.entry(item);
-      if (keep !== null) entryTexts.push(JSON.stringify(keep(copy)) ?? 'null');
+      kept?.addEntry(copy);
       return copy;
     },
     mapPages: (pages) => redaction.pages(pages),
+    ...(kept === null ? {} : { onEntryBytes: (start: number, end: number) => kept.addRange(start, end) }),
   });
   if (streamed === null || !streamed.result.ok || isReport(streamed.skeleton)) return null;
   const head = redaction.finish(streamed.skeleton.log as { readonly comment?: unknown; readonly creator?: unknown; readonly pages?: unknown });
@@ -199,36 +204,97 @@ export function exportFromBytes(
       stack: options.stack ?? null,
       redacted,
       redactions: redaction.redactions(),
-      har: { log: { ...head, entries: entriesFromTexts(entryTexts) } },
+      har: { log: { ...head, entries: kept === null ? [] : entriesOf(kept) } },
     },
   };
-  return { parts: renderExportParts(document, options.format, options.listExchanges === true, entryTexts), report };
+  return { parts: renderExportParts(document, options.format, options.listExchanges === true, kept?.jsonTexts()), report };
+}
+
+/** The redacted entries of a streamed export, given back by index or, for the JSON, as compact JSON texts. */
+interface KeptEntries {
+  addEntry(copy: unknown): void;
+  addRange(start: number, end: number): void;
+  readonly length: number;
+  at(index: number): unknown;
+  jsonTexts(): Iterable<string>;
 }
 
 /**
- * What of each redacted entry a format shows: the JSON embeds whole entries; Markdown and HTML replay only
- * requests (sections.ts harRequestAt), which are about half of an entry; the text shows none.
+ * Each redacted entry as compact JSON text, or only what the format shows of it: Markdown and HTML replay
+ * only requests (sections.ts harRequestAt), about half of an entry.
  */
-function keptPart(format: ExportFormat): ((entry: unknown) => unknown) | null {
-  switch (format) {
-    case 'json':
-      return (entry) => entry;
-    case 'md':
-    case 'html':
-      return (entry) => (isJsonObject(entry) ? { request: entry.request } : null);
-    case 'text':
-      return null;
+class KeptTexts implements KeptEntries {
+  private readonly texts: string[] = [];
+
+  constructor(private readonly format: Exclude<ExportFormat, 'text'>) {}
+
+  addEntry(copy: unknown): void {
+    const part = this.format === 'json' || !isJsonObject(copy) ? copy : { request: copy.request };
+    this.texts.push(JSON.stringify(part) ?? 'null');
+  }
+
+  addRange(): void {}
+
+  get length(): number {
+    return this.texts.length;
+  }
+
+  at(index: number): unknown {
+    const text = this.texts[index];
+    return text === undefined ? undefined : JSON.parse(text) as unknown;
+  }
+
+  jsonTexts(): Iterable<string> {
+    return this.texts;
   }
 }
 
-/** Entries kept as JSON texts, read as parsed entries: a renderer reads a few of them (sections.ts harRequestAt). */
-function entriesFromTexts(texts: readonly string[]): readonly unknown[] {
-  return new Proxy(texts, {
+/**
+ * Where each entry is in the input, read, parsed and redacted again when a renderer shows it: two numbers per
+ * entry instead of its text (100k entries: 1.6 MB instead of the redacted HAR's 190 MB).
+ */
+class KeptRanges implements KeptEntries {
+  private ranges = new Float64Array(1 << 12);
+  private count = 0;
+  private readonly decoder = new Utf8Decoder();
+
+  constructor(private readonly reread: (start: number, end: number) => Uint8Array, private readonly redact: boolean) {}
+
+  addEntry(): void {}
+
+  addRange(start: number, end: number): void {
+    if (2 * this.count + 2 > this.ranges.length) {
+      const larger = new Float64Array(this.ranges.length * 2);
+      larger.set(this.ranges);
+      this.ranges = larger;
+    }
+    this.ranges[2 * this.count] = start;
+    this.ranges[2 * this.count + 1] = end;
+    this.count++;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  at(index: number): unknown {
+    if (index < 0 || index >= this.count) return undefined;
+    const text = this.decoder.decode(this.reread(this.ranges[2 * index] as number, this.ranges[2 * index + 1] as number));
+    // The same copy as the first read's: redaction depends only on the entry (this pass's counts are not kept).
+    return new StreamRedaction(this.redact).entry(JSON.parse(text) as unknown);
+  }
+
+  *jsonTexts(): Iterable<string> {
+    for (let index = 0; index < this.count; index++) yield JSON.stringify(this.at(index)) ?? 'null';
+  }
+}
+
+/** The kept entries as the array the renderers index (sections.ts harRequestAt reads a few of them). */
+function entriesOf(kept: KeptEntries): readonly unknown[] {
+  return new Proxy([], {
     get(target, key, receiver) {
-      if (typeof key === 'string' && /^\d+$/.test(key)) {
-        const text = target[Number(key)];
-        return text === undefined ? undefined : JSON.parse(text) as unknown;
-      }
+      if (key === 'length') return kept.length;
+      if (typeof key === 'string' && /^\d+$/.test(key)) return kept.at(Number(key));
       return Reflect.get(target, key, receiver) as unknown;
     },
   });

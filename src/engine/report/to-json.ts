@@ -58,7 +58,7 @@ export function reportToExportJson(document: ExportDocument): string {
  * the whole text — 1.5 times the HAR for a big capture — is never held. `entryTexts`, when given, are the
  * embedded HAR's entries already written as compact JSON (the CLI keeps them so from its streamed read).
  */
-export function* exportJsonParts(document: ExportDocument, entryTexts?: readonly string[]): Generator<string> {
+export function* exportJsonParts(document: ExportDocument, entryTexts?: Iterable<string>): Generator<string> {
   const report = reportJsonValue(document.report) as { readonly exchanges: readonly object[] };
   // The report is indented for people; the embedded HAR, most of the bytes, is written compact (indenting it
   // doubled a big export's size).
@@ -113,9 +113,13 @@ function* indentedArray(items: readonly unknown[], depth: number): Generator<str
 }
 
 /** JSON.stringify(har) with the entries given as their JSON texts, one part per entry (entries is the log's last member). */
-function* compactHarParts(har: ExportDocument['export']['har'], entryTexts: readonly string[]): Generator<string> {
+function* compactHarParts(har: ExportDocument['export']['har'], entryTexts: Iterable<string>): Generator<string> {
   const { entries: _entries, ...head } = har.log;
   yield `${JSON.stringify({ log: { ...head, entries: [] } }).slice(0, -'[]}}'.length)}[`;
-  for (let index = 0; index < entryTexts.length; index++) yield index === 0 ? entryTexts[index] as string : `,${entryTexts[index] as string}`;
+  let first = true;
+  for (const text of entryTexts) {
+    yield first ? text : `,${text}`;
+    first = false;
+  }
   yield ']}}';
 }
