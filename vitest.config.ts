@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: "unit" runs in Node (and happy-dom per file) in seconds; "chromium" drives Debian's
-// Chromium with the built extension loaded, so it runs one file at a time with generous timeouts.
+// Two projects: "unit" runs in Node (and happy-dom per file) in seconds; "chromium" drives real browsers —
+// Debian's Chromium with the built extension loaded, and Firefox ESR (test/differential/firefox*.test.ts, via
+// test/support/firefox.ts) — so it runs one file at a time with generous timeouts.
 export default defineConfig({
   test: {
     projects: [

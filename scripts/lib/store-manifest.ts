@@ -1,6 +1,10 @@
 // What a store (and `npm run package`) demands of the built extension's manifest, as one list of problems:
 // Manifest V3, a version Chrome accepts, no permissions or host access, icons that are PNGs of their size, and
 // every file the manifest names — and every script or style those pages load — present in the package.
+// For addons.mozilla.org (target 'firefox') also: the gecko id, a minimum Firefox version that understands the
+// data collection declaration, that declaration (no data collected), no Chrome-only keys, and a background (if
+// any) as background.scripts; the Chrome package must carry none of the Firefox keys.
+import { CHROME_ONLY_KEYS, FIREFOX_MIN_VERSION, GECKO_ID } from './firefox-manifest';
 
 /** A package's files by path (forward slashes, no leading slash). */
 export type PackageFiles = ReadonlyMap<string, Uint8Array>;
@@ -22,10 +26,14 @@ interface Manifest {
   content_scripts?: unknown;
   devtools_page?: unknown;
   icons?: Record<string, unknown>;
-  background?: { service_worker?: unknown };
+  background?: { service_worker?: unknown; scripts?: unknown };
+  browser_specific_settings?: { gecko?: { id?: unknown; strict_min_version?: unknown; data_collection_permissions?: { required?: unknown } } };
 }
 
-export function storeManifestProblems(files: PackageFiles, expectedVersion: string): string[] {
+/** Which store the package is for. */
+export type StoreTarget = 'chrome' | 'firefox';
+
+export function storeManifestProblems(files: PackageFiles, expectedVersion: string, target: StoreTarget = 'chrome'): string[] {
   const problems: string[] = [];
   const bytes = files.get('manifest.json');
   if (bytes === undefined) return ['manifest.json is not at the root of the package'];
@@ -51,12 +59,35 @@ export function storeManifestProblems(files: PackageFiles, expectedVersion: stri
     if (typeof path !== 'string') problems.push(`no ${size}px icon`);
     else problems.push(...iconProblems(files, path, Number(size)));
   }
-  const pages = [manifest.devtools_page, manifest.background?.service_worker].filter((path): path is string => typeof path === 'string');
+  problems.push(...(target === 'firefox' ? firefoxProblems(manifest) : chromeProblems(manifest)));
+  const backgroundScripts = Array.isArray(manifest.background?.scripts) ? (manifest.background.scripts as unknown[]) : [];
+  const pages = [manifest.devtools_page, manifest.background?.service_worker, ...backgroundScripts].filter((path): path is string => typeof path === 'string');
   if (typeof manifest.devtools_page !== 'string') problems.push('no devtools_page');
   for (const page of pages) problems.push(...missingFile(files, page, 'manifest.json'));
   for (const page of [...files.keys()].filter((path) => path.endsWith('.html'))) {
     for (const reference of pageReferences(new TextDecoder().decode(files.get(page)))) problems.push(...missingFile(files, resolveReference(page, reference), page));
   }
+  return problems;
+}
+
+function chromeProblems(manifest: Manifest): string[] {
+  return manifest.browser_specific_settings === undefined ? [] : ['browser_specific_settings is present: it belongs to the Firefox package only'];
+}
+
+function firefoxProblems(manifest: Manifest): string[] {
+  const problems: string[] = [];
+  const gecko = manifest.browser_specific_settings?.gecko;
+  if (gecko?.id !== GECKO_ID) problems.push(`browser_specific_settings.gecko.id is ${JSON.stringify(gecko?.id)}, not ${GECKO_ID}`);
+  const minimum = typeof gecko?.strict_min_version === 'string' ? Number.parseInt(gecko.strict_min_version, 10) : Number.NaN;
+  if (!(minimum >= Number.parseInt(FIREFOX_MIN_VERSION, 10))) {
+    problems.push(`browser_specific_settings.gecko.strict_min_version ${JSON.stringify(gecko?.strict_min_version)} is not ${FIREFOX_MIN_VERSION} or later (data_collection_permissions needs it)`);
+  }
+  const required = gecko?.data_collection_permissions?.required;
+  if (!(Array.isArray(required) && required.length === 1 && required[0] === 'none')) {
+    problems.push(`browser_specific_settings.gecko.data_collection_permissions.required is ${JSON.stringify(required)}, not ["none"]`);
+  }
+  for (const key of CHROME_ONLY_KEYS) if (key in manifest) problems.push(`${key} is present: a Chrome-only key`);
+  if (manifest.background?.service_worker !== undefined) problems.push('background.service_worker is present: Firefox needs background.scripts');
   return problems;
 }
 

@@ -4,14 +4,16 @@
  */
 import type { ExportFormat } from '../engine/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../engine/version.js';
+import { BROWSER_IDS, isBrowserId, type BrowserId } from '../engine/spec/browsers.js';
 
 export const EXIT_OK = 0;
 export const EXIT_BLOCKED = 1;
 export const EXIT_UNREADABLE = 2;
 
 const USAGE = `Usage: ${TOOL_NAME} diagnose FILE.har [--format text|json|md|html] [--out FILE] [--no-redact] [--stack ID] [--exchange ID] [--exchanges]
+       [--browser chromium|firefox]
 
-Explains why Chromium blocked cross-origin requests recorded in a HAR file (or in a JSON report
+Explains why the browser blocked cross-origin requests recorded in a HAR file (or in a JSON report
 exported by CORS Lens, which is diagnosed again from the HAR it holds). FILE "-" reads stdin.
 
 Options:
@@ -23,6 +25,8 @@ Options:
   --stack ID        show the server snippets of one stack only (express, nginx, …)
   --exchange ID     report only this exchange (repeat for several; ids as in --format json)
   --exchanges       text: also list every exchange, one line each
+  --browser NAME    replay chromium's or firefox's checks and name its errors (default: the browser
+                    the HAR says recorded it, else chromium)
   -h, --help        show this help
   -v, --version     show the version
 
@@ -41,6 +45,8 @@ export interface DiagnoseCommand {
   readonly exchanges: readonly string[];
   /** --exchanges: the text summary lists every exchange too. */
   readonly listExchanges: boolean;
+  /** --browser: whose checks to replay; null: the browser the HAR names. */
+  readonly browser: BrowserId | null;
 }
 
 export type Command =
@@ -50,7 +56,7 @@ export type Command =
   | { readonly kind: 'usage-error'; readonly message: string };
 
 /** Options that take a value, as `--name VALUE` or `--name=VALUE`. */
-const VALUE_OPTIONS = ['--format', '--out', '--stack', '--exchange'] as const;
+const VALUE_OPTIONS = ['--format', '--out', '--stack', '--exchange', '--browser'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 export function parseArguments(argv: readonly string[]): Command {
@@ -64,6 +70,7 @@ export function parseArguments(argv: readonly string[]): Command {
   let redact = true;
   let listExchanges = false;
   let stack: string | null = null;
+  let browser: BrowserId | null = null;
   const exchanges: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const argument = rest[i] ?? '';
@@ -86,7 +93,7 @@ export function parseArguments(argv: readonly string[]): Command {
     }
   }
   if (file === null) return { kind: 'usage-error', message: 'Missing FILE.har.' };
-  return { kind: 'diagnose', file, format, out, redact, stack, exchanges, listExchanges };
+  return { kind: 'diagnose', file, format, out, redact, stack, exchanges, listExchanges, browser };
 
   function applyOption(option: ValueOption, value: string): string | null {
     switch (option) {
@@ -103,6 +110,10 @@ export function parseArguments(argv: readonly string[]): Command {
         return null;
       case '--exchange':
         exchanges.push(value);
+        return null;
+      case '--browser':
+        if (!isBrowserId(value)) return `--browser must be one of ${BROWSER_IDS.join(', ')}, got "${value}".`;
+        browser = value;
         return null;
     }
   }

@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { STACK_IDS, TOOL_NAME, exportFromBytes, exportReport, isReport, isStackId, type StackId } from '../engine/index.js';
+import { STACK_IDS, TOOL_NAME, exportFromBytes, exportReport, isReport, isStackId, type BrowserId, type StackId } from '../engine/index.js';
 import { EXIT_BLOCKED, EXIT_OK, EXIT_UNREADABLE, answerWithoutEngine, oneLine, parseArguments, type DiagnoseCommand } from './arguments.js';
 
 function readInput(file: string): { ok: true; text: string } | { ok: false; reason: string } {
@@ -107,6 +107,11 @@ function write(command: DiagnoseCommand, parts: Iterable<string>, out: (text: st
 
 const WRITE_CHARS = 1 << 20;
 
+/** --browser, when given (absent: the HAR's own browser, or the one a reopened report was judged for). */
+function browserOption(command: DiagnoseCommand): { readonly browser?: BrowserId } {
+  return command.browser === null ? {} : { browser: command.browser };
+}
+
 function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (text: string) => void, err: (text: string) => void): number {
   // A whole file is read as a stream: a CI job diagnosing a 200 MB capture needs about twice the file's size
   // in memory instead of five times. Chosen exchanges and stdin are read whole.
@@ -114,7 +119,7 @@ function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (tex
     const rereader = new Rereader(command.file);
     try {
       const streamed = exportFromBytes(chunksOf(command.file), {
-        format: command.format, redact: command.redact, stack, listExchanges: command.listExchanges, sourceName: basename(command.file), sourceKind: 'file',
+        format: command.format, redact: command.redact, stack, listExchanges: command.listExchanges, sourceName: basename(command.file), sourceKind: 'file', ...browserOption(command),
         reread: (start, end) => rereader.read(start, end),
       });
       if (streamed !== null) {
@@ -137,6 +142,7 @@ function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (tex
     redact: command.redact,
     listExchanges: command.listExchanges,
     stack,
+    ...browserOption(command),
     // A reopened report keeps the source it was exported from.
     ...(reopening ? {} : { sourceName, sourceKind: 'file' as const }),
     ...(command.exchanges.length > 0 ? { scope: { kind: 'exchanges' as const, ids: command.exchanges } } : {}),

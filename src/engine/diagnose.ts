@@ -11,10 +11,21 @@ import { buildExchangeReport, buildReport } from './report/builder.js';
 import type { Report } from './report/types.js';
 import { predictWithCredentialsUse, replay } from './rules/run.js';
 import { RunContext } from './run-context.js';
+import { NO_PRODUCER, judgedBrowserOf, type BrowserId, type HarProducer, type JudgedBrowser } from './spec/browsers.js';
 
 export interface DiagnoseOptions {
   readonly sourceName?: string;
   readonly sourceKind?: 'file' | 'live' | 'memory';
+  /**
+   * Whose checks to replay and whose error names to give; absent: the browser the HAR names, else Chromium
+   * (spec/browsers.ts). A live capture passes the browser it runs in.
+   */
+  readonly browser?: BrowserId;
+}
+
+/** The browser a diagnosis judges for (see DiagnoseOptions.browser). */
+export function judgedBrowserFor(options: DiagnoseOptions, producer: HarProducer = NO_PRODUCER): JudgedBrowser {
+  return judgedBrowserOf(options.browser, producer, options.sourceKind === 'live');
 }
 
 export type DiagnoseResult = { readonly ok: true; readonly report: Report } | { readonly ok: false; readonly error: InputError };
@@ -83,7 +94,8 @@ function diagnoseLog(log: NormalizedLog, options: DiagnoseOptions, run: RunConte
   const exchanges = inEntryOrder(pairEntries(log.entries, run).map((group) => inferCredentials(buildExchange(group, run), predict)));
   // Capture-level facts (origins echoed across exchanges, repeated preflights…) for the audit rules.
   const capture = captureFactsOf(exchanges, run.headerLists);
-  const reports = exchanges.map((exchange) => buildExchangeReport(exchange, replay(exchange, capture, run.replays), run.replays));
+  const browser = judgedBrowserFor(options, log.producer);
+  const reports = exchanges.map((exchange) => buildExchangeReport(exchange, replay(exchange, capture, run.replays, browser.id), run.replays, browser.id));
   const source = { kind: options.sourceKind ?? 'memory', name: options.sourceName ?? null, creator: log.creator };
-  return { ok: true, report: buildReport(source, reports, log.problems, groupProblems ? undefined : []) };
+  return { ok: true, report: buildReport(source, browser, reports, log.problems, groupProblems ? undefined : []) };
 }

@@ -12,6 +12,8 @@ export type {
   Finding, Report, ReportCredentials, ReportExchange, ReportInputError, ReportPreflight, ReportSummary, Verdict,
 } from './report/types.js';
 export type { Problem, ProblemFix, ProblemResponse } from './problems/problems.js';
+export { serverFixLine } from './problems/servers.js';
+export type { ServerFix } from './problems/servers.js';
 export type { ExchangeKind, PreflightReason } from './model/exchange.js';
 export type { Confidence, FindingCategory, Fix, FixProposal, FixSnippet, FixTarget, HeaderPatch, RuleMeta, Severity } from './rules/types.js';
 export { RUN_VERIFIED, RUN_VERIFIED_STACKS, STACK_IDS, stackInfos, VERIFIED_IN, verifiedAgainst } from './fixes/index.js';
@@ -21,6 +23,10 @@ export type { RunVerification, StackInfo } from './fixes/index.js';
 export { describeRule } from './fixes/explain.js';
 export type { CorsError } from './spec/cors-errors.js';
 export { CORS_ERRORS } from './spec/cors-errors.js';
+export { BROWSER_IDS, BROWSER_NAMES, isBrowserId } from './spec/browsers.js';
+export type { BrowserBasis, BrowserId, JudgedBrowser } from './spec/browsers.js';
+export { FIREFOX_CORS_ERRORS, firefoxErrorOfCategory, firefoxErrorUrl } from './spec/firefox-errors.js';
+export type { FirefoxCorsError } from './spec/firefox-errors.js';
 export { requestKindOf } from './spec/request-kinds.js';
 export type { RequestKind } from './spec/request-kinds.js';
 export { RULE_IDS, RULE_RENAMES } from './rules/registry.js';
@@ -37,6 +43,7 @@ export { reportToExportJson } from './report/to-json.js';
 export { visibleEscapes } from './report/escape.js';
 export { curlCommand, shellQuote } from './report/curl.js';
 export { verificationText } from './report/sections.js';
+export { errorLabel, errorNamesText, exchangeErrorFacts, findingErrorText, judgedBrowserText } from './report/browser-words.js';
 export { redactHar, redactUrl, redactHeaderValue, REDACTED, REDACTED_IN_URL } from './redact/index.js';
 export type { ExportedHar, Redaction, RedactOptions, RedactResult } from './redact/index.js';
 export { DiagnosisSession } from './session.js';

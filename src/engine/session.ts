@@ -1,9 +1,10 @@
-import { diagnoseInRun, type DiagnoseOptions } from './diagnose.js';
+import { diagnoseInRun, judgedBrowserFor, type DiagnoseOptions } from './diagnose.js';
 import { RunContext } from './run-context.js';
 import { urlKey } from './model/origin.js';
 import { entryLinksOf } from './har/normalize.js';
 import { buildReport } from './report/builder.js';
 import { ProblemIndex } from './problems/problems.js';
+import { serverFixesOf } from './problems/servers.js';
 import type { Finding, Report, ReportExchange, ReportInputError, ReportSummary } from './report/types.js';
 
 interface ClusterResult {
@@ -89,7 +90,7 @@ export class DiagnosisSession {
       const indices = this.members.get(root);
       if (indices === undefined) continue;
       this.forget(root);
-      const result = diagnoseCluster(indices, this.entries, this.source(), this.run);
+      const result = diagnoseCluster(indices, this.entries, this.source(), this.options, this.run);
       this.results.set(root, result);
       for (const exchange of result.exchanges) {
         this.ordered.splice(this.positionOf(firstEntry(exchange)), 0, exchange);
@@ -106,9 +107,10 @@ export class DiagnosisSession {
     if (problemsChanged) this.problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1));
     // One empty build gives the report's fixed fields (built once: they never change); exchanges and totals
     // are kept incrementally.
-    this.shell ??= buildReport(this.source(), [], []);
+    this.shell ??= buildReport(this.source(), judgedBrowserFor({ ...this.options, sourceKind: this.options.sourceKind ?? 'live' }), [], []);
     const shell = this.shell;
-    this.cached = { ...shell, summary: { ...this.totals }, problems: this.problemIndex.problems(), exchanges: [...this.ordered], inputErrors: [...this.problems] };
+    const problems = this.problemIndex.problems();
+    this.cached = { ...shell, summary: { ...this.totals }, problems, servers: serverFixesOf(problems), exchanges: [...this.ordered], inputErrors: [...this.problems] };
     return this.cached;
   }
 
@@ -210,11 +212,13 @@ function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
 const firstEntry = (exchange: ReportExchange): number => exchange.entries[0] ?? -1;
 
 /** Diagnoses one cluster on its own and maps its entry indices back to the whole capture's. */
-function diagnoseCluster(indices: readonly number[], entries: readonly unknown[], source: Parameters<typeof buildReport>[0], run: RunContext): ClusterResult {
-  const result = diagnoseInRun(indices.map((index) => entries[index]), {}, run, false);
+function diagnoseCluster(
+  indices: readonly number[], entries: readonly unknown[], source: Parameters<typeof buildReport>[0], options: DiagnoseOptions, run: RunContext,
+): ClusterResult {
+  const result = diagnoseInRun(indices.map((index) => entries[index]), options.browser === undefined ? {} : { browser: options.browser }, run, false);
   if (!result.ok) {
     const problems = indices.map((index) => ({ entry: index, path: `log.entries[${index}]`, message: result.error.message, skipped: true }));
-    return { exchanges: [], problems, summary: buildReport(source, [], problems).summary };
+    return { exchanges: [], problems, summary: buildReport(source, judgedBrowserFor(options), [], problems).summary };
   }
   const global = (local: number) => indices[local] ?? local;
   const globalPath = (path: string) => path.replace(/^((?:log\.)?entries)\[(\d+)\]/, (_, prefix: string, local: string) => `${prefix}[${global(Number(local))}]`);

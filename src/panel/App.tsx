@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { isStackId, type StackId } from '../engine/index';
+import { BROWSER_IDS, BROWSER_NAMES, errorLabel, isBrowserId, isStackId, judgedBrowserText, type StackId } from '../engine/index';
 import { LocalStoragePreferences } from '../platform/preferences';
 import type { HarSource } from '../platform/har-source';
+import type { HostBrowser } from '../platform/host-browser';
 import { DEFAULT_LIMIT, type Loading } from './controller/capture-controller';
 import { useCapture } from './controller/use-capture';
 import type { WorkerPort } from './diagnosis/capture-client';
@@ -20,6 +21,8 @@ export interface AppProps {
   spawn?: () => WorkerPort;
   /** Most exchanges a live capture keeps (default: the "capture.limit" preference, else DEFAULT_LIMIT). */
   limit?: number;
+  /** The browser whose DevTools host the panel (default 'chromium'; src/panel/main.tsx detects it once). */
+  browser?: HostBrowser;
 }
 
 const preferences = new LocalStoragePreferences();
@@ -41,8 +44,8 @@ const QUICK_FILTERS: { value: QuickFilter; label: string }[] = [
 ];
 
 /** Layout and wiring: what is shown comes from the capture controller; only view choices are kept here. */
-export function App({ source, spawn, limit }: AppProps) {
-  const { view, controller } = useCapture(source, { ...(spawn ? { spawn } : {}), limit: limit ?? preferredLimit() });
+export function App({ source, spawn, limit, browser }: AppProps) {
+  const { view, controller } = useCapture(source, { ...(spawn ? { spawn } : {}), ...(browser ? { browser } : {}), limit: limit ?? preferredLimit() });
   const [sort, setSort] = useState<RowSort>(DEFAULT_SORT);
   const [dragging, setDragging] = useState(false);
   /**
@@ -80,6 +83,7 @@ export function App({ source, spawn, limit }: AppProps) {
 
   const summary = head.ok ? head.summary : null;
   const problems = head.ok ? head.problems : [];
+  const servers = head.ok ? head.servers : [];
   const activeTab = tab ?? (imported !== null && problems.some((problem) => problem.severity !== 'info') ? 'problems' : 'requests');
   const stack = chosenStack(preferences.get('fix.stack')) ?? 'express';
   const dropped = view.dropped;
@@ -183,6 +187,23 @@ export function App({ source, spawn, limit }: AppProps) {
             Back to live capture
           </button>
         ) : null}
+        {imported ? (
+          <label class="toolbar-toggle" title="Whose CORS checks the verdicts replay, and whose error names they give">
+            Judge as
+            <select
+              class="toolbar-browser"
+              data-testid="judge-as"
+              value={view.importBrowser ?? 'auto'}
+              onChange={(event) => {
+                const value = event.currentTarget.value;
+                controller.setImportBrowser(isBrowserId(value) ? value : null);
+              }}
+            >
+              <option value="auto">{view.head.ok && view.importBrowser === null ? judgedBrowserText(view.head.browser) : 'the browser the HAR names'}</option>
+              {BROWSER_IDS.map((id) => <option key={id} value={id}>{BROWSER_NAMES[id]}</option>)}
+            </select>
+          </label>
+        ) : null}
         <ExportMenu
           input={rows.length > 0 ? controller : null}
           runExport={(exportOptions, onProgress) => controller.exportShown(exportOptions, onProgress)}
@@ -246,6 +267,16 @@ export function App({ source, spawn, limit }: AppProps) {
           (DevTools hands over the whole capture: the panel pauses a moment.)
         </div>
       ) : null}
+      {view.unlisted > 0 ? (
+        <div class="banner info" role="status" data-banner="unlisted">
+          {count(view.unlisted)} preflight(s) arrived without the request they were sent for: a request its preflight stopped is listed only
+          in DevTools' capture.{' '}
+          <button type="button" class="toolbar-button" onClick={() => controller.resync()}>
+            Read the capture again
+          </button>{' '}
+          (DevTools hands over the whole capture: the panel pauses a moment.)
+        </div>
+      ) : null}
       {head.ok && head.reopened !== null && !head.reopened.matches ? (
         <div class="banner info" role="status" data-banner="reopened">
           This report was diagnosed again with today's rules, and the verdicts differ from the ones it stored.
@@ -275,6 +306,7 @@ export function App({ source, spawn, limit }: AppProps) {
         <div id="view-problems" role="tabpanel" aria-labelledby="tab-problems" class="workspace">
           <ProblemsView
             problems={problems}
+            servers={servers}
             stack={stack}
             onShowRequests={(problem) => {
               setFilter({ quick: 'all', text: problem.id, showSameOrigin: true });
@@ -303,6 +335,7 @@ export function App({ source, spawn, limit }: AppProps) {
               }}
               onOpen={(id) => open(id, true)}
               onActivate={(id) => open(id, false)}
+              errorLabel={head.ok ? errorLabel(head) : undefined}
               sort={sort}
               onSort={setSort}
             />

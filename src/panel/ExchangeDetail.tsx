@@ -185,7 +185,7 @@ function FindingItem({ finding }: { finding: Finding }) {
     <li class={`finding severity-${finding.severity}`} data-rule={finding.rule}>
       <div class="finding-title">
         <span class="badge">{finding.severity}</span> <code>{finding.rule}</code> on the {finding.response}
-        {finding.corsError ? <span class="cors-error"> ({finding.corsError})</span> : null}
+        {finding.firefoxError ?? finding.corsError ? <span class="cors-error"> ({finding.firefoxError ?? finding.corsError})</span> : null}
         {finding.category !== 'cors' ? <span class="badge">{finding.category}</span> : null}
         {finding.confidence ? <span class="badge" title={finding.confidenceBasis ?? undefined}>{finding.confidence} confidence</span> : null}
       </div>
@@ -261,7 +261,8 @@ export function summarize(exchange: ReportExchange): string {
       // when a classification finding names it, the summary says so first.
       const underneath = exchange.findings.find((finding) => finding.category === 'classification');
       const cause = underneath ? `What is really wrong: ${underneath.message} ` : '';
-      return `Blocked by the browser${exchange.corsError ? ` (${exchange.corsError})` : ''}. ${cause}${lead?.message ?? ''}`.trim();
+      const named = exchange.firefoxError ?? exchange.corsError;
+      return `Blocked by the browser${named ? ` (${named})` : ''}. ${cause}${lead?.message ?? ''}`.trim();
     }
     case 'allowed':
       return exchange.kind === 'same-origin' || exchange.kind === 'navigation'

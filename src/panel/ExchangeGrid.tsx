@@ -15,6 +15,8 @@ export interface ExchangeGridProps {
   onActivate(id: string): void;
   sort: RowSort;
   onSort(sort: RowSort): void;
+  /** The error column's heading: the judged browser's ("Chromium error", "Firefox error"). */
+  errorLabel?: string;
 }
 
 export const VERDICT_ICON: Record<Verdict, string> = { blocked: '✗', allowed: '✓', unknown: '?' };
@@ -38,7 +40,7 @@ const COLUMNS: { key: SortKey; label: string; className: string }[] = [
  * arrows/Home/End/PageUp/PageDown move the selection, Enter opens details, Escape closes them.
  * Header values and URLs are hostile input: they are only ever rendered as text nodes.
  */
-export function ExchangeGrid({ rows, selectedId, selectedIndex: knownIndex, onSelect, onOpen, onActivate, sort, onSort }: ExchangeGridProps) {
+export function ExchangeGrid({ rows, selectedId, selectedIndex: knownIndex, onSelect, onOpen, onActivate, sort, onSort, errorLabel = 'Chromium error' }: ExchangeGridProps) {
   const body = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
@@ -116,7 +118,7 @@ export function ExchangeGrid({ rows, selectedId, selectedIndex: knownIndex, onSe
               aria-sort={sort.key === column.key ? sort.direction : 'none'}
             >
               <button type="button" class="sort-button" tabIndex={-1} onClick={() => sortBy(column.key)}>
-                {column.label}
+                {column.key === 'corsError' ? errorLabel : column.label}
                 {sort.key === column.key ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}
               </button>
             </div>

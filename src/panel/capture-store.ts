@@ -1,6 +1,20 @@
 import type { HarEntry } from '../platform/har-source';
 import type { CaptureChange } from './capture-changes';
 
+export interface CaptureStoreOptions {
+  /**
+   * True where the browser never announces a request that was never sent (Firefox: onRequestFinished does not
+   * fire for a request stopped by its preflight; only getHAR() lists it). The store then remembers each preflight
+   * whose request was not announced, as a reason for one snapshot.
+   */
+  unsentOnlyInSnapshot?: boolean;
+  /**
+   * unsentOnlyInSnapshot: how long after its preflight a request may still be announced (it was sent and is
+   * still under way) before the preflight counts as a reason for a snapshot. Default 1,000 ms.
+   */
+  unsentGraceMs?: number;
+}
+
 /**
  * What the store remembers of an entry it passed on: enough to match it with a snapshot's copy, to tell whether
  * that copy records something new, and to sort it on navigation. The entry itself lives where it is diagnosed.
@@ -46,9 +60,25 @@ export class CaptureStore {
    * its preflight was stopped by it, and is complete as it is.
    */
   private readonly preflighted = new Set<string>();
+  /**
+   * unsentOnlyInSnapshot: "<METHOD> <URL>" of preflights announced since the last snapshot whose request has not
+   * been announced (with how many): the request may have been stopped by its preflight, and only a snapshot
+   * lists it. Each is the reason for at most one snapshot, like `awaiting`.
+   */
+  private unlisted = new Map<string, { count: number; since: number }>();
+  /**
+   * unsentOnlyInSnapshot: requests that started before this time (ms) belong to a capture the user cleared or a
+   * page left behind: a snapshot may still list those the store never showed (requests only getHAR() lists), and
+   * must not bring them. (Where every request is announced, `dismissed` covers everything that was shown.)
+   */
+  private startedBefore = Number.NEGATIVE_INFINITY;
+  private readonly unsentOnlyInSnapshot: boolean;
+  private readonly unsentGraceMs: number;
 
-  constructor(private readonly now: () => number = Date.now) {
+  constructor(private readonly now: () => number = Date.now, options: CaptureStoreOptions = {}) {
     this.lastNavigationAt = now();
+    this.unsentOnlyInSnapshot = options.unsentOnlyInSnapshot ?? false;
+    this.unsentGraceMs = options.unsentGraceMs ?? 1_000;
   }
 
   preserveLog = false;
@@ -69,9 +99,22 @@ export class CaptureStore {
     const listed = this.unannounced.get(baseKey(entry));
     if (listed !== undefined) {
       this.unannounced.delete(listed.base);
+      if (this.unsentOnlyInSnapshot) this.noteAnnounced(listed);
+      // The snapshot listed it while it was still under way (Firefox lists requests in flight): this is the outcome.
+      // (Chromium may announce a response before its headers: an early announcement never replaces a listed copy.)
+      const recording = recordingOf(entry);
+      if (looksIncompleteRecording(listed.recording) && !looksIncomplete(entry)) {
+        listed.recording = recording;
+        const position = this.shown.lastIndexOf(listed);
+        if (position >= 0) this.changes.push({ kind: 'replace', index: this.preserved + position, entry });
+      }
       return;
     }
     const item = shownEntry(entry, null);
+    if (this.unsentOnlyInSnapshot) {
+      this.noteAnnounced(item);
+      this.noteUnlisted(entry);
+    }
     this.shown.push(item);
     this.append(entry);
     this.notePreflight(entry);
@@ -84,6 +127,8 @@ export class CaptureStore {
    * explains it (a request stopped at its preflight has no response, ever).
    */
   needsSnapshot(): boolean {
+    const due = this.unlistedDueAt();
+    if (due !== null && due <= this.now()) return true;
     for (const [key, item] of this.awaiting) {
       if (this.awaits(item)) return true;
       this.awaiting.delete(key);
@@ -97,6 +142,26 @@ export class CaptureStore {
     return this.awaiting.size;
   }
 
+  /**
+   * Preflights announced without their request (unsentOnlyInSnapshot): requests their preflight may have stopped,
+   * which only a snapshot would list.
+   */
+  get unlistedCount(): number {
+    let count = 0;
+    for (const pending of this.unlisted.values()) count += pending.count;
+    return count;
+  }
+
+  /**
+   * When the oldest preflight without its request becomes a reason for a snapshot (its grace over: the request
+   * would have been announced by then had it been sent); null when there is none.
+   */
+  unlistedDueAt(): number | null {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const pending of this.unlisted.values()) oldest = Math.min(oldest, pending.since);
+    return Number.isFinite(oldest) ? oldest + this.unsentGraceMs : null;
+  }
+
   private awaits(item: ShownEntry): boolean {
     return item.key === null && !this.preflighted.has(`${item.method} ${item.url}`);
   }
@@ -104,6 +169,7 @@ export class CaptureStore {
   applySnapshot(snapshot: readonly HarEntry[]): void {
     // Whatever was awaited has now had its snapshot.
     this.awaiting = new Map();
+    this.unlisted = new Map();
     const byKey = new Map<string, HarEntry>();
     const seen = new Map<string, number>();
     for (const entry of snapshot) {
@@ -128,7 +194,7 @@ export class CaptureStore {
       this.changes.push({ kind: 'replace', index: this.preserved + position, entry: fresh });
     });
     for (const [key, entry] of byKey) {
-      if (used.has(key) || this.dismissed.has(key)) continue;
+      if (used.has(key) || this.dismissed.has(key) || Date.parse(String(entry?.startedDateTime)) < this.startedBefore) continue;
       const item = shownEntry(entry, key);
       this.shown.push(item);
       if (this.unannounced.size >= UNANNOUNCED_KEPT) this.unannounced.clear();
@@ -151,9 +217,11 @@ export class CaptureStore {
 
   clear(): void {
     this.dismiss(this.shown);
+    if (this.unsentOnlyInSnapshot) this.startedBefore = this.now();
     this.preserved = 0;
     this.shown = [];
     this.awaiting = new Map();
+    this.unlisted = new Map();
     this.changes.push({ kind: 'keep', indices: [] });
   }
 
@@ -173,8 +241,33 @@ export class CaptureStore {
     this.preserved = this.preserveLog ? this.preserved + old.length : 0;
     this.dismiss(old);
     for (const item of old) this.awaiting.delete(`${item.method} ${item.url}`);
+    // Without Preserve log, what the old page started goes, listed or not (the new page's first request is the
+    // document, when known). With it, a request of the old page only a snapshot lists would still be welcome.
+    if (this.unsentOnlyInSnapshot && !this.preserveLog) {
+      const firstNew = this.shown.find((item) => newPage.has(item));
+      this.startedBefore = firstNew !== undefined && Number.isFinite(firstNew.started) ? firstNew.started : this.now();
+    }
     this.shown = this.shown.filter((item) => newPage.has(item));
     this.changes.push({ kind: 'keep', indices });
+  }
+
+  /** A preflight announced live: its request, until announced too, may be one only a snapshot lists. */
+  private noteUnlisted(entry: HarEntry): void {
+    const key = unsentRequestOf(entry);
+    if (key === null) return;
+    if (this.unlisted.size >= PREFLIGHTS_KEPT) this.unlisted.clear();
+    const pending = this.unlisted.get(key);
+    if (pending === undefined) this.unlisted.set(key, { count: 1, since: this.now() });
+    else pending.count += 1;
+  }
+
+  /** A request was announced: a preflight sent for it stopped nothing. */
+  private noteAnnounced(item: ShownEntry): void {
+    const key = `${item.method.toUpperCase()} ${item.url}`;
+    const pending = this.unlisted.get(key);
+    if (pending === undefined || item.method.toUpperCase() === 'OPTIONS') return;
+    if (pending.count > 1) pending.count -= 1;
+    else this.unlisted.delete(key);
   }
 
   /** A preflight: the request it was sent for, if it already arrived without a response, awaits nothing more. */
@@ -215,8 +308,29 @@ function shownEntry(entry: HarEntry, key: string | null): ShownEntry {
     method: String(entry?.request?.method),
     url: String(entry?.request?.url),
     started: Date.parse(String(entry?.startedDateTime)),
-    document: (entry as { _resourceType?: unknown })._resourceType === 'document',
+    document: isDocument(entry),
   };
+}
+
+/**
+ * A page's document request: Chromium says so (`_resourceType`); Firefox's HAR has no resource type, so there a
+ * GET answered with HTML stands for it (only one whose URL is the one navigated to is ever taken for the page).
+ */
+function isDocument(entry: HarEntry): boolean {
+  const type = (entry as { _resourceType?: unknown })._resourceType;
+  if (type !== undefined) return type === 'document';
+  return String(entry?.request?.method).toUpperCase() === 'GET' && /^text\/html\b/i.test(String(entry?.response?.content?.mimeType));
+}
+
+/**
+ * "<METHOD> <URL>" of the request a CORS preflight was sent for, read from the preflight itself (an OPTIONS
+ * request that names its method in Access-Control-Request-Method: what every browser sends); null otherwise.
+ */
+function unsentRequestOf(entry: HarEntry): string | null {
+  if (String(entry?.request?.method).toUpperCase() !== 'OPTIONS') return null;
+  const headers = Array.isArray(entry?.request?.headers) ? entry.request.headers : [];
+  const method = headers.find((header) => String(header?.name).toLowerCase() === 'access-control-request-method')?.value;
+  return typeof method === 'string' && method !== '' ? `${method.toUpperCase()} ${String(entry?.request?.url)}` : null;
 }
 
 /** Snapshot entries remembered for a late announcement: enough for the requests in flight during one read. */
@@ -251,6 +365,12 @@ function firstUnused(base: string, byKey: ReadonlyMap<string, HarEntry>, used: R
 function recordingOf(entry: HarEntry): string {
   const error = (entry?.response as { _error?: unknown } | undefined)?._error ?? null;
   return `${entry?.response?.status}|${entry?.response?.headers?.length}|${entry?.request?.headers?.length}|${entry?.response?.redirectURL}|${String(error)}|${entry?.time}`;
+}
+
+/** looksIncomplete() of the entry a recording was made of (see recordingOf). */
+function looksIncompleteRecording(recording: string): boolean {
+  const [status, headers] = recording.split('|');
+  return (status === '0' || status === 'undefined') && (headers === '0' || headers === 'undefined');
 }
 
 /** onRequestFinished can fire with status 0 and no headers before the real response is recorded. */

@@ -1,4 +1,5 @@
 import type { HarSource } from '../platform/har-source';
+import type { HostBrowser } from '../platform/host-browser';
 import type { CaptureChange } from './capture-changes';
 import { CaptureStore } from './capture-store';
 
@@ -20,6 +21,14 @@ export interface LiveCaptureOptions {
    * rendered; a busy page finishes hundreds of requests a second). 0 passes every change at once.
    */
   publishIntervalMs?: number;
+  /**
+   * The browser recording the capture. Firefox never announces a request stopped by its preflight (only getHAR()
+   * lists it): there a preflight whose request was not announced within `unsentGraceMs` is a reason for one
+   * snapshot, read at the next pause.
+   */
+  browser?: HostBrowser;
+  /** Firefox: how long a preflight's request may take to be announced before a snapshot is read for it (1,000 ms). */
+  unsentGraceMs?: number;
 }
 
 /**
@@ -27,11 +36,12 @@ export interface LiveCaptureOptions {
  * handling. `onChange` receives the store's changes in batches. A full snapshot is read at start, on an explicit
  * resync(), and after a pause only when an announced entry lacks its response and nothing explains why (see
  * CaptureStore.needsSnapshot), while the capture is small enough to read in one short task: a request stopped at
- * its preflight never triggers one. Every listener and timer
- * hangs off `signal`.
+ * its preflight never triggers one — except in Firefox, which never announces such a request: there a preflight
+ * whose request was not announced by the next pause is the reason for one snapshot (the one that lists it). Every
+ * listener and timer hangs off `signal`.
  */
 export class LiveCapture {
-  readonly store = new CaptureStore();
+  readonly store: CaptureStore;
   /** Snapshots read so far (the soak benchmark and the tests watch it). */
   snapshots = 0;
   private resyncTimer: ReturnType<typeof setTimeout> | undefined;
@@ -55,6 +65,10 @@ export class LiveCapture {
     this.snapshotSpacing = options.snapshotSpacing ?? 20;
     this.publishIntervalMs = options.publishIntervalMs ?? 100;
     this.autoSnapshotMaxEntries = options.autoSnapshotMaxEntries ?? 1_000;
+    this.store = new CaptureStore(Date.now, {
+      unsentOnlyInSnapshot: options.browser === 'firefox',
+      ...(options.unsentGraceMs === undefined ? {} : { unsentGraceMs: options.unsentGraceMs }),
+    });
     signal.addEventListener('abort', () => {
       clearTimeout(this.resyncTimer);
       clearTimeout(this.publishTimer);
@@ -100,6 +114,11 @@ export class LiveCapture {
     return this.store.size > this.autoSnapshotMaxEntries ? this.store.awaitingCount : 0;
   }
 
+  /** Preflights announced without their request (Firefox) that only a snapshot the user asks for can list. */
+  get unlisted(): number {
+    return this.store.size > this.autoSnapshotMaxEntries ? this.store.unlistedCount : 0;
+  }
+
   /** Re-reads the authoritative snapshot now (or right after the read under way). */
   resync(): Promise<void> {
     if (this.snapshotInFlight) {
@@ -126,16 +145,26 @@ export class LiveCapture {
     this.publish();
   }
 
-  /** After a pause of `resyncDelayMs`, and no sooner than the spacing allows, if a snapshot can help. */
+  /**
+   * After a pause of `resyncDelayMs`, and no sooner than the spacing allows, if a snapshot can help; a preflight
+   * still within its grace (Firefox) is looked at again when the grace is over.
+   */
   private scheduleResync(): void {
     if (this.signal.aborted) return;
     clearTimeout(this.resyncTimer);
-    this.resyncTimer = setTimeout(() => {
-      if (this.store.size > this.autoSnapshotMaxEntries || !this.store.needsSnapshot()) return;
-      const wait = this.notBefore - Date.now();
-      if (wait > 0) this.resyncTimer = setTimeout(() => void this.resync(), wait);
-      else void this.resync();
-    }, this.resyncDelayMs);
+    this.resyncTimer = setTimeout(() => this.resyncIfUseful(), this.resyncDelayMs);
+  }
+
+  private resyncIfUseful(): void {
+    if (this.signal.aborted || this.store.size > this.autoSnapshotMaxEntries) return;
+    if (!this.store.needsSnapshot()) {
+      const due = this.store.unlistedDueAt();
+      if (due !== null) this.resyncTimer = setTimeout(() => this.resyncIfUseful(), Math.max(0, due - Date.now()));
+      return;
+    }
+    const wait = this.notBefore - Date.now();
+    if (wait > 0) this.resyncTimer = setTimeout(() => void this.resync(), wait);
+    else void this.resync();
   }
 
   /** Live entries: coalesced, so a burst costs one update. Everything else publishes at once. */

@@ -75,8 +75,21 @@ describe('cors-lens CLI (bin/cors-lens.mjs)', { timeout: 60_000 }, () => {
     expect(problems.some((problem) => (problem.fix?.snippets.length ?? 0) > 0)).toBe(true);
   });
 
+  it('judges for the browser --browser names, in every format, and otherwise for the one the HAR names', () => {
+    const { code, stdout } = cli(['diagnose', blockedFile, '--browser', 'firefox']);
+    expect(code).toBe(1);
+    expect(stdout.split('\n')[0]).toMatch(/· Firefox's checks \(chosen\)$/);
+    expect(stdout).toMatch(/^ +Firefox: CORSMissingAllowOrigin \(Chromium: PreflightMissingAllowOriginHeader\) · PUT/m);
+    const json = JSON.parse(cli(['diagnose', blockedFile, '--browser=firefox', '--format', 'json']).stdout) as { browser: { id: string }; exchanges: { firefoxError: string | null }[] };
+    expect(json.browser.id).toBe('firefox');
+    expect(json.exchanges.map((exchange) => exchange.firefoxError)).toEqual(['CORSMissingAllowOrigin', null]);
+    expect(cli(['diagnose', blockedFile]).stdout.split('\n')[0]).toMatch(/· Chromium's checks \(/);
+    const firefoxHar = fixture('firefox.har', JSON.stringify({ log: { ...har(exchange().actual({}).entries()).log, browser: { name: 'Firefox', version: '153.0' } } }));
+    expect(cli(['diagnose', firefoxHar]).stdout.split('\n')[0]).toMatch(/Firefox's checks \(the HAR's browser, Firefox 153\.0\)$/);
+  });
+
   it('exits 2 with a one-line reason on unreadable input', () => {
-    for (const args of [['diagnose', garbageFile], ['diagnose', path.join(work, 'missing.har')], ['diagnose'], ['frobnicate', allowedFile], ['diagnose', allowedFile, '--format', 'xml']]) {
+    for (const args of [['diagnose', garbageFile], ['diagnose', path.join(work, 'missing.har')], ['diagnose'], ['frobnicate', allowedFile], ['diagnose', allowedFile, '--format', 'xml'], ['diagnose', allowedFile, '--browser', 'safari']]) {
       const { code, stderr, stdout } = cli(args);
       expect(code, args.join(' ')).toBe(2);
       expect(stdout).toBe('');

@@ -90,7 +90,7 @@ export interface EngineVerdict {
 }
 
 /** The engine's findings for "blocked, but the HAR kept no response to name the CORS error from". */
-export const ERROR_NOT_RECORDED = { rule: 'unexplained-network-error', reasons: ['worker-response-not-recorded', 'no-response-headers'] } as const;
+export const ERROR_NOT_RECORDED = { rule: 'unexplained-network-error', reasons: ['worker-response-not-recorded', 'no-response-headers', 'firefox-no-response'] } as const;
 
 export interface Comparison {
   id: string;
@@ -245,7 +245,7 @@ export function disagreementTable(comparisons: Iterable<Comparison>): string {
 }
 
 /** Categories of the audit and classification rules (everything but the CORS checks). */
-export const AUDIT_CATEGORIES: ReadonlySet<string> = new Set(['security', 'performance', 'classification']);
+export const AUDIT_CATEGORIES: ReadonlySet<string> = new Set(['security', 'performance', 'classification', 'compatibility']);
 
 /** Scenario id → the audit/classification rule ids the engine reported on the scenario's exchanges. */
 export function auditFindingsByScenario(exchanges: readonly EngineExchangeLike[]): Map<string, Set<string>> {

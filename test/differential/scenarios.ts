@@ -14,6 +14,11 @@
 //   $LONG  a 200-byte header value made of safelisted bytes
 //   $PAGE_UPPER_SCHEME  the page origin spelled HTTP://127.0.0.1:<A>
 //
+// `browsers` says which browsers run a scenario (absent: every browser the differential suites drive). Some rows
+// need what only one browser offers: a beacon's verdict comes from Chromium's DevTools Protocol, the Local Network
+// Access rows from Chromium's --ip-address-space-overrides; the rows at the end exist for Firefox's differences.
+// Each suite runs `scenariosFor(itsBrowser)`.
+//
 // `expect` is what the table's author expected Chromium to say. It is documentation, never the oracle: the
 // differential test compares the engine with what Chromium actually did, and lists where Chromium surprised
 // the table (see the `surprises` output of the test).
@@ -121,8 +126,16 @@ export interface ResponseSpec {
  */
 export type Expectation = 'ok' | `net::${string}` | string;
 
+/** The browsers a differential suite drives. */
+export type BrowserId = 'chromium' | 'firefox';
+export const ALL_BROWSERS: readonly BrowserId[] = ['chromium', 'firefox'];
+const CHROMIUM_ONLY: readonly BrowserId[] = ['chromium'];
+const FIREFOX_ONLY: readonly BrowserId[] = ['firefox'];
+
 export interface Scenario {
   id: string;
+  /** Which browsers run this scenario. Absent: all (ALL_BROWSERS). */
+  browsers?: readonly BrowserId[];
   description: string;
   request: RequestSpec;
   /** Answer to OPTIONS on any hop. Absent: OPTIONS gets a bare 405. */
@@ -138,6 +151,16 @@ export interface Scenario {
    * clean configuration, which the false-positive test (test/audit/false-positives.test.ts) holds to zero.
    */
   expectFindings?: readonly string[];
+  /**
+   * What the table's author expected Firefox to say: 'ok', or the base name (no trailing digits) of Firefox's
+   * console reason key, e.g. 'CORSMissingAllowOrigin'. Documentation like `expect`; absent: not written down.
+   */
+  expectFirefox?: string;
+  /**
+   * The audit and classification findings expected on Firefox's HAR, where they differ from `expectFindings`
+   * (Firefox records no error names: a cancelled request shows only as a request without a response).
+   */
+  expectFirefoxFindings?: readonly string[];
 }
 
 const ACAO = 'Access-Control-Allow-Origin';
@@ -270,7 +293,7 @@ export const scenarios: readonly Scenario[] = [
   // ── Preflights: Access-Control-Allow-Headers ──────────────────────────────────────────────────────────
   { id: 'pf-acah-missing', description: 'GET with X-Custom, no ACAH', request: { target: 'api', headers: X }, preflight: pfOpen('GET'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
   { id: 'pf-acah-lacking', description: 'GET with X-Custom and X-Other, ACAH lists only X-Other', request: { target: 'api', headers: { 'X-Custom': '1', 'X-Other': '2' } }, preflight: pfOpen('GET', 'X-Other'), actual: okExact, expect: 'HeaderDisallowedByPreflightResponse' },
-  { id: 'pf-acah-star-authorization', description: 'GET with Authorization, ACAH * (the spec says * does not cover Authorization; Chromium 156 lets it)', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok', expectFindings: ['overly-broad-allow-list'] },
+  { id: 'pf-acah-star-authorization', description: 'GET with Authorization, ACAH * (the spec says * does not cover Authorization; Chromium 156 lets it)', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok', expectFindings: ['authorization-covered-by-wildcard', 'overly-broad-allow-list'] },
   { id: 'pf-acah-star-cred', description: "credentials:'include' GET with X-Custom, ACAH * (literal under credentials)", request: { target: 'api', headers: X, credentials: 'include' }, preflight: pfCred('GET', '*'), actual: okCred, expect: 'HeaderDisallowedByPreflightResponse' },
   { id: 'pf-acah-invalid-semicolon', description: 'GET with X-Custom, ACAH "X-Custom;" (invalid token)', request: { target: 'api', headers: X }, preflight: pfOpen('GET', 'X-Custom;'), actual: okExact, expect: 'InvalidAllowHeadersPreflightResponse' },
   { id: 'pf-acah-invalid-space', description: 'GET with X-Custom, ACAH "X-Custom X-Other"', request: { target: 'api', headers: X }, preflight: pfOpen('GET', 'X-Custom X-Other'), actual: okExact, expect: 'InvalidAllowHeadersPreflightResponse' },
@@ -317,7 +340,7 @@ export const scenarios: readonly Scenario[] = [
   { id: 'redir-308-exact-mismatch', description: 'API 308 → localhost, ACAO page (Origin is null)', request: { target: 'api' }, actual: [{ status: 308, headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, PAGE]] }], expect: 'AllowOriginMismatch' },
   { id: 'redir-cred-cross-to-cross-null', description: "credentials:'include', API 302 → localhost with ACAO null and ACAC true", request: { target: 'api', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'true']], redirect: { to: 'alt' } }, { headers: [[ACAO, 'null'], [ACAC, 'true']] }], expect: 'ok', expectFindings: ['untrusted-origin-allowed'] },
   { id: 'redir-preflighted-307', description: 'PUT, preflight ok, 307 → localhost; second preflight there echoes Origin', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '$ORIGIN'], [ACAM, 'PUT']] }, actual: [{ status: 307, headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '$ORIGIN']] }], expect: 'ok' },
-  { id: 'redir-preflighted-307-null-mismatch', description: 'PUT, preflight ok, 307 → localhost whose preflight allows the page origin (Origin is null there)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT']] }, actual: [{ status: 307, headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '$ORIGIN']] }], expect: 'PreflightAllowOriginMismatch' },
+  { id: 'redir-preflighted-307-null-mismatch', description: 'PUT, preflight ok, 307 → localhost whose preflight allows the page origin (Origin is null there)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT']] }, actual: [{ status: 307, headers: [[ACAO, PAGE]], redirect: { to: 'alt' } }, { headers: [[ACAO, '$ORIGIN']] }], expect: 'PreflightAllowOriginMismatch', expectFindings: ['redirected-preflight-origin'], expectFirefoxFindings: [] },
   { id: 'redir-cross-to-page-acao-missing', description: 'API 302 → the page origin itself without ACAO (Origin is null: the page origin is now cross-origin)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'page' } }, {}], expect: 'MissingAllowOriginHeader' },
   { id: 'redir-cross-to-page-acao-star', description: 'API 302 → the page origin with ACAO *', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE]], redirect: { to: 'page' } }, { headers: [[ACAO, '*']] }], expect: 'ok' },
   { id: 'redir-three-hops-null', description: 'API 302 → localhost 302 → API, every hop ACAO *, last ACAO null', request: { target: 'api' }, actual: [{ headers: [[ACAO, '*']], redirect: { to: 'alt' } }, { headers: [[ACAO, '*']], redirect: { to: 'api' } }, { headers: [[ACAO, 'null']] }], expect: 'ok' },
@@ -351,7 +374,7 @@ export const scenarios: readonly Scenario[] = [
   { id: 'same-acao-mismatch-ignored', description: 'same-origin GET with a wrong ACAO (ignored)', request: { target: 'page' }, actual: [{ headers: [[ACAO, 'http://example.com']] }], expect: 'ok' },
   { id: 'mode-same-origin-cross', description: "mode:'same-origin' to the API origin", request: { target: 'api', mode: 'same-origin' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'rejected' },
   { id: 'mode-same-origin-same', description: "mode:'same-origin' to the page origin", request: { target: 'page', mode: 'same-origin' }, actual: [{}], expect: 'ok' },
-  { id: 'mode-same-origin-redirect-cross', description: "mode:'same-origin', same-origin URL 302 → API", request: { target: 'page', mode: 'same-origin' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, '*']] }], expect: 'net::ERR_ABORTED', expectFindings: ['request-cancelled'] },
+  { id: 'mode-same-origin-redirect-cross', description: "mode:'same-origin', same-origin URL 302 → API", request: { target: 'page', mode: 'same-origin' }, actual: [{ redirect: { to: 'api' } }, { headers: [[ACAO, '*']] }], expect: 'net::ERR_ABORTED', expectFindings: ['request-cancelled'], expectFirefoxFindings: [] },
 
   // ── XMLHttpRequest ───────────────────────────────────────────────────────────────────────────────────
   { id: 'xhr-simple-acao-missing', description: 'XHR GET, no ACAO', request: { target: 'api', api: 'xhr' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
@@ -460,10 +483,10 @@ export const scenarios: readonly Scenario[] = [
   { id: 'keepalive-post-acao-exact', description: 'fetch keepalive POST text/plain, ACAO exact', request: { target: 'api', keepalive: true, method: 'POST', body: 'x' }, actual: okExact, expect: 'ok' },
   { id: 'keepalive-put-preflight-ok', description: 'fetch keepalive PUT, preflight allows PUT', request: { target: 'api', keepalive: true, method: 'PUT', body: 'x' }, preflight: pfOpen('PUT'), actual: okExact, expect: 'ok' },
   { id: 'keepalive-json-preflight-404', description: 'fetch keepalive POST application/json, preflight 404', request: { target: 'api', keepalive: true, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: { ...pfOpen('POST', 'content-type'), status: 404 }, actual: okExact, expect: 'PreflightInvalidStatus', expectFindings: ['options-route-missing'] },
-  { id: 'beacon-text-acao-missing', description: 'sendBeacon with a string (text/plain: no-cors), no ACAO', request: { target: 'api', api: 'beacon', body: 'x' }, actual: [{}], expect: 'ok' },
-  { id: 'beacon-json-preflight-ok', description: 'sendBeacon with an application/json Blob (CORS, credentials included), preflight and response allow credentials', request: { target: 'api', api: 'beacon', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: pfCred('POST', 'content-type'), actual: okCred, expect: 'ok' },
-  { id: 'beacon-json-preflight-acao-missing', description: 'sendBeacon with an application/json Blob, preflight without ACAO', request: { target: 'api', api: 'beacon', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: { status: 204, headers: [[ACAM, 'POST'], [ACAH, 'content-type']] }, actual: okCred, expect: 'PreflightMissingAllowOriginHeader' },
-  { id: 'beacon-json-acac-missing', description: 'sendBeacon with an application/json Blob, preflight ok, response without ACAC', request: { target: 'api', api: 'beacon', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: pfCred('POST', 'content-type'), actual: okExact, expect: 'InvalidAllowCredentials' },
+  { id: 'beacon-text-acao-missing', browsers: CHROMIUM_ONLY, description: 'sendBeacon with a string (text/plain: no-cors), no ACAO', request: { target: 'api', api: 'beacon', body: 'x' }, actual: [{}], expect: 'ok' },
+  { id: 'beacon-json-preflight-ok', browsers: CHROMIUM_ONLY, description: 'sendBeacon with an application/json Blob (CORS, credentials included), preflight and response allow credentials', request: { target: 'api', api: 'beacon', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: pfCred('POST', 'content-type'), actual: okCred, expect: 'ok' },
+  { id: 'beacon-json-preflight-acao-missing', browsers: CHROMIUM_ONLY, description: 'sendBeacon with an application/json Blob, preflight without ACAO', request: { target: 'api', api: 'beacon', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: { status: 204, headers: [[ACAM, 'POST'], [ACAH, 'content-type']] }, actual: okCred, expect: 'PreflightMissingAllowOriginHeader' },
+  { id: 'beacon-json-acac-missing', browsers: CHROMIUM_ONLY, description: 'sendBeacon with an application/json Blob, preflight ok, response without ACAC', request: { target: 'api', api: 'beacon', headers: { 'Content-Type': 'application/json' }, body: '{}' }, preflight: pfCred('POST', 'content-type'), actual: okExact, expect: 'InvalidAllowCredentials' },
 
   // ── Dedicated and module workers ───────────────────────────────────────────────────────────────────────
   { id: 'worker-fetch-acao-exact', description: 'fetch() in a dedicated worker, ACAO exact', request: { target: 'api', api: 'worker-fetch' }, actual: okExact, expect: 'ok' },
@@ -488,20 +511,20 @@ export const scenarios: readonly Scenario[] = [
   // ── Local Network Access (Chromium 142+): a public page calling a loopback or private address ──────────────
   // Chromium treats the `public` runner's port as a public address and `lan` as a private one
   // (--ip-address-space-overrides); the page's own origin is loopback, so it needs no permission.
-  { id: 'lna-public-to-loopback-denied', description: 'public site (iframe, no permission) GET to a loopback API that allows it by CORS', request: { target: 'api', from: 'public' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'LocalNetworkAccessPermissionDenied' },
-  { id: 'lna-public-to-private-denied', description: 'public site (iframe, no permission) GET to a private-network API, ACAO *', request: { target: 'lan', from: 'public' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'LocalNetworkAccessPermissionDenied' },
-  { id: 'lna-public-pna-headers-denied', description: 'public site PUT to loopback; the server still answers the old Private Network Access preflight (ACAPN true): no header helps', request: { target: 'api', from: 'public', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '*'], [ACAM, 'PUT'], ['Access-Control-Allow-Private-Network', 'true'], ['Access-Control-Allow-Local-Network', 'true']] }, actual: [{ headers: [[ACAO, '*'], ['Access-Control-Allow-Private-Network', 'true']] }], expect: 'LocalNetworkAccessPermissionDenied', expectFindings: ['local-network-access-denied'] },
-  { id: 'lna-public-target-address-space-denied', description: "public site fetch(…, {targetAddressSpace: 'loopback'}) without the permission", request: { target: 'api', from: 'public', targetAddressSpace: 'loopback' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'LocalNetworkAccessPermissionDenied' },
-  { id: 'lna-public-to-loopback-granted', description: 'public site with the permission (granted, delegated to the iframe) GET to loopback, ACAO *', request: { target: 'api', from: 'public-allowed' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
-  { id: 'lna-public-to-private-granted', description: 'public site with the permission GET to a private-network API, ACAO *', request: { target: 'lan', from: 'public-allowed' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
-  { id: 'lna-public-granted-acao-missing', description: 'public site with the permission GET to loopback without ACAO: CORS still applies', request: { target: 'api', from: 'public-allowed' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
-  { id: 'lna-loopback-page-to-private', description: 'the loopback page GET to the private-network API (a less private target: no permission needed), ACAO *', request: { target: 'lan' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'lna-public-to-loopback-denied', browsers: CHROMIUM_ONLY, description: 'public site (iframe, no permission) GET to a loopback API that allows it by CORS', request: { target: 'api', from: 'public' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'LocalNetworkAccessPermissionDenied' },
+  { id: 'lna-public-to-private-denied', browsers: CHROMIUM_ONLY, description: 'public site (iframe, no permission) GET to a private-network API, ACAO *', request: { target: 'lan', from: 'public' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'LocalNetworkAccessPermissionDenied' },
+  { id: 'lna-public-pna-headers-denied', browsers: CHROMIUM_ONLY, description: 'public site PUT to loopback; the server still answers the old Private Network Access preflight (ACAPN true): no header helps', request: { target: 'api', from: 'public', method: 'PUT', body: 'x' }, preflight: { status: 204, headers: [[ACAO, '*'], [ACAM, 'PUT'], ['Access-Control-Allow-Private-Network', 'true'], ['Access-Control-Allow-Local-Network', 'true']] }, actual: [{ headers: [[ACAO, '*'], ['Access-Control-Allow-Private-Network', 'true']] }], expect: 'LocalNetworkAccessPermissionDenied', expectFindings: ['local-network-access-denied'] },
+  { id: 'lna-public-target-address-space-denied', browsers: CHROMIUM_ONLY, description: "public site fetch(…, {targetAddressSpace: 'loopback'}) without the permission", request: { target: 'api', from: 'public', targetAddressSpace: 'loopback' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'LocalNetworkAccessPermissionDenied' },
+  { id: 'lna-public-to-loopback-granted', browsers: CHROMIUM_ONLY, description: 'public site with the permission (granted, delegated to the iframe) GET to loopback, ACAO *', request: { target: 'api', from: 'public-allowed' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'lna-public-to-private-granted', browsers: CHROMIUM_ONLY, description: 'public site with the permission GET to a private-network API, ACAO *', request: { target: 'lan', from: 'public-allowed' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
+  { id: 'lna-public-granted-acao-missing', browsers: CHROMIUM_ONLY, description: 'public site with the permission GET to loopback without ACAO: CORS still applies', request: { target: 'api', from: 'public-allowed' }, actual: [{}], expect: 'MissingAllowOriginHeader' },
+  { id: 'lna-loopback-page-to-private', browsers: CHROMIUM_ONLY, description: 'the loopback page GET to the private-network API (a less private target: no permission needed), ACAO *', request: { target: 'lan' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'ok' },
 
   // ── Non-CORS failures, for contrast ────────────────────────────────────────────────────────────────────
   { id: 'net-closed-port-get', description: 'GET to a closed port', request: { target: 'closed' }, expect: 'net::ERR_CONNECTION_REFUSED' },
   { id: 'net-closed-port-put', description: 'PUT to a closed port (the preflight cannot connect)', request: { target: 'closed', method: 'PUT', body: 'x' }, expect: 'net::ERR_CONNECTION_REFUSED' },
   { id: 'net-closed-port-nocors', description: "mode:'no-cors' GET to a closed port", request: { target: 'closed', mode: 'no-cors' }, expect: 'net::ERR_CONNECTION_REFUSED' },
-  { id: 'net-aborted-by-page', description: 'the page aborts the fetch after 200 ms; the API answers after 1 s', request: { target: 'api', abortAfterMs: 200 }, actual: [{ headers: [[ACAO, '*']], delayMs: 1000 }], expect: 'net::ERR_ABORTED', expectFindings: ['request-cancelled'] },
+  { id: 'net-aborted-by-page', description: 'the page aborts the fetch after 200 ms; the API answers after 1 s', request: { target: 'api', abortAfterMs: 200 }, actual: [{ headers: [[ACAO, '*']], delayMs: 1000 }], expect: 'net::ERR_ABORTED', expectFindings: ['request-cancelled'], expectFirefoxFindings: [] },
   { id: 'net-empty-response', description: 'API closes the socket without answering', request: { target: 'api' }, actual: [{ destroy: true }], expect: 'net::ERR_EMPTY_RESPONSE' },
   { id: 'net-empty-response-preflight', description: 'PUT, the preflight connection is closed without an answer', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { destroy: true }, actual: okExact, expect: 'net::ERR_EMPTY_RESPONSE' },
   // ── Beyond the verdict: risky CORS that works, cost, and failures that only look like CORS ────────────
@@ -530,4 +553,46 @@ export const scenarios: readonly Scenario[] = [
   { id: 'cls-acao-proxy-and-app', description: 'simple GET, ACAO from the app (page origin) and from a proxy (*)', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE], [ACAO, '*']] }], expect: 'MultipleAllowOriginValues', expectFindings: ['duplicate-cors-header'] },
   { id: 'cls-blocked-by-csp', description: "simple GET from a frame whose CSP is connect-src 'self' (rejected in the renderer: no HAR entry, no CDP request)", request: { target: 'api', from: 'csp' }, actual: okExact, expect: 'rejected' },
   { id: 'cls-corp-same-origin', description: "mode:'no-cors' GET, response Cross-Origin-Resource-Policy: same-origin", request: { target: 'api', mode: 'no-cors' }, actual: [{ headers: [['Cross-Origin-Resource-Policy', 'same-origin']] }], expect: 'net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin', expectFindings: ['blocked-by-response-policy'] },
+  // ── Firefox: the cases where Firefox 153 and Chromium 156 differ (see test/differential/README.md) ───────────
+  // Firefox-only rows, so the Chromium recording stays as it is; most differences also show on shared rows above.
+  { id: 'ff-pf-404-acao-only', browsers: FIREFOX_ONLY, description: 'PUT, preflight 404 with ACAO but no ACAM (status and method both fail)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 404, headers: [[ACAO, PAGE]] }, actual: okExact, expect: 'PreflightInvalidStatus', expectFirefox: 'CORSPreflightDidNotSucceed', expectFindings: ['options-route-missing'] },
+  { id: 'ff-pf-404-no-acao-custom-header', browsers: FIREFOX_ONLY, description: 'GET with X-Custom, preflight 404 without CORS headers', request: { target: 'api', headers: X }, preflight: { status: 404 }, actual: okExact, expect: 'PreflightMissingAllowOriginHeader', expectFirefox: 'CORSMissingAllowOrigin', expectFindings: ['options-route-missing'] },
+  { id: 'ff-acao-two-lines-differ', browsers: FIREFOX_ONLY, description: 'simple GET, ACAO on two lines: the page, then another site', request: { target: 'api' }, actual: [{ headers: [[ACAO, PAGE], [ACAO, 'http://example.com']] }], expect: 'MultipleAllowOriginValues', expectFirefox: 'CORSAllowOriginNotMatchingOrigin', expectFindings: ['duplicate-cors-header'] },
+  { id: 'ff-acao-comma-list-alt', browsers: FIREFOX_ONLY, description: 'simple GET to localhost, one ACAO line "page, page"', request: { target: 'alt' }, actual: [{ headers: [[ACAO, '$PAGE, $PAGE']] }], expect: 'MultipleAllowOriginValues', expectFirefox: 'CORSAllowOriginNotMatchingOrigin', expectFindings: ['duplicate-cors-header'] },
+  { id: 'ff-pf-redirect-307-no-cors', browsers: FIREFOX_ONLY, description: 'PUT, preflight 307 to the same URL with a trailing slash, no CORS headers', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: { status: 307, redirect: { to: 'api', location: '$SELF/' } }, actual: okExact, expect: 'PreflightDisallowedRedirect', expectFirefox: 'CORSExternalRedirectNotAllowed', expectFindings: ['preflight-redirect-cause'] },
+  { id: 'ff-pf-redirect-alt', browsers: FIREFOX_ONLY, description: 'GET with X-Custom, preflight 302 (with CORS headers) to the localhost origin', request: { target: 'api', headers: X }, preflight: { ...pfOpen('GET', 'X-Custom'), status: 302, redirect: { to: 'alt' } }, actual: okExact, expect: 'PreflightDisallowedRedirect', expectFirefox: 'CORSExternalRedirectNotAllowed' },
+  { id: 'ff-closed-port-xhr', browsers: FIREFOX_ONLY, description: 'XHR GET to a closed port', request: { target: 'closed', api: 'xhr' }, expect: 'net::ERR_CONNECTION_REFUSED', expectFirefox: 'CORSDidNotSucceed' },
+  { id: 'ff-closed-port-json', browsers: FIREFOX_ONLY, description: 'POST application/json to a closed port (the preflight cannot connect)', request: { target: 'closed', method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, expect: 'net::ERR_CONNECTION_REFUSED', expectFirefox: 'CORSDidNotSucceed' },
+  { id: 'ff-acah-star-authorization-custom', browsers: FIREFOX_ONLY, description: 'GET with Authorization and X-Custom, ACAH * (Firefox allows it with a deprecation warning)', request: { target: 'api', headers: { Authorization: 'Bearer t', 'X-Custom': '1' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*']] }, actual: okExact, expect: 'ok', expectFirefox: 'ok', expectFindings: ['authorization-covered-by-wildcard', 'overly-broad-allow-list'] },
+  { id: 'ff-acah-star-authorization-alt-put', browsers: FIREFOX_ONLY, description: 'PUT with Authorization to localhost, ACAM PUT and ACAH *', request: { target: 'alt', method: 'PUT', headers: { Authorization: 'Bearer t' }, body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAM, 'PUT'], [ACAH, '*']] }, actual: okExact, expect: 'ok', expectFirefox: 'ok', expectFindings: ['authorization-covered-by-wildcard', 'overly-broad-allow-list'] },
+  { id: 'ff-acah-star-authorization-listed', browsers: FIREFOX_ONLY, description: 'GET with Authorization, ACAH "*, Authorization" (no warning expected)', request: { target: 'api', headers: { Authorization: 'Bearer t' } }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAH, '*, Authorization']] }, actual: okExact, expect: 'ok', expectFirefox: 'ok', expectFindings: ['overly-broad-allow-list'] },
+  { id: 'ff-cred-put-storage-access', browsers: FIREFOX_ONLY, description: "credentials:'include' PUT to localhost, preflight and response allow credentials (Firefox adds Sec-Fetch-Storage-Access)", request: { target: 'alt', method: 'PUT', credentials: 'include', body: 'x' }, preflight: pfCred('PUT'), actual: okCred, expect: 'ok', expectFirefox: 'ok' },
+  { id: 'ff-cred-xhr-nocookie-acao-star', browsers: FIREFOX_ONLY, description: 'XHR withCredentials to localhost (no cookie), ACAO *', request: { target: 'alt', api: 'xhr', credentials: 'include' }, actual: [{ headers: [[ACAO, '*']] }], expect: 'WildcardOriginNotAllowed', expectFirefox: 'CORSNotSupportingCredentials' },
+  { id: 'ff-cred-nocookie-acac-True', browsers: FIREFOX_ONLY, description: "credentials:'include' GET to localhost (no cookie), ACAC True", request: { target: 'alt', credentials: 'include' }, actual: [{ headers: [[ACAO, PAGE], [ACAC, 'True']] }], expect: 'InvalidAllowCredentials', expectFirefox: 'CORSMIssingAllowCredentials' },
+  { id: 'ff-cred-pf-acam-star', browsers: FIREFOX_ONLY, description: "credentials:'include' PUT to localhost, preflight ACAM * with ACAC true", request: { target: 'alt', method: 'PUT', credentials: 'include', body: 'x' }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAC, 'true'], [ACAM, '*']] }, actual: okCred, expect: 'MethodDisallowedByPreflightResponse', expectFirefox: 'CORSMethodNotFound' },
+  { id: 'ff-cred-pf-acah-star', browsers: FIREFOX_ONLY, description: "credentials:'include' GET with X-Custom to localhost, preflight ACAH * with ACAC true", request: { target: 'alt', credentials: 'include', headers: X }, preflight: { status: 204, headers: [[ACAO, PAGE], [ACAC, 'true'], [ACAH, '*']] }, actual: okCred, expect: 'HeaderDisallowedByPreflightResponse', expectFirefox: 'CORSMissingAllowHeaderFromPreflight' },
+  { id: 'ff-method-Patch-acam-upper', browsers: FIREFOX_ONLY, description: "method 'Patch' (not normalized), ACAM PATCH", request: { target: 'api', method: 'Patch', body: 'x' }, preflight: pfOpen('PATCH'), actual: okExact, expect: 'MethodDisallowedByPreflightResponse', expectFirefox: 'CORSMethodNotFound' },
+  { id: 'ff-method-patch-acam-star', browsers: FIREFOX_ONLY, description: "method 'patch', ACAM * (no credentials)", request: { target: 'api', method: 'patch', body: 'x' }, preflight: pfOpen('*'), actual: okExact, expect: 'ok', expectFirefox: 'ok', expectFindings: ['overly-broad-allow-list'] },
+  { id: 'ff-method-delete-lowercase-normalized', browsers: FIREFOX_ONLY, description: "method 'delete' (normalized to DELETE), ACAM DELETE", request: { target: 'api', method: 'delete' }, preflight: pfOpen('DELETE'), actual: okExact, expect: 'ok', expectFirefox: 'ok' },
+  { id: 'ff-pf-acam-invalid-token', browsers: FIREFOX_ONLY, description: 'PUT, ACAM "PUT, (bad)" (an invalid method token)', request: { target: 'api', method: 'PUT', body: 'x' }, preflight: pfOpen('PUT, (bad)'), actual: okExact, expect: 'InvalidAllowMethodsPreflightResponse', expectFirefox: 'CORSInvalidAllowMethod' },
+  { id: 'ff-pf-acah-invalid-token', browsers: FIREFOX_ONLY, description: 'GET with X-Custom, ACAH "X-Custom, (bad)" (an invalid header token)', request: { target: 'api', headers: X }, preflight: pfOpen('GET', 'X-Custom, (bad)'), actual: okExact, expect: 'InvalidAllowHeadersPreflightResponse', expectFirefox: 'CORSInvalidAllowHeader' },
+  { id: 'ff-pf-ok-actual-acao-missing', browsers: FIREFOX_ONLY, description: 'PUT, preflight fine, actual without ACAO (the failure is on the actual request)', request: { target: 'alt', method: 'PUT', body: 'x' }, preflight: pfOpen('PUT'), actual: [{}], expect: 'MissingAllowOriginHeader', expectFirefox: 'CORSMissingAllowOrigin' },
 ];
+
+/** The rows a browser's differential suite runs (`browsers` absent: all). */
+export function scenariosFor(browser: BrowserId): readonly Scenario[] {
+  return scenarios.filter((scenario) => (scenario.browsers ?? ALL_BROWSERS).includes(browser));
+}
+
+/** The table as the Firefox suite checks findings: each row's expectFirefoxFindings where it has one. */
+export function withFirefoxFindings(table: readonly Scenario[]): Scenario[] {
+  return table.map((scenario) => (scenario.expectFirefoxFindings === undefined ? scenario : { ...scenario, expectFindings: scenario.expectFirefoxFindings }));
+}
+
+/**
+ * A row as the browser runs it, for the recordings' table hash: what the engine is expected to report
+ * (`expectFindings`, `expectFirefoxFindings`) and which browsers run it change no recorded browser behaviour.
+ */
+export function withoutEngineExpectations({ browsers: _browsers, expectFindings: _findings, expectFirefoxFindings: _firefoxFindings, ...row }: Scenario): Omit<Scenario, 'browsers' | 'expectFindings' | 'expectFirefoxFindings'> {
+  return row;
+}

@@ -55,6 +55,8 @@ describe('npm run package (the Chrome Web Store zip)', () => {
     expect(await panel.evaluate<string>('chrome.runtime.getManifest().version')).toBe(packageVersion());
     expect(await panel.evaluate<string>('location.href')).toMatch(/^chrome-extension:\/\/[a-p]{32}\/src\/panel\/panel\.html$/);
     expect(await panel.evaluate<boolean>('document.querySelector(".app") !== null')).toBe(true);
+    // The panel knows it runs in Chromium (src/platform/host-browser.ts; the Firefox test sees 'firefox').
+    expect(await panel.evaluate<string>('globalThis.__corsLens.browser()')).toBe('chromium');
   });
 
   it('opens an imported capture on its Problems view, one row per cause, in real Chromium', async () => {
@@ -70,5 +72,8 @@ describe('npm run package (the Chrome Web Store zip)', () => {
     });
     expect(titles).toEqual(expected.report.problems.map((problem) => problem.title));
     expect(await opened.evaluate<string | null>('document.getElementById("tab-problems")?.getAttribute("aria-selected") ?? null')).toBe('true');
+    // Each server's one configuration sits above the problems.
+    const servers = await opened.evaluate<string[]>('[...document.querySelectorAll(".server-fix")].map((node) => node.getAttribute("data-server"))');
+    expect(servers).toEqual(expected.report.servers.map((fix) => fix.server));
   });
 });

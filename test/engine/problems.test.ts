@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, reportToText, type Report } from '../../src/engine/index.js';
 import { ProblemIndex, problemsOf } from '../../src/engine/problems/problems.js';
+import { serverFixesOf } from '../../src/engine/problems/servers.js';
 import { routeTemplate } from '../../src/engine/problems/route.js';
 import { syntheticHar } from '../../bench/synthetic-har.js';
 import { exchange, har } from '../fixtures/builders.js';
@@ -102,5 +103,39 @@ describe('problems', () => {
     const text = reportToText(report);
     expect(text.trimEnd().split('\n').length).toBeLessThanOrEqual(50);
     expect(reportToText(report, { exchanges: true }).split('\n').length).toBeGreaterThan(report.exchanges.length);
+  });
+});
+
+describe('one configuration per server', () => {
+  const missingOrigin = (id: number, origin: string, at: number, cookie?: string) =>
+    exchange({ origin, url: `${API}/v1/items/${id}`, at, ...(cookie === undefined ? {} : { cookie }) }).actual({ error: 'net::ERR_FAILED' }).entries();
+  const methodNotListed = (method: string, url: string, at: number) =>
+    exchange({ method, url, at }).preflight({ acao: 'https://app.example', acam: 'GET' }).actual({ notSent: true }).entries();
+
+  it('merges every blocking problem of a server: its origins echoed, its methods listed, Vary: Origin', () => {
+    const report = reportOf([
+      ...missingOrigin(1, 'https://a.example', 0), ...missingOrigin(2, 'https://b.example', 10),
+      ...methodNotListed('PUT', `${API}/v1/items/3`, 20), ...methodNotListed('PUT', 'https://other.example.org/x', 30),
+    ]);
+    const fixes = serverFixesOf(report.problems);
+    expect(report.servers).toEqual(fixes);
+    expect(fixes.map((fix) => fix.server)).toEqual([API, 'https://other.example.org']);
+    const [api] = fixes;
+    expect(api?.exchanges).toBe(3);
+    expect(api?.problems).toHaveLength(2);
+    expect(api?.routes).toEqual(['/v1/items/:id']);
+    expect(api?.allowOrigins).toEqual(['https://a.example', 'https://app.example', 'https://b.example']);
+    const lines = Object.fromEntries((api?.headers ?? []).map((patch) => [patch.name, patch.value]));
+    expect(lines['Access-Control-Allow-Methods']).toMatch(/PUT/);
+    expect(lines.Vary).toBe('Origin');
+    expect(lines['Access-Control-Allow-Origin']).not.toBe('*');
+  });
+
+  it('never answers "*" to requests that carry credentials', () => {
+    const report = reportOf([...missingOrigin(1, 'https://a.example', 0, 'session=1')]);
+    const [fix] = serverFixesOf(report.problems);
+    expect(fix?.credentials).toBe(true);
+    expect(fix?.headers.find((patch) => patch.name === 'Access-Control-Allow-Origin')?.value).toBe('https://a.example');
+    expect(fix?.headers.find((patch) => patch.name === 'Access-Control-Allow-Credentials')?.value).toBe('true');
   });
 });

@@ -24,6 +24,7 @@ export function sameOrigin(acao: string | null): Entry[] {
 }
 
 const PUT_JSON = { method: 'PUT', headers: { 'Content-Type': 'application/json' } } as const;
+const GET_AUTHORIZATION = { headers: { Authorization: 'Bearer t' } } as const;
 const goodPreflight = { acao: PAGE, acam: 'PUT', acah: 'content-type' } as const;
 
 export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
@@ -86,6 +87,19 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
     pass: exchange(PUT_JSON).preflight(goodPreflight).actual({ acao: PAGE }).entries(),
     fail: exchange(PUT_JSON).preflight({ ...goodPreflight, acah: 'x-other' }).actual({ notSent: true }).entries(),
     reason: 'not-listed',
+  },
+  'authorization-covered-by-wildcard': {
+    pass: exchange(GET_AUTHORIZATION).preflight({ acao: PAGE, acah: '*, authorization' }).actual({ acao: PAGE }).entries(),
+    fail: exchange(GET_AUTHORIZATION).preflight({ acao: PAGE, acah: '*' }).actual({ acao: PAGE }).entries(),
+    reason: 'wildcard-only',
+  },
+  'redirected-preflight-origin': {
+    // PUT 307 → another origin: the second hop's preflight carries Origin: null (Chromium's HAR).
+    pass: exchange(PUT_JSON).preflight(goodPreflight).redirect({ status: 307, to: 'https://cdn.example.org/items', acao: PAGE })
+      .preflight({ ...goodPreflight, acao: '*' }).actual({ acao: '*' }).entries(),
+    fail: exchange(PUT_JSON).preflight(goodPreflight).redirect({ status: 307, to: 'https://cdn.example.org/items', acao: PAGE })
+      .preflight(goodPreflight).actual({ notSent: true }).entries(),
+    reason: 'chromium-blocks',
   },
   'redirect-contains-credentials': {
     pass: exchange().redirect({ to: 'https://cdn.example.org/items', acao: PAGE }).actual({ acao: 'null' }).entries(),

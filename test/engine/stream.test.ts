@@ -151,6 +151,26 @@ describe('streamed exports in every format (the CLI reading a file)', () => {
     }
   });
 
+  it('keeps log.browser and judges for the browser asked, or else the one the HAR names, as the whole-text export does', () => {
+    const har = exchange().actual({ acao: '*' }).har() as { log: { browser?: unknown; creator?: unknown } };
+    const withBrowser = (browser: unknown) => JSON.stringify({ ...har, log: { ...har.log, browser } });
+    const texts = [withBrowser({ name: 'Firefox', version: '153.0' }), withBrowser({ name: 'Chrome', version: '156' }), withBrowser({ name: 7 }), JSON.stringify(har)];
+    for (const text of texts) {
+      for (const browser of [undefined, 'chromium', 'firefox'] as const) {
+        for (const format of FORMATS) {
+          const chosen = { ...options(format, true, null), ...(browser === undefined ? {} : { browser }) };
+          const whole = exportReport(text, chosen);
+          if (!whole.ok) throw new Error(whole.error.message);
+          const bytes = encoder.encode(text);
+          for (const reread of [undefined, (start: number, end: number) => bytes.subarray(start, end)]) {
+            const result = exportFromBytes(chunks(bytes, 64), { ...chosen, ...(reread === undefined ? {} : { reread }) });
+            expect(result === null ? null : [...result.parts].join(''), `${format} ${String(browser)}`).toBe(whole.content);
+          }
+        }
+      }
+    }
+  });
+
   it('writes secrets, escapes, non-ASCII, pages and many exchanges as the whole-text export does', () => {
     const har = exchange().actual({ acao: '*' }).har() as { log: { comment?: string; pages?: unknown[]; entries: Array<{ request: { headers: Array<{ name: string; value: string }>; url: string } }> } };
     har.log.comment = 'secret notes';

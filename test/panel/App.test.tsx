@@ -204,6 +204,40 @@ describe('<App>', () => {
     expect(exchangeRows(container).at(-1)?.dataset.url).toBe('http://api.test/missing/13');
   });
 
+  it('in Firefox: judges the live capture as Firefox, and beyond 1,000 entries offers the re-read a stopped request needs', async () => {
+    /** Firefox's DevTools: a request stopped by its preflight is recorded, never announced. */
+    class FirefoxLike extends MemoryHarSource {
+      recordOnly(entry: HarEntry): void {
+        (this as unknown as { entries: HarEntry[] }).entries.push(entry);
+      }
+    }
+    const firefoxShaped = (entry: HarEntry) => {
+      const { _resourceType: _type, ...rest } = entry as HarEntry & { _resourceType?: unknown };
+      const { _error: _error, ...response } = rest.response as HarEntry['response'] & { _error?: unknown };
+      return { ...rest, response } as HarEntry;
+    };
+    const source = new FirefoxLike('Live');
+    const { container } = render(<App source={source} browser="firefox" />);
+    await screen.findByText(/Reload the inspected page/);
+    const second = (index: number) => new Date(Date.parse('2026-11-21T10:00:00.000Z') + index).toISOString();
+    for (let index = 0; index < 1_001; index++) {
+      source.finish(firefoxShaped(harEntry({ url: `http://api.test/ok/${index}`, requestHeaders: fromPage, responseHeaders: { 'Access-Control-Allow-Origin': page }, startedDateTime: second(index) })));
+    }
+    await waitFor(() => expect(screen.getByTestId('counts').textContent).toMatch(/^1,?001 exchanges/), { timeout: 10_000 });
+    // The live capture is judged for the browser the panel runs in: Firefox's error names.
+    expect(screen.getByRole('columnheader', { name: /Firefox error/ })).toBeTruthy();
+    const url = 'http://api.test/items/stopped';
+    source.recordOnly(firefoxShaped(harEntry({ method: 'DELETE', url, status: 0, requestHeaders: fromPage, startedDateTime: second(2_000) })));
+    source.finish(firefoxShaped(harEntry({ method: 'OPTIONS', url, status: 404, requestHeaders: { ...fromPage, 'Access-Control-Request-Method': 'DELETE' }, startedDateTime: second(2_001) })));
+    const banner = await waitFor(() => container.querySelector('[data-banner="unlisted"]') ?? Promise.reject(new Error('no banner yet')), { timeout: 5_000 });
+    expect(banner.textContent).toMatch(/^1 preflight\(s\) arrived without the request they were sent for/);
+    fireEvent.click(screen.getByRole('button', { name: 'Read the capture again' }));
+    await waitFor(() => expect(container.querySelector('[data-banner="unlisted"]')).toBeNull(), { timeout: 5_000 });
+    await waitFor(() => expect(screen.getByTestId('counts').textContent).toMatch(/^1,?002 exchanges/), { timeout: 5_000 });
+    fireEvent.input(container.querySelector('.toolbar-filter')!, { target: { value: 'stopped' } });
+    await waitFor(() => expect(exchangeRows(container).map((row) => `${row.dataset.method} ${row.dataset.entries} ${row.dataset.verdict}`)).toEqual(['DELETE 2 blocked']));
+  }, 30_000);
+
   it('imports a .har file by button or by drop, and says so when it is not one', async () => {
     const { container } = renderWith([]);
     const input = container.querySelector<HTMLInputElement>('input[type=file]')!;
@@ -229,6 +263,26 @@ describe('<App>', () => {
     fireEvent.drop(container.querySelector('.app')!, { dataTransfer: { files: [new File([dropped], 'dropped.har')] } });
     await waitFor(() => expect(screen.getByTestId('source').textContent).toBe('dropped.har'));
     expect(exchangeRows(container)).toHaveLength(2);
+  });
+
+  it('judges an import for the browser the HAR names, or the one chosen in "Judge as", and names its errors', async () => {
+    const { container } = renderWith([]);
+    const input = container.querySelector<HTMLInputElement>('input[type=file]')!;
+    const har = JSON.stringify({ log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, entries: [blockedGet] } });
+    fireEvent.change(input, { target: { files: [new File([har], 'chrome.har')] } });
+    await waitFor(() => expect(screen.getByTestId('source').textContent).toBe('chrome.har'));
+    fireEvent.click(screen.getByRole('tab', { name: /^Requests/ }));
+    await waitFor(() => expect(exchangeRows(container)).toHaveLength(1));
+    const judgeAs = screen.getByTestId('judge-as') as HTMLSelectElement;
+    expect(judgeAs.value).toBe('auto');
+    expect(judgeAs.options[0]?.textContent).toBe("Chromium's checks (the HAR's producer)");
+    expect(screen.getByRole('columnheader', { name: /Chromium error/ })).toBeTruthy();
+    expect(exchangeRows(container)[0]?.dataset.corsError).toBe('MissingAllowOriginHeader');
+
+    fireEvent.change(judgeAs, { target: { value: 'firefox' } });
+    await waitFor(() => expect(screen.getByRole('columnheader', { name: /Firefox error/ })).toBeTruthy());
+    await waitFor(() => expect(exchangeRows(container)[0]?.dataset.corsError).toBe('CORSMissingAllowOrigin'));
+    expect((screen.getByTestId('judge-as') as HTMLSelectElement).value).toBe('firefox');
   });
 
   it('reopens an exported JSON report with the same verdicts, and offers the export menu', async () => {

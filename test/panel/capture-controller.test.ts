@@ -32,7 +32,7 @@ afterEach(() => {
   stop = [];
 });
 
-function start(source: HarSource, limit?: number) {
+function start(source: HarSource, limit?: number, browser?: 'chromium' | 'firefox') {
   const workers: InProcessWorker[] = [];
   const controller = new CaptureController(source, {
     spawn: () => {
@@ -41,6 +41,7 @@ function start(source: HarSource, limit?: number) {
       return worker.port();
     },
     ...(limit === undefined ? {} : { limit }),
+    ...(browser === undefined ? {} : { browser }),
     live: { resyncDelayMs: 5, publishIntervalMs: 0 },
   });
   const abort = new AbortController();
@@ -102,5 +103,15 @@ describe('CaptureController', () => {
     expect(detail.exchange).toMatchObject({ id: 'ex-55', verdict: 'blocked', entries: [55] });
     expect(detail.entries.map((entry) => entry.index)).toEqual([55]);
     expect((detail.raw[0] as { request: { url: string } }).request.url).toBe('http://api.test/private/55');
+  });
+
+  it('passes the host browser, given once, to the worker with the live start (chromium unless told)', async () => {
+    for (const browser of [undefined, 'firefox', 'chromium'] as const) {
+      const { controller, workers, until } = start(new MemoryHarSource(), undefined, browser);
+      await until((view) => view.head.ok);
+      expect(controller.browser).toBe(browser ?? 'chromium');
+      const starts = workers.flatMap((worker) => worker.traffic.log).filter(({ to, message }) => to === 'worker' && message.kind === 'live');
+      expect(starts.map(({ message }) => (message.kind === 'live' ? message.browser : null))).toEqual([browser ?? 'chromium']);
+    }
   });
 });

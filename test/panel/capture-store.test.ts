@@ -193,4 +193,19 @@ describe('CaptureStore when a snapshot lists a request before onRequestFinished 
     store.addLive(other);
     expect(shownEntries(store).map((entry) => entry.request.url)).toEqual(['http://api.test/data', 'http://api.test/other']);
   });
+
+  it('keeps the listed copy when the announcement is an early one without headers (Chromium)', () => {
+    const store = new CaptureStore();
+    store.applySnapshot([blockedComplete]);
+    store.addLive(blockedEarly);
+    expect(urls(store)).toEqual(['http://api.test/data 200']);
+  });
+
+  it('takes the announced outcome when the snapshot listed the request still under way (Firefox lists those)', () => {
+    const store = new CaptureStore();
+    store.applySnapshot([blockedEarly]);
+    expect(urls(store)).toEqual(['http://api.test/data 0']);
+    store.addLive(blockedComplete);
+    expect(urls(store)).toEqual(['http://api.test/data 200']);
+  });
 });

@@ -48,8 +48,9 @@ async function loaded(outcome: Promise<StreamOutcome>) {
 const headFor = (result: DiagnoseResult) =>
   result.ok
     ? {
-        ok: true, summary: result.report.summary, inputErrors: result.report.inputErrors.length, firstInputError: result.report.inputErrors[0]?.message ?? null, reopened: null,
+        ok: true, summary: result.report.summary, browser: result.report.browser, inputErrors: result.report.inputErrors.length, firstInputError: result.report.inputErrors[0]?.message ?? null, reopened: null,
         problems: result.report.problems.map(({ exchanges: _ids, ...problem }) => problem),
+        servers: result.report.servers,
       }
     : { ok: false, error: result.error };
 

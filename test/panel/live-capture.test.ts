@@ -146,3 +146,160 @@ describe('LiveCapture', () => {
     controller.abort();
   });
 });
+
+/** An entry as Firefox's HAR has it: no `_resourceType`, `_initiator` or `_error`. */
+function firefoxEntry(shape: Parameters<typeof harEntry>[0] & { mimeType?: string }): HarEntry {
+  const entry = harEntry(shape) as HarEntry & { _resourceType?: unknown; response: { _error?: unknown } };
+  delete entry._resourceType;
+  delete entry.response._error;
+  if (shape.mimeType !== undefined) entry.response.content.mimeType = shape.mimeType;
+  return entry;
+}
+
+/** Firefox's DevTools: a request that was never sent is recorded (getHAR() lists it) but never announced. */
+class FirefoxLikeSource extends CountingSource {
+  recordOnly(entry: HarEntry): void {
+    (this as unknown as { entries: HarEntry[] }).entries.push(entry);
+  }
+}
+
+const API = 'http://api.test';
+const at = (ms: number) => new Date(Date.parse('2026-11-21T10:00:00.000Z') + ms).toISOString();
+/** A PUT its preflight stopped, as Firefox records it: the request (status 0, never announced), then the preflight. */
+function stoppedAtPreflight(source: FirefoxLikeSource, path: string, ms: number): void {
+  source.recordOnly(firefoxEntry({ method: 'PUT', url: `${API}${path}`, status: 0, startedDateTime: at(ms) }));
+  source.finish(firefoxEntry({ method: 'OPTIONS', url: `${API}${path}`, status: 404, startedDateTime: at(ms + 1), requestHeaders: { 'Access-Control-Request-Method': 'PUT' } }));
+}
+/** A PUT its preflight allowed: both announced, preflight first. */
+function allowedAfterPreflight(source: FirefoxLikeSource, path: string, ms: number): void {
+  source.finish(firefoxEntry({ method: 'OPTIONS', url: `${API}${path}`, startedDateTime: at(ms + 1), requestHeaders: { 'Access-Control-Request-Method': 'put' } }));
+  source.finish(firefoxEntry({ method: 'PUT', url: `${API}${path}`, startedDateTime: at(ms) }));
+}
+
+function firefoxCapture(source: FirefoxLikeSource, options: { autoSnapshotMaxEntries?: number; browser?: 'firefox' | 'chromium'; unsentGraceMs?: number } = {}) {
+  let entries: HarEntry[] = [];
+  const controller = new AbortController();
+  const live = new LiveCapture(source, (changes) => {
+    entries = applyChanges(entries, changes);
+  }, controller.signal, { resyncDelayMs: 5, snapshotSpacing: 0, publishIntervalMs: 0, browser: options.browser ?? 'firefox', unsentGraceMs: options.unsentGraceMs ?? 10, ...(options.autoSnapshotMaxEntries ? { autoSnapshotMaxEntries: options.autoSnapshotMaxEntries } : {}) });
+  const urls = () => entries.map((entry) => `${entry.request.method} ${entry.request.url.slice(API.length)} ${entry.response.status}`);
+  return { live, controller, latest: () => entries, urls };
+}
+
+describe('LiveCapture in Firefox (requests stopped at their preflight are never announced)', () => {
+  it('lists them with one re-read after the pause that follows their preflight, and none for requests that were sent', async () => {
+    const source = new FirefoxLikeSource();
+    const { live, urls, controller } = firefoxCapture(source);
+    await live.start();
+    expect(source.reads).toBe(1);
+    allowedAfterPreflight(source, '/ok', 0);
+    source.finish(firefoxEntry({ url: `${API}/simple`, startedDateTime: at(10) }));
+    await settle();
+    // Every preflight was followed by its request: nothing to re-read.
+    expect(source.reads).toBe(1);
+    stoppedAtPreflight(source, '/stopped-1', 20);
+    stoppedAtPreflight(source, '/stopped-2', 30);
+    await settle();
+    expect(source.reads).toBe(2);
+    expect(urls()).toEqual(['OPTIONS /ok 200', 'PUT /ok 200', 'GET /simple 200', 'OPTIONS /stopped-1 404', 'OPTIONS /stopped-2 404', 'PUT /stopped-1 0', 'PUT /stopped-2 0']);
+    // More traffic, none of it stopped: no more re-reads, and nothing listed twice.
+    for (let index = 0; index < 10; index++) allowedAfterPreflight(source, `/ok-${index}`, 100 + index * 10);
+    await settle();
+    expect(source.reads).toBe(2);
+    expect(urls()).toHaveLength(27);
+    controller.abort();
+  });
+
+  it('reads once per pause however many requests were stopped in the burst before it, and never in Chromium', async () => {
+    for (const browser of ['firefox', 'chromium'] as const) {
+      const source = new FirefoxLikeSource();
+      const { live, latest, controller } = firefoxCapture(source, { browser });
+      await live.start();
+      for (let burst = 0; burst < 3; burst++) {
+        for (let index = 0; index < 20; index++) stoppedAtPreflight(source, `/s/${burst}-${index}`, burst * 1000 + index * 10);
+        await settle();
+      }
+      // Chromium announces a stopped request itself (see above): its capture never re-reads for them.
+      expect({ browser, reads: source.reads, entries: latest().length }).toEqual(browser === 'firefox' ? { browser, reads: 4, entries: 120 } : { browser, reads: 1, entries: 60 });
+      controller.abort();
+    }
+  });
+
+  it('gives a preflighted request time to finish: one announced within the grace causes no re-read', async () => {
+    const source = new FirefoxLikeSource();
+    const { live, urls, controller } = firefoxCapture(source, { unsentGraceMs: 150 });
+    await live.start();
+    source.finish(firefoxEntry({ method: 'OPTIONS', url: `${API}/slow`, startedDateTime: at(1), requestHeaders: { 'Access-Control-Request-Method': 'PUT' } }));
+    // The pause after the preflight is longer than the quiet period, shorter than the grace.
+    await settle(60);
+    source.finish(firefoxEntry({ method: 'PUT', url: `${API}/slow`, startedDateTime: at(0) }));
+    await settle(250);
+    expect(source.reads).toBe(1);
+    // A preflight whose request never comes is read for once its grace is over, though nothing else happens.
+    stoppedAtPreflight(source, '/stopped', 10);
+    await settle(60);
+    expect(source.reads).toBe(1);
+    await settle(200);
+    expect(source.reads).toBe(2);
+    expect(urls()).toEqual(['OPTIONS /slow 200', 'PUT /slow 200', 'OPTIONS /stopped 404', 'PUT /stopped 0']);
+    controller.abort();
+  });
+
+  it('keeps a request the re-read listed while it was under way, and takes its announced outcome in its place', async () => {
+    const source = new FirefoxLikeSource();
+    const { live, urls, controller } = firefoxCapture(source);
+    await live.start();
+    // The preflight passed; the request is slow: the re-read lists it unfinished.
+    source.finish(firefoxEntry({ method: 'OPTIONS', url: `${API}/slow`, startedDateTime: at(1), requestHeaders: { 'Access-Control-Request-Method': 'PUT' } }));
+    source.recordOnly(firefoxEntry({ method: 'PUT', url: `${API}/slow`, status: 0, startedDateTime: at(0) }));
+    await settle();
+    expect(source.reads).toBe(2);
+    expect(urls()).toEqual(['OPTIONS /slow 200', 'PUT /slow 0']);
+    source.finish(firefoxEntry({ method: 'PUT', url: `${API}/slow`, status: 201, startedDateTime: at(0), responseHeaders: { 'Access-Control-Allow-Origin': '*' } }));
+    await settle();
+    expect(urls()).toEqual(['OPTIONS /slow 200', 'PUT /slow 201']);
+    expect(source.reads).toBe(2);
+    controller.abort();
+  });
+
+  it('does not bring back a stopped request from before Clear or a navigation', async () => {
+    const source = new FirefoxLikeSource();
+    const { live, urls, controller } = firefoxCapture(source);
+    await live.start();
+    const now = Date.now();
+    const atNow = (ms: number) => new Date(now + ms).toISOString();
+    source.recordOnly(firefoxEntry({ method: 'PUT', url: `${API}/before-clear`, status: 0, startedDateTime: atNow(-50) }));
+    live.clear();
+    source.finish(firefoxEntry({ method: 'OPTIONS', url: `${API}/before-clear`, status: 404, startedDateTime: atNow(-49), requestHeaders: { 'Access-Control-Request-Method': 'PUT' } }));
+    stoppedAtPreflight(source, '/after-clear', Date.parse(atNow(10)) - Date.parse(at(0)));
+    await settle();
+    expect(source.reads).toBe(2);
+    expect(urls()).toEqual(['OPTIONS /before-clear 404', 'OPTIONS /after-clear 404', 'PUT /after-clear 0']);
+
+    // A navigation (Firefox's HAR has no resource type: the page's document is the GET of its URL answered with HTML).
+    const page = `${API}/next-page`;
+    source.finish(firefoxEntry({ url: page, startedDateTime: atNow(20), mimeType: 'text/html; charset=utf-8' }));
+    source.recordOnly(firefoxEntry({ method: 'PUT', url: `${API}/old-page`, status: 0, startedDateTime: atNow(15) }));
+    stoppedAtPreflight(source, '/new-page', Date.parse(atNow(30)) - Date.parse(at(0)));
+    source.navigate(page, { keepLog: true });
+    await settle();
+    expect(urls()).toEqual(['GET /next-page 200', 'OPTIONS /new-page 404', 'PUT /new-page 0']);
+    controller.abort();
+  });
+
+  it('leaves the re-read of a large capture to the user, and says how many preflights went without their request', async () => {
+    const source = new FirefoxLikeSource();
+    const { live, latest, controller } = firefoxCapture(source, { autoSnapshotMaxEntries: 30 });
+    await live.start();
+    for (let index = 0; index < 40; index++) source.finish(firefoxEntry({ url: `${API}/ok/${index}`, startedDateTime: at(index) }));
+    stoppedAtPreflight(source, '/stopped', 100);
+    await settle();
+    expect(source.reads).toBe(1);
+    expect(live.unlisted).toBe(1);
+    await live.resync();
+    expect(source.reads).toBe(2);
+    expect(live.unlisted).toBe(0);
+    expect(latest().at(-1)?.request.method).toBe('PUT');
+    controller.abort();
+  });
+});

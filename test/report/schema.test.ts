@@ -4,12 +4,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { exportReport, reportToJson, diagnose, RULE_IDS, STACK_IDS } from '../../src/engine/index.js';
+import { exportReport, reportToJson, diagnose, BROWSER_IDS, FIREFOX_CORS_ERRORS, RULE_IDS, STACK_IDS } from '../../src/engine/index.js';
 import { syntheticHar } from '../../bench/synthetic-har.js';
 import { HAR_SAMPLE_NAMES, readHarSample } from '../fixtures/har-samples.js';
 import { PAGE, exchange, har } from '../fixtures/builders.js';
 
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/report.schema.json'), 'utf8')) as { $defs: { stackId: { enum: string[] } } };
+const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/report.schema.json'), 'utf8')) as {
+  $defs: { stackId: { enum: string[] }; firefoxError: { enum: (string | null)[] } };
+  properties: { browser: { properties: { id: { enum: string[] } } } };
+};
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 
 function errorsOf(value: unknown): string[] {
@@ -52,8 +55,19 @@ describe('docs/report.schema.json', () => {
     expect(errorsOf(withInlineFix)).not.toEqual([]);
   });
 
-  it('names every stack id the engine has, and the rule id pattern fits every rule', () => {
+  it('validates a report judged for Firefox, and rejects an unknown Firefox reason key', () => {
+    const result = diagnose(inputs[0]?.[1], { browser: 'firefox' });
+    if (!result.ok) throw new Error(result.error.message);
+    const json = JSON.parse(reportToJson(result.report)) as { browser: { id: string }; exchanges: { firefoxError: string | null }[] };
+    expect(json.browser.id).toBe('firefox');
+    expect(errorsOf(json)).toEqual([]);
+    expect(errorsOf({ ...json, exchanges: [{ ...json.exchanges[0], firefoxError: 'CORSMadeUp' }] })).not.toEqual([]);
+  });
+
+  it('names every stack id, Firefox reason key and browser the engine has, and the rule id pattern fits every rule', () => {
     expect([...schema.$defs.stackId.enum].sort()).toEqual([...STACK_IDS].sort());
+    expect(schema.$defs.firefoxError.enum.filter((key) => key !== null).sort()).toEqual([...FIREFOX_CORS_ERRORS].sort());
+    expect([...schema.properties.browser.properties.id.enum].sort()).toEqual([...BROWSER_IDS].sort());
     for (const id of RULE_IDS) expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
   });
 });

@@ -163,6 +163,16 @@ function stepLabel(kind: Step['kind'], hopIndex: number): string {
   }
 }
 
+/**
+ * The origin a preflight is checked against is the one it carried. After a cross-origin redirect the request's
+ * Origin is "null"; Chromium sends that on the hop's preflight too, Firefox 153 sends the page's origin and checks
+ * Allow-Origin against it (measured: redir-preflighted-307 allowed with the page's origin on that preflight).
+ */
+function preflightOrigin(hop: Hop, preflight: NormalizedEntry): string | null {
+  if (hop.requestOrigin !== 'null') return hop.requestOrigin;
+  return requestHeader(preflight, 'origin')?.trim() ?? hop.requestOrigin;
+}
+
 function preflightStep(hop: Hop, preflight: NormalizedEntry, memo: ClassifyMemo): Step {
   const asked = requestHeader(preflight, 'access-control-request-headers');
   return {
@@ -170,7 +180,7 @@ function preflightStep(hop: Hop, preflight: NormalizedEntry, memo: ClassifyMemo)
     hopIndex: hop.index,
     entry: preflight,
     label: stepLabel('preflight', hop.index),
-    requestOrigin: hop.requestOrigin,
+    requestOrigin: preflightOrigin(hop, preflight),
     corsFlag: true,
     requestedMethod: requestHeader(preflight, 'access-control-request-method')?.trim() ?? hop.entry.request.method,
     requestedHeaders: asked === null
@@ -197,6 +207,25 @@ function responseStep(hop: Hop): Step {
 }
 
 const DEFAULT_CREDENTIALS: CredentialsFacts = { mode: 'not-include', basis: 'assumed-default' };
+const COOKIE_CREDENTIALS: CredentialsFacts = { mode: 'include', basis: 'cookie-header' };
+const STORAGE_ACCESS_CREDENTIALS: CredentialsFacts = { mode: 'include', basis: 'storage-access-header' };
+/**
+ * navigator.sendBeacon() always sends credentials (mode "include"; Chromium records it as resource type "ping"):
+ * a beacon whose preflight allows the page needs Access-Control-Allow-Credentials: true too (measured: the fixed
+ * beacon-json-preflight-acao-missing scenario failed with PreflightInvalidAllowCredentials until it had it).
+ */
+const BEACON_CREDENTIALS: CredentialsFacts = { mode: 'include', basis: 'request-kind' };
+
+/**
+ * Browsers send Sec-Fetch-Storage-Access only on cross-site requests whose credentials mode is "include"
+ * (Storage Access Headers; measured: Chromium 156 on credentialed requests to another site, Firefox 153 also on
+ * their preflights). Without a cookie to send it is the only trace of the mode — Firefox records no error that
+ * would let the outcome tell.
+ */
+function sendsStorageAccessHeader(hop: Hop): boolean {
+  return hasHeader(hop.entry.request.headers, 'sec-fetch-storage-access')
+    || (hop.preflight !== null && hasHeader(hop.preflight.request.headers, 'sec-fetch-storage-access'));
+}
 const NO_CREDENTIALS_QUESTION: CredentialsFacts = { mode: 'not-include', basis: 'not-applicable' };
 
 const NO_PREFLIGHTS: readonly NormalizedEntry[] = Object.freeze([]);
@@ -314,6 +343,7 @@ export function buildExchange(group: PairedGroup, memo: ClassifyMemo = ownMemo()
   // The default mode ('same-origin') sends cookies to same-origin hops too; only a cookie on a
   // cross-origin hop proves 'include' (measured: a same-origin hop redirecting cross-origin).
   let hasCookie = false;
+  let storageAccess = false;
   for (let i = 0; i < hops.length; i++) {
     const hop = hops[i] as Hop;
     if (replayable) {
@@ -326,6 +356,7 @@ export function buildExchange(group: PairedGroup, memo: ClassifyMemo = ownMemo()
       if (replayable && hop.corsChecked) preflightNeeded = true;
     }
     if (hop.corsChecked && hasHeader(hop.entry.request.headers, 'cookie')) hasCookie = true;
+    if (hop.corsChecked && sendsStorageAccessHeader(hop)) storageAccess = true;
   }
   return {
     id: `ex-${first.index}`,
@@ -338,7 +369,11 @@ export function buildExchange(group: PairedGroup, memo: ClassifyMemo = ownMemo()
     initiatorOrigin,
     mode,
     kind,
-    credentials: steps.length === 0 ? NO_CREDENTIALS_QUESTION : hasCookie ? { mode: 'include', basis: 'cookie-header' } : DEFAULT_CREDENTIALS,
+    credentials: steps.length === 0 ? NO_CREDENTIALS_QUESTION
+      : hasCookie ? COOKIE_CREDENTIALS
+      : storageAccess ? STORAGE_ACCESS_CREDENTIALS
+      : first.resourceType === 'ping' ? BEACON_CREDENTIALS
+      : DEFAULT_CREDENTIALS,
     outcome: exchangeOutcomeOf(hops),
     // An exact-size copy: the list built by push() reserves 17 slots, and the exchange lives as long as the report.
     steps: steps.length === 0 ? NO_STEPS : steps.slice(),

@@ -272,7 +272,9 @@ function assignPreflights(
       if (candidate === undefined || hop === undefined) continue;
       if (requestedMethod !== null && candidate.entry.request.method !== requestedMethod) continue;
       const candidateOrigin = combinedHeader(candidate.entry.request.headers, 'origin');
-      if (preflightOrigin !== null && candidateOrigin !== null && candidateOrigin !== preflightOrigin) continue;
+      // After a cross-origin redirect the request's Origin is "null"; Firefox 153 still sends that hop's preflight
+      // with the page's origin (measured: redir-preflighted-307), so "null" pairs with any preflight origin.
+      if (preflightOrigin !== null && candidateOrigin !== null && candidateOrigin !== preflightOrigin && candidateOrigin !== 'null') continue;
 
       let score = 0;
       if (knownChain !== undefined && placed.chain[hop.entry.index] === knownChain) score += 16;

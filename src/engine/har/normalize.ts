@@ -6,6 +6,7 @@ import type {
   InputError, InputProblem, NormalizedEntry, NormalizedInitiator, NormalizedLog, NormalizedResponse,
 } from './types.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
+import { NO_PRODUCER, type HarProducer } from '../spec/browsers.js';
 
 /**
  * The only code that knows HAR field names and producer quirks. Accepts the shapes a HAR arrives in:
@@ -46,14 +47,14 @@ export function normalizeHar(input: unknown, memo: NormalizeMemo = ownMemo()): N
     if (!parsed.ok) return { ok: false, error: parsed.error };
     return normalizeHar(parsed.value, memo);
   }
-  if (Array.isArray(input)) return normalizeEntries(input, (index) => `[${index}]`, null, new Map(), memo);
+  if (Array.isArray(input)) return normalizeEntries(input, (index) => `[${index}]`, NO_LOG_PRODUCER, new Map(), memo);
   if (!isJsonObject(input)) return fail(`Expected a HAR object, got ${describe(input)}.`, '');
   if ('log' in input) {
     if (!isJsonObject(input.log)) return fail(`Expected "log" to be an object, got ${describe(input.log)}.`, 'log');
     return normalizeLog(input.log, 'log.', memo);
   }
   if ('entries' in input) return normalizeLog(input, '', memo);
-  if ('request' in input) return normalizeEntries([input], () => '', null, new Map(), memo);
+  if ('request' in input) return normalizeEntries([input], () => '', NO_LOG_PRODUCER, new Map(), memo);
   return fail('Not a HAR: expected an object with a "log" property (or a log with "entries").', '');
 }
 
@@ -61,9 +62,28 @@ function normalizeLog(log: JsonObject, prefix: string, memo: NormalizeMemo): Nor
   const entries = log.entries;
   if (entries === undefined) return fail('The HAR has no "entries" list.', `${prefix}entries`);
   if (!Array.isArray(entries)) return fail(`Expected "entries" to be an array, got ${describe(entries)}.`, `${prefix}entries`);
-  const creator = isJsonObject(log.creator) ? creatorLabel(log.creator) : null;
-  return normalizeEntries(entries, prefix === 'log.' ? logEntryPath : (index) => `${prefix}entries[${index}]`, creator, pageUrls(log.pages), memo);
+  return normalizeEntries(entries, prefix === 'log.' ? logEntryPath : (index) => `${prefix}entries[${index}]`, producerOf(log.creator, log.browser), pageUrls(log.pages), memo);
 }
+
+/** log.creator and log.browser: the program that wrote the HAR and the browser it recorded (spec/browsers.ts). */
+function producerOf(creator: unknown, browser: unknown): LogProducer {
+  const browserObject = isJsonObject(browser) ? browser : null;
+  return {
+    creator: isJsonObject(creator) ? creatorLabel(creator) : null,
+    producer: {
+      creatorName: isJsonObject(creator) ? stringOrNull(creator.name) : null,
+      browserName: browserObject === null ? null : stringOrNull(browserObject.name),
+      browserVersion: browserObject === null ? null : stringOrNull(browserObject.version),
+    },
+  };
+}
+
+interface LogProducer {
+  readonly creator: string | null;
+  readonly producer: HarProducer;
+}
+
+const NO_LOG_PRODUCER: LogProducer = { creator: null, producer: NO_PRODUCER };
 
 function creatorLabel(creator: JsonObject): string | null {
   const name = stringOrNull(creator.name);
@@ -106,15 +126,15 @@ export class EntryNormalizer {
     if (entry !== null) this.entries.push(entry);
   }
 
-  finish(creator: unknown): NormalizedLog {
-    return { creator: isJsonObject(creator) ? creatorLabel(creator) : null, entryCount: this.count, entries: this.entries, problems: this.problems };
+  finish(creator: unknown, browser: unknown): NormalizedLog {
+    return { ...producerOf(creator, browser), entryCount: this.count, entries: this.entries, problems: this.problems };
   }
 }
 
 const logEntryPath = (index: number): string => `log.entries[${index}]`;
 
 function normalizeEntries(
-  items: readonly unknown[], entryPath: (index: number) => string, creator: string | null,
+  items: readonly unknown[], entryPath: (index: number) => string, { creator, producer }: LogProducer,
   pages: ReadonlyMap<string, string>, memo: NormalizeMemo,
 ): NormalizeResult {
   const entries: NormalizedEntry[] = [];
@@ -123,7 +143,7 @@ function normalizeEntries(
     const entry = normalizeEntry(items[index], new Problems(index, entryPath, problems), pages, memo);
     if (entry !== null) entries.push(entry);
   }
-  return { ok: true, log: { creator, entryCount: items.length, entries, problems } };
+  return { ok: true, log: { creator, producer, entryCount: items.length, entries, problems } };
 }
 
 /**

@@ -192,7 +192,7 @@ export class HarByteReader {
     if (!Array.isArray(log.entries) || log.entries.length !== 0) return null;
     // Pages written after the entries would have changed the entries' page URLs: read the text instead.
     if (!sameMap(pageUrls(this.mappedPages(log.pages)), this.pagesAtStart)) return null;
-    return { log: this.normalizer.finish(log.creator), skeleton };
+    return { log: this.normalizer.finish(log.creator, log.browser), skeleton };
   }
 
   /** Skips a UTF-8 byte order mark and leading whitespace; anything but "{" is not streamed. */

@@ -1,3 +1,4 @@
+import type { HarProducer } from '../spec/browsers.js';
 import type { HeaderList } from '../model/headers.js';
 
 /** A problem in the input, named by its JSON path (e.g. `log.entries[3].response.headers`). */
@@ -80,6 +81,8 @@ export interface SourceInfo {
 
 export interface NormalizedLog {
   readonly creator: string | null;
+  /** What log.creator and log.browser say, to tell which browser recorded the capture. */
+  readonly producer: HarProducer;
   /** Total number of items in log.entries, read or not: every index below it must be accounted for. */
   readonly entryCount: number;
   readonly entries: readonly NormalizedEntry[];

@@ -13,7 +13,7 @@ export type PreflightReason =
   | { readonly kind: 'forced' };
 
 export type CredentialsMode = 'include' | 'not-include';
-export type CredentialsBasis = 'cookie-header' | 'observed-outcome' | 'assumed-default' | 'not-applicable';
+export type CredentialsBasis = 'cookie-header' | 'storage-access-header' | 'request-kind' | 'observed-outcome' | 'assumed-default' | 'not-applicable';
 
 export interface CredentialsFacts {
   readonly mode: CredentialsMode;

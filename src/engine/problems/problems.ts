@@ -9,6 +9,7 @@
 import { RULES, type RuleId } from '../rules/registry.js';
 import type { FindingCategory, FixSnippet, FixTarget, HeaderPatch, Severity } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
+import type { FirefoxCorsError } from '../spec/firefox-errors.js';
 import { originOf } from '../model/origin.js';
 import type { Finding, ReportExchange } from '../report/types.js';
 import { MemoTable } from '../model/memo.js';
@@ -60,6 +61,8 @@ export interface Problem {
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
   readonly corsErrors: readonly CorsError[];
+  /** Firefox's reason keys for it, when the report judges for Firefox (else empty). */
+  readonly firefoxErrors: readonly FirefoxCorsError[];
   /** Null when no response header change fixes it (the finding's noServerFix says why). */
   readonly fix: ProblemFix | null;
   readonly noServerFix: string | null;
@@ -172,6 +175,7 @@ class Accumulator {
   readonly methods = new Tally();
   readonly origins = new Tally();
   readonly errors = new Tally();
+  readonly firefoxErrors = new Tally();
   readonly kinds = new Tally();
   /** The earliest and latest start (ISO strings order by time); recomputed only when one of them leaves. */
   private first: string | null = null;
@@ -205,6 +209,7 @@ class Accumulator {
     change(this.methods, member.exchange.method);
     change(this.origins, member.exchange.initiatorOrigin);
     change(this.errors, member.finding.corsError);
+    change(this.firefoxErrors, member.finding.firefoxError);
     change(this.kinds, member.exchange.requestKind?.label ?? null);
     const started = member.exchange.startedDateTime;
     if (started !== null && sign === 1) {
@@ -342,6 +347,7 @@ function buildProblem(id: string, accumulator: Accumulator): Problem {
     firstSeen: seen.first,
     lastSeen: seen.last,
     corsErrors: accumulator.errors.byFrequency() as CorsError[],
+    firefoxErrors: accumulator.firefoxErrors.byFrequency() as FirefoxCorsError[],
     fix: consolidatedFix(finding.fix, accumulator, initiatorOrigins),
     noServerFix: finding.noServerFix,
     example: finding.message,

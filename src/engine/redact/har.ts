@@ -26,6 +26,8 @@ export interface ExportedHar {
     readonly version: string;
     /** Absent when the original had none (the normalizer then reports no creator, as for the original). */
     readonly creator?: { readonly name: string; readonly version: string };
+    /** The browser that recorded the capture, when the original names it: reopening judges for the same one. */
+    readonly browser?: { readonly name: string; readonly version: string };
     readonly pages: readonly unknown[];
     readonly entries: readonly unknown[];
   };
@@ -260,6 +262,7 @@ function copyPages(value: unknown, redactor: Redactor): unknown[] {
 
 export interface RawLog {
   readonly creator: unknown;
+  readonly browser: unknown;
   readonly pages: unknown;
   readonly entries: readonly unknown[];
   readonly comment: unknown;
@@ -271,11 +274,11 @@ export function rawLogOf(input: unknown): RawLog | null {
     const parsed = parseHarText(input);
     return parsed.ok ? rawLogOf(parsed.value) : null;
   }
-  if (Array.isArray(input)) return { creator: null, pages: [], entries: input, comment: null };
+  if (Array.isArray(input)) return { creator: null, browser: null, pages: [], entries: input, comment: null };
   if (!isJsonObject(input)) return null;
   const log = isJsonObject(input.log) ? input.log : 'entries' in input ? input : null;
-  if (log !== null && Array.isArray(log.entries)) return { creator: log.creator, pages: log.pages, entries: log.entries, comment: log.comment };
-  if ('request' in input) return { creator: null, pages: [], entries: [input], comment: null };
+  if (log !== null && Array.isArray(log.entries)) return { creator: log.creator, browser: log.browser, pages: log.pages, entries: log.entries, comment: log.comment };
+  if ('request' in input) return { creator: null, browser: null, pages: [], entries: [input], comment: null };
   return null;
 }
 
@@ -301,8 +304,8 @@ export class StreamRedaction {
   }
 
   /** `log` is the log object without its entries; returns the exported log without its entries, as redactHar writes it. */
-  finish(log: { readonly comment?: unknown; readonly creator?: unknown; readonly pages?: unknown }): Omit<ExportedHar['log'], 'entries'> {
-    return exportedLogHead({ creator: log.creator, pages: log.pages, comment: log.comment }, this.redactor);
+  finish(log: { readonly comment?: unknown; readonly creator?: unknown; readonly browser?: unknown; readonly pages?: unknown }): Omit<ExportedHar['log'], 'entries'> {
+    return exportedLogHead({ creator: log.creator, browser: log.browser, pages: log.pages, comment: log.comment }, this.redactor);
   }
 
   redactions(): Redaction[] {
@@ -326,14 +329,18 @@ export function redactHar(input: unknown, options: RedactOptions = {}): RedactRe
   return { ok: true, har, redactions: redactor.list() };
 }
 
-/** The exported log without its entries (version, creator, pages), counting the log's comment and the pages' redactions. */
-function exportedLogHead(raw: Pick<RawLog, 'creator' | 'pages' | 'comment'>, redactor: Redactor): Omit<ExportedHar['log'], 'entries'> {
+/** The exported log without its entries (version, creator, browser, pages), counting the log's comment and the pages' redactions. */
+function exportedLogHead(raw: Pick<RawLog, 'creator' | 'browser' | 'pages' | 'comment'>, redactor: Redactor): Omit<ExportedHar['log'], 'entries'> {
   if (typeof raw.comment === 'string' && raw.comment !== '') redactor.dropped('comment', 'log', true);
   const creator = isJsonObject(raw.creator) ? raw.creator : null;
+  const browser = isJsonObject(raw.browser) ? raw.browser : null;
   return {
     version: '1.2',
     ...(creator !== null && typeof creator.name === 'string'
       ? { creator: { name: creator.name, version: typeof creator.version === 'string' ? creator.version : '' } }
+      : {}),
+    ...(browser !== null && typeof browser.name === 'string'
+      ? { browser: { name: browser.name, version: typeof browser.version === 'string' ? browser.version : '' } }
       : {}),
     pages: copyPages(raw.pages, redactor),
   };

@@ -1,5 +1,7 @@
 import { problemIdOf, problemsOf, type Problem } from '../problems/problems.js';
+import { serverFixesOf } from '../problems/servers.js';
 import { requestKindOf } from '../spec/request-kinds.js';
+import { unnamedFailureOf, type UnnamedFailure } from '../derive/unnamed-failure.js';
 import { combinedHeader } from '../model/headers.js';
 import { completeFixes } from '../fixes/index.js';
 import type { InputProblem, SourceInfo } from '../har/types.js';
@@ -8,6 +10,8 @@ import { ReplayMemo, type ReplayResult, type RuleFinding } from '../rules/run.js
 import { NAMED_NON_HEADER_FAILURES } from '../rules/check-order.js';
 import type { Fix } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
+import type { FirefoxCorsError } from '../spec/firefox-errors.js';
+import { BROWSER_NAMES, type BrowserId, type JudgedBrowser } from '../spec/browsers.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { REPORT_SCHEMA } from './types.js';
 import type { Finding, Report, ReportCredentials, ReportExchange, ReportPreflight, Verdict } from './types.js';
@@ -17,32 +21,52 @@ const CROSS_ORIGIN_KINDS: ReadonlySet<string> = new Set(['no-cors', 'simple', 'p
 interface VerdictDecision {
   readonly verdict: Verdict;
   readonly corsError: CorsError | null;
+  readonly firefoxError: FirefoxCorsError | null;
 }
 
-// The verdicts without a Chromium error, shared: most of a capture's exchanges end in one of them.
-const ALLOWED: VerdictDecision = Object.freeze({ verdict: 'allowed', corsError: null });
-const UNKNOWN: VerdictDecision = Object.freeze({ verdict: 'unknown', corsError: null });
-const BLOCKED_WITHOUT_ERROR: VerdictDecision = Object.freeze({ verdict: 'blocked', corsError: null });
+// The verdicts without a browser's error, shared: most of a capture's exchanges end in one of them.
+const ALLOWED: VerdictDecision = Object.freeze({ verdict: 'allowed', corsError: null, firefoxError: null });
+const UNKNOWN: VerdictDecision = Object.freeze({ verdict: 'unknown', corsError: null, firefoxError: null });
+const BLOCKED_WITHOUT_ERROR: VerdictDecision = Object.freeze({ verdict: 'blocked', corsError: null, firefoxError: null });
+
+/** Firefox's verdict where its HAR shows a failure without naming it (derive/unnamed-failure.ts). */
+const UNNAMED_FAILURE_VERDICTS: { readonly [K in UnnamedFailure['kind']]: VerdictDecision } = {
+  'redirect-to-other-scheme': Object.freeze({ verdict: 'blocked', corsError: null, firefoxError: 'CORSDidNotSucceed' }),
+  'same-origin-mode-redirected': BLOCKED_WITHOUT_ERROR,
+  'redirect-not-followed': UNKNOWN,
+  corp: BLOCKED_WITHOUT_ERROR,
+};
+
+function blockedBy(blocking: NonNullable<ReplayResult['blocking']>, browser: BrowserId): VerdictDecision {
+  return { verdict: 'blocked', corsError: blocking.corsError, firefoxError: browser === 'firefox' ? blocking.firefoxError : null };
+}
 
 /**
- * What the page's script experienced. A recorded outcome wins over the replay: if Chromium let a response
+ * What the page's script experienced. A recorded outcome wins over the replay: if the browser let a response
  * through that the replay would block, the verdict is "allowed" (and the findings stay, as warnings).
  */
-function decideVerdict(exchange: Exchange, replayed: ReplayResult): VerdictDecision {
+function decideVerdict(exchange: Exchange, replayed: ReplayResult, browser: BrowserId): VerdictDecision {
   const outcome = exchange.outcome;
-  const predicted = replayed.blocking?.corsError ?? null;
-  if (exchange.orphanPreflight !== null) return predicted !== null ? { verdict: 'blocked', corsError: predicted } : UNKNOWN;
-  if (predicted !== null && outcome.kind !== 'succeeded') return { verdict: 'blocked', corsError: predicted };
+  const blocking = replayed.blocking;
+  if (exchange.orphanPreflight !== null) return blocking !== null ? blockedBy(blocking, browser) : UNKNOWN;
+  if (blocking !== null && outcome.kind !== 'succeeded') return blockedBy(blocking, browser);
   switch (outcome.kind) {
     case 'failed':
       return namedNonHeaderFailure(replayed) ?? BLOCKED_WITHOUT_ERROR;
     case 'no-response':
-      return UNKNOWN;
+      // Firefox records every request that failed without a response (refused, cancelled, refused by CSP,
+      // stopped by its preflight) with status 0 and nothing else: its page saw a network error, whose cause
+      // the HAR does not say (unexplained-network-error). A Chromium HAR says why in _error; without one
+      // nothing is known.
+      return browser === 'firefox' ? BLOCKED_WITHOUT_ERROR : UNKNOWN;
     case 'succeeded':
       return ALLOWED;
-    case 'not-recorded':
+    case 'not-recorded': {
+      const unnamed = browser === 'firefox' ? unnamedFailureOf(exchange) : null;
+      if (unnamed !== null) return UNNAMED_FAILURE_VERDICTS[unnamed.kind];
       // Without an error field only the replay can tell; a check that could not run leaves it open.
       return replayed.incomplete.length > 0 && exchange.steps.length > 0 ? UNKNOWN : ALLOWED;
+    }
   }
 }
 
@@ -51,7 +75,7 @@ function namedNonHeaderFailure(replayed: ReplayResult): VerdictDecision | null {
   for (const found of replayed.findings) {
     if (found.step !== null) continue;
     const named = NAMED_NON_HEADER_FAILURES.find((candidate) => candidate.rule === found.rule && candidate.reason === found.result.reason);
-    if (named !== undefined) return { verdict: 'blocked', corsError: named.corsError };
+    if (named !== undefined) return { verdict: 'blocked', corsError: named.corsError, firefoxError: null };
   }
   return null;
 }
@@ -71,12 +95,12 @@ function serverImpact(exchange: Exchange, step: Step): string {
   }
 }
 
-function toFinding(exchange: Exchange, found: RuleFinding, fix: Fix | null, blocked: boolean, contradicted: boolean): Finding {
+function toFinding(exchange: Exchange, found: RuleFinding, fix: Fix | null, blocked: boolean, contradicted: boolean, browser: BrowserId): Finding {
   const { result, step } = found;
   const isCheckFailure = step !== null && result.severity === 'error';
   const impact = blocked && isCheckFailure ? serverImpact(exchange, step) : '';
   const contradiction = contradicted && isCheckFailure
-    ? ' Chromium nevertheless delivered this response, so the capture and this replay disagree (an extension, an older browser, or a different credentials mode).'
+    ? ` ${BROWSER_NAMES[browser]} nevertheless delivered this response, so the capture and this replay disagree (an extension, an older browser, or a different credentials mode).`
     : '';
   const finding: Omit<Finding, 'problem'> = {
     rule: found.rule,
@@ -90,6 +114,7 @@ function toFinding(exchange: Exchange, found: RuleFinding, fix: Fix | null, bloc
     expected: result.evidence.expected,
     message: result.message + impact + contradiction,
     corsError: found.corsError,
+    firefoxError: browser === 'firefox' ? found.firefoxError : null,
     fix,
     noServerFix: result.noServerFix,
     category: result.category,
@@ -150,8 +175,8 @@ function requestKindOfExchange(exchange: Exchange): ReportExchange['requestKind'
   return kind === null ? null : { label: kind.label, basis: kind.basis };
 }
 
-export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult, memo: ReplayMemo = new ReplayMemo()): ReportExchange {
-  const decision = decideVerdict(exchange, replayed);
+export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult, memo: ReplayMemo = new ReplayMemo(), browser: BrowserId = 'chromium'): ReportExchange {
+  const decision = decideVerdict(exchange, replayed, browser);
   const contradicted = replayed.blocking !== null && decision.verdict === 'allowed';
   const fixes = completeFixes(exchange, replayed.findings, memo);
   const firstPreflight = exchange.orphanPreflight ?? firstHopPreflight(exchange);
@@ -168,13 +193,16 @@ export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult, 
     preflight: preflightOf(firstPreflight?.index ?? null, exchange),
     verdict: decision.verdict,
     corsError: decision.corsError,
-    findings: replayed.findings.length === 0 ? NO_FINDINGS : replayed.findings.map((found, position) => toFinding(exchange, found, fixes[position] ?? null, decision.verdict === 'blocked', contradicted)),
+    firefoxError: decision.firefoxError,
+    findings: replayed.findings.length === 0 ? NO_FINDINGS : replayed.findings.map((found, position) => toFinding(exchange, found, fixes[position] ?? null, decision.verdict === 'blocked', contradicted, browser)),
     credentials: credentialsOf(exchange),
     assumptions: assumptionsOf(exchange),
   };
 }
 
-export function buildReport(source: SourceInfo, exchanges: readonly ReportExchange[], inputProblems: readonly InputProblem[], problems: readonly Problem[] = problemsOf(exchanges)): Report {
+export function buildReport(
+  source: SourceInfo, browser: JudgedBrowser, exchanges: readonly ReportExchange[], inputProblems: readonly InputProblem[], problems: readonly Problem[] = problemsOf(exchanges),
+): Report {
   let blocked = 0;
   let allowed = 0;
   let unknown = 0;
@@ -193,8 +221,10 @@ export function buildReport(source: SourceInfo, exchanges: readonly ReportExchan
     schema: REPORT_SCHEMA,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     source: { kind: source.kind, name: source.name, creator: source.creator },
+    browser,
     summary: { exchanges: exchanges.length, crossOrigin, blocked, allowed, unknown, warnings },
     problems,
+    servers: serverFixesOf(problems),
     exchanges,
     inputErrors: inputProblems.map((problem) => ({ entry: problem.entry, path: problem.path, message: problem.message, skipped: problem.skipped })),
   };

@@ -7,7 +7,7 @@
  * from the diagnosis of the embedded (redacted) HAR, so no renderer can leak what redaction removed, and
  * reopening the JSON re-diagnoses exactly what the report shows. Pure: same input and options, same bytes.
  */
-import { diagnose, diagnoseHarStream } from '../diagnose.js';
+import { diagnose, diagnoseHarStream, type DiagnoseOptions } from '../diagnose.js';
 import { Utf8Decoder } from '../har/stream.js';
 import type { InputError } from '../har/types.js';
 import { rawLogOf, redactHar, StreamRedaction } from '../redact/har.js';
@@ -20,6 +20,7 @@ import { exportedReportOf, isReport } from './reopen.js';
 import type { ExportDocument, ExportFormat, ExportInfo, ExportScope } from './document.js';
 import type { StackId } from '../fixes/kit.js';
 import { isJsonObject } from '../model/json.js';
+import type { BrowserId } from '../spec/browsers.js';
 
 export type { ExportDocument, ExportFormat, ExportInfo, ExportScope } from './document.js';
 
@@ -39,6 +40,8 @@ export interface ExportOptions {
   readonly generatedAt?: string;
   readonly sourceName?: string;
   readonly sourceKind?: 'file' | 'live' | 'memory';
+  /** Whose checks to replay; absent: the browser the HAR (or the exported report) names (DiagnoseOptions.browser). */
+  readonly browser?: BrowserId;
   /** Called as the work advances; `done` reaches `total` when the export is finished. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -69,23 +72,41 @@ interface ResolvedInput {
   readonly har: unknown;
   readonly sourceName: string | undefined;
   readonly sourceKind: 'file' | 'live' | 'memory' | undefined;
+  readonly browser: BrowserId | undefined;
 }
 
 /** An exported report re-exports from its embedded HAR, under its original source name. */
 function resolveInput(input: unknown, options: ExportOptions): { ok: true; value: ResolvedInput } | { ok: false; error: InputError } {
   const exported = exportedReportOf(input);
-  if (exported === null) return { ok: true, value: { har: input, sourceName: options.sourceName, sourceKind: options.sourceKind } };
+  if (exported === null) return { ok: true, value: { har: input, sourceName: options.sourceName, sourceKind: options.sourceKind, browser: options.browser } };
   if (!exported.ok) return exported;
-  return { ok: true, value: { har: exported.har, sourceName: options.sourceName ?? exported.sourceName, sourceKind: options.sourceKind ?? exported.sourceKind } };
+  return {
+    ok: true,
+    value: {
+      har: exported.har,
+      sourceName: options.sourceName ?? exported.sourceName,
+      sourceKind: options.sourceKind ?? exported.sourceKind,
+      browser: options.browser ?? exported.browser,
+    },
+  };
+}
+
+/** DiagnoseOptions without absent keys (exactOptionalPropertyTypes). */
+function diagnoseOptionsOf(sourceName: string | undefined, sourceKind: ResolvedInput['sourceKind'], browser: BrowserId | undefined): DiagnoseOptions {
+  return {
+    ...(sourceName === undefined ? {} : { sourceName }),
+    ...(sourceKind === undefined ? {} : { sourceKind }),
+    ...(browser === undefined ? {} : { browser }),
+  };
 }
 
 /** Redacts, scopes and diagnoses: the data every format renders. */
 export function buildExportDocument(input: unknown, options: Omit<ExportOptions, 'format'> = {}): ExportDocumentResult {
   const resolved = resolveInput(input, { format: 'json', ...options });
   if (!resolved.ok) return resolved;
-  const { har, sourceName, sourceKind } = resolved.value;
+  const { har, sourceName, sourceKind, browser } = resolved.value;
   const scope: ExportScope = options.scope ?? { kind: 'capture' };
-  const diagnoseOptions = { ...(sourceName === undefined ? {} : { sourceName }), ...(sourceKind === undefined ? {} : { sourceKind }) };
+  const diagnoseOptions = diagnoseOptionsOf(sourceName, sourceKind, browser);
 
   let chosen: unknown = har;
   if (scope.kind === 'exchanges') {
@@ -100,7 +121,7 @@ export function buildExportDocument(input: unknown, options: Omit<ExportOptions,
       for (const index of exchange.entries) indices.add(index);
     }
     const entries = [...indices].sort((a, b) => a - b).map((index) => raw.entries[index]);
-    chosen = { log: { version: '1.2', creator: raw.creator, pages: raw.pages, entries } };
+    chosen = { log: { version: '1.2', creator: raw.creator, browser: raw.browser, pages: raw.pages, entries } };
   }
 
   const entryCount = rawLogOf(chosen)?.entries.length ?? 0;
@@ -175,7 +196,7 @@ export function renderExportParts(document: ExportDocument, format: ExportFormat
  */
 export function exportFromBytes(
   chunks: Iterable<Uint8Array>,
-  options: Pick<ExportOptions, 'format' | 'redact' | 'stack' | 'listExchanges' | 'generatedAt' | 'sourceName' | 'sourceKind'> & {
+  options: Pick<ExportOptions, 'format' | 'redact' | 'stack' | 'listExchanges' | 'generatedAt' | 'sourceName' | 'sourceKind' | 'browser'> & {
     /** The input's bytes [start, end) again. */
     readonly reread?: (start: number, end: number) => Uint8Array;
   },
@@ -183,7 +204,7 @@ export function exportFromBytes(
   const redacted = options.redact !== false;
   const redaction = new StreamRedaction(redacted);
   const kept = options.format === 'text' ? null : options.reread === undefined ? new KeptTexts(options.format) : new KeptRanges(options.reread, redacted);
-  const diagnoseOptions = { ...(options.sourceName === undefined ? {} : { sourceName: options.sourceName }), ...(options.sourceKind === undefined ? {} : { sourceKind: options.sourceKind }) };
+  const diagnoseOptions = diagnoseOptionsOf(options.sourceName, options.sourceKind, options.browser);
   const streamed = diagnoseHarStream(chunks, diagnoseOptions, {
     mapEntry: (item) => {
       const copy = redaction.entry(item);
@@ -194,7 +215,7 @@ export function exportFromBytes(
     ...(kept === null ? {} : { onEntryBytes: (start: number, end: number) => kept.addRange(start, end) }),
   });
   if (streamed === null || !streamed.result.ok || isReport(streamed.skeleton)) return null;
-  const head = redaction.finish(streamed.skeleton.log as { readonly comment?: unknown; readonly creator?: unknown; readonly pages?: unknown });
+  const head = redaction.finish(streamed.skeleton.log as { readonly comment?: unknown; readonly creator?: unknown; readonly browser?: unknown; readonly pages?: unknown });
   const { report } = streamed.result;
   const document: ExportDocument = {
     report,
@@ -302,7 +323,7 @@ function entriesOf(kept: KeptEntries): readonly unknown[] {
 
 /** The text export of a whole HAR file read as a stream of bytes: exportFromBytes for the text format. */
 export function exportTextFromBytes(
-  chunks: Iterable<Uint8Array>, options: Pick<ExportOptions, 'redact' | 'sourceName' | 'sourceKind'> & { readonly exchanges?: boolean } = {},
+  chunks: Iterable<Uint8Array>, options: Pick<ExportOptions, 'redact' | 'sourceName' | 'sourceKind' | 'browser'> & { readonly exchanges?: boolean } = {},
 ): { readonly content: string; readonly report: Report } | null {
   const exported = exportFromBytes(chunks, { ...options, format: 'text', listExchanges: options.exchanges === true });
   return exported === null ? null : { content: [...exported.parts].join(''), report: exported.report };

@@ -11,13 +11,22 @@ import type { Report } from './types.js';
 import { REPORT_SCHEMA, REPORT_SCHEMAS_READ } from './types.js';
 import { reportJsonValue } from './to-json.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
+import { isBrowserId, type BrowserId } from '../spec/browsers.js';
 
 
 
 type SourceKind = 'file' | 'live' | 'memory';
 
 export type ExportedReportInput =
-  | { readonly ok: true; readonly har: unknown; readonly sourceName: string | undefined; readonly sourceKind: SourceKind | undefined; readonly stored: JsonObject }
+  | {
+      readonly ok: true;
+      readonly har: unknown;
+      readonly sourceName: string | undefined;
+      readonly sourceKind: SourceKind | undefined;
+      /** The browser the report was judged for when someone chose it; otherwise the HAR names it again. */
+      readonly browser: BrowserId | undefined;
+      readonly stored: JsonObject;
+    }
   | { readonly ok: false; readonly error: InputError };
 
 function parsed(value: unknown): unknown {
@@ -48,11 +57,14 @@ export function exportedReportOf(value: unknown): ExportedReportInput | null {
   }
   const source = isJsonObject(object.source) ? object.source : {};
   const kind = source.kind;
+  const browser = isJsonObject(object.browser) ? object.browser : {};
+  const chosen = (browser.basis === 'chosen' || browser.basis === 'live-host') && isBrowserId(browser.id) ? browser.id : undefined;
   return {
     ok: true,
     har: info.har,
     sourceName: typeof source.name === 'string' ? source.name : undefined,
     sourceKind: kind === 'file' || kind === 'live' || kind === 'memory' ? kind : undefined,
+    browser: chosen,
     stored: object,
   };
 }
@@ -82,6 +94,7 @@ export function reopenReport(value: unknown): ReopenResult {
   const result = diagnose(exported.har, {
     ...(exported.sourceName === undefined ? {} : { sourceName: exported.sourceName }),
     ...(exported.sourceKind === undefined ? {} : { sourceKind: exported.sourceKind }),
+    ...(exported.browser === undefined ? {} : { browser: exported.browser }),
   });
   if (!result.ok) return { ok: false, error: { message: result.error.message, path: result.error.path === '' ? 'export.har' : `export.har.${result.error.path}` } };
   return { ok: true, report: result.report, har: exported.har, matches: sameDiagnosis(result.report, exported.stored) };

@@ -12,7 +12,9 @@ import { visibleEscapes, visibleEscapesInBlock } from './escape.js';
 import type { ExportDocument } from './document.js';
 import { SEVERITY_MARK, detailedExchanges, exchangeSections, harRequestAt, patchLine, preflightReasonText, problemExamples, snippetsFor, stacksOf, verificationText } from './sections.js';
 import type { Problem } from '../problems/problems.js';
-import type { Finding, ReportExchange, Verdict } from './types.js';
+import { serverFixLine } from '../problems/servers.js';
+import type { Finding, Report, ReportExchange, Verdict } from './types.js';
+import { errorLabel, exchangeErrorFacts, exchangeErrorName, findingErrorText, judgedBrowserText } from './browser-words.js';
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -95,6 +97,7 @@ function headerHtml(document: ExportDocument): string {
   return `<h1>CORS Lens report</h1>
 <dl class="meta">
 <dt>Source</dt><dd>${source}${creator}</dd>
+<dt>Verdicts</dt><dd>${text(judgedBrowserText(report.browser))}</dd>
 <dt>Scope</dt><dd>${scope}</dd>
 <dt>Generated</dt><dd>${code(info.generatedAt)} by ${text(report.tool.name)} ${text(report.tool.version)}</dd>
 <dt>Secrets</dt><dd>${secrets}</dd>
@@ -113,9 +116,9 @@ function summaryHtml(document: ExportDocument): string {
 function exchangeTableHtml(document: ExportDocument): string {
   const { exchanges } = document.report;
   if (exchanges.length === 0) return '';
-  const rows = exchanges.map((exchange) => `<tr data-exchange="${text(exchange.id)}"><td>${text(exchange.id)}</td><td class="verdict-${exchange.verdict}">${VERDICT_MARK[exchange.verdict]} ${exchange.verdict}</td><td>${code(exchange.method)}</td><td>${code(exchange.url)}</td><td>${exchange.corsError === null ? '—' : code(exchange.corsError)}</td></tr>`);
+  const rows = exchanges.map((exchange) => `<tr data-exchange="${text(exchange.id)}"><td>${text(exchange.id)}</td><td class="verdict-${exchange.verdict}">${VERDICT_MARK[exchange.verdict]} ${exchange.verdict}</td><td>${code(exchange.method)}</td><td>${code(exchange.url)}</td><td>${errorCell(exchangeErrorName(document.report, exchange))}</td></tr>`);
   return `<details class="all-exchanges"${exchanges.length <= 50 ? ' open' : ''}><summary>All ${exchanges.length} exchanges</summary>
-<table class="exchanges"><thead><tr><th>Id</th><th>Verdict</th><th>Method</th><th>URL</th><th>Chromium error</th></tr></thead>
+<table class="exchanges"><thead><tr><th>Id</th><th>Verdict</th><th>Method</th><th>URL</th><th>${text(errorLabel(document.report))}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table></details>`;
@@ -133,6 +136,7 @@ function problemHtml(document: ExportDocument, problem: Problem): string {
     ['Methods', problem.methods.join(', ')],
     ...(problem.requestKinds.length > 0 ? [['Requests', problem.requestKinds.join('; ')]] : []),
     ...(problem.initiatorOrigins.length > 0 ? [['Pages', problem.initiatorOrigins.join(', ')]] : []),
+    ...(problem.firefoxErrors.length > 0 && document.report.browser.id === 'firefox' ? [['Firefox', problem.firefoxErrors.join(', ')]] : []),
     ...(problem.corsErrors.length > 0 ? [['Chromium', problem.corsErrors.join(', ')]] : []),
     ['Rule', `${problem.rule} (${problem.reason})`],
   ];
@@ -155,6 +159,18 @@ ${exampleList}
 </section>`;
 }
 
+/** Each server's one configuration (report.servers): the header lines that fix all its blocking problems at once. */
+function serverListHtml(document: ExportDocument): string {
+  const { servers } = document.report;
+  if (servers.length === 0) return '';
+  const sections = servers.map((fix) => `<section class="server-fix"><h3>${code(fix.server)} — ${fix.problems.length} ${fix.problems.length === 1 ? 'problem' : 'problems'}, ${fix.exchanges} ${fix.exchanges === 1 ? 'request' : 'requests'}</h3>
+${fix.preflightStatus === null ? '' : `<p>Answer OPTIONS with ${fix.preflightStatus}, before authentication${fix.routes.length > 0 ? `, on ${fix.routes.slice(0, 10).map(code).join(', ')}${fix.routes.length > 10 ? ` and ${fix.routes.length - 10} more` : ''}` : ''}.</p>`}${fix.headers.length === 0 ? '' : `<pre class="patch">${block(fix.headers.map((patch) => serverFixLine(fix, patch)).join('\n'))}</pre>`}${fix.notes.map((note) => `<p class="note">${text(note)}</p>`).join('')}</section>`);
+  return `<h2>One configuration per server</h2>
+<p>Configure each server once, on every response (errors and redirects included); this fixes all of its blocking problems below at once.</p>
+${sections.join('\n')}
+`;
+}
+
 function problemListHtml(document: ExportDocument): string {
   const { problems } = document.report;
   if (problems.length === 0) return '<h2>Problems</h2>\n<p>None: every exchange passed its checks and the audit found nothing to report.</p>';
@@ -164,11 +180,19 @@ function problemListHtml(document: ExportDocument): string {
 ${problems.slice(0, PROBLEMS_IN_FULL).map((problem) => problemHtml(document, problem)).join('\n')}${rest.length === 0 ? '' : `\n<h3>${rest.length} more</h3><ul>${rest.map((problem) => `<li>${SEVERITY_MARK[problem.severity]} ${problem.count} × ${text(problem.title)}</li>`).join('')}</ul>`}`;
 }
 
-function findingHtml(finding: Finding): string {
+function errorCell(name: string | null): string {
+  return name === null ? '—' : code(name);
+}
+
+function errorArrow(name: string | null): string {
+  return name === null ? '' : ` → ${code(name)}`;
+}
+
+function findingHtml(report: Report, finding: Finding): string {
   const meta = (RULES as Readonly<Record<string, { meta: { specUrl: string; mdnUrl: string } } | undefined>>)[finding.rule]?.meta;
   const links = meta === undefined ? [] : [link('Fetch standard', meta.specUrl), link('MDN', meta.mdnUrl)].filter((item) => item !== '');
   const evidence = finding.header === null ? '' : `<dl class="meta"><dt>Header</dt><dd>${code(finding.header)}</dd><dt>Observed</dt><dd>${finding.observed === null ? '(absent)' : code(finding.observed)}</dd><dt>Needed</dt><dd>${finding.expected === null ? '(absent)' : code(finding.expected)}</dd></dl>`;
-  return `<li class="severity-${text(finding.severity)}" data-rule="${text(finding.rule)}"><p><span class="badge">${text(finding.severity)}</span> ${code(finding.rule)} on the ${text(finding.response)}${finding.corsError === null ? '' : ` → ${code(finding.corsError)}`}</p>
+  return `<li class="severity-${text(finding.severity)}" data-rule="${text(finding.rule)}"><p><span class="badge">${text(finding.severity)}</span> ${code(finding.rule)} on the ${text(finding.response)}${errorArrow(findingErrorText(report, finding))}</p>
 <p>${text(finding.message)}</p>${evidence}${finding.fix === null && finding.noServerFix !== null ? `<p class="note">No server fix: ${text(finding.noServerFix)}</p>` : ''}${links.length > 0 ? `<p class="muted">Reference: ${links.join(' · ')}</p>` : ''}</li>`;
 }
 
@@ -182,14 +206,14 @@ function exchangeHtml(document: ExportDocument, exchange: ReportExchange): strin
   parts.push(`<section class="exchange" id="${text(exchange.id)}">
 <h2><span class="verdict-${exchange.verdict}">${VERDICT_MARK[exchange.verdict]} ${exchange.verdict}</span> ${text(exchange.id)}: ${code(exchange.method)} ${code(exchange.url)}</h2>
 <dl class="meta">
-<dt>Chromium error</dt><dd>${exchange.corsError === null ? 'none' : code(exchange.corsError)}</dd>
+${exchangeErrorFacts(document.report, exchange).map(([label, name]) => `<dt>${text(label)}</dt><dd>${name === null ? 'none' : code(name)}</dd>`).join('\n')}
 <dt>Kind</dt><dd>${text(exchange.kind)}; preflight ${text(exchange.preflight.status)}${exchange.preflight.reasons.length > 0 ? ` (${exchange.preflight.reasons.map((reason) => code(preflightReasonText(reason))).join(', ')})` : ''}</dd>
 <dt>Page origin</dt><dd>${exchange.initiatorOrigin === null ? 'unknown' : code(exchange.initiatorOrigin)}</dd>
 <dt>Credentials</dt><dd>${text(exchange.credentials.mode)} (${text(exchange.credentials.basis)})</dd>
 <dt>HAR entries</dt><dd>${exchange.entries.join(', ')}</dd>
 </dl>
 <h3>Findings</h3>`);
-  parts.push(exchange.findings.length === 0 ? '<p class="note">No problems found.</p>' : `<ol class="findings">\n${exchange.findings.map(findingHtml).join('\n')}\n</ol>`);
+  parts.push(exchange.findings.length === 0 ? '<p class="note">No problems found.</p>' : `<ol class="findings">\n${exchange.findings.map((finding) => findingHtml(document.report, finding)).join('\n')}\n</ol>`);
   if (exchange.assumptions.length > 0) parts.push(`<h3>Assumptions</h3>\n<ul>${exchange.assumptions.map((assumption) => `<li>${text(assumption)}</li>`).join('')}</ul>`);
   if (section.fixes.length > 0) {
     parts.push('<h3>Header fix</h3>', ...section.fixes.map(fixHtml));
@@ -259,7 +283,7 @@ export function reportToHtml(document: ExportDocument): string {
 <main>
 ${headerHtml(document)}
 ${summaryHtml(document)}
-${problemListHtml(document)}
+${serverListHtml(document)}${problemListHtml(document)}
 ${exchangeTableHtml(document)}
 ${exchanges.join('\n')}
 ${problemsHtml(document)}

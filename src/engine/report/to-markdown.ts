@@ -15,7 +15,9 @@ import { stackPack } from '../fixes/stacks.js';
 import type { StackId } from '../fixes/kit.js';
 import type { FixSnippet } from '../rules/types.js';
 import type { Problem } from '../problems/problems.js';
-import type { Finding, ReportExchange, Verdict } from './types.js';
+import { serverFixLine } from '../problems/servers.js';
+import type { Finding, Report, ReportExchange, Verdict } from './types.js';
+import { errorLabel, exchangeErrorFacts, exchangeErrorName, findingErrorText, judgedBrowserText } from './browser-words.js';
 
 const VERDICT_MARK: Readonly<Record<Verdict, string>> = { blocked: '⛔', allowed: '✅', unknown: '❔' };
 
@@ -99,6 +101,7 @@ function headerLines(document: ExportDocument): string[] {
     '| | |',
     '|---|---|',
     `| Source | ${source}${creator} |`,
+    `| Verdicts | ${mdText(judgedBrowserText(report.browser), true)} |`,
     `| Scope | ${scope} |`,
     `| Generated | ${mdCode(info.generatedAt, true)} by ${report.tool.name} ${report.tool.version} |`,
     `| Secrets | ${secrets} |`,
@@ -116,10 +119,11 @@ function summaryLines(document: ExportDocument): string[] {
     `| ${summary.exchanges} | ${summary.crossOrigin} | ${summary.blocked} | ${summary.allowed} | ${summary.unknown} | ${summary.warnings} |`,
   ];
   if (exchanges.length === 0 || exchanges.length > EXCHANGE_TABLE_MAX) return lines;
-  lines.push('', '| Id | Verdict | Method | URL | Chromium error |', '|---|---|---|---|---|');
+  lines.push('', `| Id | Verdict | Method | URL | ${errorLabel(document.report)} |`, '|---|---|---|---|---|');
   for (const exchange of exchanges) {
+    const error = exchangeErrorName(document.report, exchange);
     lines.push(
-      `| ${exchange.id} | ${VERDICT_MARK[exchange.verdict]} ${exchange.verdict} | ${mdCode(exchange.method, true)} | ${mdCode(exchange.url, true)} | ${exchange.corsError === null ? '—' : mdCode(exchange.corsError, true)} |`,
+      `| ${exchange.id} | ${VERDICT_MARK[exchange.verdict]} ${exchange.verdict} | ${mdCode(exchange.method, true)} | ${mdCode(exchange.url, true)} | ${error === null ? '—' : mdCode(error, true)} |`,
     );
   }
   return lines;
@@ -146,6 +150,7 @@ function problemSectionLines(document: ExportDocument, problem: Problem, positio
   ];
   if (problem.requestKinds.length > 0) lines.push(`- Requests: ${problem.requestKinds.map((kind) => mdText(kind)).join('; ')}`);
   if (problem.initiatorOrigins.length > 0) lines.push(`- Pages: ${listed(problem.initiatorOrigins)}`);
+  if (problem.firefoxErrors.length > 0 && document.report.browser.id === 'firefox') lines.push(`- Firefox: ${listed(problem.firefoxErrors)}`);
   if (problem.corsErrors.length > 0) lines.push(`- Chromium: ${listed(problem.corsErrors)}`);
   if (problem.firstSeen !== null) lines.push(`- Seen: ${mdCode(problem.firstSeen)}${problem.lastSeen !== problem.firstSeen && problem.lastSeen !== null ? ` to ${mdCode(problem.lastSeen)}` : ''}`);
   lines.push('', mdText(problem.example), '');
@@ -191,9 +196,10 @@ function problemsLines(document: ExportDocument): string[] {
   return lines;
 }
 
-function findingLines(finding: Finding, position: number): string[] {
+function findingLines(report: Report, finding: Finding, position: number): string[] {
   const meta = (RULES as Readonly<Record<string, { meta: { specUrl: string; mdnUrl: string } } | undefined>>)[finding.rule]?.meta;
-  const error = finding.corsError === null ? '' : ` → ${mdCode(finding.corsError)}`;
+  const named = findingErrorText(report, finding);
+  const error = named === null ? '' : ` → ${mdCode(named)}`;
   const lines = [`${position}. **${finding.severity}** · ${mdCode(finding.rule)} on the ${mdText(finding.response)}${error}  `, `   ${mdText(finding.message)}`];
   if (finding.header !== null) {
     lines.push(
@@ -228,11 +234,15 @@ function snippetLines(snippets: readonly FixSnippet[], stack: StackId): string[]
   return lines;
 }
 
+function exchangeErrorLines(report: Report, exchange: ReportExchange): string[] {
+  return exchangeErrorFacts(report, exchange).map(([label, name]) => `- ${label}: ${name === null ? 'none' : mdCode(name)}`);
+}
+
 function exchangeLines(document: ExportDocument, exchange: ReportExchange): string[] {
   const lines = [
     `## ${VERDICT_MARK[exchange.verdict]} ${exchange.id} · ${exchange.verdict}: ${mdCode(exchange.method)} ${mdCode(exchange.url)}`,
     '',
-    `- Chromium error: ${exchange.corsError === null ? 'none' : mdCode(exchange.corsError)}`,
+    ...exchangeErrorLines(document.report, exchange),
     ...(exchange.requestKind === null ? [] : [`- Request: ${mdText(exchange.requestKind.label)} (from ${mdText(exchange.requestKind.basis)})`]),
     `- Kind: ${exchange.kind}; preflight: ${exchange.preflight.status}${exchange.preflight.reasons.length > 0 ? ` (${exchange.preflight.reasons.map((reason) => mdCode(preflightReasonText(reason))).join(', ')})` : ''}`,
     `- Page origin: ${exchange.initiatorOrigin === null ? 'unknown' : mdCode(exchange.initiatorOrigin)}`,
@@ -243,7 +253,7 @@ function exchangeLines(document: ExportDocument, exchange: ReportExchange): stri
     '',
   ];
   if (exchange.findings.length === 0) lines.push('No problems found.', '');
-  exchange.findings.forEach((finding, index) => lines.push(...findingLines(finding, index + 1)));
+  exchange.findings.forEach((finding, index) => lines.push(...findingLines(document.report, finding, index + 1)));
   if (exchange.findings.length > 0) lines.push('');
   if (exchange.assumptions.length > 0) {
     lines.push('### Assumptions', '', ...exchange.assumptions.map((assumption) => `- ${mdText(assumption)}`), '');
@@ -297,8 +307,23 @@ function problemLines(document: ExportDocument): string[] {
   ];
 }
 
+/** Each server's one configuration (report.servers): the header lines that fix all its blocking problems at once. */
+function serverLines(document: ExportDocument): string[] {
+  const { servers } = document.report;
+  if (servers.length === 0) return [];
+  const lines = ['## One configuration per server', '', 'Configure each server once, on every response (errors and redirects included); this fixes all of its blocking problems below at once.', ''];
+  for (const fix of servers) {
+    lines.push(`### ${mdCode(fix.server)} — ${fix.problems.length} ${fix.problems.length === 1 ? 'problem' : 'problems'}, ${fix.exchanges} ${fix.exchanges === 1 ? 'request' : 'requests'}`, '');
+    if (fix.preflightStatus !== null) lines.push(`Answer OPTIONS with ${fix.preflightStatus}, before authentication${fix.routes.length > 0 ? `, on ${listed(fix.routes)}` : ''}.`, '');
+    if (fix.headers.length > 0) lines.push(mdFence(fix.headers.map((patch) => serverFixLine(fix, patch)).join('\n'), 'http'), '');
+    for (const note of fix.notes) lines.push(`- ${mdText(note)}`);
+    if (fix.notes.length > 0) lines.push('');
+  }
+  return lines;
+}
+
 export function reportToMarkdown(document: ExportDocument): string {
-  const lines = [...headerLines(document), '', ...summaryLines(document), '', ...problemsLines(document)];
+  const lines = [...headerLines(document), '', ...summaryLines(document), '', ...serverLines(document), ...problemsLines(document)];
   const detailed = detailedExchanges(document);
   if ('shown' in detailed) {
     for (const exchange of detailed.shown) lines.push(...exchangeLines(document, exchange));

@@ -1,5 +1,7 @@
 import type { Problem } from '../problems/problems.js';
+import { serverFixLine, type ServerFix } from '../problems/servers.js';
 import type { Finding, Report, ReportExchange } from './types.js';
+import { errorNamesText, exchangeErrorName, judgedBrowserText } from './browser-words.js';
 
 /** Longest URL or value printed on a line; the CLI output is a summary, the JSON has the details. */
 const MAX_FIELD_CHARS = 160;
@@ -13,13 +15,23 @@ export function safeText(value: string, maxChars = MAX_FIELD_CHARS): string {
   return escaped.length <= maxChars ? escaped : `${escaped.slice(0, maxChars)}…`;
 }
 
-/** Problems printed in full; the summary stays within 50 lines whatever the capture's size. */
-const MAX_PROBLEMS = 13;
+/** Problems and servers printed in full; the summary stays within 50 lines whatever the capture's size. */
+const MAX_PROBLEMS = 11;
+const MAX_SERVERS = 3;
 
-function problemLines(problem: Problem, position: number): string[] {
+/** A server's one configuration in two lines: what it fixes, then its header lines. */
+function serverLines(fix: ServerFix): string[] {
+  const options = fix.preflightStatus === null ? '' : ` · answer OPTIONS with ${fix.preflightStatus}${fix.routes.length > 0 ? ` on ${fix.routes.length === 1 ? fix.routes[0] : `${fix.routes.length} routes`}` : ''}, before auth`;
+  return [
+    `  ${safeText(fix.server, 120)} — fixes ${fix.problems.length} ${fix.problems.length === 1 ? 'problem' : 'problems'} (${fix.exchanges} ${fix.exchanges === 1 ? 'request' : 'requests'})${options}`,
+    `      every response, errors included: ${safeText(fix.headers.map((patch) => serverFixLine(fix, patch)).join('; '), 400)}`,
+  ];
+}
+
+function problemLines(report: Report, problem: Problem, position: number): string[] {
   const count = `${problem.count} ${problem.count === 1 ? 'request' : 'requests'}`;
   const details = [
-    problem.corsErrors.length > 0 ? `Chromium: ${problem.corsErrors.join(', ')}` : null,
+    errorNamesText(report, problem.corsErrors, problem.firefoxErrors),
     `${problem.methods.slice(0, 4).join(', ')}${problem.methods.length > 4 ? ', …' : ''}`,
     problem.initiatorOrigins.length > 0 ? `from ${problem.initiatorOrigins.slice(0, 3).join(', ')}${problem.initiatorOrigins.length > 3 ? ` and ${problem.initiatorOrigins.length - 3} more` : ''}` : null,
     problem.routes.length > 1 ? `${problem.routes.length} routes: ${problem.routes.slice(0, 3).join(', ')}${problem.routes.length > 3 ? ', …' : ''}` : null,
@@ -41,9 +53,9 @@ function firstFix(exchange: ReportExchange): Finding | undefined {
     ?? exchange.findings.find((finding) => finding.fix !== null);
 }
 
-function exchangeLine(exchange: ReportExchange): string {
+function exchangeLine(report: Report, exchange: ReportExchange): string {
   if (exchange.verdict !== 'blocked') return `${exchange.verdict.toUpperCase().padEnd(8)} ${safeText(exchange.method, 16)} ${safeText(exchange.url)}`;
-  const cause = exchange.corsError
+  const cause = exchangeErrorName(report, exchange)
     ?? exchange.findings.find((finding) => finding.severity === 'error')?.observed
     ?? 'network error (not CORS)';
   const fixFinding = firstFix(exchange);
@@ -63,20 +75,25 @@ export function reportToText(report: Report, options: TextOptions = {}): string 
   const lines: string[] = [];
   const source = report.source.name === null ? '' : ` — ${safeText(report.source.name)}`;
   const creator = report.source.creator === null ? '' : ` (${safeText(report.source.creator, 80)})`;
-  lines.push(`${report.tool.name} ${report.tool.version}${source}${creator}`);
+  lines.push(`${report.tool.name} ${report.tool.version}${source}${creator} · ${judgedBrowserText(report.browser)}`);
   const { summary, problems } = report;
   lines.push(
     `${summary.exchanges} exchanges: ${summary.crossOrigin} cross-origin, ${summary.blocked} blocked, ${summary.allowed} allowed, ${summary.unknown} unknown, ${summary.warnings} warnings`,
   );
   const errors = problems.filter((problem) => problem.severity === 'error').length;
   lines.push(problems.length === 0 ? 'No problems found.' : `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} (${errors} ${errors === 1 ? 'error' : 'errors'}, ${problems.length - errors} warnings and notes), most severe first:`);
-  problems.slice(0, MAX_PROBLEMS).forEach((problem, position) => lines.push(...problemLines(problem, position)));
+  problems.slice(0, MAX_PROBLEMS).forEach((problem, position) => lines.push(...problemLines(report, problem, position)));
   if (problems.length > MAX_PROBLEMS) lines.push(`… and ${problems.length - MAX_PROBLEMS} more problems (--format md, html or json lists them all).`);
+  if (report.servers.length > 0) {
+    lines.push('Or configure each server once; this fixes every blocking problem of that server:');
+    for (const fix of report.servers.slice(0, MAX_SERVERS)) lines.push(...serverLines(fix));
+    if (report.servers.length > MAX_SERVERS) lines.push(`  … and ${report.servers.length - MAX_SERVERS} more servers (--format md, html or json).`);
+  }
   const skipped = report.inputErrors.filter((problem) => problem.skipped).length;
   if (report.inputErrors.length > 0) lines.push(`${report.inputErrors.length} input problems (${skipped} entries skipped); see --format json`);
   if (options.exchanges === true) {
     lines.push('', 'Every exchange:');
-    for (const exchange of report.exchanges) lines.push(exchangeLine(exchange));
+    for (const exchange of report.exchanges) lines.push(exchangeLine(report, exchange));
   } else if (summary.exchanges > 0) {
     lines.push('Every exchange, one line each: --exchanges');
   }

@@ -1,8 +1,11 @@
 import type { ExchangeKind, PreflightReason } from '../model/exchange.js';
 import type { Confidence, Fix, FindingCategory, Severity } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
+import type { FirefoxCorsError } from '../spec/firefox-errors.js';
+import type { JudgedBrowser } from '../spec/browsers.js';
 import type { RuleId } from '../rules/registry.js';
 import type { Problem } from '../problems/problems.js';
+import type { ServerFix } from '../problems/servers.js';
 
 /**
  * The JSON contract `cors-lens/report@2` (docs/report.schema.json): report@1 plus the problems and, per finding,
@@ -33,6 +36,8 @@ export interface Finding {
   readonly message: string;
   /** The Chromium error this failure produces at this response, if it is a CORS check. */
   readonly corsError: CorsError | null;
+  /** Firefox's reason key for it (its console's "Reason"), when the report judges for Firefox; else null. */
+  readonly firefoxError: FirefoxCorsError | null;
   readonly fix: Fix | null;
   /** Why there is no server-side header fix, when `fix` is null. */
   readonly noServerFix: string | null;
@@ -53,7 +58,7 @@ export interface ReportPreflight {
 
 export interface ReportCredentials {
   readonly mode: 'include' | 'not-include' | 'not-applicable';
-  readonly basis: 'cookie-header' | 'observed-outcome' | 'assumed-default' | 'not-applicable';
+  readonly basis: 'cookie-header' | 'storage-access-header' | 'request-kind' | 'observed-outcome' | 'assumed-default' | 'not-applicable';
 }
 
 export interface ReportExchange {
@@ -71,7 +76,11 @@ export interface ReportExchange {
   readonly requestKind: { readonly label: string; readonly basis: string } | null;
   readonly preflight: ReportPreflight;
   readonly verdict: Verdict;
+  /** Chromium's error for the block (the nearest one when the report judges for Firefox). */
   readonly corsError: CorsError | null;
+  /** Firefox's reason key for the block when the report judges for Firefox (CORSDidNotSucceed for a network
+   * failure of a CORS request); null otherwise. */
+  readonly firefoxError: FirefoxCorsError | null;
   readonly findings: readonly Finding[];
   readonly credentials: ReportCredentials;
   /** Assumptions the diagnosis rests on, in plain language (e.g. the inferred credentials mode). */
@@ -101,9 +110,13 @@ export interface Report {
   readonly schema: typeof REPORT_SCHEMA;
   readonly tool: { readonly name: string; readonly version: string };
   readonly source: { readonly kind: 'file' | 'live' | 'memory'; readonly name: string | null; readonly creator: string | null };
+  /** The browser whose checks the verdicts replay, and why that one. */
+  readonly browser: JudgedBrowser;
   readonly summary: ReportSummary;
   /** The findings grouped by cause: one change on one server each, most severe and most frequent first. */
   readonly problems: readonly Problem[];
+  /** One CORS configuration per server that fixes all of its blocking problems at once (problems/servers.ts). */
+  readonly servers: readonly ServerFix[];
   readonly exchanges: readonly ReportExchange[];
   readonly inputErrors: readonly ReportInputError[];
 }

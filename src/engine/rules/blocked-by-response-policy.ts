@@ -3,11 +3,13 @@ import { NET_ERRORS } from '../spec/audit.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, lastEntry, netErrorNameOf, netErrorOf, responseHeader } from './audit-helpers.js';
 import { evidence, setHeader } from './helpers.js';
+import { unnamedFailureOf } from '../derive/unnamed-failure.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE } from './types.js';
 
 type Failure =
-  | { reason: 'corp'; data: { error: string; corp: string; url: string } }
+  /** error is null where the HAR names none (Firefox): the header alone shows the block (derive/unnamed-failure.ts). */
+  | { reason: 'corp'; data: { error: string | null; corp: string; url: string } }
   | { reason: 'response-policy'; data: { error: string; url: string } }
   | { reason: 'orb'; data: { error: string; url: string; contentType: string | null } };
 
@@ -27,8 +29,12 @@ export const blockedByResponsePolicy: Rule<Failure> = {
     severity: 'error',
     category: 'classification',
   },
-  evaluate: ({ exchange, step }) => {
+  evaluate: ({ exchange, step, browser }) => {
     if (step !== null || exchange.hops.length === 0) return INAPPLICABLE;
+    const unnamed = browser === 'firefox' ? unnamedFailureOf(exchange) : null;
+    if (unnamed?.kind === 'corp') {
+      return { status: 'fail', failure: { reason: 'corp', data: { error: null, corp: unnamed.policy, url: unnamed.url } }, evidence: evidence('Cross-Origin-Resource-Policy', unnamed.policy, 'cross-origin') };
+    }
     const error = netErrorOf(exchange);
     const entry = lastEntry(exchange);
     if (error === null || entry === null) return INAPPLICABLE;
@@ -45,7 +51,9 @@ export const blockedByResponsePolicy: Rule<Failure> = {
   confidenceOf: (failure) => {
     switch (failure.reason) {
       case 'corp':
-        return confidence('high', `Chromium recorded ${failure.data.error} and the response carries Cross-Origin-Resource-Policy: ${failure.data.corp}.`);
+        return failure.data.error === null
+          ? confidence('high', `The response carries Cross-Origin-Resource-Policy: ${failure.data.corp} and the page's origin is not allowed by it; Firefox records no error name for the block.`)
+          : confidence('high', `Chromium recorded ${failure.data.error} and the response carries Cross-Origin-Resource-Policy: ${failure.data.corp}.`);
       case 'response-policy':
         return confidence('medium', `Chromium recorded ${failure.data.error} but the capture shows no Cross-Origin-Resource-Policy header: the page's Cross-Origin-Embedder-Policy (which requires one) is the likely cause.`);
       case 'orb':
@@ -54,7 +62,7 @@ export const blockedByResponsePolicy: Rule<Failure> = {
   },
   messages: {
     corp: ({ data }) =>
-      `Not CORS: the response carries Cross-Origin-Resource-Policy: ${data.corp}, which forbids other origins from loading it in no-cors mode, so Chromium blocked it (${data.error}).`,
+      `Not CORS: the response carries Cross-Origin-Resource-Policy: ${data.corp}, which forbids other origins from loading it in no-cors mode, so ${data.error === null ? 'the browser withheld it (Firefox records no error name for it)' : `Chromium blocked it (${data.error})`}.`,
     'response-policy': ({ data }) =>
       `Not CORS: Chromium blocked the response with ${data.error}. Without a Cross-Origin-Resource-Policy header in the capture, the likely cause is the page's Cross-Origin-Embedder-Policy, which requires cross-origin no-cors responses to opt in with CORP (or CORS).`,
     orb: ({ data }) =>

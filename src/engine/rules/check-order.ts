@@ -1,5 +1,6 @@
 import type { Step } from '../model/exchange.js';
 import type { CorsError } from '../spec/cors-errors.js';
+import type { FirefoxCorsError } from '../spec/firefox-errors.js';
 import type { RuleId } from './registry.js';
 
 /**
@@ -15,6 +16,15 @@ import type { RuleId } from './registry.js';
 export interface Check {
   readonly rule: RuleId;
   readonly corsError: CorsError;
+  /**
+   * Firefox's reason key for the same failure (nsCORSListenerProxy runs the access check, then the preflight's
+   * status, methods and headers, in this order too). Firefox has no preflight-specific names, and names every
+   * Allow-Origin value it cannot match, two values included, CORSAllowOriginNotMatchingOrigin (measured:
+   * test/differential/recorded/firefox-*.json).
+   */
+  readonly firefoxError: FirefoxCorsError;
+  /** Where Firefox names a failure reason of the rule differently (reason → key). */
+  readonly firefoxErrorOf?: Readonly<Record<string, FirefoxCorsError>>;
 }
 
 /** Which list of checks a step gets. */
@@ -24,38 +34,44 @@ export function checkSetOf(step: Step): CheckSet {
   return step.kind === 'redirect' && !step.corsFlag ? 'redirect-without-cors-flag' : step.kind;
 }
 
+/**
+ * Firefox refuses two Access-Control-Allow-Origin header lines before comparing the value (its own reason); one
+ * line listing two origins fails the comparison (measured: test/differential/recorded/firefox-153.json).
+ */
+const TWO_ALLOW_ORIGIN_LINES: Readonly<Record<string, FirefoxCorsError>> = { 'repeated-header-lines': 'CORSMultipleAllowOriginNotAllowed' };
+
 /** CheckAccess (cors.cc) on an actual response or a redirect: Allow-Origin first, then Allow-Credentials. */
 const ACCESS_CHECK: readonly Check[] = [
-  { rule: 'missing-allow-origin', corsError: 'MissingAllowOriginHeader' },
-  { rule: 'wildcard-origin-with-credentials', corsError: 'WildcardOriginNotAllowed' },
-  { rule: 'multiple-allow-origin-values', corsError: 'MultipleAllowOriginValues' },
-  { rule: 'invalid-allow-origin-value', corsError: 'InvalidAllowOriginValue' },
-  { rule: 'allow-origin-mismatch', corsError: 'AllowOriginMismatch' },
-  { rule: 'invalid-allow-credentials', corsError: 'InvalidAllowCredentials' },
+  { rule: 'missing-allow-origin', corsError: 'MissingAllowOriginHeader', firefoxError: 'CORSMissingAllowOrigin' },
+  { rule: 'wildcard-origin-with-credentials', corsError: 'WildcardOriginNotAllowed', firefoxError: 'CORSNotSupportingCredentials' },
+  { rule: 'multiple-allow-origin-values', corsError: 'MultipleAllowOriginValues', firefoxError: 'CORSAllowOriginNotMatchingOrigin', firefoxErrorOf: TWO_ALLOW_ORIGIN_LINES },
+  { rule: 'invalid-allow-origin-value', corsError: 'InvalidAllowOriginValue', firefoxError: 'CORSAllowOriginNotMatchingOrigin' },
+  { rule: 'allow-origin-mismatch', corsError: 'AllowOriginMismatch', firefoxError: 'CORSAllowOriginNotMatchingOrigin' },
+  { rule: 'invalid-allow-credentials', corsError: 'InvalidAllowCredentials', firefoxError: 'CORSMissingAllowCredentials' },
 ];
 
 export const CHECK_ORDER: { readonly [K in CheckSet]: readonly Check[] } = {
   preflight: [
-    { rule: 'preflight-redirected', corsError: 'PreflightDisallowedRedirect' },
+    { rule: 'preflight-redirected', corsError: 'PreflightDisallowedRedirect', firefoxError: 'CORSExternalRedirectNotAllowed' },
     // The access check runs first and its errors get the Preflight* names…
-    { rule: 'missing-allow-origin', corsError: 'PreflightMissingAllowOriginHeader' },
-    { rule: 'wildcard-origin-with-credentials', corsError: 'PreflightWildcardOriginNotAllowed' },
-    { rule: 'multiple-allow-origin-values', corsError: 'PreflightMultipleAllowOriginValues' },
-    { rule: 'invalid-allow-origin-value', corsError: 'PreflightInvalidAllowOriginValue' },
-    { rule: 'allow-origin-mismatch', corsError: 'PreflightAllowOriginMismatch' },
-    { rule: 'invalid-allow-credentials', corsError: 'PreflightInvalidAllowCredentials' },
+    { rule: 'missing-allow-origin', corsError: 'PreflightMissingAllowOriginHeader', firefoxError: 'CORSMissingAllowOrigin' },
+    { rule: 'wildcard-origin-with-credentials', corsError: 'PreflightWildcardOriginNotAllowed', firefoxError: 'CORSNotSupportingCredentials' },
+    { rule: 'multiple-allow-origin-values', corsError: 'PreflightMultipleAllowOriginValues', firefoxError: 'CORSAllowOriginNotMatchingOrigin', firefoxErrorOf: TWO_ALLOW_ORIGIN_LINES },
+    { rule: 'invalid-allow-origin-value', corsError: 'PreflightInvalidAllowOriginValue', firefoxError: 'CORSAllowOriginNotMatchingOrigin' },
+    { rule: 'allow-origin-mismatch', corsError: 'PreflightAllowOriginMismatch', firefoxError: 'CORSAllowOriginNotMatchingOrigin' },
+    { rule: 'invalid-allow-credentials', corsError: 'PreflightInvalidAllowCredentials', firefoxError: 'CORSMissingAllowCredentials' },
     // …only then is a non-2xx status reported.
-    { rule: 'preflight-invalid-status', corsError: 'PreflightInvalidStatus' },
-    { rule: 'invalid-allow-methods', corsError: 'InvalidAllowMethodsPreflightResponse' },
-    { rule: 'invalid-allow-headers', corsError: 'InvalidAllowHeadersPreflightResponse' },
-    { rule: 'disallowed-request-method', corsError: 'MethodDisallowedByPreflightResponse' },
-    { rule: 'disallowed-request-header', corsError: 'HeaderDisallowedByPreflightResponse' },
+    { rule: 'preflight-invalid-status', corsError: 'PreflightInvalidStatus', firefoxError: 'CORSPreflightDidNotSucceed' },
+    { rule: 'invalid-allow-methods', corsError: 'InvalidAllowMethodsPreflightResponse', firefoxError: 'CORSInvalidAllowMethod' },
+    { rule: 'invalid-allow-headers', corsError: 'InvalidAllowHeadersPreflightResponse', firefoxError: 'CORSInvalidAllowHeader' },
+    { rule: 'disallowed-request-method', corsError: 'MethodDisallowedByPreflightResponse', firefoxError: 'CORSMethodNotFound' },
+    { rule: 'disallowed-request-header', corsError: 'HeaderDisallowedByPreflightResponse', firefoxError: 'CORSMissingAllowHeaderFromPreflight' },
   ],
   // A redirect response gets the same access check, then its Location is checked.
-  redirect: [...ACCESS_CHECK, { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials' }],
+  redirect: [...ACCESS_CHECK, { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials', firefoxError: 'CORSDidNotSucceed' }],
   // A same-origin hop of a CORS-mode request: no access check, but the Location is still checked.
   'redirect-without-cors-flag': [
-    { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials' },
+    { rule: 'redirect-contains-credentials', corsError: 'RedirectContainsCredentials', firefoxError: 'CORSDidNotSucceed' },
   ],
   actual: ACCESS_CHECK,
 };
@@ -75,4 +91,21 @@ export const EXCHANGE_RULES: readonly RuleId[] = [
  */
 export const NAMED_NON_HEADER_FAILURES: readonly { readonly rule: RuleId; readonly reason: string; readonly corsError: CorsError }[] = [
   { rule: 'local-network-access-denied', reason: 'permission-denied', corsError: 'LocalNetworkAccessPermissionDenied' },
+];
+
+/** Audit findings Firefox logs under a reason key of its own (a console warning, not a block). */
+export const FIREFOX_WARNINGS: Readonly<Partial<Record<RuleId, FirefoxCorsError>>> = {
+  'authorization-covered-by-wildcard': 'CORSAllowHeaderFromPreflightDeprecation',
+};
+
+/**
+ * Firefox checks a redirected preflight's Allow-Origin and Allow-Credentials before refusing the redirect
+ * (CORSMissingAllowOrigin for a redirect without them; measured: pf-redirect-308-no-cors, cls-pf-redirect-login),
+ * where Chromium names the redirect first. Otherwise the two browsers check in the same order: the first failing
+ * check of the failing step in this order gives Firefox's reason.
+ */
+export const FIREFOX_PREFLIGHT_ORDER: readonly RuleId[] = [
+  ...CHECK_ORDER.preflight.slice(1, 7).map((check) => check.rule),
+  'preflight-redirected',
+  ...CHECK_ORDER.preflight.slice(7).map((check) => check.rule),
 ];

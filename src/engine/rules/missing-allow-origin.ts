@@ -36,10 +36,16 @@ export const missingAllowOrigin: Rule<Failure> = {
     build: ({ data }, context) => {
       const step = context.step;
       const origin = step === null ? data.origin : originForFix(step, context);
+      // A credentialed request is checked for Allow-Credentials next: the fix sends both, or it only moves the block.
+      const credentialed = origin !== '*' && context.isCredentialed();
       return {
         target: step === null ? 'all-responses' : originFixTarget(step, context),
-        headers: [setHeader('Access-Control-Allow-Origin', origin), setHeader('Vary', 'Origin')],
-        summary: `Send Access-Control-Allow-Origin: ${origin} (and Vary: Origin).`,
+        headers: [
+          setHeader('Access-Control-Allow-Origin', origin),
+          ...(credentialed ? [setHeader('Access-Control-Allow-Credentials', 'true')] : []),
+          setHeader('Vary', 'Origin'),
+        ],
+        summary: `Send Access-Control-Allow-Origin: ${origin}${credentialed ? ' with Access-Control-Allow-Credentials: true' : ''} (and Vary: Origin).`,
       };
     },
   },

@@ -1,5 +1,7 @@
 import { actualRequestNotInCapture } from './actual-request-not-in-capture.js';
 import { allowOriginMismatch } from './allow-origin-mismatch.js';
+import { authorizationCoveredByWildcard } from './authorization-covered-by-wildcard.js';
+import { redirectedPreflightOrigin } from './redirected-preflight-origin.js';
 import { disallowedRequestHeader } from './disallowed-request-header.js';
 import { disallowedRequestMethod } from './disallowed-request-method.js';
 import { invalidAllowCredentials } from './invalid-allow-credentials.js';
@@ -69,6 +71,8 @@ export const RULES = {
   'preflight-blocked-by-auth': register(preflightBlockedByAuth),
   'preflight-redirect-cause': register(preflightRedirectCause),
   'duplicate-cors-header': register(duplicateCorsHeader),
+  'authorization-covered-by-wildcard': register(authorizationCoveredByWildcard),
+  'redirected-preflight-origin': register(redirectedPreflightOrigin),
   'cors-unblocking-extension': register(corsUnblockingExtension),
   // Passive audit of exchanges that worked: categories security and performance.
   'reflected-origin-with-credentials': register(reflectedOriginWithCredentials),
@@ -99,6 +103,8 @@ export const AUDIT_RULES: readonly RuleId[] = [
   'preflight-blocked-by-auth',
   'preflight-redirect-cause',
   'duplicate-cors-header',
+  'authorization-covered-by-wildcard',
+  'redirected-preflight-origin',
   'cors-unblocking-extension',
   'reflected-origin-with-credentials',
   'untrusted-origin-allowed',

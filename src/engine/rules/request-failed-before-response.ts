@@ -1,13 +1,18 @@
 import { CORS_NET_ERROR } from '../spec/cors-errors.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { evidence } from './helpers.js';
+import { unnamedFailureOf } from '../derive/unnamed-failure.js';
 import type { Rule } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
 type Failure =
   /** A net error that CORS never produces: an ad blocker, TLS, DNS, cancellation… */
   | { reason: 'non-cors-network-error'; data: { error: string; cause: string } }
-  | { reason: 'no-response-recorded'; data: { status: number | null } };
+  | { reason: 'no-response-recorded'; data: { status: number | null } }
+  /** Firefox (no error names in its HAR): a redirect it refused, or one the page did not follow (derive/unnamed-failure.ts). */
+  | { reason: 'redirect-to-other-scheme'; data: { target: string } }
+  | { reason: 'same-origin-mode-redirected'; data: { target: string } }
+  | { reason: 'redirect-not-followed'; data: { target: string } };
 
 /** Plain-language causes of the net errors seen in captures. */
 const KNOWN_CAUSES: readonly (readonly [RegExp, string])[] = [
@@ -35,7 +40,7 @@ export const requestFailedBeforeResponse: Rule<Failure> = {
     mdnUrl: MDN.didNotSucceed,
     severity: 'error',
   },
-  evaluate: ({ exchange, step, blockedBy }) => {
+  evaluate: ({ exchange, step, blockedBy, browser }) => {
     if (step !== null || exchange.hops.length === 0) return INAPPLICABLE;
     // A request stopped by its failed preflight is explained by the preflight, not here.
     if (blockedBy !== null) return INAPPLICABLE;
@@ -49,6 +54,8 @@ export const requestFailedBeforeResponse: Rule<Failure> = {
           evidence: evidence(null, outcome.error, 'a response'),
         };
       case 'no-response': {
+        // Firefox records every failure before a response so: unexplained-network-error says what it can be.
+        if (browser === 'firefox') return INAPPLICABLE;
         const status = exchange.hops[exchange.hops.length - 1]?.entry.response?.status ?? null;
         return {
           status: 'fail',
@@ -56,15 +63,25 @@ export const requestFailedBeforeResponse: Rule<Failure> = {
           evidence: evidence(null, status === null ? 'no response' : `status ${status}`, 'a response'),
         };
       }
+      case 'not-recorded': {
+        const unnamed = browser === 'firefox' ? unnamedFailureOf(exchange) : null;
+        if (unnamed === null || unnamed.kind === 'corp') return PASS;
+        return { status: 'fail', failure: { reason: unnamed.kind, data: { target: unnamed.target } }, evidence: evidence('Location', unnamed.target, 'a followed redirect') };
+      }
       case 'succeeded':
-      case 'not-recorded':
         return PASS;
     }
   },
-  severityOf: (failure) => (failure.reason === 'no-response-recorded' ? 'warning' : 'error'),
+  severityOf: (failure) => (failure.reason === 'no-response-recorded' || failure.reason === 'redirect-not-followed' ? 'warning' : 'error'),
   messages: {
     'non-cors-network-error': ({ data }) =>
       `The request failed with ${data.error}: ${data.cause}. This is not a CORS error, so changing CORS headers will not fix it.`,
+    'redirect-to-other-scheme': ({ data }) =>
+      `The response redirects to ${data.target}, which is not an http(s) URL. Browsers do not follow a redirect there (Firefox logs "CORS request did not succeed", Chromium net::ERR_UNSAFE_REDIRECT); changing CORS headers will not help — redirect to an http(s) URL, or do not redirect.`,
+    'same-origin-mode-redirected': ({ data }) =>
+      `The request was made in mode "same-origin" (Sec-Fetch-Mode) and redirected to ${data.target}, another origin: the browser stops it with a network error. Not a CORS header problem: request the final URL, or use mode "cors" and let that server allow the page.`,
+    'redirect-not-followed': ({ data }) =>
+      `The redirect to ${data.target} passes the CORS checks, but the capture has no request to it: the page asked not to follow redirects (fetch redirect "manual" gets an opaque response, redirect "error" a network error) or the capture ended first. Firefox records neither case differently, so the outcome is unknown.`,
     'no-response-recorded': ({ data }) =>
       `The capture has no response for this request (${data.status === null ? 'no status' : `status ${data.status}`}) and no error name, so it cannot tell whether the browser received or blocked it. Re-export the HAR after the request has finished.`,
   },

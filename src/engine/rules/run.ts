@@ -3,12 +3,15 @@ import type { CredentialsBasis, CredentialsFacts, Exchange, RuleExchange, Step }
 import { HeaderListMemo } from '../model/headers.js';
 import { OriginMemo } from '../model/origin.js';
 import type { CorsError } from '../spec/cors-errors.js';
-import { CHECK_ORDER, EXCHANGE_RULES, checkSetOf, type Check } from './check-order.js';
+import type { FirefoxCorsError } from '../spec/firefox-errors.js';
+import type { BrowserId } from '../spec/browsers.js';
+import { CHECK_ORDER, EXCHANGE_RULES, FIREFOX_PREFLIGHT_ORDER, FIREFOX_WARNINGS, checkSetOf, type Check } from './check-order.js';
 import { AUDIT_RULES, RULES, RULES_FOR_UNCHECKED_DELIVERED, SUPERSEDED_BY } from './registry.js';
 import { EMPTY_CAPTURE, isDelivered } from '../derive/capture.js';
 import type { CaptureFacts } from '../derive/capture.js';
 import type { RuleId } from './registry.js';
 import { allowOriginOfResponse } from './helpers.js';
+import { unnamedFailureOf } from '../derive/unnamed-failure.js';
 import { INAPPLICABLE, PASS, type RuleContext, type RuleMemo, type RuleResult } from './types.js';
 
 export type FailedResult = Extract<RuleResult, { status: 'fail' }>;
@@ -19,6 +22,8 @@ export interface RuleFinding {
   readonly result: FailedResult;
   /** The Chromium error this failure produces at this step; null for exchange-level rules. */
   readonly corsError: CorsError | null;
+  /** Firefox's reason key for it (check-order.ts); null for exchange-level rules. */
+  readonly firefoxError: FirefoxCorsError | null;
 }
 
 export interface IncompleteCheck {
@@ -29,6 +34,7 @@ export interface IncompleteCheck {
 
 export interface Blocking {
   readonly corsError: CorsError;
+  readonly firefoxError: FirefoxCorsError;
   readonly rule: RuleId;
   readonly step: Step;
 }
@@ -89,6 +95,7 @@ class CheckContext implements RuleContext {
     readonly blockedBy: CorsError | null,
     readonly capture: CaptureFacts | undefined,
     readonly memo: RuleMemo,
+    readonly browser: BrowserId | null = null,
   ) {
     this.exchange = exchange;
   }
@@ -114,8 +121,8 @@ class CheckContext implements RuleContext {
 }
 
 /** A context for running one rule outside a replay (tests, tools): nothing is shared with any run. */
-export function standaloneContext(exchange: Exchange, step: Step | null, blockedBy: CorsError | null, capture: CaptureFacts | undefined): RuleContext {
-  return new CheckContext(exchange.credentials, exchange, step, blockedBy, capture, new ReplayMemo());
+export function standaloneContext(exchange: Exchange, step: Step | null, blockedBy: CorsError | null, capture: CaptureFacts | undefined, browser: BrowserId = 'chromium'): RuleContext {
+  return new CheckContext(exchange.credentials, exchange, step, blockedBy, capture, new ReplayMemo(), step === null ? browser : null);
 }
 
 // Shared empty results: most exchanges have no steps, and most steps no findings.
@@ -152,11 +159,15 @@ function replaySteps(exchange: Exchange, memo: ReplayMemo): StepReplay {
       if (result === PASS || result === INAPPLICABLE) continue;
       if (result.status === 'incomplete') (incomplete ??= []).push({ rule: check.rule, step, reason: result.reason });
       if (result.status !== 'fail') continue;
-      (findings ??= []).push({ rule: check.rule, step, result, corsError: check.corsError });
-      blocking ??= { corsError: check.corsError, rule: check.rule, step };
+      const firefoxError = check.firefoxErrorOf?.[result.reason] ?? check.firefoxError;
+      (findings ??= []).push({ rule: check.rule, step, result, corsError: check.corsError, firefoxError });
+      blocking ??= { corsError: check.corsError, firefoxError, rule: check.rule, step };
     }
     readBasis ||= context.basisReads > 0;
-    if (blocking !== null) break;
+    if (blocking !== null) {
+      if (step.kind === 'preflight' && findings !== null) blocking = { ...blocking, firefoxError: firefoxFirst(findings, step) ?? blocking.firefoxError };
+      break;
+    }
   }
   return {
     findings: findings ?? NO_FINDINGS,
@@ -165,6 +176,21 @@ function replaySteps(exchange: Exchange, memo: ReplayMemo): StepReplay {
     credentialChecks: credentialChecks ?? [],
     readBasis,
   };
+}
+
+/** Firefox's reason for a failing preflight: its first failing check in Firefox's order (check-order.ts). */
+function firefoxFirst(findings: readonly RuleFinding[], step: Step): FirefoxCorsError | null {
+  let first: RuleFinding | null = null;
+  let firstRank = Infinity;
+  for (const found of findings) {
+    if (found.step !== step) continue;
+    const rank = FIREFOX_PREFLIGHT_ORDER.indexOf(found.rule);
+    if (rank >= 0 && rank < firstRank) {
+      first = found;
+      firstRank = rank;
+    }
+  }
+  return first?.firefoxError ?? null;
 }
 
 function rememberedStepReplay(exchange: Exchange, memo: ReplayMemo): StepReplay | undefined {
@@ -216,28 +242,31 @@ function failsAnyCheck(variant: Exchange, checks: readonly CredentialCheck[], me
  * The step checks, then the exchange rules, then the audit and classification rules (with the capture's facts,
  * when the caller derived them). Audit rules never block and their "incomplete" never reaches the verdict.
  */
-export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE, memo: ReplayMemo = new ReplayMemo()): ReplayResult {
+export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE, memo: ReplayMemo = new ReplayMemo(), browser: BrowserId = 'chromium'): ReplayResult {
   const steps = rememberedStepReplay(exchange, memo) ?? replaySteps(exchange, memo);
   // The step replay's lists are shared (the credentials inference's cache, frozen empties): they are copied
   // only when a rule adds to them, which most exchanges never do.
   let findings: RuleFinding[] | null = null;
   let incomplete: IncompleteCheck[] | null = null;
   const blockedBy = steps.blocking?.corsError ?? null;
-  const context = new CheckContext(exchange.credentials, exchange, null, blockedBy, capture, memo);
-  const unchecked = exchange.steps.length === 0 && isDelivered(exchange);
+  const context = new CheckContext(exchange.credentials, exchange, null, blockedBy, capture, memo, browser);
+  // A Firefox HAR records some failures as deliveries (derive/unnamed-failure.ts): those get every rule.
+  const unchecked = exchange.steps.length === 0 && isDelivered(exchange) && !(browser === 'firefox' && unnamedFailureOf(exchange) !== null);
   const exchangeRules = unchecked ? UNCHECKED_EXCHANGE_RULES : EXCHANGE_RULES;
   for (let i = 0; i < exchangeRules.length; i++) {
     const rule = exchangeRules[i] as RuleId;
     const result = RULES[rule].run(context);
     if (result === PASS || result === INAPPLICABLE) continue;
     if (result.status === 'incomplete') (incomplete ??= steps.incomplete.slice()).push({ rule, step: null, reason: result.reason });
-    if (result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null });
+    if (result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null, firefoxError: null });
   }
   const auditRules = unchecked ? UNCHECKED_AUDIT_RULES : AUDIT_RULES;
   for (let i = 0; i < auditRules.length; i++) {
     const rule = auditRules[i] as RuleId;
     const result = RULES[rule].run(context);
-    if (result !== PASS && result !== INAPPLICABLE && result.status === 'fail') (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null });
+    if (result !== PASS && result !== INAPPLICABLE && result.status === 'fail') {
+      (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null, firefoxError: FIREFOX_WARNINGS[rule] ?? null });
+    }
   }
   return { findings: withoutSuperseded(findings ?? steps.findings), blocking: steps.blocking, incomplete: incomplete ?? steps.incomplete };
 }

@@ -5,11 +5,15 @@ import type { OriginMemo } from '../model/origin.js';
 import type { StackId } from '../fixes/kit.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import type { CaptureFacts } from '../derive/capture.js';
+import type { BrowserId } from '../spec/browsers.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** What a finding is about: a CORS check, a risk in a response that worked, a cost, or what a failure really is. */
-export type FindingCategory = 'cors' | 'security' | 'performance' | 'classification';
+/**
+ * What a finding is about: a CORS check, a risk in a response that worked, a cost, what a failure really is, or a
+ * configuration browsers accept today against the standard (one that a browser update will break).
+ */
+export type FindingCategory = 'cors' | 'security' | 'performance' | 'classification' | 'compatibility';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
@@ -48,6 +52,11 @@ export interface RuleContext {
   readonly blockedBy: CorsError | null;
   /** Facts about the whole capture (derive/capture.ts), for audit rules; undefined when one exchange is replayed alone. */
   readonly capture: CaptureFacts | undefined;
+  /**
+   * The browser the report judges for, for exchange and audit rules (what its HAR records differs); null for the
+   * step checks, which both browsers run alike (check-order.ts names each browser's error for them).
+   */
+  readonly browser: BrowserId | null;
   readonly memo: RuleMemo;
   /** Whether the request was sent with credentials. The read is recorded: a check that never asks decides alike in both modes. */
   isCredentialed(): boolean;

@@ -21,7 +21,8 @@ export const FETCH_SPEC = {
   abort: 'https://fetch.spec.whatwg.org/#fetch-controller-abort',
 } as const;
 
-const MDN_CORS_ERRORS = 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors';
+/** MDN's CORS error pages, one per Firefox reason key (spec/firefox-errors.ts). */
+export const MDN_CORS_ERRORS = 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors';
 
 export const MDN = {
   cors: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS',
@@ -43,6 +44,7 @@ export const MDN = {
   vary: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Vary',
   exposeHeaders: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Expose-Headers',
   allowMethods: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Allow-Methods',
+  allowHeaders: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Allow-Headers',
   allowOrigin: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Allow-Origin',
   corsWithCredentials: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS#requests_with_credentials',
   corp: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Cross-Origin-Resource-Policy',

@@ -3,8 +3,9 @@
 // CaptureClient. The controller holds what the panel shows (compact rows, counts, the selected exchange's
 // details) and tells its subscribers when that changed; it knows no Preact and no chrome.* (the HarSource and the
 // worker are handed in). Every listener and timer hangs off the AbortSignal given to start().
-import type { DiagnoseOptions } from '../../engine/index';
+import type { BrowserId, DiagnoseOptions } from '../../engine/index';
 import type { HarSource } from '../../platform/har-source';
+import type { HostBrowser } from '../../platform/host-browser';
 import { forWorker } from '../capture-changes';
 import { CaptureClient, type LiveChannel, type LiveRows, type Running, type StreamOutcome, type WorkerPort } from '../diagnosis/capture-client';
 import { NOTHING_DROPPED, type Detail, type Dropped, type Progress, type ViewHead, type WorkerExportOptions } from '../diagnosis/capture-protocol';
@@ -26,6 +27,8 @@ export const DEFAULT_LIMIT = 200_000;
 export interface CaptureView {
   /** The imported file's name; null while the live capture is shown. */
   imported: string | null;
+  /** The browser an import is judged for when the user chose one; null: the one the HAR names. */
+  importBrowser: BrowserId | null;
   /** What the toolbar names the source, and what exports say. */
   sourceName: string;
   sourceKind: 'file' | 'live' | 'memory';
@@ -57,6 +60,11 @@ export interface CaptureView {
   limit: number;
   /** Live only: responses announced without their headers, that a snapshot the user asks for would complete. */
   unconfirmed: number;
+  /**
+   * Live only (Firefox): preflights whose request was never announced — it may have been stopped by them, and
+   * only a snapshot the user asks for would list it.
+   */
+  unlisted: number;
   preserveLog: boolean;
 }
 
@@ -64,16 +72,23 @@ export interface ControllerOptions {
   /** Connects to a diagnosis worker (a real Worker in the extension, an in-process host in tests). */
   spawn: () => WorkerPort;
   limit?: number;
-  live?: LiveCaptureOptions;
+  live?: Omit<LiveCaptureOptions, 'browser'>;
+  /**
+   * The browser whose DevTools record the live capture (src/platform/host-browser.ts; default 'chromium'). The one
+   * place it enters: it decides how the capture is read (LiveCapture) and goes to the worker with the live start.
+   */
+  browser?: HostBrowser;
 }
 
 const EMPTY_HEAD: ViewHead = {
   ok: true,
   summary: { exchanges: 0, crossOrigin: 0, blocked: 0, allowed: 0, unknown: 0, warnings: 0 },
+  browser: { id: 'chromium', basis: 'assumed', recordedBy: null },
   inputErrors: 0,
   firstInputError: null,
   reopened: null,
   problems: [],
+  servers: [],
 };
 
 /** Drop to this share of the limit once over it: drops come in batches, not one per new exchange. */
@@ -94,6 +109,9 @@ export class CaptureController {
   private file: (Shown & { name: string; entries: number }) | null = null;
   private whatIf: { edits: WhatIfEdits; run: Running<StreamOutcome> | null; loaded: Shown | null; entries: number } | null = null;
   private importing: { token: number; run: Running<StreamOutcome> | null } = { token: 0, run: null };
+  /** The last file imported, kept to diagnose it again for another browser. */
+  private lastImport: File | null = null;
+  private importBrowser: BrowserId | null = null;
   private detailToken = 0;
   private filter: RowFilter = DEFAULT_FILTER;
   private filtered: FilteredRows | null = null;
@@ -130,6 +148,11 @@ export class CaptureController {
     return this.live.feed?.snapshots ?? 0;
   }
 
+  /** The browser recording the live capture. */
+  get browser(): HostBrowser {
+    return this.options.browser ?? 'chromium';
+  }
+
   /** Keeps at most `limit` exchanges of the live capture from now on (dropping the oldest beyond it at once). */
   setLimit(limit: number): void {
     this.limit = limit;
@@ -158,7 +181,9 @@ export class CaptureController {
     const token = ++this.importing.token;
     const stale = () => token !== this.importing.token || this.signal?.aborted === true;
     this.update({ loading: { name: file.name, bytes: file.size, progress: { phase: 'reading', done: 0, total: file.size } } });
-    const run = this.client.importFile(file, { sourceKind: 'file', sourceName: file.name }, (progress) => {
+    this.lastImport = file;
+    const options: DiagnoseOptions = { sourceKind: 'file', sourceName: file.name, ...(this.importBrowser === null ? {} : { browser: this.importBrowser }) };
+    const run = this.client.importFile(file, options, (progress) => {
       if (!stale()) this.update({ loading: { name: file.name, bytes: file.size, progress } });
     });
     this.importing.run = run;
@@ -179,9 +204,17 @@ export class CaptureController {
     this.resetView({ loading: null, importError: null });
   }
 
+  /** Judges imports for `browser` (null: the browser each HAR names); the open import is diagnosed again. */
+  setImportBrowser(browser: BrowserId | null): void {
+    this.importBrowser = browser;
+    this.update({});
+    if (this.file !== null && this.lastImport !== null) void this.importFile(this.lastImport);
+  }
+
   backToLive(): void {
     if (this.file !== null) this.client.drop(this.file.capture as number);
     this.file = null;
+    this.lastImport = null;
     this.resetView();
   }
 
@@ -252,8 +285,10 @@ export class CaptureController {
     this.live.base = 0;
     this.live.capture = null;
     const options: DiagnoseOptions = { sourceKind: this.source.kind === 'chrome' ? 'live' : this.source.kind, sourceName: this.source.label };
+    const browser = this.browser;
     this.live.channel = this.client.live(
       options,
+      browser,
       (message) => this.liveRows(message),
       (reason) => {
         // The worker stopped (out of memory, most likely): start over from DevTools' own record.
@@ -263,7 +298,7 @@ export class CaptureController {
       },
     );
     const channel = this.live.channel;
-    const feed = new LiveCapture(this.source, (changes) => channel.send(forWorker(changes)), stop.signal, this.options.live);
+    const feed = new LiveCapture(this.source, (changes) => channel.send(forWorker(changes)), stop.signal, { ...this.options.live, browser });
     this.live.feed = feed;
     void feed.start();
   }
@@ -332,6 +367,7 @@ export class CaptureController {
     return {
       ...state,
       imported: file?.name ?? null,
+      importBrowser: this.importBrowser,
       sourceName: file?.name ?? this.source.label,
       sourceKind: file !== null ? 'file' : this.source.kind === 'chrome' ? 'live' : this.source.kind,
       liveKind: this.source.kind,
@@ -347,6 +383,7 @@ export class CaptureController {
       dropped: file === null ? this.live.dropped : NOTHING_DROPPED,
       limit: this.limit,
       unconfirmed: file === null ? (this.live.feed?.unconfirmed ?? 0) : 0,
+      unlisted: file === null ? (this.live.feed?.unlisted ?? 0) : 0,
     };
   }
 }

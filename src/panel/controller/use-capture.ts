@@ -17,8 +17,15 @@ export function useCapture(source: HarSource, options: Partial<ControllerOptions
     const abort = new AbortController();
     const stop = controller.subscribe(() => setState({ controller, view: controller.get() }));
     controller.start(abort.signal);
-    // What the bench and the end-to-end tests read from outside (the panel's own figures, no data).
-    (globalThis as { __corsLens?: unknown }).__corsLens = { snapshots: () => controller.snapshots, rows: () => controller.get().rows.length };
+    // What the bench and the end-to-end tests read from outside: the panel's own figures, and each row's verdict
+    // (the Firefox differential suite compares every row with Firefox's own verdict). It stays in the panel's page,
+    // which only DevTools and the tests' privileged drivers reach.
+    (globalThis as { __corsLens?: unknown }).__corsLens = {
+      snapshots: () => controller.snapshots,
+      rows: () => controller.get().rows.length,
+      browser: () => controller.browser,
+      verdicts: () => controller.get().rows.map((row) => ({ method: row.method, url: row.url, verdict: row.verdict, corsError: row.corsError, entries: row.entryCount })),
+    };
     return () => {
       stop();
       abort.abort();

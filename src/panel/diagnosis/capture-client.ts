@@ -2,6 +2,7 @@
 // an imported File is handed over whole (a cheap clone) and its rows come back in slices. The client asks for
 // the next slice only after taking the previous one, so every task on the panel's thread stays short.
 import type { DiagnoseOptions } from '../../engine/index';
+import type { HostBrowser } from '../../platform/host-browser';
 import type { CaptureChange } from '../capture-changes';
 import type { ExchangeRow } from '../model/rows';
 import type { ResponseEdit } from '../model/what-if';
@@ -75,8 +76,8 @@ export class CaptureClient {
    * Starts the live capture in the worker (a restart forgets the previous one). `onFailure`: the worker
    * stopped, and the live capture it held is gone.
    */
-  live(options: DiagnoseOptions, onRows: (rows: LiveRows) => void, onFailure: (reason: string) => void): LiveChannel {
-    const request = this.send((id) => ({ kind: 'live', request: id, options }), {
+  live(options: DiagnoseOptions, browser: HostBrowser, onRows: (rows: LiveRows) => void, onFailure: (reason: string) => void): LiveChannel {
+    const request = this.send((id) => ({ kind: 'live', request: id, options, browser }), {
       message: (message) => {
         if (message.kind === 'live-rows') onRows(message);
         if (message.kind === 'failed') onFailure(message.message);

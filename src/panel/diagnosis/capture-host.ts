@@ -3,6 +3,7 @@
 // capture, in slices the panel asks for one at a time for imports and what-if runs. Pure apart from `post`: the
 // worker wires it to postMessage, the tests and a platform without workers to an in-process port.
 import { DiagnosisSession, diagnose, exportReport, isReport, parseHarText, reopenReport, type DiagnoseOptions, type DiagnoseResult, type Report, type ReportExchange } from '../../engine/index';
+import type { HostBrowser } from '../../platform/host-browser';
 import { applyChanges, type CaptureChange } from '../capture-changes';
 import { entriesOf, entryFacts } from '../entry-facts';
 import { buildRow, shiftId, type ExchangeRow } from '../model/rows';
@@ -92,7 +93,7 @@ export class CaptureHost {
   private dispatch(message: ClientMessage): Promise<void> | void {
     switch (message.kind) {
       case 'live':
-        this.startLive(message.request, message.options);
+        this.startLive(message.request, message.options, message.browser);
         return;
       case 'live-changes':
         this.liveChanges(message.request, message.changes);
@@ -149,8 +150,10 @@ export class CaptureHost {
 
   // The live capture.
 
-  private startLive(request: number, options: DiagnoseOptions): void {
+  private startLive(request: number, given: DiagnoseOptions, browser: HostBrowser): void {
     if (this.live !== null) this.forget(this.live.capture);
+    // The live capture's diagnosis, its what-if runs and exports all judge for the browser it runs in (kept.options).
+    const options: DiagnoseOptions = { ...given, browser };
     const entries: unknown[] = [];
     const { capture, kept } = this.keep({ input: entries, entries, options, exchanges: [] });
     this.live = { request, capture, kept, session: new DiagnosisSession(options), shown: [], rebuild: false, before: null, dropped: { ...NOTHING_DROPPED }, scheduled: false };
@@ -390,6 +393,8 @@ export class CaptureHost {
     let percent = -1;
     const result = exportReport(kept.input, {
       ...options,
+      // The export judges for the browser the capture was diagnosed for (the live host, or the one chosen).
+      ...(kept.options.browser === undefined ? {} : { browser: kept.options.browser }),
       onProgress: (done, total) => {
         const now = total === 0 ? 100 : Math.floor((done / total) * 100);
         if (now === percent) return;
@@ -409,8 +414,8 @@ export class CaptureHost {
 
 function headOf(result: DiagnoseResult, reopened: { matches: boolean } | null): ViewHead {
   if (!result.ok) return { ok: false, error: result.error };
-  const { summary, inputErrors, problems } = result.report;
-  return { ok: true, summary, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened, problems: problems.map(({ exchanges: _ids, ...problem }) => problem) };
+  const { summary, inputErrors, problems, servers, browser } = result.report;
+  return { ok: true, summary, browser, inputErrors: inputErrors.length, firstInputError: inputErrors[0]?.message ?? null, reopened, problems: problems.map(({ exchanges: _ids, ...problem }) => problem), servers };
 }
 
 /** An exchange with its entry indices in the panel's numbering (after the live capture dropped its oldest). */

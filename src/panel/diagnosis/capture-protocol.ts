@@ -2,7 +2,8 @@
 // (the live one, an imported file, a reopened report) with its entries and diagnosis; the panel holds the grid's
 // compact rows only, receives them as deltas (live) or in slices it asks for one at a time (imports, what-if),
 // and asks for the full exchange and raw entries of the one exchange it shows in detail.
-import type { DiagnoseOptions, ExportOptions, InputError, Problem, ReportExchange, ReportSummary } from '../../engine/index';
+import type { DiagnoseOptions, ExportOptions, InputError, JudgedBrowser, Problem, ReportExchange, ReportSummary, ServerFix } from '../../engine/index';
+import type { HostBrowser } from '../../platform/host-browser';
 import type { CaptureChange } from '../capture-changes';
 import type { EntryFacts } from '../entry-facts';
 import type { ExchangeRow } from '../model/rows';
@@ -33,12 +34,16 @@ export type ViewHead =
   | {
       ok: true;
       summary: ReportSummary;
+      /** The browser whose checks the verdicts replay (the grid and the Problems view name its errors). */
+      browser: JudgedBrowser;
       inputErrors: number;
       firstInputError: string | null;
       /** A reopened JSON report: whether today's diagnosis of its HAR equals the one it stored. */
       reopened: { matches: boolean } | null;
       /** The problems, without their exchange ids (the rows name their problems): the Problems view's list. */
       problems: readonly PanelProblem[];
+      /** Each server's one configuration that fixes all its blocking problems (report.servers). */
+      servers: readonly ServerFix[];
     }
   | { ok: false; error: InputError };
 
@@ -61,8 +66,11 @@ export interface Detail {
 }
 
 export type ClientMessage =
-  /** Start (or restart) the live capture; its rows come back as `live-rows` deltas with this request id. */
-  | { kind: 'live'; request: number; options: DiagnoseOptions }
+  /**
+   * Start (or restart) the live capture; its rows come back as `live-rows` deltas with this request id. `browser`
+   * is the browser recording it, whose CORS checks the diagnosis replays.
+   */
+  | { kind: 'live'; request: number; options: DiagnoseOptions; browser: HostBrowser }
   /** What changed in the live capture (see CaptureStore). */
   | { kind: 'live-changes'; request: number; changes: CaptureChange[] }
   /** Read, parse and diagnose a file; the worker keeps it as a capture and streams its rows. */

@@ -48,7 +48,8 @@ export function buildRow(exchange: ReportExchange, rawEntries: readonly unknown[
     netError: final?.error ?? null,
     kind: exchange.kind,
     preflight: exchange.preflight.status,
-    corsError: exchange.corsError ?? '',
+    // The judged browser's name: Firefox's key when the report judges for Firefox (firefoxError is null otherwise).
+    corsError: exchange.firefoxError ?? exchange.corsError ?? '',
     durationMs: duration(entries),
     warnings,
     rules: exchange.findings.map((finding) => finding.rule).join(' '),

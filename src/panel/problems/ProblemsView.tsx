@@ -3,19 +3,25 @@
  * server, with how many requests it affects; it expands to the explanation, the one consolidated fix (header lines,
  * the snippet of the chosen stack, the re-check) and a button that filters the exchange grid to its requests.
  *
- *   <ProblemsView problems={report.problems} stack="express" onShowRequests={(ids) => …} />
+ *   <ProblemsView problems={report.problems} servers={report.servers} stack="express" onShowRequests={(ids) => …} />
+ *
+ * Above the list, each server with blocking problems gets its one configuration (report.servers): the header
+ * lines that fix all of its blocking problems at once, collapsed in a native <details> (keyboard and screen
+ * readers handle it).
  *
  * Problems arrive sorted (most severe, then those behind Chromium's named errors, then the most frequent). Every
  * value from the capture is rendered as text. Rows are native buttons (Tab, Enter, Space) with aria-expanded.
  */
 import { useState } from 'preact/hooks';
-import { patchLine, type Problem, type StackId } from '../../engine/index';
+import { patchLine, serverFixLine, type Problem, type ServerFix, type StackId } from '../../engine/index';
 
 /** A problem as the panel has it: the worker leaves out the affected exchanges' ids (rows name their problems). */
 type ListedProblem = Omit<Problem, 'exchanges'>;
 
 export interface ProblemsViewProps {
   problems: readonly ListedProblem[];
+  /** One configuration per server with blocking problems, most affected requests first. */
+  servers: readonly ServerFix[];
   /** The stack whose snippet a fix shows (the fix picker's choice). */
   stack: StackId;
   /** Filters the request list to this problem's requests. */
@@ -33,7 +39,7 @@ function plural(count: number, one: string): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? one : `${one}s`}`;
 }
 
-export function ProblemsView({ problems, stack, onShowRequests }: ProblemsViewProps) {
+export function ProblemsView({ problems, servers, stack, onShowRequests }: ProblemsViewProps) {
   const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
   const errors = problems.filter((problem) => problem.severity === 'error').length;
   const toggle = (id: string) => setOpen((current) => {
@@ -50,6 +56,7 @@ export function ProblemsView({ problems, stack, onShowRequests }: ProblemsViewPr
       <p class="problems-summary">
         {plural(problems.length, 'problem')} ({plural(errors, 'error')}), one change each — most severe and most frequent first.
       </p>
+      {servers.length > 0 && <ServerFixes servers={servers} />}
       <ul class="problem-list">
         {problems.map((problem) => (
           <ProblemRow key={problem.id} problem={problem} stack={stack} expanded={open.has(problem.id)} onToggle={() => toggle(problem.id)} onShowRequests={onShowRequests} />
@@ -90,6 +97,8 @@ function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; pr
     [problem.methods.length === 1 ? 'Method' : 'Methods', listed(problem.methods)],
     ...(problem.requestKinds.length > 0 ? [['Requests', problem.requestKinds.join('; ')] as [string, string]] : []),
     ...(problem.initiatorOrigins.length > 0 ? [['Pages', listed(problem.initiatorOrigins)] as [string, string]] : []),
+    // firefoxErrors is filled only when the capture is judged for Firefox; Chromium's nearest codes follow.
+    ...(problem.firefoxErrors.length > 0 ? [['Firefox', listed(problem.firefoxErrors)] as [string, string]] : []),
     ...(problem.corsErrors.length > 0 ? [['Chromium', listed(problem.corsErrors)] as [string, string]] : []),
     ['Rule', `${problem.rule} (${problem.reason})`],
   ];
@@ -119,5 +128,28 @@ function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; pr
         Show the {plural(problem.count, 'request')} in the list
       </button>
     </div>
+  );
+}
+
+/** "Or configure each server once": one collapsible block per server, the first one open. */
+function ServerFixes({ servers }: { servers: readonly ServerFix[] }) {
+  return (
+    <section class="server-fixes" aria-label="One configuration per server">
+      <h2 class="server-fixes-title">One configuration per server</h2>
+      <p class="problems-summary">Each block fixes all of that server's blocking problems at once; send its lines on every response (errors and redirects too).</p>
+      {servers.map((fix, position) => (
+        <details key={fix.server} class="server-fix" data-server={fix.server} open={position === 0}>
+          <summary>
+            <span class="server-fix-server">{fix.server}</span>{' '}
+            <span class="problem-count">{plural(fix.problems.length, 'problem')}, {plural(fix.exchanges, 'request')}</span>
+          </summary>
+          {fix.preflightStatus !== null && (
+            <p>Answer OPTIONS with {fix.preflightStatus}, before authentication{fix.routes.length > 0 ? `, on ${listed(fix.routes)}` : ''}.</p>
+          )}
+          {fix.headers.length > 0 && <pre class="problem-patch">{fix.headers.map((patch) => serverFixLine(fix, patch)).join('\n')}</pre>}
+          {fix.notes.length > 0 && <ul class="server-fix-notes">{fix.notes.map((note) => <li key={note}>{note}</li>)}</ul>}
+        </details>
+      ))}
+    </section>
   );
 }

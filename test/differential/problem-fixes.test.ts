@@ -1,0 +1,175 @@
+// Each problem's one fix, proven in Chromium. For every scenario Chromium blocked in the recorded differential
+// suite whose problems have a server-side fix, the scenario is served again with its problems' consolidated fixes
+// applied to the responses they target (header lines set, added or removed; the preflight's status), and the
+// request is made again in Chromium. Wherever replaying the patched recording says "allowed"
+// (test/fixes/problem-fixes.test.ts), Chromium must let the request through.
+//
+// Run: npx vite build && npx vitest run --project chromium test/differential/problem-fixes.test.ts
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { originOf, type Finding, type HeaderPatch, type ReportExchange, type ServerFix } from '../../src/engine/index';
+import { blocked, recording, report, verdictAfter, withProblemFix } from '../fixes/problem-fix-cases';
+import { runInChromium, type ChromiumRun } from './chromium-run';
+import { describeChromium, scenarioIdOf } from './compare';
+import { scenariosFor, type ResponseSpec, type Scenario } from './scenarios';
+
+const DIST = resolve(import.meta.dirname, '../../dist');
+const table = new Map(scenariosFor('chromium').map((scenario) => [scenario.id, scenario]));
+
+/**
+ * The recording's concrete origins back to the table's tokens, so a fix serves on this run's ports; the page's
+ * own origin when it is none of them (a frame on another port) is echoed from the request ($ORIGIN).
+ */
+function tokens(value: string, pageOrigin: string | null): string {
+  const origins = recording.origins as unknown as Record<string, string>;
+  const known = ['page', 'api', 'alt', 'audit'].map((key) => origins[key]);
+  if (pageOrigin !== null && value === pageOrigin && !known.includes(pageOrigin)) return '$ORIGIN';
+  let out = value;
+  for (const [key, token] of [['page', '$PAGE'], ['api', '$API'], ['alt', '$ALT'], ['audit', '$AUDIT']] as const) {
+    const origin = origins[key];
+    if (origin !== undefined) out = out.replaceAll(origin, token);
+  }
+  return out;
+}
+
+function patched(headers: ResponseSpec['headers'], patches: readonly HeaderPatch[], pageOrigin: string | null): Array<readonly [string, string]> {
+  let lines = [...(headers ?? [])];
+  for (const patch of patches) {
+    const same = (name: string) => name.toLowerCase() === patch.name.toLowerCase();
+    if (patch.action !== 'add') lines = lines.filter(([name]) => !same(name));
+    if (patch.action !== 'remove' && patch.value !== null) lines.push([patch.name, tokens(patch.value, pageOrigin)]);
+  }
+  return lines;
+}
+
+/** The hop a finding's response belongs to: the scenario server numbers hops in the URL (/s/<id>/<hop>). */
+function hopOf(finding: Finding): number {
+  return Number(/\/(\d+)(?:[?#]|$)/.exec(finding.url)?.[1] ?? 0);
+}
+
+/**
+ * The scenario with the exchange's problem fixes applied, or the reason it cannot be served so. A fix that moves a
+ * redirect (a Location header) is not served: the table describes redirects by target, not by header.
+ */
+function fixedScenario(scenario: Scenario, exchange: ReportExchange): Scenario | string {
+  let preflight = scenario.preflight;
+  let reconnect = scenario.reconnect;
+  const actual = [...(scenario.actual ?? [{}])];
+  for (const finding of exchange.findings) {
+    const fix = finding.fix;
+    if (fix === null || fix.target === 'client' || finding.entry === null) continue;
+    if (fix.headers.some((patch) => patch.name.toLowerCase() === 'location')) return 'its fix moves a redirect';
+    const onPreflight = finding.response.startsWith('preflight');
+    if (fix.target === 'preflight' || fix.target === 'all-responses' || onPreflight) {
+      if (fix.target !== 'actual' && fix.target !== 'redirect') {
+        const base: ResponseSpec = preflight ?? { status: 405 };
+        const { redirect: _redirect, ...rest } = base;
+        preflight = { ...(fix.status === undefined ? base : { ...rest, status: fix.status }), headers: patched(base.headers, fix.headers, exchange.initiatorOrigin) };
+      }
+    }
+    if (fix.target !== 'preflight') {
+      const hop = hopOf(finding);
+      const response = actual[hop] ?? {};
+      actual[hop] = { ...response, headers: patched(response.headers, fix.headers, exchange.initiatorOrigin) };
+      // An EventSource's reconnection is answered by its own response: it needs the same fix.
+      if (hop === 0 && reconnect !== undefined) reconnect = { ...reconnect, headers: patched(reconnect.headers, fix.headers, exchange.initiatorOrigin) };
+    }
+  }
+  return { ...scenario, id: `fixed-${scenario.id}`, preflight, actual, ...(reconnect === undefined ? {} : { reconnect }), expect: 'ok', expectFindings: [] };
+}
+
+interface Case {
+  readonly scenario: Scenario;
+  readonly problems: readonly string[];
+}
+
+/**
+ * The scenario served by a server configured with its combined fix (report.servers): the same header lines on
+ * every response, OPTIONS answered with the fix's status; Allow-Origin echoes the request's Origin when the page
+ * is one of the allowed origins.
+ */
+function serverFixedScenario(scenario: Scenario, exchange: ReportExchange, fix: ServerFix): Scenario {
+  const lines = (base: ResponseSpec['headers']): Array<readonly [string, string]> => {
+    const names = new Set(fix.headers.map((patch) => patch.name.toLowerCase()));
+    const kept = (base ?? []).filter(([name]) => !names.has(name.toLowerCase()));
+    return [...kept, ...fix.headers.map((patch): readonly [string, string] => {
+      const echo = patch.name.toLowerCase() === 'access-control-allow-origin' && exchange.initiatorOrigin !== null && fix.allowOrigins.includes(exchange.initiatorOrigin);
+      return [patch.name, echo ? '$ORIGIN' : tokens(patch.value ?? '', exchange.initiatorOrigin)];
+    })];
+  };
+  const base: ResponseSpec = scenario.preflight ?? { status: 405 };
+  const { redirect: _redirect, ...withoutRedirect } = base;
+  const preflight = fix.preflightStatus === null ? { ...base, headers: lines(base.headers) } : { ...withoutRedirect, status: fix.preflightStatus, headers: lines(base.headers) };
+  const actual = (scenario.actual ?? [{}]).map((response) => ({ ...response, headers: lines(response.headers) }));
+  const reconnect = scenario.reconnect === undefined ? undefined : { ...scenario.reconnect, headers: lines(scenario.reconnect.headers) };
+  return { ...scenario, id: `server-fixed-${scenario.id}`, preflight, actual, ...(reconnect === undefined ? {} : { reconnect }), expect: 'ok', expectFindings: [] };
+}
+
+const cases: Case[] = [];
+const notServed: string[] = [];
+for (const exchange of blocked) {
+  const id = scenarioIdOf(exchange.url);
+  const scenario = id === null ? undefined : table.get(id);
+  if (scenario === undefined) continue;
+  // One exchange per scenario: a scenario repeated or made from several frames has its own proof in the replay.
+  if ((scenario.request.repeat ?? 1) > 1 || (scenario.request.alsoFrom ?? []).length > 0) continue;
+  const consolidated = { ...exchange, findings: exchange.findings.map((finding) => withProblemFix(finding, exchange)) };
+  // Only where the replay of the patched recording says the fix works: this test proves the replay right.
+  if (verdictAfter(consolidated) !== 'allowed') continue;
+  const fixed = fixedScenario(scenario, consolidated);
+  if (typeof fixed === 'string') notServed.push(`${scenario.id}: ${fixed}`);
+  else cases.push({ scenario: fixed, problems: [...new Set(exchange.findings.map((finding) => finding.problem))] });
+}
+
+// Each server's one configuration, on every scenario whose blocking problems on that server it covers.
+const serverCases: Case[] = [];
+const servers = new Map(report.servers.map((fix) => [fix.server, fix]));
+for (const item of cases) {
+  const exchange = blocked.find((candidate) => `fixed-${scenarioIdOf(candidate.url) ?? ''}` === item.scenario.id);
+  if (exchange === undefined) continue;
+  const fixed = exchange.findings.filter((finding) => finding.fix !== null && finding.fix.target !== 'client' && finding.severity === 'error');
+  const owners = new Set(fixed.map((finding) => originOf(finding.url)));
+  const fix = owners.size === 1 ? servers.get([...owners][0] ?? '') : undefined;
+  if (fix === undefined || !fixed.every((finding) => fix.problems.includes(finding.problem))) continue;
+  const scenario = table.get(scenarioIdOf(exchange.url) ?? '');
+  if (scenario !== undefined) serverCases.push({ scenario: serverFixedScenario(scenario, exchange, fix), problems: [fix.server] });
+}
+
+let run: ChromiumRun | null = null;
+let setupProblem: string | null = null;
+
+beforeAll(async () => {
+  try {
+    run = await runInChromium([...cases, ...serverCases].map((item) => item.scenario), DIST);
+  } catch (error) {
+    setupProblem = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  }
+}, 180_000);
+
+describe('each problem\'s one fix, served to Chromium', () => {
+  it('serves the fixes of many blocked scenarios and problems', () => {
+    expect(setupProblem).toBeNull();
+    if (notServed.length > 0) console.info(`Fixes not served (${notServed.length}):\n${notServed.join('\n')}`);
+    expect(cases.length).toBeGreaterThan(60);
+    expect(new Set(cases.flatMap((item) => item.problems)).size).toBeGreaterThan(30);
+  });
+
+  it('Chromium lets every request through that its problems\' fixes fix', () => {
+    expect(setupProblem).toBeNull();
+    const mine = (run?.verdicts ?? []).filter((verdict) => verdict.id.startsWith('fixed-'));
+    const still = mine.filter((verdict) => verdict.blocked).map((verdict) => `${verdict.id}: ${describeChromium(verdict)}`);
+    console.info(`Problem fixes proven in Chromium: ${mine.length - still.length} of ${cases.length} scenarios, ${new Set(cases.flatMap((item) => item.problems)).size} problems`);
+    expect(mine.length).toBe(cases.length);
+    expect(still, still.join('\n')).toEqual([]);
+  });
+
+  it('Chromium lets every request through that its server\'s one combined configuration covers', () => {
+    expect(setupProblem).toBeNull();
+    const mine = (run?.verdicts ?? []).filter((verdict) => verdict.id.startsWith('server-fixed-'));
+    const still = mine.filter((verdict) => verdict.blocked).map((verdict) => `${verdict.id}: ${describeChromium(verdict)}`);
+    console.info(`Server configurations proven in Chromium: ${mine.length - still.length} of ${serverCases.length} scenarios on ${new Set(serverCases.flatMap((item) => item.problems)).size} servers`);
+    expect(serverCases.length).toBeGreaterThan(60);
+    expect(mine.length).toBe(serverCases.length);
+    expect(still, still.join('\n')).toEqual([]);
+  });
+});

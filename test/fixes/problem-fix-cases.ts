@@ -1,0 +1,38 @@
+// The recorded Chromium differential suite's blocked exchanges and their problems' consolidated fixes, shared by
+// the replay (test/fixes/problem-fixes.test.ts) and the live proof in Chromium (test/differential/problem-fixes.test.ts).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { diagnose, type Finding, type Problem, type ReportExchange } from '../../src/engine/index';
+import type { Recording } from '../differential/compare';
+import { applyFixesToHar, type HarEntryLike } from './har-patch';
+
+export const recording = JSON.parse(readFileSync(resolve(import.meta.dirname, '../differential/recorded/chromium-156.json'), 'utf8')) as Recording;
+const result = diagnose(recording.har);
+if (!result.ok) throw new Error(result.error.message);
+export const { report } = result;
+const entries = recording.har.entries as HarEntryLike[];
+const problemById = new Map(report.problems.map((problem) => [problem.id, problem]));
+
+/** The finding with its problem's fix, as applied to this exchange. */
+export function withProblemFix(finding: Finding, exchange: ReportExchange): Finding {
+  const problem = problemById.get(finding.problem) as Problem;
+  const fix = problem.fix;
+  if (fix === null || finding.fix === null) return finding;
+  const headers = fix.headers.map((patch) =>
+    patch.name.toLowerCase() === 'access-control-allow-origin' && exchange.initiatorOrigin !== null && fix.allowOrigins.includes(exchange.initiatorOrigin)
+      ? { ...patch, value: exchange.initiatorOrigin }
+      : patch);
+  return { ...finding, fix: { ...finding.fix, headers, ...(fix.status === undefined ? {} : { status: fix.status }) } };
+}
+
+export function verdictAfter(exchange: ReportExchange): string | undefined {
+  const patched = applyFixesToHar(entries, exchange);
+  const again = diagnose({ ...recording.har, entries: exchange.entries.map((index) => patched[index]) });
+  if (!again.ok) throw new Error(again.error.message);
+  return again.report.exchanges.find((candidate) => candidate.entries.join() === exchange.entries.map((_, position) => position).join())?.verdict;
+}
+
+/** Blocked exchanges with a server-side fix on a recorded response. */
+export const blocked = report.exchanges.filter((exchange) => exchange.verdict === 'blocked'
+  && exchange.findings.some((finding) => finding.fix !== null && finding.fix.target !== 'client' && finding.entry !== null));
+
