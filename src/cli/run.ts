@@ -4,9 +4,10 @@
  * JSON report this tool exported (diagnosed again from the HAR it embeds).
  * Exit codes: 0 nothing blocked, 1 something blocked, 2 unreadable input or bad usage.
  */
-import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { basename } from 'node:path';
-import { STACK_IDS, TOOL_NAME, exportFromBytes, exportReport, isReport, isStackId, type BrowserId, type StackId } from '../engine/index.js';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { STACK_IDS, TOOL_NAME, exportFromBytes, exportReport, isReport, isStackId, type BrowserId, type EntrySpool, type StackId } from '../engine/index.js';
 import { EXIT_BLOCKED, EXIT_OK, EXIT_UNREADABLE, answerWithoutEngine, oneLine, parseArguments, type DiagnoseCommand } from './arguments.js';
 
 function readInput(file: string): { ok: true; text: string } | { ok: false; reason: string } {
@@ -75,6 +76,66 @@ class Rereader {
 }
 
 /**
+ * The JSON export's redacted entries, written to a temporary file as they are read and read back after the
+ * report (engine EntrySpool): written once, never held. Removed by close().
+ */
+class FileSpool implements EntrySpool {
+  private readonly folder: string;
+  private readonly descriptor: number;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private count = 0;
+
+  private constructor() {
+    this.folder = mkdtempSync(join(tmpdir(), 'cors-lens-'));
+    this.descriptor = openSync(join(this.folder, 'entries.json'), 'w+');
+  }
+
+  /** A spool, or null when no temporary file can be made (the entries are then read again from the input). */
+  static open(): FileSpool | null {
+    try {
+      return new FileSpool();
+    } catch {
+      return null;
+    }
+  }
+
+  add(text: string): void {
+    this.pending.push(this.count === 0 ? text : `,${text}`);
+    this.pendingLength += text.length;
+    this.count++;
+    if (this.pendingLength >= WRITE_CHARS) this.flush();
+  }
+
+  *joined(): Generator<string> {
+    this.flush();
+    const decoder = new TextDecoder('utf-8');
+    const chunk = new Uint8Array(CHUNK_BYTES);
+    for (let position = 0; ;) {
+      const read = readSync(this.descriptor, chunk, 0, chunk.length, position);
+      if (read === 0) break;
+      position += read;
+      // stream: a character cut at the chunk's end is completed by the next one.
+      yield decoder.decode(chunk.subarray(0, read), { stream: true });
+    }
+    const rest = decoder.decode();
+    if (rest !== '') yield rest;
+  }
+
+  close(): void {
+    closeSync(this.descriptor);
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    writeSync(this.descriptor, this.pending.join(''));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}
+
+/**
  * Writes the report to stdout or to --out as its parts come, in pieces of about a megabyte: a big JSON report
  * is never one string, and a piece per part would be a system call per exchange.
  */
@@ -117,10 +178,12 @@ function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (tex
   // in memory instead of five times. Chosen exchanges and stdin are read whole.
   if (command.exchanges.length === 0 && command.file !== '-') {
     const rereader = new Rereader(command.file);
+    const spool = command.format === 'json' ? FileSpool.open() : null;
     try {
       const streamed = exportFromBytes(chunksOf(command.file), {
         format: command.format, redact: command.redact, stack, listExchanges: command.listExchanges, sourceName: basename(command.file), sourceKind: 'file', ...browserOption(command),
         reread: (start, end) => rereader.read(start, end),
+        ...(spool === null ? {} : { spool }),
       });
       if (streamed !== null) {
         if (!write(command, streamed.parts, out, err)) return EXIT_UNREADABLE;
@@ -128,6 +191,7 @@ function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (tex
       }
     } finally {
       rereader.close();
+      spool?.close();
     }
   }
   const input = readInput(command.file);

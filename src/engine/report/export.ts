@@ -178,10 +178,11 @@ export function exportFilename(document: ExportDocument, format: ExportFormat): 
 
 /**
  * renderExport in parts, for writers that stream (the CLI): the JSON one part per exchange and per HAR entry;
- * the other formats are one part. `entryTexts`: the embedded HAR's entries as compact JSON (see exportFromBytes).
+ * the other formats are one part. `entriesJson`: the embedded HAR's entries as compact JSON separated by commas,
+ * in pieces (see exportFromBytes).
  */
-export function renderExportParts(document: ExportDocument, format: ExportFormat, listExchanges = false, entryTexts?: Iterable<string>): Iterable<string> {
-  return format === 'json' ? exportJsonParts(document, entryTexts) : [renderExport(document, format, listExchanges)];
+export function renderExportParts(document: ExportDocument, format: ExportFormat, listExchanges = false, entriesJson?: Iterable<string>): Iterable<string> {
+  return format === 'json' ? exportJsonParts(document, entriesJson) : [renderExport(document, format, listExchanges)];
 }
 
 /**
@@ -190,7 +191,9 @@ export function renderExportParts(document: ExportDocument, format: ExportFormat
  * diagnoses a 200 MB capture in a fraction of the memory. Each entry is redacted as it is read. The formats
  * that show entries (the JSON embeds them all, Markdown and HTML replay a few with curl) read them again from
  * the file when `reread` gives its bytes back (the CLI, from a file), or else keep each redacted entry as
- * compact JSON text (a parsed copy of every entry would take several times its text's size).
+ * compact JSON text (a parsed copy of every entry would take several times its text's size). The JSON hands
+ * each redacted entry's text to `spool` when given (the CLI writes them to a temporary file and reads them
+ * back after the report): no second parse and redaction of every entry, and no text kept in memory.
  * Null when the file is not in the streamable shape (see har/stream.ts) or is an exported report: use
  * exportReport on its text, which also words any error.
  */
@@ -199,11 +202,13 @@ export function exportFromBytes(
   options: Pick<ExportOptions, 'format' | 'redact' | 'stack' | 'listExchanges' | 'generatedAt' | 'sourceName' | 'sourceKind' | 'browser'> & {
     /** The input's bytes [start, end) again. */
     readonly reread?: (start: number, end: number) => Uint8Array;
+    /** Keeps the JSON's entry texts outside memory (used by the JSON format only). */
+    readonly spool?: EntrySpool;
   },
 ): { readonly parts: Iterable<string>; readonly report: Report } | null {
   const redacted = options.redact !== false;
   const redaction = new StreamRedaction(redacted);
-  const kept = options.format === 'text' ? null : options.reread === undefined ? new KeptTexts(options.format) : new KeptRanges(options.reread, redacted);
+  const kept = keptEntriesFor(options.format, redacted, options.reread, options.spool);
   const diagnoseOptions = diagnoseOptionsOf(options.sourceName, options.sourceKind, options.browser);
   const streamed = diagnoseHarStream(chunks, diagnoseOptions, {
     mapEntry: (item) => {
@@ -231,13 +236,57 @@ export function exportFromBytes(
   return { parts: renderExportParts(document, options.format, options.listExchanges === true, kept?.jsonTexts()), report };
 }
 
-/** The redacted entries of a streamed export, given back by index or, for the JSON, as compact JSON texts. */
+/**
+ * Where a streamed JSON export keeps its redacted entries' texts until the report before them is written:
+ * `add` gets each entry's compact JSON in order; `joined` gives them back separated by commas, in pieces of
+ * any size (cut between characters, not inside one).
+ */
+export interface EntrySpool {
+  add(text: string): void;
+  joined(): Iterable<string>;
+}
+
+/** The redacted entries of a streamed export, given back by index or, for the JSON, as comma-separated compact JSON. */
 interface KeptEntries {
   addEntry(copy: unknown): void;
   addRange(start: number, end: number): void;
   readonly length: number;
   at(index: number): unknown;
   jsonTexts(): Iterable<string>;
+}
+
+function keptEntriesFor(
+  format: ExportFormat, redacted: boolean, reread: ((start: number, end: number) => Uint8Array) | undefined, spool: EntrySpool | undefined,
+): KeptEntries | null {
+  if (format === 'text') return null;
+  if (format === 'json' && spool !== undefined) return new KeptInSpool(spool);
+  return reread === undefined ? new KeptTexts(format) : new KeptRanges(reread, redacted);
+}
+
+/** The JSON's entries written once, as they are read, to a spool: the JSON renderer reads them only as text (jsonTexts). */
+class KeptInSpool implements KeptEntries {
+  private count = 0;
+
+  constructor(private readonly spool: EntrySpool) {}
+
+  addEntry(copy: unknown): void {
+    this.spool.add(JSON.stringify(copy) ?? 'null');
+    this.count++;
+  }
+
+  addRange(): void {}
+
+  get length(): number {
+    return this.count;
+  }
+
+  at(): unknown {
+    return undefined;
+  }
+
+  jsonTexts(): Iterable<string> {
+    return this.spool.joined();
+  }
 }
 
 /**
@@ -265,8 +314,8 @@ class KeptTexts implements KeptEntries {
     return text === undefined ? undefined : JSON.parse(text) as unknown;
   }
 
-  jsonTexts(): Iterable<string> {
-    return this.texts;
+  *jsonTexts(): Iterable<string> {
+    for (let index = 0; index < this.texts.length; index++) yield index === 0 ? this.texts[index] as string : `,${this.texts[index] as string}`;
   }
 }
 
@@ -306,7 +355,7 @@ class KeptRanges implements KeptEntries {
   }
 
   *jsonTexts(): Iterable<string> {
-    for (let index = 0; index < this.count; index++) yield JSON.stringify(this.at(index)) ?? 'null';
+    for (let index = 0; index < this.count; index++) yield `${index === 0 ? '' : ','}${JSON.stringify(this.at(index)) ?? 'null'}`;
   }
 }
 

@@ -57,14 +57,15 @@ export function reportToExportJson(document: ExportDocument): string {
 
 /**
  * reportToExportJson in parts, for writers that stream (the CLI): one part per exchange and per HAR entry, so
- * the whole text — 1.5 times the HAR for a big capture — is never held. `entryTexts`, when given, are the
- * embedded HAR's entries already written as compact JSON (the CLI keeps them so from its streamed read).
+ * the whole text — 1.5 times the HAR for a big capture — is never held. `entriesJson`, when given, is the
+ * embedded HAR's entries already written as compact JSON, separated by commas, in pieces of any size (the CLI
+ * writes them so from its streamed read).
  */
-export function* exportJsonParts(document: ExportDocument, entryTexts?: Iterable<string>): Generator<string> {
+export function* exportJsonParts(document: ExportDocument, entriesJson?: Iterable<string>): Generator<string> {
   const report = reportJsonValue(document.report) as { readonly exchanges: readonly object[] };
   // The report is indented for people; the embedded HAR, most of the bytes, is written compact (indenting it
   // doubled a big export's size).
-  const har = entryTexts === undefined ? [JSON.stringify(document.export.har)] : compactHarParts(document.export.har, entryTexts);
+  const har = entriesJson === undefined ? [JSON.stringify(document.export.har)] : compactHarParts(document.export.har, entriesJson);
   const root = {
     ...report, // the members keep their order: overriding one keeps its place
     exchanges: new Written((depth) => indentedArray(report.exchanges, depth)),
@@ -114,14 +115,10 @@ function* indentedArray(items: readonly unknown[], depth: number): Generator<str
   yield `\n${'  '.repeat(depth)}]`;
 }
 
-/** JSON.stringify(har) with the entries given as their JSON texts, one part per entry (entries is the log's last member). */
-function* compactHarParts(har: ExportDocument['export']['har'], entryTexts: Iterable<string>): Generator<string> {
+/** JSON.stringify(har) with the entries given as their comma-separated JSON text, in pieces (entries is the log's last member). */
+function* compactHarParts(har: ExportDocument['export']['har'], entriesJson: Iterable<string>): Generator<string> {
   const { entries: _entries, ...head } = har.log;
   yield `${JSON.stringify({ log: { ...head, entries: [] } }).slice(0, -'[]}}'.length)}[`;
-  let first = true;
-  for (const text of entryTexts) {
-    yield first ? text : `,${text}`;
-    first = false;
-  }
+  yield* entriesJson;
   yield ']}}';
 }
