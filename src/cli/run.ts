@@ -104,7 +104,8 @@ class FileSpool implements EntrySpool {
     this.pending.push(this.count === 0 ? text : `,${text}`);
     this.pendingLength += text.length;
     this.count++;
-    if (this.pendingLength >= WRITE_CHARS) this.flush();
+    // Written in small pieces: the entries' texts die young instead of piling up in the old generation.
+    if (this.pendingLength >= SPOOL_CHARS) this.flush();
   }
 
   *joined(): Generator<string> {
@@ -167,6 +168,7 @@ function write(command: DiagnoseCommand, parts: Iterable<string>, out: (text: st
 }
 
 const WRITE_CHARS = 1 << 20;
+const SPOOL_CHARS = 1 << 16;
 
 /** --browser, when given (absent: the HAR's own browser, or the one a reopened report was judged for). */
 function browserOption(command: DiagnoseCommand): { readonly browser?: BrowserId } {

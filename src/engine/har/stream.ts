@@ -97,6 +97,11 @@ export class HarByteReader {
         }
         continue;
       }
+      if (this.inElement && this.depth > ENTRIES_DEPTH) {
+        // Inside an entry's element (most of the bytes): only strings and nesting matter until it closes.
+        i = this.skipInElement(chunk, i, length);
+        continue;
+      }
       const byte = chunk[i] as number;
       if (this.inEntries && this.depth === ENTRIES_DEPTH) {
         // Between and at the ends of the entries' elements.
@@ -171,6 +176,51 @@ export class HarByteReader {
     }
     flush(length);
     this.offset += length;
+  }
+
+  /**
+   * From `start` inside an element nested deeper than the entries array: skips strings and counts brackets
+   * until the element closes (returns the position after its last byte, at the entries' depth) or the chunk
+   * ends (inside a string: the string's state is carried to the next chunk). The bytes are copied later,
+   * by push's flush, as for every other byte.
+   */
+  private skipInElement(chunk: Uint8Array, start: number, length: number): number {
+    let depth = this.depth;
+    let i = start;
+    while (i < length) {
+      const byte = chunk[i] as number;
+      if (byte === QUOTE) {
+        // The string's closing quote: the next quote not escaped by an odd run of backslashes.
+        let from = i + 1;
+        for (;;) {
+          const quote = chunk.indexOf(QUOTE, from);
+          if (quote === -1) {
+            this.depth = depth;
+            this.inString = true;
+            this.backslashes = trailingBackslashes(chunk, from, length, 0);
+            return length;
+          }
+          if (trailingBackslashes(chunk, from, quote, 0) % 2 === 0) {
+            i = quote + 1;
+            break;
+          }
+          from = quote + 1;
+        }
+        continue;
+      }
+      if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+        depth++;
+      } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+        depth--;
+        if (depth === ENTRIES_DEPTH) {
+          this.depth = depth;
+          return i + 1;
+        }
+      }
+      i++;
+    }
+    this.depth = depth;
+    return length;
   }
 
   /** The normalized log, or null when the input is not in the streamable shape (read the text instead). */

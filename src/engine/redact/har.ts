@@ -48,6 +48,12 @@ export type RedactResult =
 
 class Redactor {
   private readonly counts = new Map<string, number>();
+  /**
+   * Redacted header values by lower-case name, and redacted URLs with the names of what they lost: a capture
+   * repeats most of them, and the patterns are the costly part of a copy. Bounded (MEMO_LIMIT each).
+   */
+  private readonly headers = new Map<string, Map<string, string>>();
+  private readonly urls = new Map<string, { readonly redacted: string; readonly names: readonly string[] }>();
 
   constructor(readonly enabled: boolean) {}
 
@@ -65,13 +71,30 @@ class Redactor {
 
   url(where: string, value: string): string {
     if (!this.enabled) return value;
-    return redactUrl(value, (name) => this.found(where, name));
+    let known = this.urls.get(value);
+    if (known === undefined) {
+      const names: string[] = [];
+      known = { redacted: redactUrl(value, (name) => names.push(name)), names };
+      if (this.urls.size < MEMO_LIMIT) this.urls.set(value, known);
+    }
+    for (const name of known.names) this.found(where, name);
+    return known.redacted;
   }
 
   header(where: string, name: string, value: string): string {
     if (!this.enabled) return value;
-    const redacted = redactHeaderValue(name.toLowerCase(), value);
-    if (redacted !== value) this.found(where, name.toLowerCase());
+    const lowerName = name.toLowerCase();
+    let values = this.headers.get(lowerName);
+    if (values === undefined) {
+      values = new Map();
+      if (this.headers.size < MEMO_LIMIT) this.headers.set(lowerName, values);
+    }
+    let redacted = values.get(value);
+    if (redacted === undefined) {
+      redacted = redactHeaderValue(lowerName, value);
+      if (values.size < MEMO_LIMIT) values.set(value, redacted);
+    }
+    if (redacted !== value) this.found(where, lowerName);
     return redacted;
   }
 
@@ -96,6 +119,8 @@ class Redactor {
       .sort((a, b) => (a.where === b.where ? compare(a.name, b.name) : compare(a.where, b.where)));
   }
 }
+
+const MEMO_LIMIT = 4096;
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

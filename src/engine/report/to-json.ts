@@ -84,10 +84,19 @@ class Written {
   constructor(readonly parts: (depth: number) => Iterable<string>) {}
 }
 
-/** JSON.stringify(value, null, 2) for a value at nesting depth `depth` (its lines indented to match). */
+/**
+ * JSON.stringify(value, null, 2) for a value at nesting depth `depth` (its lines indented to match): the value
+ * written inside `depth` arrays, which indent it so, and cut out of them (one pass instead of a second one
+ * re-indenting every line).
+ */
 function indentedValue(value: unknown, depth: number): string {
-  const text = JSON.stringify(value, null, 2);
-  return depth === 0 ? text : text.replace(/\n/g, `\n${'  '.repeat(depth)}`);
+  if (depth === 0) return JSON.stringify(value, null, 2);
+  let nested: unknown = value;
+  for (let level = 0; level < depth; level++) nested = [nested];
+  const text = JSON.stringify(nested, null, 2);
+  // Before the value: "[\n", "  [\n", … and its own indentation (depth² + 3·depth characters); after it:
+  // "\n]", "\n  ]", … (depth² + depth).
+  return text.slice(depth * depth + 3 * depth, text.length - (depth * depth + depth));
 }
 
 /** JSON.stringify(object, null, 2) at nesting depth `depth`, in parts; `Written` members write themselves. */
