@@ -10,7 +10,7 @@
 import { initiatorScriptUrl, normalizeHar } from '../har/normalize.js';
 import { parseHarText } from '../har/parse-text.js';
 import type { InputError } from '../har/types.js';
-import { REDACTED, redactHeaderValue, redactParam, redactUrl } from './patterns.js';
+import { headerTreatment, REDACTED, redactHeaderValueAs, redactParam, redactUrl, type HeaderTreatment } from './patterns.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
 
 export interface Redaction {
@@ -49,10 +49,11 @@ export type RedactResult =
 class Redactor {
   private readonly counts = new Map<string, number>();
   /**
-   * Redacted header values by lower-case name, and redacted URLs with the names of what they lost: a capture
-   * repeats most of them, and the patterns are the costly part of a copy. Bounded (MEMO_LIMIT each).
+   * Each header name's treatment and its scanned values redacted, and redacted URLs with the names of what
+   * they lost: a capture repeats most of them, and the patterns are the costly part of a copy. Bounded
+   * (MEMO_LIMIT each).
    */
-  private readonly headers = new Map<string, Map<string, string>>();
+  private readonly headers = new Map<string, { readonly treatment: HeaderTreatment; readonly values: Map<string, string> }>();
   private readonly urls = new Map<string, { readonly redacted: string; readonly names: readonly string[] }>();
 
   constructor(readonly enabled: boolean) {}
@@ -84,15 +85,21 @@ class Redactor {
   header(where: string, name: string, value: string): string {
     if (!this.enabled) return value;
     const lowerName = name.toLowerCase();
-    let values = this.headers.get(lowerName);
-    if (values === undefined) {
-      values = new Map();
-      if (this.headers.size < MEMO_LIMIT) this.headers.set(lowerName, values);
+    let known = this.headers.get(lowerName);
+    if (known === undefined) {
+      known = { treatment: headerTreatment(lowerName), values: new Map() };
+      if (this.headers.size < MEMO_LIMIT) this.headers.set(lowerName, known);
     }
-    let redacted = values.get(value);
-    if (redacted === undefined) {
-      redacted = redactHeaderValue(lowerName, value);
-      if (values.size < MEMO_LIMIT) values.set(value, redacted);
+    let redacted: string | undefined;
+    if (known.treatment === 'kept' || known.treatment === 'secret') {
+      redacted = redactHeaderValueAs(known.treatment, value);
+    } else {
+      // Only values the patterns scan are remembered: a kept value (a date, a length) costs nothing to copy.
+      redacted = known.values.get(value);
+      if (redacted === undefined) {
+        redacted = redactHeaderValueAs(known.treatment, value);
+        if (known.values.size < MEMO_LIMIT) known.values.set(value, redacted);
+      }
     }
     if (redacted !== value) this.found(where, lowerName);
     return redacted;
