@@ -4,7 +4,7 @@
  * JSON report this tool exported (diagnosed again from the HAR it embeds).
  * Exit codes: 0 nothing blocked, 1 something blocked, 2 unreadable input or bad usage.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { STACK_IDS, TOOL_NAME, exportFromBytes, exportReport, isReport, isStackId, type BrowserId, type EntrySpool, type StackId } from '../engine/index.js';
@@ -77,18 +77,34 @@ class Rereader {
 
 /**
  * The JSON export's redacted entries, written to a temporary file as they are read and read back after the
- * report (engine EntrySpool): written once, never held. Removed by close().
+ * report (engine EntrySpool): written once, never held. The file is in a folder only this user can read, and
+ * is unlinked as soon as it is open, so nothing is left behind even when the process is killed (where the
+ * system refuses to unlink an open file, close() removes it).
  */
 class FileSpool implements EntrySpool {
   private readonly folder: string;
   private readonly descriptor: number;
+  private removed = false;
   private pending: string[] = [];
   private pendingLength = 0;
   private count = 0;
 
   private constructor() {
     this.folder = mkdtempSync(join(tmpdir(), 'cors-lens-'));
-    this.descriptor = openSync(join(this.folder, 'entries.json'), 'w+');
+    const file = join(this.folder, 'entries.json');
+    try {
+      this.descriptor = openSync(file, 'w+', 0o600);
+    } catch (error) {
+      rmSync(this.folder, { recursive: true, force: true });
+      throw error;
+    }
+    try {
+      unlinkSync(file);
+      rmdirSync(this.folder);
+      this.removed = true;
+    } catch {
+      // Removed by close().
+    }
   }
 
   /** A spool, or null when no temporary file can be made (the entries are then read again from the input). */
@@ -125,7 +141,7 @@ class FileSpool implements EntrySpool {
 
   close(): void {
     closeSync(this.descriptor);
-    rmSync(this.folder, { recursive: true, force: true });
+    if (!this.removed) rmSync(this.folder, { recursive: true, force: true });
   }
 
   private flush(): void {
