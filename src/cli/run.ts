@@ -4,9 +4,10 @@
  * JSON report this tool exported (diagnosed again from the HAR it embeds).
  * Exit codes: 0 nothing blocked, 1 something blocked, 2 unreadable input or bad usage.
  */
-import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { STACK_IDS, TOOL_NAME, exportReport, exportTextFromBytes, isReport, isStackId, type BrowserId, type StackId } from '../engine/index.js';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { STACK_IDS, TOOL_NAME, exportFromBytes, exportReport, isReport, isStackId, type BrowserId, type EntrySpool, type StackId } from '../engine/index.js';
 import { EXIT_BLOCKED, EXIT_OK, EXIT_UNREADABLE, answerWithoutEngine, oneLine, parseArguments, type DiagnoseCommand } from './arguments.js';
 
 function readInput(file: string): { ok: true; text: string } | { ok: false; reason: string } {
@@ -42,19 +43,148 @@ function* chunksOf(file: string): Generator<Uint8Array> {
 
 const CHUNK_BYTES = 1 << 20;
 
-function write(command: DiagnoseCommand, content: string, out: (text: string) => void, err: (text: string) => void): boolean {
-  if (command.out === null) {
-    out(content);
-    return true;
+/**
+ * Bytes [start, end) of the file, read again: the exports that show entries read them back so instead of
+ * keeping them. Read through a window of a chunk or more, as the JSON reads every entry in order.
+ */
+class Rereader {
+  private descriptor: number | null = null;
+  private window = new Uint8Array(0);
+  private windowStart = 0;
+
+  constructor(private readonly file: string) {}
+
+  read(start: number, end: number): Uint8Array {
+    if (start < this.windowStart || end > this.windowStart + this.window.length) {
+      this.descriptor ??= openSync(this.file, 'r');
+      const window = new Uint8Array(Math.max(CHUNK_BYTES, end - start));
+      let read = 0;
+      while (read < window.length) {
+        const count = readSync(this.descriptor, window, read, window.length - read, start + read);
+        if (count === 0) break;
+        read += count;
+      }
+      this.window = window.subarray(0, read);
+      this.windowStart = start;
+    }
+    return this.window.subarray(start - this.windowStart, end - this.windowStart);
   }
-  try {
-    writeFileSync(command.out, content);
-    return true;
-  } catch (error) {
-    err(oneLine(`${TOOL_NAME}: cannot write ${command.out}: ${fileError(error)}`) + '\n');
-    return false;
+
+  close(): void {
+    if (this.descriptor !== null) closeSync(this.descriptor);
   }
 }
+
+/**
+ * The JSON export's redacted entries, written to a temporary file as they are read and read back after the
+ * report (engine EntrySpool): written once, never held. The file is in a folder only this user can read, and
+ * is unlinked as soon as it is open, so nothing is left behind even when the process is killed (where the
+ * system refuses to unlink an open file, close() removes it).
+ */
+class FileSpool implements EntrySpool {
+  private readonly folder: string;
+  private readonly descriptor: number;
+  private removed = false;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private count = 0;
+
+  private constructor() {
+    this.folder = mkdtempSync(join(tmpdir(), 'cors-lens-'));
+    const file = join(this.folder, 'entries.json');
+    try {
+      this.descriptor = openSync(file, 'w+', 0o600);
+    } catch (error) {
+      rmSync(this.folder, { recursive: true, force: true });
+      throw error;
+    }
+    try {
+      unlinkSync(file);
+      rmdirSync(this.folder);
+      this.removed = true;
+    } catch {
+      // Removed by close().
+    }
+  }
+
+  /** A spool, or null when no temporary file can be made (the entries are then read again from the input). */
+  static open(): FileSpool | null {
+    try {
+      return new FileSpool();
+    } catch {
+      return null;
+    }
+  }
+
+  add(text: string): void {
+    this.pending.push(this.count === 0 ? text : `,${text}`);
+    this.pendingLength += text.length;
+    this.count++;
+    // Written in small pieces: the entries' texts die young instead of piling up in the old generation.
+    if (this.pendingLength >= SPOOL_CHARS) this.flush();
+  }
+
+  *joined(): Generator<string> {
+    this.flush();
+    const decoder = new TextDecoder('utf-8');
+    const chunk = new Uint8Array(CHUNK_BYTES);
+    for (let position = 0; ;) {
+      const read = readSync(this.descriptor, chunk, 0, chunk.length, position);
+      if (read === 0) break;
+      position += read;
+      // stream: a character cut at the chunk's end is completed by the next one.
+      yield decoder.decode(chunk.subarray(0, read), { stream: true });
+    }
+    const rest = decoder.decode();
+    if (rest !== '') yield rest;
+  }
+
+  close(): void {
+    closeSync(this.descriptor);
+    if (!this.removed) rmSync(this.folder, { recursive: true, force: true });
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    writeSync(this.descriptor, this.pending.join(''));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}
+
+/**
+ * Writes the report to stdout or to --out as its parts come, in pieces of about a megabyte: a big JSON report
+ * is never one string, and a piece per part would be a system call per exchange.
+ */
+function write(command: DiagnoseCommand, parts: Iterable<string>, out: (text: string) => void, err: (text: string) => void): boolean {
+  let descriptor: number | null = null;
+  try {
+    if (command.out !== null) descriptor = openSync(command.out, 'w');
+    const target = descriptor;
+    const flush = target === null ? out : (text: string) => writeSync(target, text);
+    let pending: string[] = [];
+    let pendingLength = 0;
+    for (const part of parts) {
+      pending.push(part);
+      pendingLength += part.length;
+      if (pendingLength >= WRITE_CHARS) {
+        flush(pending.join(''));
+        pending = [];
+        pendingLength = 0;
+      }
+    }
+    if (pendingLength > 0) flush(pending.join(''));
+    return true;
+  } catch (error) {
+    err(oneLine(`${TOOL_NAME}: cannot write ${command.out ?? 'stdout'}: ${fileError(error)}`) + '\n');
+    return false;
+  } finally {
+    if (descriptor !== null) closeSync(descriptor);
+  }
+}
+
+const WRITE_CHARS = 1 << 20;
+const SPOOL_CHARS = 1 << 16;
 
 /** --browser, when given (absent: the HAR's own browser, or the one a reopened report was judged for). */
 function browserOption(command: DiagnoseCommand): { readonly browser?: BrowserId } {
@@ -62,15 +192,24 @@ function browserOption(command: DiagnoseCommand): { readonly browser?: BrowserId
 }
 
 function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (text: string) => void, err: (text: string) => void): number {
-  // The default text report of a whole file is read as a stream: a CI job diagnosing a 200 MB capture needs
-  // about twice the file's size in memory instead of five times. Other formats embed the HAR, so they read it whole.
-  if (command.format === 'text' && command.exchanges.length === 0 && command.file !== '-') {
-    const streamed = exportTextFromBytes(chunksOf(command.file), {
-      redact: command.redact, sourceName: basename(command.file), sourceKind: 'file', exchanges: command.listExchanges, ...browserOption(command),
-    });
-    if (streamed !== null) {
-      if (!write(command, streamed.content, out, err)) return EXIT_UNREADABLE;
-      return streamed.report.summary.blocked > 0 ? EXIT_BLOCKED : EXIT_OK;
+  // A whole file is read as a stream: a CI job diagnosing a 200 MB capture needs about twice the file's size
+  // in memory instead of five times. Chosen exchanges and stdin are read whole.
+  if (command.exchanges.length === 0 && command.file !== '-') {
+    const rereader = new Rereader(command.file);
+    const spool = command.format === 'json' ? FileSpool.open() : null;
+    try {
+      const streamed = exportFromBytes(chunksOf(command.file), {
+        format: command.format, redact: command.redact, stack, listExchanges: command.listExchanges, sourceName: basename(command.file), sourceKind: 'file', ...browserOption(command),
+        reread: (start, end) => rereader.read(start, end),
+        ...(spool === null ? {} : { spool }),
+      });
+      if (streamed !== null) {
+        if (!write(command, streamed.parts, out, err)) return EXIT_UNREADABLE;
+        return streamed.report.summary.blocked > 0 ? EXIT_BLOCKED : EXIT_OK;
+      }
+    } finally {
+      rereader.close();
+      spool?.close();
     }
   }
   const input = readInput(command.file);
@@ -96,7 +235,7 @@ function diagnoseFile(command: DiagnoseCommand, stack: StackId | null, out: (tex
     err(oneLine(`${TOOL_NAME}: ${command.file} is not ${what}${where}: ${result.error.message}`) + '\n');
     return EXIT_UNREADABLE;
   }
-  if (!write(command, result.content, out, err)) return EXIT_UNREADABLE;
+  if (!write(command, [result.content], out, err)) return EXIT_UNREADABLE;
   return result.document.report.summary.blocked > 0 ? EXIT_BLOCKED : EXIT_OK;
 }
 

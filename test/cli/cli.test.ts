@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,10 +16,11 @@ function fixture(name: string, content: string): string {
 }
 
 const allowedFile = fixture('allowed.har', JSON.stringify(exchange().actual({ acao: PAGE }).har()));
-const blockedFile = fixture('blocked.har', JSON.stringify(har([
+const blocked = JSON.stringify(har([
   ...exchange({ method: 'PUT', headers: { 'Content-Type': 'application/json' } }).preflight({ status: 404 }).actual({ notSent: true }).entries(),
   ...exchange({ at: 100, url: 'https://api.example.net/ok' }).actual({ acao: '*' }).entries(),
-])));
+]));
+const blockedFile = fixture('blocked.har', blocked);
 const garbageFile = fixture('garbage.har', '<html>');
 
 function cli(args: readonly string[]) {
@@ -46,6 +47,18 @@ describe('cors-lens CLI (bin/cors-lens.mjs)', { timeout: 60_000 }, () => {
     const blockedLines = listed.stdout.split('\n').filter((line) => line.startsWith('BLOCKED'));
     expect(blockedLines).toHaveLength(1);
     expect(blockedLines[0]).toMatch(/PUT https:\/\/api\.example\.net\/items\s+PreflightMissingAllowOriginHeader\s+→ fix \(all-responses\): Send Access-Control-Allow-Origin: https:\/\/app\.example/);
+  });
+
+  it('spools a JSON export\'s entries through a temporary file that it leaves nowhere: the same JSON as reading the file whole', () => {
+    const temporary = mkdtempSync(path.join(tmpdir(), 'cors-lens-spool-'));
+    const env = { ...process.env, TMPDIR: temporary, TMP: temporary, TEMP: temporary };
+    const spooled = spawnSync(process.execPath, [BIN, 'diagnose', blockedFile, '--format', 'json', '--no-redact'], { cwd: REPO, encoding: 'utf8', timeout: 30_000, env });
+    // stdin is read whole (exportReport): the reference.
+    const whole = spawnSync(process.execPath, [BIN, 'diagnose', '-', '--format', 'json', '--no-redact'], { cwd: REPO, encoding: 'utf8', timeout: 30_000, env, input: blocked });
+    expect(spooled.status).toBe(1);
+    const withoutDate = (text: string) => text.replace(/"generatedAt": "[^"]*"/, '').replace('"name": "stdin"', '"name": "blocked.har"');
+    expect(withoutDate(spooled.stdout)).toBe(withoutDate(whole.stdout));
+    expect(readdirSync(temporary)).toEqual([]);
   });
 
   it('emits the cors-lens/report@2 JSON contract: problems first, fixes stored once and referenced', () => {

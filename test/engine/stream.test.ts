@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, diagnoseHarBytes, exportReport, exportTextFromBytes, reportToJson } from '../../src/engine/index.js';
+import { diagnose, diagnoseHarBytes, exportFromBytes, exportReport, exportTextFromBytes, reportToJson, type EntrySpool, type ExportFormat } from '../../src/engine/index.js';
 import { syntheticHar } from '../../bench/synthetic-har.js';
 import { exchange } from '../fixtures/builders.js';
 import { HAR_SAMPLE_NAMES as corpus, readHarSample } from '../fixtures/har-samples.js';
@@ -117,5 +117,86 @@ describe('streamed text export (the CLI default)', () => {
     const report = exportReport(har, { format: 'json' });
     if (!report.ok) throw new Error(report.error.message);
     expect(exportTextFromBytes(chunks(encoder.encode(report.content), 1024))).toBeNull();
+  });
+});
+
+describe('streamed exports in every format (the CLI reading a file)', () => {
+  const AT = '2026-12-07T00:00:00.000Z';
+  const FORMATS: readonly ExportFormat[] = ['json', 'md', 'html', 'text'];
+  const options = (format: ExportFormat, redact: boolean, stack: 'express' | null) => ({ format, redact, stack, generatedAt: AT, sourceName: 'x.har', sourceKind: 'file' as const });
+  const exported = (text: string, format: ExportFormat, redact: boolean, stack: 'express' | null) => {
+    const result = exportReport(text, options(format, redact, stack));
+    if (!result.ok) throw new Error(result.error.message);
+    return result.content;
+  };
+  /** An EntrySpool in memory that gives the joined texts back in pieces of 7 characters (as the CLI's file spool, in pieces of any size). */
+  const memorySpool = (): EntrySpool => {
+    const texts: string[] = [];
+    return {
+      add: (text) => texts.push(text),
+      *joined() {
+        const joined = texts.join(',');
+        for (let at = 0; at < joined.length; at += 7) yield joined.slice(at, at + 7);
+      },
+    };
+  };
+  /** The export streamed from the bytes, with the entries kept as text; the same with them read again (as the CLI does) must agree. */
+  const streamedExport = (text: string, format: ExportFormat, redact: boolean, stack: 'express' | null, size = 4096) => {
+    const bytes = encoder.encode(text);
+    const result = exportFromBytes(chunks(bytes, size), options(format, redact, stack));
+    const reread = exportFromBytes(chunks(bytes, size), { ...options(format, redact, stack), reread: (start, end) => bytes.subarray(start, end) });
+    const spooled = exportFromBytes(chunks(bytes, size), { ...options(format, redact, stack), reread: (start, end) => bytes.subarray(start, end), spool: memorySpool() });
+    const content = result === null ? null : [...result.parts].join('');
+    expect(reread === null ? null : [...reread.parts].join(''), `${format}, entries read again`).toBe(content);
+    expect(spooled === null ? null : [...spooled.parts].join(''), `${format}, entries spooled`).toBe(content);
+    return content;
+  };
+
+  it.each(corpus)('%s: byte for byte the export of the text, in every format, redacted or not, with a stack or not', (name) => {
+    const text = readHarSample(name);
+    const streamable = streamed(text, 4096) !== null;
+    for (const format of FORMATS) {
+      for (const [redact, stack] of [[true, null], [false, 'express'], [true, 'express']] as const) {
+        const result = streamedExport(text, format, redact, stack);
+        expect(result === null).toBe(!streamable);
+        if (result !== null) expect(result, `${format} ${redact} ${stack}`).toBe(exported(text, format, redact, stack));
+      }
+    }
+  });
+
+  it('keeps log.browser and judges for the browser asked, or else the one the HAR names, as the whole-text export does', () => {
+    const har = exchange().actual({ acao: '*' }).har() as { log: { browser?: unknown; creator?: unknown } };
+    const withBrowser = (browser: unknown) => JSON.stringify({ ...har, log: { ...har.log, browser } });
+    const texts = [withBrowser({ name: 'Firefox', version: '153.0' }), withBrowser({ name: 'Chrome', version: '156' }), withBrowser({ name: 7 }), JSON.stringify(har)];
+    for (const text of texts) {
+      for (const browser of [undefined, 'chromium', 'firefox'] as const) {
+        for (const format of FORMATS) {
+          const chosen = { ...options(format, true, null), ...(browser === undefined ? {} : { browser }) };
+          const whole = exportReport(text, chosen);
+          if (!whole.ok) throw new Error(whole.error.message);
+          const bytes = encoder.encode(text);
+          for (const reread of [undefined, (start: number, end: number) => bytes.subarray(start, end)]) {
+            const result = exportFromBytes(chunks(bytes, 64), { ...chosen, ...(reread === undefined ? {} : { reread }) });
+            expect(result === null ? null : [...result.parts].join(''), `${format} ${String(browser)}`).toBe(whole.content);
+          }
+        }
+      }
+    }
+  });
+
+  it('writes secrets, escapes, non-ASCII, pages and many exchanges as the whole-text export does', () => {
+    const har = exchange().actual({ acao: '*' }).har() as { log: { comment?: string; pages?: unknown[]; entries: Array<{ request: { headers: Array<{ name: string; value: string }>; url: string } }> } };
+    har.log.comment = 'secret notes';
+    har.log.pages = [{ id: 'p', title: 'https://app.example/?token=abcdefabcdefabcdefabcdef', comment: 'c' }];
+    const request = har.log.entries[0]?.request;
+    request?.headers.push({ name: 'X-Quote', value: 'a "quoted" \\ value, } ] é✓ \u2028 \u202e \u0000har\u0000' }, { name: 'Authorization', value: 'Bearer abc.def.ghi' });
+    if (request) request.url += '?token=abcdefabcdefabcdef&x=é';
+    const texts = [JSON.stringify(har), `\uFEFF${JSON.stringify(har, null, '\t')}`, JSON.stringify(syntheticHar(400, 6)), JSON.stringify({ log: { version: '1.2', entries: [] } })];
+    for (const text of texts) {
+      for (const format of FORMATS) {
+        for (const size of [7, 1 << 16]) expect(streamedExport(text, format, true, null, size), format).toBe(exported(text, format, true, null));
+        expect(streamedExport(text, format, false, 'express'), format).toBe(exported(text, format, false, 'express'));
+      }
+    }
   });
 });

@@ -8,6 +8,8 @@ export interface StreamOptions {
   readonly mapEntry?: (item: unknown) => unknown;
   /** Applied to log.pages before their page URLs are read. */
   readonly mapPages?: (pages: unknown) => unknown;
+  /** Told where each element of `log.entries` is in the input, as byte offsets [start, end) (to read it again later). */
+  readonly onEntryBytes?: (start: number, end: number) => void;
 }
 
 /**
@@ -57,6 +59,9 @@ export class HarByteReader {
   private element: Uint8Array = new Uint8Array(1 << 16);
   private elementBytes = 0;
   private inElement = false;
+  /** Bytes of the input before the current chunk, and the offset of the current element's first byte. */
+  private offset = 0;
+  private elementStart = 0;
   private normalizer: EntryNormalizer | null = null;
   private pagesAtStart: ReadonlyMap<string, string> = new Map();
   private readonly decoder = new Utf8Decoder();
@@ -92,12 +97,17 @@ export class HarByteReader {
         }
         continue;
       }
+      if (this.inElement && this.depth > ENTRIES_DEPTH) {
+        // Inside an entry's element (most of the bytes): only strings and nesting matter until it closes.
+        i = this.skipInElement(chunk, i, length);
+        continue;
+      }
       const byte = chunk[i] as number;
       if (this.inEntries && this.depth === ENTRIES_DEPTH) {
         // Between and at the ends of the entries' elements.
         if (byte === COMMA || byte === CLOSE_ARRAY) {
           flush(i);
-          this.endElement();
+          this.endElement(this.offset + i);
           if (byte === CLOSE_ARRAY) {
             this.inEntries = false;
             this.depth--;
@@ -115,6 +125,7 @@ export class HarByteReader {
         }
         if (!this.inElement) {
           this.inElement = true;
+          this.elementStart = this.offset + i;
           segmentStart = i;
         }
       }
@@ -164,6 +175,52 @@ export class HarByteReader {
       i++;
     }
     flush(length);
+    this.offset += length;
+  }
+
+  /**
+   * From `start` inside an element nested deeper than the entries array: skips strings and counts brackets
+   * until the element closes (returns the position after its last byte, at the entries' depth) or the chunk
+   * ends (inside a string: the string's state is carried to the next chunk). The bytes are copied later,
+   * by push's flush, as for every other byte.
+   */
+  private skipInElement(chunk: Uint8Array, start: number, length: number): number {
+    let depth = this.depth;
+    let i = start;
+    while (i < length) {
+      const byte = chunk[i] as number;
+      if (byte === QUOTE) {
+        // The string's closing quote: the next quote not escaped by an odd run of backslashes.
+        let from = i + 1;
+        for (;;) {
+          const quote = chunk.indexOf(QUOTE, from);
+          if (quote === -1) {
+            this.depth = depth;
+            this.inString = true;
+            this.backslashes = trailingBackslashes(chunk, from, length, 0);
+            return length;
+          }
+          if (trailingBackslashes(chunk, from, quote, 0) % 2 === 0) {
+            i = quote + 1;
+            break;
+          }
+          from = quote + 1;
+        }
+        continue;
+      }
+      if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+        depth++;
+      } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+        depth--;
+        if (depth === ENTRIES_DEPTH) {
+          this.depth = depth;
+          return i + 1;
+        }
+      }
+      i++;
+    }
+    this.depth = depth;
+    return length;
   }
 
   /** The normalized log, or null when the input is not in the streamable shape (read the text instead). */
@@ -252,9 +309,10 @@ export class HarByteReader {
     this.normalizer = new EntryNormalizer(this.pagesAtStart, this.memo);
   }
 
-  private endElement(): void {
+  private endElement(end: number): void {
     if (!this.inElement) return;
     this.inElement = false;
+    this.options.onEntryBytes?.(this.elementStart, end);
     const text = this.decoder.decode(this.element.subarray(0, this.elementBytes));
     this.elementBytes = 0;
     let item: unknown;
@@ -333,7 +391,7 @@ interface TextDecoderLike {
 }
 
 /** UTF-8 bytes to text, with the platform's TextDecoder (Node and browsers; the engine compiles without their types). */
-class Utf8Decoder {
+export class Utf8Decoder {
   private readonly decoder = new (globalThis as unknown as { TextDecoder: new (label: string) => TextDecoderLike }).TextDecoder('utf-8');
 
   decode(bytes: Uint8Array): string {

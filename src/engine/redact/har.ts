@@ -10,7 +10,7 @@
 import { initiatorScriptUrl, normalizeHar } from '../har/normalize.js';
 import { parseHarText } from '../har/parse-text.js';
 import type { InputError } from '../har/types.js';
-import { REDACTED, redactHeaderValue, redactParam, redactUrl } from './patterns.js';
+import { headerTreatment, REDACTED, redactHeaderValueAs, redactParam, redactUrl, type HeaderTreatment } from './patterns.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
 
 export interface Redaction {
@@ -48,6 +48,13 @@ export type RedactResult =
 
 class Redactor {
   private readonly counts = new Map<string, number>();
+  /**
+   * Each header name's treatment and its scanned values redacted, and redacted URLs with the names of what
+   * they lost: a capture repeats most of them, and the patterns are the costly part of a copy. Bounded
+   * (MEMO_LIMIT each).
+   */
+  private readonly headers = new Map<string, { readonly treatment: HeaderTreatment; readonly values: Map<string, string> }>();
+  private readonly urls = new Map<string, { readonly redacted: string; readonly names: readonly string[] }>();
 
   constructor(readonly enabled: boolean) {}
 
@@ -65,13 +72,36 @@ class Redactor {
 
   url(where: string, value: string): string {
     if (!this.enabled) return value;
-    return redactUrl(value, (name) => this.found(where, name));
+    let known = this.urls.get(value);
+    if (known === undefined) {
+      const names: string[] = [];
+      known = { redacted: redactUrl(value, (name) => names.push(name)), names };
+      if (this.urls.size < MEMO_LIMIT) this.urls.set(value, known);
+    }
+    for (const name of known.names) this.found(where, name);
+    return known.redacted;
   }
 
   header(where: string, name: string, value: string): string {
     if (!this.enabled) return value;
-    const redacted = redactHeaderValue(name.toLowerCase(), value);
-    if (redacted !== value) this.found(where, name.toLowerCase());
+    const lowerName = name.toLowerCase();
+    let known = this.headers.get(lowerName);
+    if (known === undefined) {
+      known = { treatment: headerTreatment(lowerName), values: new Map() };
+      if (this.headers.size < MEMO_LIMIT) this.headers.set(lowerName, known);
+    }
+    let redacted: string | undefined;
+    if (known.treatment === 'kept' || known.treatment === 'secret') {
+      redacted = redactHeaderValueAs(known.treatment, value);
+    } else {
+      // Only values the patterns scan are remembered: a kept value (a date, a length) costs nothing to copy.
+      redacted = known.values.get(value);
+      if (redacted === undefined) {
+        redacted = redactHeaderValueAs(known.treatment, value);
+        if (known.values.size < MEMO_LIMIT) known.values.set(value, redacted);
+      }
+    }
+    if (redacted !== value) this.found(where, lowerName);
     return redacted;
   }
 
@@ -96,6 +126,8 @@ class Redactor {
       .sort((a, b) => (a.where === b.where ? compare(a.name, b.name) : compare(a.where, b.where)));
   }
 }
+
+const MEMO_LIMIT = 4096;
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -303,10 +335,9 @@ export class StreamRedaction {
     return copyPages(value, new Redactor(this.enabled));
   }
 
-  /** `log` is the log object without its entries. */
-  finish(log: { readonly comment?: unknown; readonly pages?: unknown }): void {
-    if (typeof log.comment === 'string' && log.comment !== '') this.redactor.dropped('comment', 'log', true);
-    copyPages(log.pages, this.redactor);
+  /** `log` is the log object without its entries; returns the exported log without its entries, as redactHar writes it. */
+  finish(log: { readonly comment?: unknown; readonly creator?: unknown; readonly browser?: unknown; readonly pages?: unknown }): Omit<ExportedHar['log'], 'entries'> {
+    return exportedLogHead({ creator: log.creator, browser: log.browser, pages: log.pages, comment: log.comment }, this.redactor);
   }
 
   redactions(): Redaction[] {
@@ -321,26 +352,28 @@ export function redactHar(input: unknown, options: RedactOptions = {}): RedactRe
   const raw = rawLogOf(input);
   if (raw === null) return { ok: false, error: { message: 'Not a HAR.', path: '' } };
   const redactor = new Redactor(options.redact !== false);
-  if (typeof raw.comment === 'string' && raw.comment !== '') redactor.dropped('comment', 'log', true);
-  const creator = isJsonObject(raw.creator) ? raw.creator : null;
-  const browser = isJsonObject(raw.browser) ? raw.browser : null;
   const entries: unknown[] = [];
   for (let index = 0; index < raw.entries.length; index++) {
     entries.push(copyEntry(raw.entries[index], redactor));
     options.onEntry?.(index + 1, raw.entries.length);
   }
-  const har: ExportedHar = {
-    log: {
-      version: '1.2',
-      ...(creator !== null && typeof creator.name === 'string'
-        ? { creator: { name: creator.name, version: typeof creator.version === 'string' ? creator.version : '' } }
-        : {}),
-      ...(browser !== null && typeof browser.name === 'string'
-        ? { browser: { name: browser.name, version: typeof browser.version === 'string' ? browser.version : '' } }
-        : {}),
-      pages: copyPages(raw.pages, redactor),
-      entries,
-    },
-  };
+  const har: ExportedHar = { log: { ...exportedLogHead(raw, redactor), entries } };
   return { ok: true, har, redactions: redactor.list() };
+}
+
+/** The exported log without its entries (version, creator, browser, pages), counting the log's comment and the pages' redactions. */
+function exportedLogHead(raw: Pick<RawLog, 'creator' | 'browser' | 'pages' | 'comment'>, redactor: Redactor): Omit<ExportedHar['log'], 'entries'> {
+  if (typeof raw.comment === 'string' && raw.comment !== '') redactor.dropped('comment', 'log', true);
+  const creator = isJsonObject(raw.creator) ? raw.creator : null;
+  const browser = isJsonObject(raw.browser) ? raw.browser : null;
+  return {
+    version: '1.2',
+    ...(creator !== null && typeof creator.name === 'string'
+      ? { creator: { name: creator.name, version: typeof creator.version === 'string' ? creator.version : '' } }
+      : {}),
+    ...(browser !== null && typeof browser.name === 'string'
+      ? { browser: { name: browser.name, version: typeof browser.version === 'string' ? browser.version : '' } }
+      : {}),
+    pages: copyPages(raw.pages, redactor),
+  };
 }

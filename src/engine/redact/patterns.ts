@@ -85,7 +85,12 @@ export function headerTreatment(lowerName: string): HeaderTreatment {
 
 /** One header value, redacted. Returns the value unchanged when nothing in it is secret. */
 export function redactHeaderValue(lowerName: string, value: string): string {
-  switch (headerTreatment(lowerName)) {
+  return redactHeaderValueAs(headerTreatment(lowerName), value);
+}
+
+/** redactHeaderValue for a header whose treatment is known (headerTreatment of its lower-case name). */
+export function redactHeaderValueAs(treatment: HeaderTreatment, value: string): string {
+  switch (treatment) {
     case 'kept':
       return value;
     case 'secret':

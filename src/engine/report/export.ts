@@ -8,9 +8,10 @@
  * reopening the JSON re-diagnoses exactly what the report shows. Pure: same input and options, same bytes.
  */
 import { diagnose, diagnoseHarStream, type DiagnoseOptions } from '../diagnose.js';
+import { Utf8Decoder } from '../har/stream.js';
 import type { InputError } from '../har/types.js';
 import { rawLogOf, redactHar, StreamRedaction } from '../redact/har.js';
-import { reportToExportJson } from './to-json.js';
+import { exportJsonParts, reportToExportJson } from './to-json.js';
 import { reportToHtml } from './to-html.js';
 import { reportToMarkdown } from './to-markdown.js';
 import { reportToText } from './to-text.js';
@@ -18,6 +19,7 @@ import type { Report } from './types.js';
 import { exportedReportOf, isReport } from './reopen.js';
 import type { ExportDocument, ExportFormat, ExportInfo, ExportScope } from './document.js';
 import type { StackId } from '../fixes/kit.js';
+import { isJsonObject } from '../model/json.js';
 import type { BrowserId } from '../spec/browsers.js';
 
 export type { ExportDocument, ExportFormat, ExportInfo, ExportScope } from './document.js';
@@ -175,21 +177,205 @@ export function exportFilename(document: ExportDocument, format: ExportFormat): 
 }
 
 /**
- * The text export of a whole HAR file read as a stream of bytes (the CLI's default): the same content as
- * exportReport(text, {format: 'text'}), without ever holding the file's text or its parsed tree, so a CI job
- * diagnoses a 200 MB capture in a fraction of the memory. Null when the file is not in the streamable shape
- * (see har/stream.ts) or is an exported report: use exportReport on its text, which also words any error.
+ * renderExport in parts, for writers that stream (the CLI): the JSON one part per exchange and per HAR entry;
+ * the other formats are one part. `entriesJson`: the embedded HAR's entries as compact JSON separated by commas,
+ * in pieces (see exportFromBytes).
  */
+export function renderExportParts(document: ExportDocument, format: ExportFormat, listExchanges = false, entriesJson?: Iterable<string>): Iterable<string> {
+  return format === 'json' ? exportJsonParts(document, entriesJson) : [renderExport(document, format, listExchanges)];
+}
+
+/**
+ * The export of a whole HAR file read as a stream of bytes (the CLI): the same content as
+ * exportReport(text, options), without ever holding the file's text or its parsed tree, so a CI job
+ * diagnoses a 200 MB capture in a fraction of the memory. Each entry is redacted as it is read. The formats
+ * that show entries (the JSON embeds them all, Markdown and HTML replay a few with curl) read them again from
+ * the file when `reread` gives its bytes back (the CLI, from a file), or else keep each redacted entry as
+ * compact JSON text (a parsed copy of every entry would take several times its text's size). The JSON hands
+ * each redacted entry's text to `spool` when given (the CLI writes them to a temporary file and reads them
+ * back after the report): no second parse and redaction of every entry, and no text kept in memory.
+ * Null when the file is not in the streamable shape (see har/stream.ts) or is an exported report: use
+ * exportReport on its text, which also words any error.
+ */
+export function exportFromBytes(
+  chunks: Iterable<Uint8Array>,
+  options: Pick<ExportOptions, 'format' | 'redact' | 'stack' | 'listExchanges' | 'generatedAt' | 'sourceName' | 'sourceKind' | 'browser'> & {
+    /** The input's bytes [start, end) again. */
+    readonly reread?: (start: number, end: number) => Uint8Array;
+    /** Keeps the JSON's entry texts outside memory (used by the JSON format only). */
+    readonly spool?: EntrySpool;
+  },
+): { readonly parts: Iterable<string>; readonly report: Report } | null {
+  const redacted = options.redact !== false;
+  const redaction = new StreamRedaction(redacted);
+  const kept = keptEntriesFor(options.format, redacted, options.reread, options.spool);
+  const diagnoseOptions = diagnoseOptionsOf(options.sourceName, options.sourceKind, options.browser);
+  const streamed = diagnoseHarStream(chunks, diagnoseOptions, {
+    mapEntry: (item) => {
+      const copy = redaction.entry(item);
+      kept?.addEntry(copy);
+      return copy;
+    },
+    mapPages: (pages) => redaction.pages(pages),
+    ...(kept === null ? {} : { onEntryBytes: (start: number, end: number) => kept.addRange(start, end) }),
+  });
+  if (streamed === null || !streamed.result.ok || isReport(streamed.skeleton)) return null;
+  const head = redaction.finish(streamed.skeleton.log as { readonly comment?: unknown; readonly creator?: unknown; readonly browser?: unknown; readonly pages?: unknown });
+  const { report } = streamed.result;
+  const document: ExportDocument = {
+    report,
+    export: {
+      generatedAt: options.generatedAt ?? new Date().toISOString(),
+      scope: { kind: 'capture' },
+      stack: options.stack ?? null,
+      redacted,
+      redactions: redaction.redactions(),
+      har: { log: { ...head, entries: kept === null ? [] : entriesOf(kept) } },
+    },
+  };
+  return { parts: renderExportParts(document, options.format, options.listExchanges === true, kept?.jsonTexts()), report };
+}
+
+/**
+ * Where a streamed JSON export keeps its redacted entries' texts until the report before them is written:
+ * `add` gets each entry's compact JSON in order; `joined` gives them back separated by commas, in pieces of
+ * any size (cut between characters, not inside one).
+ */
+export interface EntrySpool {
+  add(text: string): void;
+  joined(): Iterable<string>;
+}
+
+/** The redacted entries of a streamed export, given back by index or, for the JSON, as comma-separated compact JSON. */
+interface KeptEntries {
+  addEntry(copy: unknown): void;
+  addRange(start: number, end: number): void;
+  readonly length: number;
+  at(index: number): unknown;
+  jsonTexts(): Iterable<string>;
+}
+
+function keptEntriesFor(
+  format: ExportFormat, redacted: boolean, reread: ((start: number, end: number) => Uint8Array) | undefined, spool: EntrySpool | undefined,
+): KeptEntries | null {
+  if (format === 'text') return null;
+  if (format === 'json' && spool !== undefined) return new KeptInSpool(spool);
+  return reread === undefined ? new KeptTexts(format) : new KeptRanges(reread, redacted);
+}
+
+/** The JSON's entries written once, as they are read, to a spool: the JSON renderer reads them only as text (jsonTexts). */
+class KeptInSpool implements KeptEntries {
+  private count = 0;
+
+  constructor(private readonly spool: EntrySpool) {}
+
+  addEntry(copy: unknown): void {
+    this.spool.add(JSON.stringify(copy) ?? 'null');
+    this.count++;
+  }
+
+  addRange(): void {}
+
+  get length(): number {
+    return this.count;
+  }
+
+  at(): unknown {
+    return undefined;
+  }
+
+  jsonTexts(): Iterable<string> {
+    return this.spool.joined();
+  }
+}
+
+/**
+ * Each redacted entry as compact JSON text, or only what the format shows of it: Markdown and HTML replay
+ * only requests (sections.ts harRequestAt), about half of an entry.
+ */
+class KeptTexts implements KeptEntries {
+  private readonly texts: string[] = [];
+
+  constructor(private readonly format: Exclude<ExportFormat, 'text'>) {}
+
+  addEntry(copy: unknown): void {
+    const part = this.format === 'json' || !isJsonObject(copy) ? copy : { request: copy.request };
+    this.texts.push(JSON.stringify(part) ?? 'null');
+  }
+
+  addRange(): void {}
+
+  get length(): number {
+    return this.texts.length;
+  }
+
+  at(index: number): unknown {
+    const text = this.texts[index];
+    return text === undefined ? undefined : JSON.parse(text) as unknown;
+  }
+
+  *jsonTexts(): Iterable<string> {
+    for (let index = 0; index < this.texts.length; index++) yield index === 0 ? this.texts[index] as string : `,${this.texts[index] as string}`;
+  }
+}
+
+/**
+ * Where each entry is in the input, read, parsed and redacted again when a renderer shows it: two numbers per
+ * entry instead of its text (100k entries: 1.6 MB instead of the redacted HAR's 190 MB).
+ */
+class KeptRanges implements KeptEntries {
+  private ranges = new Float64Array(1 << 12);
+  private count = 0;
+  private readonly decoder = new Utf8Decoder();
+
+  constructor(private readonly reread: (start: number, end: number) => Uint8Array, private readonly redact: boolean) {}
+
+  addEntry(): void {}
+
+  addRange(start: number, end: number): void {
+    if (2 * this.count + 2 > this.ranges.length) {
+      const larger = new Float64Array(this.ranges.length * 2);
+      larger.set(this.ranges);
+      this.ranges = larger;
+    }
+    this.ranges[2 * this.count] = start;
+    this.ranges[2 * this.count + 1] = end;
+    this.count++;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  at(index: number): unknown {
+    if (index < 0 || index >= this.count) return undefined;
+    const text = this.decoder.decode(this.reread(this.ranges[2 * index] as number, this.ranges[2 * index + 1] as number));
+    // The same copy as the first read's: redaction depends only on the entry (this pass's counts are not kept).
+    return new StreamRedaction(this.redact).entry(JSON.parse(text) as unknown);
+  }
+
+  *jsonTexts(): Iterable<string> {
+    for (let index = 0; index < this.count; index++) yield `${index === 0 ? '' : ','}${JSON.stringify(this.at(index)) ?? 'null'}`;
+  }
+}
+
+/** The kept entries as the array the renderers index (sections.ts harRequestAt reads a few of them). */
+function entriesOf(kept: KeptEntries): readonly unknown[] {
+  return new Proxy([], {
+    get(target, key, receiver) {
+      if (key === 'length') return kept.length;
+      if (typeof key === 'string' && /^\d+$/.test(key)) return kept.at(Number(key));
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
+/** The text export of a whole HAR file read as a stream of bytes: exportFromBytes for the text format. */
 export function exportTextFromBytes(
   chunks: Iterable<Uint8Array>, options: Pick<ExportOptions, 'redact' | 'sourceName' | 'sourceKind' | 'browser'> & { readonly exchanges?: boolean } = {},
 ): { readonly content: string; readonly report: Report } | null {
-  const redacted = options.redact !== false;
-  const redaction = new StreamRedaction(redacted);
-  const diagnoseOptions = diagnoseOptionsOf(options.sourceName, options.sourceKind, options.browser);
-  const streamed = diagnoseHarStream(chunks, diagnoseOptions, { mapEntry: (item) => redaction.entry(item), mapPages: (pages) => redaction.pages(pages) });
-  if (streamed === null || !streamed.result.ok || isReport(streamed.skeleton)) return null;
-  redaction.finish(streamed.skeleton.log as { readonly comment?: unknown; readonly pages?: unknown });
-  return { content: reportToText(streamed.result.report, { exchanges: options.exchanges === true }) + redactionLine({ redacted, redactions: redaction.redactions() }), report: streamed.result.report };
+  const exported = exportFromBytes(chunks, { ...options, format: 'text', listExchanges: options.exchanges === true });
+  return exported === null ? null : { content: [...exported.parts].join(''), report: exported.report };
 }
 
 /** Redact, scope, diagnose and render in one call (the panel's Export menu and the CLI use this). */

@@ -52,10 +52,82 @@ export function reportJsonValue(report: Report): object {
  * escapes so that a viewer showing the raw file cannot be tricked either.
  */
 export function reportToExportJson(document: ExportDocument): string {
+  return [...exportJsonParts(document)].join('');
+}
+
+/**
+ * reportToExportJson in parts, for writers that stream (the CLI): one part per exchange and per HAR entry, so
+ * the whole text — 1.5 times the HAR for a big capture — is never held. `entriesJson`, when given, is the
+ * embedded HAR's entries already written as compact JSON, separated by commas, in pieces of any size (the CLI
+ * writes them so from its streamed read).
+ */
+export function* exportJsonParts(document: ExportDocument, entriesJson?: Iterable<string>): Generator<string> {
+  const report = reportJsonValue(document.report) as { readonly exchanges: readonly object[] };
   // The report is indented for people; the embedded HAR, most of the bytes, is written compact (indenting it
-  // doubled a big export's size). The marker cannot occur in the report: JSON.stringify escapes U+0000.
-  const marker = '\u0000har\u0000';
-  const indented = JSON.stringify({ ...reportJsonValue(document.report), export: { ...document.export, har: marker } }, null, 2);
-  const text = indented.replace(JSON.stringify(marker), () => JSON.stringify(document.export.har));
-  return `${text.replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  // doubled a big export's size).
+  const har = entriesJson === undefined ? [JSON.stringify(document.export.har)] : compactHarParts(document.export.har, entriesJson);
+  const root = {
+    ...report, // the members keep their order: overriding one keeps its place
+    exchanges: new Written((depth) => indentedArray(report.exchanges, depth)),
+    export: new Written((depth) => indentedObject({ ...document.export, har: new Written(() => har) }, depth)),
+  };
+  for (const part of indentedObject(root, 0)) yield escapeForViewers(part);
+  yield '\n';
+}
+
+function escapeForViewers(text: string): string {
+  return text.replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A member whose JSON text is written by `parts` (given its nesting depth) instead of JSON.stringify. */
+class Written {
+  constructor(readonly parts: (depth: number) => Iterable<string>) {}
+}
+
+/**
+ * JSON.stringify(value, null, 2) for a value at nesting depth `depth` (its lines indented to match): the value
+ * written inside `depth` arrays, which indent it so, and cut out of them (one pass instead of a second one
+ * re-indenting every line).
+ */
+function indentedValue(value: unknown, depth: number): string {
+  if (depth === 0) return JSON.stringify(value, null, 2);
+  let nested: unknown = value;
+  for (let level = 0; level < depth; level++) nested = [nested];
+  const text = JSON.stringify(nested, null, 2);
+  // Before the value: "[\n", "  [\n", … and its own indentation (depth² + 3·depth characters); after it:
+  // "\n]", "\n  ]", … (depth² + depth).
+  return text.slice(depth * depth + 3 * depth, text.length - (depth * depth + depth));
+}
+
+/** JSON.stringify(object, null, 2) at nesting depth `depth`, in parts; `Written` members write themselves. */
+function* indentedObject(object: Readonly<Record<string, unknown>>, depth: number): Generator<string> {
+  const inner = '  '.repeat(depth + 1);
+  let first = true;
+  for (const [key, value] of Object.entries(object)) {
+    if (value === undefined) continue; // as JSON.stringify leaves it out
+    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+    first = false;
+    if (value instanceof Written) yield* value.parts(depth + 1);
+    else yield indentedValue(value, depth + 1);
+  }
+  yield first ? '{}' : `\n${'  '.repeat(depth)}}`;
+}
+
+/** JSON.stringify(items, null, 2) at nesting depth `depth`, one part per item. */
+function* indentedArray(items: readonly unknown[], depth: number): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  const inner = '  '.repeat(depth + 1);
+  for (let index = 0; index < items.length; index++) yield `${index === 0 ? '[' : ','}\n${inner}${indentedValue(items[index] ?? null, depth + 1)}`;
+  yield `\n${'  '.repeat(depth)}]`;
+}
+
+/** JSON.stringify(har) with the entries given as their comma-separated JSON text, in pieces (entries is the log's last member). */
+function* compactHarParts(har: ExportDocument['export']['har'], entriesJson: Iterable<string>): Generator<string> {
+  const { entries: _entries, ...head } = har.log;
+  yield `${JSON.stringify({ log: { ...head, entries: [] } }).slice(0, -'[]}}'.length)}[`;
+  yield* entriesJson;
+  yield ']}}';
 }
