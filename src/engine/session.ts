@@ -110,7 +110,8 @@ export class DiagnosisSession {
     this.shell ??= buildReport(this.source(), judgedBrowserFor({ ...this.options, sourceKind: this.options.sourceKind ?? 'live' }), [], []);
     const shell = this.shell;
     const problems = this.problemIndex.problems();
-    this.cached = { ...shell, summary: { ...this.totals }, problems, servers: serverFixesOf(problems), exchanges: [...this.ordered], inputErrors: [...this.problems] };
+    const exchanges = [...this.ordered];
+    this.cached = { ...shell, summary: { ...this.totals }, problems, servers: serverFixesOf(problems, exchanges), exchanges, inputErrors: [...this.problems] };
     return this.cached;
   }
 
