@@ -12,7 +12,7 @@ import { whatIf } from './what-if.js';
 import type { ProposedFix } from './what-if.js';
 
 export type { CorsNeeds } from './needs.js';
-export { RUN_VERIFIED, RUN_VERIFIED_STACKS, SERVER_RUN_VERIFIED, VERIFIED_IN, serverVerifiedAgainst, verifiedAgainst } from './verified.js';
+export { RUN_VERIFIED, RUN_VERIFIED_STACKS, SERVER_RUN_VERIFIED, SERVER_VERIFIED_RULES, VERIFIED_IN, serverVerifiedAgainst, verifiedAgainst } from './verified.js';
 export type { RunVerification } from './verified.js';
 export { STACKS, STACK_IDS } from './stacks.js';
 export type { StackInfo } from './stacks.js';

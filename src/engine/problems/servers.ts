@@ -229,6 +229,15 @@ function serverNeeds(facts: ServerFacts): CorsNeeds {
       else if (reason.kind === 'header') allowHeaders.add(reason.name.toLowerCase());
     }
   }
+  // An error response without CORS headers (its own finding says which status): stacks whose error path skips
+  // the CORS layer (FastAPI) add what keeps the headers on it.
+  let errorStatus: number | null = null;
+  for (const exchange of exchanges) {
+    for (const finding of exchange.findings) {
+      const status = finding.rule === 'error-response-without-cors' ? /^status (\d{3})/.exec(finding.observed ?? '')?.[1] : undefined;
+      if (status !== undefined && errorStatus === null) errorStatus = Number(status);
+    }
+  }
   const methodList = [...methods].filter((method) => SAFE_NAME.test(method) && !isCorsSafelistedMethod(method));
   const headerList = [...allowHeaders].filter((name) => SAFE_NAME.test(name)).sort();
   const exposeList = facts.exposeHeaders.filter((name) => SAFE_NAME.test(name));
@@ -249,7 +258,7 @@ function serverNeeds(facts: ServerFacts): CorsNeeds {
     maxAge: facts.maxAge,
     preflight: preflighted || methodList.length > 0 || headerList.length > 0,
     preflightStatus: facts.preflightStatus,
-    errorStatus: null,
+    errorStatus,
     redirectStatus: null,
     method: 'GET',
     path: '/',

@@ -28,7 +28,7 @@ export const apache: StackPack = {
         : `Header always set ${name} ${q(value)} env=CORS_ALLOW_ORIGIN`;
     };
     return joinLines([
-      ...comment('#', `Apache httpd — a2enmod headers rewrite. In the <VirtualHost>, <Location "${needs.path}"> or .htaccess serving ${needs.path}.`),
+      ...comment('#', `Apache httpd — a2enmod headers rewrite${list ? ' setenvif' : ''}. In the <VirtualHost>, <Location "${needs.path}"> or .htaccess serving ${needs.path}.`),
       ...comment('#', ruleNote(rule, needs)),
       ...comment('#', filledWith(needs)),
       ...(list ? [`SetEnvIf Origin ${q(originsRegex(needs))} CORS_ALLOW_ORIGIN=$0`] : []),
