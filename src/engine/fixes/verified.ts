@@ -60,7 +60,7 @@ export const RUN_VERIFIED: Readonly<Partial<Record<StackId, RunVerification>>> =
  * test's capture holds (SERVER_VERIFIED_RULES) or one verified for the stack in RUN_VERIFIED.
  */
 export const SERVER_RUN_VERIFIED: readonly StackId[] = [
-  'express', 'fastify', 'koa', 'hono', 'nestjs', 'cloudflare-workers', 'nginx', 'apache', 'caddy',
+  'express', 'fastify', 'koa', 'hono', 'nestjs', 'nextjs', 'cloudflare-workers', 'nginx', 'apache', 'caddy',
   'django', 'flask', 'fastapi', 'go', 'rails',
 ];
 
