@@ -68,6 +68,7 @@ const CORS_KINDS: ReadonlySet<string> = new Set(['simple', 'preflighted']);
 export function serverFixesOf(problems: readonly Problem[], exchanges: readonly ReportExchange[] = []): ServerFix[] {
   // Built on the first snippet read, once for every server.
   let byOrigin: Map<string, ReportExchange[]> | null = null;
+  let byId: Map<string, ReportExchange> | null = null;
   const related = (server: string, ids: ReadonlySet<string>): ReportExchange[] => {
     if (byOrigin === null) {
       byOrigin = new Map();
@@ -82,7 +83,12 @@ export function serverFixesOf(problems: readonly Problem[], exchanges: readonly 
     }
     const own = byOrigin.get(server) ?? [];
     // A redirected request's problem can be on another server than its first URL's: add the problem's own exchanges.
-    const extra = exchanges.filter((exchange) => ids.has(exchange.id) && (originOf(exchange.url) ?? exchange.url) !== server);
+    byId ??= new Map(exchanges.map((exchange) => [exchange.id, exchange]));
+    const extra: ReportExchange[] = [];
+    for (const id of ids) {
+      const exchange = byId.get(id);
+      if (exchange !== undefined && (originOf(exchange.url) ?? exchange.url) !== server) extra.push(exchange);
+    }
     return [...own, ...extra];
   };
   const byServer = new Map<string, Problem[]>();

@@ -2,7 +2,7 @@
 // imported files — with its entries and diagnosis, and hands the panel compact rows: as deltas for the live
 // capture, in slices the panel asks for one at a time for imports and what-if runs. Pure apart from `post`: the
 // worker wires it to postMessage, the tests and a platform without workers to an in-process port.
-import { DiagnosisSession, diagnose, exportReport, isReport, parseHarText, reopenReport, type DiagnoseOptions, type DiagnoseResult, type Report, type ReportExchange } from '../../engine/index';
+import { DiagnosisSession, diagnose, exportReport, isReport, parseHarText, reopenReport, type DiagnoseOptions, type DiagnoseResult, type Report, type ReportExchange, type ServerFix } from '../../engine/index';
 import type { HostBrowser } from '../../platform/host-browser';
 import { applyChanges, type CaptureChange } from '../capture-changes';
 import { entriesOf, entryFacts } from '../entry-facts';
@@ -39,6 +39,12 @@ interface Live {
   before: { exchanges: readonly ReportExchange[]; entries: readonly unknown[]; base: number } | null;
   dropped: Dropped;
   scheduled: boolean;
+  /**
+   * The server configurations last sent, rendered: each live update posts the head, and cloning it renders every
+   * server's 19 snippets from every exchange of the server (120–700 ms at 20k–100k exchanges). They are sent
+   * again as they were while their lines are the same and the capture has not grown by a tenth since.
+   */
+  servers?: { key: string; entries: number; value: readonly ServerFix[] };
 }
 
 interface Stream {
@@ -275,7 +281,7 @@ export class CaptureHost {
       capture: live.capture,
       removed,
       added,
-      head: headOf({ ok: true, report }, null),
+      head: headOf({ ok: true, report: { ...report, servers: liveServers(live, report.servers) } }, null),
       entries: live.kept.entries.length,
       base: live.kept.base,
       dropped: { ...live.dropped },
@@ -410,6 +416,16 @@ export class CaptureHost {
     const blob = new Blob([result.content], { type: result.mimeType });
     this.post({ kind: 'exported', request, outcome: { ok: true, blob, filename: result.filename, redactions } });
   }
+}
+
+/** The live head's server configurations: the last ones sent while nothing they say has changed (see Live.servers). */
+function liveServers(live: Live, servers: readonly ServerFix[]): readonly ServerFix[] {
+  const key = JSON.stringify(servers.map(({ snippets: _snippets, ...lines }) => lines));
+  const entries = live.kept.entries.length;
+  const last = live.servers;
+  if (last !== undefined && last.key === key && entries < last.entries * 1.1) return last.value;
+  live.servers = { key, entries, value: servers };
+  return servers;
 }
 
 function headOf(result: DiagnoseResult, reopened: { matches: boolean } | null): ViewHead {
