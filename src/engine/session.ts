@@ -130,7 +130,7 @@ export class DiagnosisSession {
     this.shell ??= buildReport(this.source(), judgedBrowserFor({ ...this.options, sourceKind: this.options.sourceKind ?? 'live' }), [], []);
     const shell = this.shell;
     const problems = this.problemIndex.problems();
-    this.cachedView = { ...shell, summary: { ...this.totals }, problems, servers: serverFixesOf(problems, (server) => this.problemIndex.combinedExchanges(server)), exchanges: this.ordered, inputErrors: [...this.problems] };
+    this.cachedView = { ...shell, summary: { ...this.totals }, problems, servers: serverFixesOf(problems, this.ordered, (server) => this.problemIndex.combinedExchanges(server)), exchanges: this.ordered, inputErrors: [...this.problems] };
     return this.cachedView;
   }
 

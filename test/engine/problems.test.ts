@@ -5,6 +5,7 @@ import { serverFixesOf } from '../../src/engine/problems/servers.js';
 import { routeTemplate } from '../../src/engine/problems/route.js';
 import { syntheticHar } from '../../bench/synthetic-har.js';
 import { exchange, har } from '../fixtures/builders.js';
+import { STACK_IDS } from '../../src/engine/fixes/index.js';
 
 function reportOf(entries: unknown[]): Report {
   const result = diagnose(har(entries as never));
@@ -97,7 +98,7 @@ describe('problems', () => {
     expect(report.problems).toEqual(problemsOf(report.exchanges));
     // The servers' configurations count their exchanges from the index's running tally, as a live session does.
     expect(report.servers.length).toBeGreaterThan(0);
-    expect(serverFixesOf(index.problems(), (server) => index.combinedExchanges(server))).toEqual(report.servers);
+    expect(serverFixesOf(index.problems(), report.exchanges, (server) => index.combinedExchanges(server))).toEqual(report.servers);
   });
 
   it('keep the text summary within 50 lines for a large capture', () => {
@@ -120,7 +121,7 @@ describe('one configuration per server', () => {
       ...missingOrigin(1, 'https://a.example', 0), ...missingOrigin(2, 'https://b.example', 10),
       ...methodNotListed('PUT', `${API}/v1/items/3`, 20), ...methodNotListed('PUT', 'https://other.example.org/x', 30),
     ]);
-    const fixes = serverFixesOf(report.problems);
+    const fixes = serverFixesOf(report.problems, report.exchanges);
     expect(report.servers).toEqual(fixes);
     expect(fixes.map((fix) => fix.server)).toEqual([API, 'https://other.example.org']);
     const [api] = fixes;
@@ -140,5 +141,89 @@ describe('one configuration per server', () => {
     expect(fix?.credentials).toBe(true);
     expect(fix?.headers.find((patch) => patch.name === 'Access-Control-Allow-Origin')?.value).toBe('https://a.example');
     expect(fix?.headers.find((patch) => patch.name === 'Access-Control-Allow-Credentials')?.value).toBe('true');
+  });
+
+  describe('as one snippet per stack', () => {
+    const code = (report: Report, stack: string, server = API) => report.servers.find((fix) => fix.server === server)?.snippets.find((snippet) => snippet.stack === stack)?.code ?? '';
+    // Page A's GET lacks Allow-Origin; page B's PUT is not in Allow-Methods (its preflight allows B), and B's
+    // GET with cookies passes today.
+    const twoPages = () => reportOf([
+      ...missingOrigin(1, 'https://a.example', 0),
+      ...exchange({ method: 'PUT', origin: 'https://b.example', url: `${API}/v1/items/2`, at: 10, headers: { 'X-Trace': '1' } })
+        .preflight({ acao: 'https://b.example', acac: 'true', acam: 'GET', acah: 'x-trace' }).actual({ notSent: true }).entries(),
+      ...exchange({ origin: 'https://b.example', url: `${API}/v1/me`, at: 20, cookie: 'session=1' }).actual({ acao: 'https://b.example', acac: 'true' }).entries(),
+    ]);
+
+    it('renders lazily: a getter per stack, every stack once', () => {
+      const [fix] = twoPages().servers;
+      expect(fix?.snippets.map((snippet) => snippet.stack)).toEqual(STACK_IDS);
+      for (const snippet of fix?.snippets ?? []) expect(typeof Object.getOwnPropertyDescriptor(snippet, 'code')?.get).toBe('function');
+    });
+
+    it('allow every page origin as a list, with credentials, the methods and headers, and nothing else', () => {
+      const report = twoPages();
+      expect(report.servers).toHaveLength(1);
+      const express = code(report, 'express');
+      expect(express).toContain('origin: ["https://a.example", "https://b.example"]');
+      expect(express).toContain('credentials: true');
+      expect(express).toContain('methods: ["PUT"]');
+      expect(express).toContain('allowedHeaders: ["x-trace"]');
+      for (const stack of STACK_IDS) {
+        const text = code(report, stack);
+        expect(text, stack).toContain('https://a.example');
+        expect(text, stack).toContain('https://b.example');
+        // Never "*" or a reflected origin with credentials.
+        const originLines = text.split('\n').filter((line) => !/^\s*(\/\/|#)/.test(line) && /origin/i.test(line)).map((line) => line.replace(/ \/\/ .*$/, ''));
+        expect(originLines.join('\n'), stack).not.toMatch(/\*|origin: true/);
+      }
+      expect(code(report, 'fastify')).toContain('origin: ["https://a.example", "https://b.example"]');
+      expect(code(report, 'hono')).toContain('origin: ["https://a.example", "https://b.example"]');
+      expect(code(report, 'koa')).toContain('const ALLOWED_ORIGINS = ["https://a.example", "https://b.example"];');
+      expect(code(report, 'django')).toContain('CORS_ALLOWED_ORIGINS = ["https://a.example", "https://b.example"]');
+      expect(code(report, 'flask')).toContain('origins=["https://a.example", "https://b.example"]');
+      expect(code(report, 'fastapi')).toContain('allow_origins=["https://a.example", "https://b.example"]');
+      expect(code(report, 'rails')).toContain('origins "https://a.example", "https://b.example"');
+      expect(code(report, 'spring-boot')).toContain('List.of("https://a.example", "https://b.example")');
+      expect(code(report, 'aspnet-core')).toContain('.WithOrigins("https://a.example", "https://b.example")');
+      expect(code(report, 'go')).toContain('AllowedOrigins:   []string{"https://a.example", "https://b.example"}');
+      expect(code(report, 'go')).toContain('origin == "https://a.example" || origin == "https://b.example"');
+      expect(code(report, 'cloudflare-workers')).toContain('new Set(["https://a.example", "https://b.example"])');
+      expect(code(report, 'nextjs')).toContain('new Set(["https://a.example", "https://b.example"])');
+      expect(code(report, 'apache')).toContain('SetEnvIf Origin "^(https://a[.]example|https://b[.]example)$" CORS_ALLOW_ORIGIN=$0');
+      expect(code(report, 'caddy')).toContain('header_regexp cors_origin Origin ^(https://a[.]example|https://b[.]example)$');
+      expect(code(report, 'aws-s3')).toContain('"AllowedOrigins":["https://a.example","https://b.example"]');
+      expect(code(report, 'aws-api-gateway')).toContain('"AllowOrigins":["https://a.example","https://b.example"]');
+      const nginx = code(report, 'nginx');
+      expect(nginx).toContain('map $http_origin $cors_allow_origin {\n    default "";\n    "https://a.example" $http_origin;\n    "https://b.example" $http_origin;\n}');
+      expect(nginx).toContain('add_header Access-Control-Allow-Origin $cors_allow_origin always;');
+      expect(nginx).toContain('add_header Access-Control-Allow-Credentials "true" always;');
+      expect(nginx).toContain('add_header Access-Control-Allow-Methods "PUT" always;');
+      expect(nginx).toContain('return 204;');
+    });
+
+    it('keep the origins of requests that pass today: the snippet replaces the server\'s settings', () => {
+      const passing = exchange({ origin: 'https://c.example', url: `${API}/v1/items/9`, at: 40 }).actual({ acao: 'https://c.example' }).entries();
+      const report = reportOf([...missingOrigin(1, 'https://a.example', 0), ...passing]);
+      expect(report.servers[0]?.allowOrigins).toEqual(['https://a.example']);
+      expect(code(report, 'express')).toContain('origin: ["https://a.example", "https://c.example"]');
+    });
+
+    it('use "*" where the lines say "*" and nothing carries credentials', () => {
+      const report = reportOf([...exchange({ origin: 'https://a.example', url: `${API}/font.woff2`, at: 0 }).actual({ error: 'net::ERR_FAILED' }).entries()]);
+      const fix = report.servers[0];
+      if (fix?.allowOrigins.length !== 0) return; // the rule asked for the origin: covered above
+      expect(code(report, 'express')).toContain("origin: '*'");
+    });
+
+    it('with one origin, render the code of the problem\'s own snippet (only the comments say more)', () => {
+      const report = reportOf([...missingOrigin(1, 'https://a.example', 0, 'session=1')]);
+      const problem = report.problems.find((candidate) => candidate.fix !== null);
+      const uncommented = (text: string) => text.split('\n').filter((line) => !/^\s*(\/\/|#)/.test(line)).join('\n');
+      // Next.js's matcher follows the problem's path; the server's configuration covers every path.
+      for (const stack of STACK_IDS.filter((id) => id !== 'nextjs')) {
+        const own = problem?.fix?.snippets.find((snippet) => snippet.stack === stack)?.code ?? '';
+        expect(uncommented(code(report, stack)), stack).toBe(uncommented(own));
+      }
+    });
   });
 });

@@ -462,7 +462,7 @@ export function apacheConfig(prefix: string, backendPort: number, sites: Readonl
     `ErrorLog ${prefix}/error.log`,
     'LogLevel warn',
     ...(root ? ['User www-data', 'Group www-data'] : []),
-    ...['mpm_event', 'authz_core', 'headers', 'rewrite', 'proxy', 'proxy_http'].map((name) => `LoadModule ${name}_module ${APACHE_MODULES}/mod_${name}.so`),
+    ...['mpm_event', 'authz_core', 'headers', 'rewrite', 'setenvif', 'proxy', 'proxy_http'].map((name) => `LoadModule ${name}_module ${APACHE_MODULES}/mod_${name}.so`),
     'StartServers 1',
     'ServerLimit 1',
     'ThreadsPerChild 16',

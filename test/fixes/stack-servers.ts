@@ -239,7 +239,8 @@ export function freePort(): Promise<number> {
 
 export const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 
-export function nginxConfig(prefix: string, backendPort: number, sites: ReadonlyArray<{ port: number; cors: string }>): string {
+/** `httpLevel`: lines for the http { } block itself (a server configuration's `map`), indented like the servers. */
+export function nginxConfig(prefix: string, backendPort: number, sites: ReadonlyArray<{ port: number; cors: string }>, httpLevel = ''): string {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   return [
     ...(root ? ['user root;'] : []),
@@ -254,6 +255,7 @@ export function nginxConfig(prefix: string, backendPort: number, sites: Readonly
     `    fastcgi_temp_path ${prefix}/fastcgi;`,
     `    uwsgi_temp_path ${prefix}/uwsgi;`,
     `    scgi_temp_path ${prefix}/scgi;`,
+    ...(httpLevel === '' ? [] : httpLevel.split('\n').map((line) => `    ${line}`)),
     ...sites.flatMap((site) => [
       '    server {',
       `        listen 127.0.0.1:${site.port};`,
@@ -269,10 +271,10 @@ export function nginxConfig(prefix: string, backendPort: number, sites: Readonly
 }
 
 /** Starts nginx in the foreground with a temp prefix; resolves once every site answers. */
-export async function startNginx(backendPort: number, sites: ReadonlyArray<{ port: number; cors: string }>): Promise<{ close(): Promise<void>; config: string }> {
+export async function startNginx(backendPort: number, sites: ReadonlyArray<{ port: number; cors: string }>, httpLevel = ''): Promise<{ close(): Promise<void>; config: string }> {
   if (!existsSync(NGINX)) throw new Error(`nginx not found at ${NGINX} (apt-get install nginx, or set NGINX_PATH)`);
   const prefix = mkdtempSync(join(tmpdir(), 'cors-lens-nginx-'));
-  const config = nginxConfig(prefix, backendPort, sites);
+  const config = nginxConfig(prefix, backendPort, sites, httpLevel);
   writeFileSync(join(prefix, 'nginx.conf'), config);
   let stderr = '';
   const child: ChildProcess = spawn(NGINX, ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });

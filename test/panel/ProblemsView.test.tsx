@@ -49,6 +49,21 @@ describe('<ProblemsView>', () => {
     expect(container.querySelector('.server-fixes + .problem-list, .server-fixes ~ .problem-list')).not.toBeNull();
   });
 
+  it('shows each server\'s configuration as code for the chosen stack: one allow-list of its page origins', () => {
+    const { problems, servers } = reportOf(capture);
+    const express = render(<ProblemsView problems={problems} servers={servers} stack="express" onShowRequests={() => undefined} />);
+    const code = express.container.querySelector('.server-fix .server-fix-snippet')?.textContent ?? '';
+    expect(code).toContain('origin: ["https://app.example", "https://b.example"]');
+    expect(express.container.querySelector('.server-fix .problem-snippet-label')?.textContent).toMatch(/^express: the whole configuration/);
+    const nginx = render(<ProblemsView problems={problems} servers={servers} stack="nginx" onShowRequests={() => undefined} />);
+    expect(nginx.container.querySelector('.server-fix .server-fix-snippet')?.textContent).toContain('map $http_origin $cors_allow_origin {');
+    // A report from before server snippets shows the header lines alone.
+    const old = servers.map(({ snippets: _snippets, ...fix }) => fix) as unknown as typeof servers;
+    const before = render(<ProblemsView problems={problems} servers={old} stack="express" onShowRequests={() => undefined} />);
+    expect(before.container.querySelector('.server-fix-snippet')).toBeNull();
+    expect(before.container.querySelector('.server-fix .problem-patch')).not.toBeNull();
+  });
+
   it('renders hostile values as text, and says so when there is nothing to fix', () => {
     const hostile = reportOf(exchange({ url: 'https://api.example.net/<img src=x onerror=alert(1)>', at: 0, origin: 'https://<b>x</b>.example' }).actual({ error: 'net::ERR_FAILED' }).entries());
     const { container } = render(<ProblemsView problems={hostile.problems} servers={hostile.servers} stack="nginx" onShowRequests={() => undefined} />);

@@ -144,6 +144,33 @@ describe('HTML export', () => {
   });
 });
 
+describe('one configuration per server, as code', () => {
+  // Two pages call one API: A's GET gets no Allow-Origin, B's PUT is not in Allow-Methods.
+  const twoPages = () => har([
+    ...exchange({ url: 'https://api.example.net/v1/a' }).actual({ error: 'net::ERR_FAILED' }).entries(),
+    ...exchange({ at: 100, origin: 'https://other.example', method: 'PUT', url: 'https://api.example.net/v1/b' }).preflight({ acao: 'https://other.example', acam: 'GET' }).actual({ notSent: true }).entries(),
+  ]);
+  const list = `origin: ["${PAGE}", "https://other.example"]`;
+
+  it('Markdown: the chosen stack\'s snippet under the server\'s lines, none without a stack', () => {
+    const markdown = reportToMarkdown(documentOf(twoPages(), { stack: 'express' }));
+    const section = markdown.slice(markdown.indexOf('## One configuration per server'), markdown.indexOf('## Problems'));
+    expect(section).toContain('**express** (');
+    expect(section).toContain(list);
+    expect(reportToMarkdown(documentOf(twoPages())).slice(0, markdown.indexOf('## Problems'))).not.toContain(list);
+    const nginx = reportToMarkdown(documentOf(twoPages(), { stack: 'nginx' }));
+    expect(nginx.slice(nginx.indexOf('## One configuration per server'), nginx.indexOf('## Problems'))).toContain('map $http_origin $cors_allow_origin {');
+  });
+
+  it('HTML: the chosen stack\'s snippet in the server\'s section, escaped', () => {
+    const html = reportToHtml(documentOf(twoPages(), { stack: 'express' }));
+    const section = html.slice(html.indexOf('<h2>One configuration per server</h2>'), html.indexOf('<h2>Problems</h2>'));
+    expect(section).toContain('<pre class="snippet">');
+    expect(section).toContain('origin: [&quot;');
+    expect(section).toContain('https://other.example&quot;]');
+  });
+});
+
 describe('JSON export', () => {
   it('is cors-lens/report@2 plus an export object with the redacted HAR', () => {
     const result = exportReport(demoHar(), { format: 'json', generatedAt: AT, sourceName: 'demo.har', sourceKind: 'file' });

@@ -55,6 +55,23 @@ describe('docs/report.schema.json', () => {
     expect(errorsOf(withInlineFix)).not.toEqual([]);
   });
 
+  it('validates each server\'s snippets (one per stack), and rejects one for an unknown stack', () => {
+    const result = diagnose(har([
+      ...exchange({ url: 'https://api.example.net/v1/a' }).actual({ error: 'net::ERR_FAILED' }).entries(),
+      ...exchange({ at: 100, origin: 'https://other.example', method: 'PUT', url: 'https://api.example.net/v1/b' }).preflight({ acao: 'https://other.example', acam: 'GET' }).actual({ notSent: true }).entries(),
+    ]));
+    if (!result.ok) throw new Error(result.error.message);
+    const json = JSON.parse(reportToJson(result.report)) as { servers: { allowOrigins: string[]; snippets: { stack: string; code: string }[] }[] };
+    expect(errorsOf(json)).toEqual([]);
+    const [server] = json.servers;
+    expect(server?.allowOrigins).toHaveLength(2);
+    expect(server?.snippets.map((snippet) => snippet.stack)).toEqual(STACK_IDS);
+    expect(server?.snippets.find((snippet) => snippet.stack === 'express')?.code).toContain(`origin: [${server?.allowOrigins.map((origin) => JSON.stringify(origin)).join(', ')}]`);
+    const broken = structuredClone(json);
+    broken.servers[0]?.snippets.push({ stack: 'cobol', code: '' });
+    expect(errorsOf(broken)).not.toEqual([]);
+  });
+
   it('validates a report judged for Firefox, and rejects an unknown Firefox reason key', () => {
     const result = diagnose(inputs[0]?.[1], { browser: 'firefox' });
     if (!result.ok) throw new Error(result.error.message);

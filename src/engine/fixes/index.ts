@@ -5,14 +5,14 @@ import { ReplayMemo, type RuleFinding } from '../rules/run.js';
 import type { Fix, FixProposal, FixSnippet } from '../rules/types.js';
 import type { CorsNeeds } from './needs.js';
 import { corsNeedsOf } from './needs.js';
-import { RUN_VERIFIED_STACKS, verifiedAgainst } from './verified.js';
+import { RUN_VERIFIED_STACKS, serverVerifiedAgainst, verifiedAgainst } from './verified.js';
 import { STACKS } from './stacks.js';
 import type { StackInfo } from './stacks.js';
 import { whatIf } from './what-if.js';
 import type { ProposedFix } from './what-if.js';
 
 export type { CorsNeeds } from './needs.js';
-export { RUN_VERIFIED, RUN_VERIFIED_STACKS, VERIFIED_IN, verifiedAgainst } from './verified.js';
+export { RUN_VERIFIED, RUN_VERIFIED_STACKS, SERVER_RUN_VERIFIED, SERVER_VERIFIED_RULES, VERIFIED_IN, serverVerifiedAgainst, verifiedAgainst } from './verified.js';
 export type { RunVerification } from './verified.js';
 export { STACKS, STACK_IDS } from './stacks.js';
 export type { StackInfo } from './stacks.js';
@@ -43,6 +43,29 @@ export function snippetsFor(rule: RuleId, needs: CorsNeeds): FixSnippet[] {
     return {
       stack: stack.id,
       get code(): string {
+        code ??= stack.render(needs, rule);
+        return code;
+      },
+      verified: against !== null,
+      verifiedAgainst: against,
+    };
+  });
+}
+
+/**
+ * Every stack's snippet for a server's one configuration (problems/servers.ts): the needs carry the server's
+ * origin list, and are computed on first read too (`needsOf` runs once, when the first snippet's code is read).
+ * `rule` picks the stack's traps (the needs' `rules` add the others'); run-verified per serverVerifiedAgainst.
+ */
+export function serverSnippetsFor(rule: RuleId, rules: readonly RuleId[], needsOf: () => CorsNeeds): FixSnippet[] {
+  let needs: CorsNeeds | null = null;
+  return STACKS.map((stack) => {
+    let code: string | null = null;
+    const against = serverVerifiedAgainst(stack.id, rules);
+    return {
+      stack: stack.id,
+      get code(): string {
+        needs ??= needsOf();
         code ??= stack.render(needs, rule);
         return code;
       },

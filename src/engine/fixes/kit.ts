@@ -52,6 +52,7 @@ export function comment(prefix: '//' | '#', text: string): string[] {
 
 /** What this finding needs, in one sentence, independent of the stack. */
 export function ruleNote(rule: RuleId, needs: CorsNeeds): string {
+  if (needs.serverNote !== undefined) return needs.serverNote;
   switch (rule) {
     case 'missing-allow-origin':
       return `Fixes ${rule}: every response to ${needs.origin} must carry Access-Control-Allow-Origin${needs.errorStatus !== null ? `, error responses (${needs.errorStatus}) included` : ''}${needs.redirectStatus !== null ? `, the ${needs.redirectStatus} redirect included` : ''}.${needs.preflightStatus !== null ? ` The preflight also got ${needs.preflightStatus}: it must get 204 before authentication and routing run.` : ''}`;
@@ -83,11 +84,24 @@ export function ruleNote(rule: RuleId, needs: CorsNeeds): string {
 
 /** The values a snippet is filled with, one comment line for the reader. */
 export function filledWith(needs: CorsNeeds): string {
-  const parts = [`origin ${needs.origin}`];
+  const origins = needs.origins ?? [needs.origin];
+  const parts = [origins.length === 1 ? `origin ${needs.origin}` : origins.length === 0 ? 'any origin ("*", no credentials)' : `origins ${origins.join(', ')}`];
   if (needs.credentials) parts.push('credentials');
   if (needs.methods.length > 0) parts.push(`methods ${needs.methods.join(', ')}`);
   if (needs.allowHeaders.length > 0) parts.push(`request headers ${needs.allowHeaders.join(', ')}`);
+  if ((needs.exposeHeaders ?? []).length > 0) parts.push(`exposed headers ${(needs.exposeHeaders ?? []).join(', ')}`);
+  if ((needs.maxAge ?? null) !== null) parts.push(`max-age ${needs.maxAge ?? 0}`);
   return `Filled from the capture: ${parts.join('; ')}.${needs.originIsPlaceholder ? ' The capture had no usable page origin: replace the placeholder.' : ''}`;
+}
+
+/** A quoted list of the allowed origins, for stacks that take an array. */
+export function originsList(needs: CorsNeeds): string {
+  return qList(needs.origins ?? [needs.origin]);
+}
+
+/** The allowed origins as one anchored regular expression (dots as [.], no backslash to escape), for httpd and Caddy matchers. */
+export function originsRegex(needs: CorsNeeds): string {
+  return `^(${(needs.origins ?? [needs.origin]).map((origin) => origin.replace(/[.[\]]/g, (char) => `[${char}]`)).join('|')})$`;
 }
 
 /** The stack's trap notes for this rule, as comment lines. */

@@ -38,6 +38,43 @@ export interface CorsNeeds {
   readonly cleanLocation: string | null;
   /** Every rule that failed on this exchange (a snippet names the traps of each). */
   readonly rules: readonly RuleId[];
+  /**
+   * A server's one configuration (problems/servers.ts) instead of one exchange's: every page origin to allow,
+   * an allow-list whose first entry is `origin` — empty when "*" is right (no credentials). Absent for one
+   * exchange's fix, which allows `origin` alone (the snippets render exactly as before).
+   */
+  readonly origins?: readonly string[];
+  /** Header names to list in Access-Control-Expose-Headers (server configurations only; absent or empty: none). */
+  readonly exposeHeaders?: readonly string[];
+  /** Access-Control-Max-Age in seconds (server configurations only; absent or null: the stack's default). */
+  readonly maxAge?: number | null;
+  /** For a server configuration: the sentence that replaces the rule's note (which problems it fixes). */
+  readonly serverNote?: string;
+}
+
+/** The origins a snippet allows: the server's allow-list, else the exchange's one origin. Empty: "*". */
+export function allowedOrigins(needs: CorsNeeds): readonly string[] {
+  return needs.origins ?? [needs.origin];
+}
+
+/** True when the snippet must allow several origins (echo the request's Origin when it is listed). */
+export function hasOriginList(needs: CorsNeeds): boolean {
+  return allowedOrigins(needs).length > 1;
+}
+
+/** True when Allow-Origin is "*" (a server configuration without credentials and without named origins). */
+export function allowsAnyOrigin(needs: CorsNeeds): boolean {
+  return allowedOrigins(needs).length === 0;
+}
+
+/** Expose-Headers names (empty unless a server configuration needs them). */
+export function exposeHeadersOf(needs: CorsNeeds): readonly string[] {
+  return needs.exposeHeaders ?? [];
+}
+
+/** Max-Age seconds, or null (only server configurations carry one). */
+export function maxAgeOf(needs: CorsNeeds): number | null {
+  return needs.maxAge ?? null;
 }
 
 /** Header and method names that are safe inside any quoted string of any stack (no quotes, $, backslash). */
@@ -120,17 +157,26 @@ export function corsNeedsOf(exchange: Exchange, patchedSteps: readonly Step[], c
 }
 
 /** The header lines every CORS response needs, and the extra lines of the preflight response. */
-export function responseHeaderLines(needs: CorsNeeds): Array<readonly [string, string]> {
+export function responseHeaderLines(needs: CorsNeeds, originValue: string = needs.origin): Array<readonly [string, string]> {
+  if (allowsAnyOrigin(needs)) return [['Access-Control-Allow-Origin', '*'], ...exposeLines(needs)];
   return [
-    ['Access-Control-Allow-Origin', needs.origin],
+    ['Access-Control-Allow-Origin', originValue],
     ...(needs.credentials ? [['Access-Control-Allow-Credentials', 'true'] as const] : []),
+    ...exposeLines(needs),
     ['Vary', 'Origin'],
   ];
 }
 
+function exposeLines(needs: CorsNeeds): Array<readonly [string, string]> {
+  const expose = exposeHeadersOf(needs);
+  return expose.length > 0 ? [['Access-Control-Expose-Headers', expose.join(', ')]] : [];
+}
+
 export function preflightOnlyHeaderLines(needs: CorsNeeds): Array<readonly [string, string]> {
+  const maxAge = maxAgeOf(needs);
   return [
     ...(needs.methods.length > 0 ? [['Access-Control-Allow-Methods', needs.methods.join(', ')] as const] : []),
     ...(needs.allowHeaders.length > 0 ? [['Access-Control-Allow-Headers', needs.allowHeaders.join(', ')] as const] : []),
+    ...(maxAge !== null ? [['Access-Control-Max-Age', String(maxAge)] as const] : []),
   ];
 }

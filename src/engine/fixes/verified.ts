@@ -52,6 +52,30 @@ export const RUN_VERIFIED: Readonly<Partial<Record<StackId, RunVerification>>> =
   rails: { against: 'Rails 6.1.7.10, rack-cors 1.1.1', rules: WITH_PREFLIGHT_STATUS },
 };
 
+/**
+ * The stacks whose server configuration (problems/servers.ts: one snippet allowing every page origin of a server,
+ * rendered from the origin list) test/e2e/server-snippets.test.ts pasted verbatim into a real server, with
+ * Chromium letting every captured request from each listed origin through and blocking an origin not listed. A
+ * server snippet counts as run-verified when its stack is here and each of its problems' rules is one that
+ * test's capture holds (SERVER_VERIFIED_RULES) or one verified for the stack in RUN_VERIFIED.
+ */
+export const SERVER_RUN_VERIFIED: readonly StackId[] = [
+  'express', 'fastify', 'koa', 'hono', 'nestjs', 'nextjs', 'cloudflare-workers', 'nginx', 'apache', 'caddy',
+  'django', 'flask', 'fastapi', 'go', 'rails',
+];
+
+/** The blocking rules of the server-snippets test's capture (two page origins, one server). */
+export const SERVER_VERIFIED_RULES: readonly RuleId[] = [
+  'disallowed-request-method', 'missing-allow-origin', 'preflight-invalid-status', 'wildcard-origin-with-credentials',
+];
+
+/** "Express 5.3.0, cors 2.8.6, in Chromium 156" when this stack's server configuration for these rules was run, else null. */
+export function serverVerifiedAgainst(stack: StackId, rules: readonly RuleId[]): string | null {
+  if (!SERVER_RUN_VERIFIED.includes(stack)) return null;
+  for (const rule of rules) if (!SERVER_VERIFIED_RULES.includes(rule) && verifiedAgainst(stack, rule) === null) return null;
+  return VERIFIED_TEXT[stack] ?? null;
+}
+
 /** The stacks with at least one run-verified rule. */
 export const RUN_VERIFIED_STACKS: readonly StackId[] = Object.keys(RUN_VERIFIED) as StackId[];
 

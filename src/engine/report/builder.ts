@@ -224,7 +224,7 @@ export function buildReport(
     browser,
     summary: { exchanges: exchanges.length, crossOrigin, blocked, allowed, unknown, warnings },
     problems,
-    servers: serverFixesOf(problems),
+    servers: serverFixesOf(problems, exchanges),
     exchanges,
     inputErrors: inputProblems.map((problem) => ({ entry: problem.entry, path: problem.path, message: problem.message, skipped: problem.skipped })),
   };

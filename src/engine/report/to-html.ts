@@ -163,8 +163,11 @@ ${exampleList}
 function serverListHtml(document: ExportDocument): string {
   const { servers } = document.report;
   if (servers.length === 0) return '';
+  const { stack } = document.export;
+  const snippetsOf = (fix: (typeof servers)[number]) => (stack === null ? [] : fix.snippets.filter((snippet) => snippet.stack === stack))
+    .map((snippet) => `<p><strong>${text(snippet.stack)}</strong> <span class="muted">(${text(verificationText(snippet))})</span></p>\n<pre class="snippet">${block(snippet.code)}</pre>`).join('\n');
   const sections = servers.map((fix) => `<section class="server-fix"><h3>${code(fix.server)} — ${fix.problems.length} ${fix.problems.length === 1 ? 'problem' : 'problems'}, ${fix.exchanges} ${fix.exchanges === 1 ? 'request' : 'requests'}</h3>
-${fix.preflightStatus === null ? '' : `<p>Answer OPTIONS with ${fix.preflightStatus}, before authentication${fix.routes.length > 0 ? `, on ${fix.routes.slice(0, 10).map(code).join(', ')}${fix.routes.length > 10 ? ` and ${fix.routes.length - 10} more` : ''}` : ''}.</p>`}${fix.headers.length === 0 ? '' : `<pre class="patch">${block(fix.headers.map((patch) => serverFixLine(fix, patch)).join('\n'))}</pre>`}${fix.notes.map((note) => `<p class="note">${text(note)}</p>`).join('')}</section>`);
+${fix.preflightStatus === null ? '' : `<p>Answer OPTIONS with ${fix.preflightStatus}, before authentication${fix.routes.length > 0 ? `, on ${fix.routes.slice(0, 10).map(code).join(', ')}${fix.routes.length > 10 ? ` and ${fix.routes.length - 10} more` : ''}` : ''}.</p>`}${fix.headers.length === 0 ? '' : `<pre class="patch">${block(fix.headers.map((patch) => serverFixLine(fix, patch)).join('\n'))}</pre>`}${fix.notes.map((note) => `<p class="note">${text(note)}</p>`).join('')}${snippetsOf(fix)}</section>`);
   return `<h2>One configuration per server</h2>
 <p>Configure each server once, on every response (errors and redirects included); this fixes all of its blocking problems below at once.</p>
 ${sections.join('\n')}

@@ -311,13 +311,16 @@ function problemLines(document: ExportDocument): string[] {
 function serverLines(document: ExportDocument): string[] {
   const { servers } = document.report;
   if (servers.length === 0) return [];
+  const { stack } = document.export;
   const lines = ['## One configuration per server', '', 'Configure each server once, on every response (errors and redirects included); this fixes all of its blocking problems below at once.', ''];
+  if (stack === null) lines.push('Export with a server stack chosen to include each configuration as code (an allow-list of every page origin the capture shows).', '');
   for (const fix of servers) {
     lines.push(`### ${mdCode(fix.server)} — ${fix.problems.length} ${fix.problems.length === 1 ? 'problem' : 'problems'}, ${fix.exchanges} ${fix.exchanges === 1 ? 'request' : 'requests'}`, '');
     if (fix.preflightStatus !== null) lines.push(`Answer OPTIONS with ${fix.preflightStatus}, before authentication${fix.routes.length > 0 ? `, on ${listed(fix.routes)}` : ''}.`, '');
     if (fix.headers.length > 0) lines.push(mdFence(fix.headers.map((patch) => serverFixLine(fix, patch)).join('\n'), 'http'), '');
     for (const note of fix.notes) lines.push(`- ${mdText(note)}`);
     if (fix.notes.length > 0) lines.push('');
+    if (stack !== null) lines.push(...snippetLines(fix.snippets.filter((snippet) => snippet.stack === stack), stack));
   }
   return lines;
 }

@@ -2,7 +2,7 @@
 // imported files — with its entries and diagnosis, and hands the panel compact rows: as deltas for the live
 // capture, in slices the panel asks for one at a time for imports and what-if runs. Pure apart from `post`: the
 // worker wires it to postMessage, the tests and a platform without workers to an in-process port.
-import { DiagnosisSession, diagnose, exportReport, isReport, parseHarText, reopenReport, type DiagnoseOptions, type DiagnoseResult, type Report, type ReportExchange } from '../../engine/index';
+import { DiagnosisSession, diagnose, exportReport, isReport, parseHarText, reopenReport, type DiagnoseOptions, type DiagnoseResult, type Report, type ReportExchange, type ServerFix } from '../../engine/index';
 import type { HostBrowser } from '../../platform/host-browser';
 import { applyChanges, type CaptureChange } from '../capture-changes';
 import { entriesOf, entryFacts } from '../entry-facts';
@@ -43,6 +43,12 @@ interface Live {
   before: { exchanges: readonly ReportExchange[]; entries: readonly unknown[]; base: number } | null;
   dropped: Dropped;
   scheduled: boolean;
+  /**
+   * The server configurations last sent, rendered: each live update posts the head, and cloning it renders every
+   * server's 19 snippets from every exchange of the server (20–50 ms at 20k exchanges). A server keeps the
+   * snippets last rendered for it while its lines are the same and the capture has not grown by a tenth since.
+   */
+  servers?: { entries: number; value: readonly ServerFix[] };
 }
 
 interface Stream {
@@ -280,7 +286,7 @@ export class CaptureHost {
       capture: live.capture,
       removed,
       added,
-      head: headOf({ ok: true, report }, null),
+      head: headOf({ ok: true, report: { ...report, servers: liveServers(live, report.servers) } }, null),
       entries: live.kept.entries.length,
       base: live.kept.base,
       dropped: { ...live.dropped },
@@ -415,6 +421,29 @@ export class CaptureHost {
     const blob = new Blob([result.content], { type: result.mimeType });
     this.post({ kind: 'exported', request, outcome: { ok: true, blob, filename: result.filename, redactions } });
   }
+}
+
+/**
+ * The live head's server configurations, each with the snippets last rendered for that server while what they
+ * are rendered from is unchanged (see Live.servers): its counts and routes are always the current ones.
+ */
+function liveServers(live: Live, servers: readonly ServerFix[]): readonly ServerFix[] {
+  const entries = live.kept.entries.length;
+  const last = live.servers;
+  const stale = last === undefined || entries >= last.entries * 1.1;
+  const previous = new Map(stale ? [] : last.value.map((fix) => [snippetKey(fix), fix.snippets] as const));
+  const value = servers.map((fix) => {
+    const snippets = previous.get(snippetKey(fix));
+    return snippets === undefined ? fix : { ...fix, snippets };
+  });
+  if (stale) live.servers = { entries, value };
+  else live.servers = { entries: last.entries, value };
+  return value;
+}
+
+/** What a server's snippets are rendered from, besides the capture's other requests (its lines, not its counts). */
+function snippetKey(fix: ServerFix): string {
+  return JSON.stringify([fix.server, fix.problems, fix.allowOrigins, fix.credentials, fix.preflightStatus, fix.headers, fix.notes, fix.routes.length > 0]);
 }
 
 function headOf(result: DiagnoseResult, reopened: { matches: boolean } | null): ViewHead {

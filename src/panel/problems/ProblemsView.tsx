@@ -56,7 +56,7 @@ export function ProblemsView({ problems, servers, stack, onShowRequests }: Probl
       <p class="problems-summary">
         {plural(problems.length, 'problem')} ({plural(errors, 'error')}), one change each — most severe and most frequent first.
       </p>
-      {servers.length > 0 && <ServerFixes servers={servers} />}
+      {servers.length > 0 && <ServerFixes servers={servers} stack={stack} />}
       <ul class="problem-list">
         {problems.map((problem) => (
           <ProblemRow key={problem.id} problem={problem} stack={stack} expanded={open.has(problem.id)} onToggle={() => toggle(problem.id)} onShowRequests={onShowRequests} />
@@ -132,7 +132,7 @@ function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; pr
 }
 
 /** "Or configure each server once": one collapsible block per server, the first one open. */
-function ServerFixes({ servers }: { servers: readonly ServerFix[] }) {
+function ServerFixes({ servers, stack }: { servers: readonly ServerFix[]; stack: StackId }) {
   return (
     <section class="server-fixes" aria-label="One configuration per server">
       <h2 class="server-fixes-title">One configuration per server</h2>
@@ -148,8 +148,22 @@ function ServerFixes({ servers }: { servers: readonly ServerFix[] }) {
           )}
           {fix.headers.length > 0 && <pre class="problem-patch">{fix.headers.map((patch) => serverFixLine(fix, patch)).join('\n')}</pre>}
           {fix.notes.length > 0 && <ul class="server-fix-notes">{fix.notes.map((note) => <li key={note}>{note}</li>)}</ul>}
+          <ServerSnippet fix={fix} stack={stack} />
         </details>
       ))}
     </section>
+  );
+}
+
+/** The server's configuration as code for the chosen stack: one allow-list of every page origin (report.servers[].snippets). */
+function ServerSnippet({ fix, stack }: { fix: ServerFix; stack: StackId }) {
+  // Reports from before server snippets have none.
+  const snippet = (fix.snippets ?? []).find((candidate) => candidate.stack === stack) ?? null;
+  if (snippet === null) return null;
+  return (
+    <>
+      <p class="problem-snippet-label">{snippet.stack}: the whole configuration, in place of the server's other CORS settings ({snippet.verified ? 'run-verified in Chromium' : 'not run-verified'})</p>
+      <pre class="problem-snippet server-fix-snippet">{snippet.code}</pre>
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   'AllowAnyOrigin() with AllowCredentials() throws; name the origin with WithOrigins (no trailing slash).',
@@ -16,9 +17,11 @@ export const aspnetCore: StackPack = {
   },
   render: (needs: CorsNeeds, rule) => {
     const policy = [
-      `        .WithOrigins(${q(needs.origin)})`,
+      allowedOrigins(needs).length === 0 ? '        .AllowAnyOrigin()' : `        .WithOrigins(${originsList(needs)})`,
       ...(needs.preflight ? [`        .WithMethods(${qList(['GET', 'HEAD', 'POST', ...needs.methods.filter((m) => !['GET', 'HEAD', 'POST'].includes(m))])})`] : []),
       ...(needs.allowHeaders.length > 0 ? [`        .WithHeaders(${qList(needs.allowHeaders)})`] : []),
+      ...(exposeHeadersOf(needs).length > 0 ? [`        .WithExposedHeaders(${qList(exposeHeadersOf(needs))})`] : []),
+      ...(maxAgeOf(needs) !== null ? [`        .SetPreflightMaxAge(TimeSpan.FromSeconds(${maxAgeOf(needs) ?? 0}))`] : []),
       ...(needs.credentials ? ['        .AllowCredentials()'] : []),
     ];
     const last = policy.length - 1;

@@ -1,4 +1,5 @@
 import type { CorsNeeds } from '../needs.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
 import { comment, filledWith, joinLines, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
@@ -16,11 +17,12 @@ export const awsApiGateway: StackPack = {
   },
   render: (needs: CorsNeeds, rule) => {
     const config = {
-      AllowOrigins: [needs.origin],
+      AllowOrigins: allowedOrigins(needs).length === 0 ? ['*'] : [...allowedOrigins(needs)],
       ...(needs.credentials ? { AllowCredentials: true } : {}),
       AllowMethods: ['GET', 'HEAD', 'POST', ...needs.methods.filter((m) => !['GET', 'HEAD', 'POST'].includes(m))],
       ...(needs.allowHeaders.length > 0 ? { AllowHeaders: [...needs.allowHeaders] } : {}),
-      MaxAge: 600,
+      ...(exposeHeadersOf(needs).length > 0 ? { ExposeHeaders: [...exposeHeadersOf(needs)] } : {}),
+      MaxAge: maxAgeOf(needs) ?? 600,
     };
     return joinLines([
       ...comment('#', 'AWS API Gateway (HTTP API) — set the API\'s CORS configuration (console: API → CORS, or the CLI below; SAM/CloudFormation: CorsConfiguration with the same fields).'),

@@ -1,4 +1,5 @@
 import type { CorsNeeds } from '../needs.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
 import { comment, filledWith, joinLines, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const S3_METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD']);
@@ -20,10 +21,11 @@ export const awsS3: StackPack = {
     const methods = [...new Set(['GET', 'HEAD', ...needs.methods.filter((m) => S3_METHODS.has(m)), ...(S3_METHODS.has(needs.method) ? [needs.method] : [])])];
     const config = {
       CORSRules: [{
-        AllowedOrigins: [needs.origin],
+        AllowedOrigins: allowedOrigins(needs).length === 0 ? ['*'] : [...allowedOrigins(needs)],
         AllowedMethods: methods,
         ...(needs.allowHeaders.length > 0 ? { AllowedHeaders: [...needs.allowHeaders] } : {}),
-        MaxAgeSeconds: 600,
+        ...(exposeHeadersOf(needs).length > 0 ? { ExposeHeaders: [...exposeHeadersOf(needs)] } : {}),
+        MaxAgeSeconds: maxAgeOf(needs) ?? 600,
       }],
     };
     return joinLines([

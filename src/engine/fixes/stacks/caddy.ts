@@ -1,6 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { preflightOnlyHeaderLines, responseHeaderLines } from '../needs.js';
-import { comment, filledWith, joinLines, q, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { hasOriginList, preflightOnlyHeaderLines, responseHeaderLines } from '../needs.js';
+import { comment, filledWith, joinLines, originsRegex, q, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   'Caddy orders directives itself: basic_auth and forward_auth run before `handle`, so exclude OPTIONS from them (basic_auth @not_preflight { … }).',
@@ -15,9 +15,42 @@ export const caddy: StackPack = {
     'missing-allow-origin': ['errors handled by handle_errors start a fresh response: repeat the header block there.'],
   },
   render: (needs: CorsNeeds, rule) => {
-    const common = responseHeaderLines(needs);
+    const list = hasOriginList(needs);
+    // Several origins: the matchers also require a listed Origin, and Allow-Origin echoes it.
+    const common = responseHeaderLines(needs, list ? '{http.request.header.Origin}' : needs.origin);
     const preflight = [...common, ...preflightOnlyHeaderLines(needs)];
     const line = (indent: string) => ([name, value]: readonly [string, string]) => `${indent}${name} ${q(value)}`;
+    const originMatch = `    header_regexp cors_origin Origin ${originsRegex(needs)}`;
+    if (list) {
+      return joinLines([
+        ...comment('#', `Caddy v2 — in the site block (api.example.com { … }) that serves ${needs.path}. Reload with caddy reload.`),
+        ...comment('#', ruleNote(rule, needs)),
+        ...comment('#', filledWith(needs)),
+        ...(needs.preflight
+          ? [
+              '@cors_preflight {',
+              '    method OPTIONS',
+              originMatch,
+              '}',
+              'handle @cors_preflight {',
+              '    header {',
+              ...preflight.map(line('        ')),
+              '    }',
+              '    respond 204',
+              '}',
+            ]
+          : []),
+        '@cors_response {',
+        '    not method OPTIONS',
+        originMatch,
+        '}',
+        'header @cors_response {',
+        ...common.map(line('    ')),
+        '    defer',
+        '}',
+        ...trapLines('#', caddy, rule, ALWAYS, needs),
+      ]);
+    }
     return joinLines([
       ...comment('#', `Caddy v2 — in the site block (api.example.com { … }) that serves ${needs.path}. Reload with caddy reload.`),
       ...comment('#', ruleNote(rule, needs)),

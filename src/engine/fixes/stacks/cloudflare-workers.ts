@@ -1,6 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { preflightOnlyHeaderLines, responseHeaderLines } from '../needs.js';
-import { comment, filledWith, joinLines, q, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, preflightOnlyHeaderLines, responseHeaderLines } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, q, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   'responses from fetch() have immutable headers: copy them into a new Response before setting headers, as below.',
@@ -16,13 +16,17 @@ export const cloudflareWorkers: StackPack = {
   },
   render: (needs: CorsNeeds, rule) => {
     const entries = (lines: ReadonlyArray<readonly [string, string]>) => lines.map(([name, value]) => `  ${q(name)}: ${q(value)},`);
+    const origins = allowedOrigins(needs);
+    // Several origins: a Set of them, and Allow-Origin echoes the request's Origin when it is in it.
+    const list = origins.length > 1;
+    const common = responseHeaderLines(needs).filter(([name]) => !list || name !== 'Access-Control-Allow-Origin');
     return joinLines([
       ...comment('//', 'Cloudflare Workers — src/index.js: rename your current fetch handler to `handle(request, env, ctx)` and export this one instead.'),
       ...comment('//', ruleNote(rule, needs)),
       ...comment('//', filledWith(needs)),
-      `const ALLOWED_ORIGIN = ${q(needs.origin)};`,
+      ...(list ? [`const ALLOWED_ORIGINS = new Set([${originsList(needs)}]);`] : origins.length === 0 ? [] : [`const ALLOWED_ORIGIN = ${q(needs.origin)};`]),
       'const CORS_HEADERS = {',
-      ...entries(responseHeaderLines(needs)),
+      ...entries(common),
       '};',
       'const PREFLIGHT_HEADERS = {',
       '  ...CORS_HEADERS,',
@@ -31,8 +35,16 @@ export const cloudflareWorkers: StackPack = {
       '',
       'export default {',
       '  async fetch(request, env, ctx) {',
-      "    const allowed = request.headers.get('Origin') === ALLOWED_ORIGIN;",
-      "    if (allowed && request.method === 'OPTIONS') return new Response(null, { status: 204, headers: PREFLIGHT_HEADERS });",
+      ...(list
+        ? [
+            "    const origin = request.headers.get('Origin');",
+            '    const allowed = ALLOWED_ORIGINS.has(origin);',
+            "    if (allowed && request.method === 'OPTIONS') return new Response(null, { status: 204, headers: { ...PREFLIGHT_HEADERS, 'Access-Control-Allow-Origin': origin } });",
+          ]
+        : [
+            origins.length === 0 ? '    const allowed = true; // "*": every page' : "    const allowed = request.headers.get('Origin') === ALLOWED_ORIGIN;",
+            "    if (allowed && request.method === 'OPTIONS') return new Response(null, { status: 204, headers: PREFLIGHT_HEADERS });",
+          ]),
       '    let response;',
       '    try {',
       '      response = await handle(request, env, ctx);',
@@ -42,6 +54,7 @@ export const cloudflareWorkers: StackPack = {
       '    if (!allowed) return response;',
       '    const withCors = new Response(response.body, response);',
       '    for (const [name, value] of Object.entries(CORS_HEADERS)) withCors.headers.set(name, value);',
+      ...(list ? ["    withCors.headers.set('Access-Control-Allow-Origin', origin);"] : []),
       '    return withCors;',
       '  },',
       '};',

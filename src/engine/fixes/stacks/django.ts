@@ -1,5 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   'CORS_ALLOW_ALL_ORIGINS = True with CORS_ALLOW_CREDENTIALS = True reflects every origin: any site can then read your users\' data. List the origin instead.',
@@ -31,10 +32,12 @@ export const django: StackPack = {
       '    # … your other middleware …',
       ']',
       '',
-      `CORS_ALLOWED_ORIGINS = [${q(needs.origin)}]`,
+      allowedOrigins(needs).length === 0 ? 'CORS_ALLOW_ALL_ORIGINS = True  # "*": no request to this server carries credentials' : `CORS_ALLOWED_ORIGINS = [${originsList(needs)}]`,
       ...(needs.credentials ? ['CORS_ALLOW_CREDENTIALS = True'] : []),
       ...(needs.methods.length > 0 ? [`CORS_ALLOW_METHODS = (*default_methods, ${qList(needs.methods)})`] : []),
       ...(needs.allowHeaders.length > 0 ? [`CORS_ALLOW_HEADERS = (*default_headers, ${qList(needs.allowHeaders)})`] : []),
+      ...(exposeHeadersOf(needs).length > 0 ? [`CORS_EXPOSE_HEADERS = [${qList(exposeHeadersOf(needs))}]`] : []),
+      ...(maxAgeOf(needs) !== null ? [`CORS_PREFLIGHT_MAX_AGE = ${maxAgeOf(needs) ?? 0}`] : []),
       ...trapLines('#', django, rule, ALWAYS, needs),
     ]);
   },

@@ -1,5 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   '`cors()` without options answers "Access-Control-Allow-Origin: *", which a request with credentials never accepts; `origin: true` reflects any origin, which lets every site read your users\' data.',
@@ -17,11 +18,20 @@ export const express: StackPack = {
     'disallowed-request-header': ['with `allowedHeaders` set, only those names are allowed; keep the list in step with what the client sends.'],
   },
   render: (needs: CorsNeeds, rule) => {
+    const origins = allowedOrigins(needs);
+    const expose = exposeHeadersOf(needs);
+    const maxAge = maxAgeOf(needs);
     const options = [
-      `  origin: ${q(needs.origin)}, // exactly the page origin (an array or a function for several) — never '*' with credentials`,
+      origins.length === 0
+        ? "  origin: '*', // any page: no request to this server carries credentials"
+        : origins.length > 1
+          ? `  origin: [${originsList(needs)}], // exactly these page origins: cors echoes the request's Origin when it is listed — never '*' with credentials`
+          : `  origin: ${q(needs.origin)}, // exactly the page origin (an array or a function for several) — never '*' with credentials`,
       ...(needs.credentials ? ['  credentials: true,'] : []),
       ...(needs.methods.length > 0 ? [`  methods: [${qList(needs.methods)}],`] : []),
       ...(needs.allowHeaders.length > 0 ? [`  allowedHeaders: [${qList(needs.allowHeaders)}],`] : []),
+      ...(expose.length > 0 ? [`  exposedHeaders: [${qList(expose)}],`] : []),
+      ...(maxAge !== null ? [`  maxAge: ${maxAge},`] : []),
       '  optionsSuccessStatus: 204,',
     ];
     return joinLines([

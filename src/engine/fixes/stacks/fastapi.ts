@@ -1,5 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   'an unhandled exception\'s 500 comes from ServerErrorMiddleware, outside CORSMiddleware, so it has no CORS headers: raise HTTPException for expected errors; the snippet adds a middleware inside CORSMiddleware for the others when the capture shows an error.',
@@ -36,10 +37,12 @@ export const fastapi: StackPack = {
         : []),
       'app.add_middleware(',
       '    CORSMiddleware,',
-      `    allow_origins=[${q(needs.origin)}],`,
+      allowedOrigins(needs).length === 0 ? '    allow_origins=["*"],' : `    allow_origins=[${originsList(needs)}],`,
       ...(needs.credentials ? ['    allow_credentials=True,'] : []),
       ...(needs.methods.length > 0 ? [`    allow_methods=["GET", "HEAD", "POST", ${qList(needs.methods)}],`] : []),
       ...(needs.allowHeaders.length > 0 ? [`    allow_headers=[${qList(needs.allowHeaders)}],`] : []),
+      ...(exposeHeadersOf(needs).length > 0 ? [`    expose_headers=[${qList(exposeHeadersOf(needs))}],`] : []),
+      ...(maxAgeOf(needs) !== null ? [`    max_age=${maxAgeOf(needs) ?? 0},`] : []),
       ')',
       ...trapLines('#', fastapi, rule, ALWAYS, needs),
     ]);

@@ -1,5 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   'flask-cors defaults to origins="*", and with supports_credentials=True it then reflects any Origin: every site could read your users\' data. List the origin.',
@@ -16,10 +17,12 @@ export const flask: StackPack = {
   render: (needs: CorsNeeds, rule) => {
     const args = [
       'app',
-      `origins=[${q(needs.origin)}]`,
+      allowedOrigins(needs).length === 0 ? 'origins="*"' : `origins=[${originsList(needs)}]`,
       ...(needs.credentials ? ['supports_credentials=True'] : []),
       ...(needs.methods.length > 0 ? [`methods=["GET", "HEAD", "POST", ${qList(needs.methods)}]`] : []),
       ...(needs.allowHeaders.length > 0 ? [`allow_headers=[${qList(needs.allowHeaders)}]`] : []),
+      ...(exposeHeadersOf(needs).length > 0 ? [`expose_headers=[${qList(exposeHeadersOf(needs))}]`] : []),
+      ...(maxAgeOf(needs) !== null ? [`max_age=${maxAgeOf(needs) ?? 0}`] : []),
     ];
     return joinLines([
       ...comment('#', 'Flask — pip install flask-cors. Where the Flask app is created (app = Flask(__name__)), before registering blueprints.'),

@@ -1,5 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   'without `origin`, @koa/cors answers "*" (or reflects the request origin with `credentials: true`, which trusts every site); name the origin.',
@@ -15,11 +16,20 @@ export const koa: StackPack = {
     'multiple-allow-origin-values': ['a proxy in front of Koa adding Access-Control-Allow-Origin doubles the header; set it in one place only.'],
   },
   render: (needs: CorsNeeds, rule) => {
+    const origins = allowedOrigins(needs);
+    const expose = exposeHeadersOf(needs);
+    const maxAge = maxAgeOf(needs);
     const options = [
-      `  origin: ${q(needs.origin)}, // exactly the page origin (a function for several)`,
+      origins.length === 0
+        ? "  origin: '*', // any page: no request to this server carries credentials"
+        : origins.length > 1
+          ? "  origin: (ctx) => (ALLOWED_ORIGINS.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''), // echo a listed origin; others get no CORS headers"
+          : `  origin: ${q(needs.origin)}, // exactly the page origin (a function for several)`,
       ...(needs.credentials ? ['  credentials: true,'] : []),
       ...(needs.methods.length > 0 ? [`  allowMethods: [${qList(needs.methods)}],`] : []),
       ...(needs.allowHeaders.length > 0 ? [`  allowHeaders: [${qList(needs.allowHeaders)}],`] : []),
+      ...(expose.length > 0 ? [`  exposeHeaders: [${qList(expose)}],`] : []),
+      ...(maxAge !== null ? [`  maxAge: ${maxAge},`] : []),
     ];
     return joinLines([
       ...comment('//', 'Koa — npm i @koa/cors. Right after `const app = new Koa()`, as the FIRST app.use(), before auth, body parsing and routers.'),
@@ -27,6 +37,7 @@ export const koa: StackPack = {
       ...comment('//', filledWith(needs)),
       "import cors from '@koa/cors';",
       '',
+      ...(origins.length > 1 ? [`const ALLOWED_ORIGINS = [${originsList(needs)}];`] : []),
       'app.use(cors({',
       ...options,
       '}));',

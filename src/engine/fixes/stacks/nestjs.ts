@@ -1,5 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   '`enableCors()` / `cors: true` without options answers "*", which a request with credentials never accepts.',
@@ -14,11 +15,16 @@ export const nestjs: StackPack = {
     'missing-allow-origin': ['exception filters that write the response themselves keep the CORS headers only if enableCors ran first, as here.'],
   },
   render: (needs: CorsNeeds, rule) => {
+    const origins = allowedOrigins(needs);
+    const expose = exposeHeadersOf(needs);
+    const maxAge = maxAgeOf(needs);
     const options = [
-      `  origin: ${q(needs.origin)},`,
+      origins.length === 0 ? "  origin: '*'," : origins.length > 1 ? `  origin: [${originsList(needs)}], // echoed when the request's Origin is listed` : `  origin: ${q(needs.origin)},`,
       ...(needs.credentials ? ['  credentials: true,'] : []),
       ...(needs.methods.length > 0 ? [`  methods: [${qList(needs.methods)}],`] : []),
       ...(needs.allowHeaders.length > 0 ? [`  allowedHeaders: [${qList(needs.allowHeaders)}],`] : []),
+      ...(expose.length > 0 ? [`  exposedHeaders: [${qList(expose)}],`] : []),
+      ...(maxAge !== null ? [`  maxAge: ${maxAge},`] : []),
       '  optionsSuccessStatus: 204,',
     ];
     return joinLines([

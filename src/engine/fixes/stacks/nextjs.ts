@@ -1,6 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { preflightOnlyHeaderLines, responseHeaderLines } from '../needs.js';
-import { comment, filledWith, joinLines, q, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, preflightOnlyHeaderLines, responseHeaderLines } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, q, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   'headers() in next.config.js adds headers but never answers OPTIONS, so a preflighted request still fails; the middleware answers it.',
@@ -17,15 +17,19 @@ export const nextjs: StackPack = {
   render: (needs: CorsNeeds, rule) => {
     const entries = (lines: ReadonlyArray<readonly [string, string]>) => lines.map(([name, value]) => `  ${q(name)}: ${q(value)},`);
     const apiPrefix = needs.path.split('/').slice(0, 2).join('/') || '/';
+    const origins = allowedOrigins(needs);
+    // Several origins: a Set of them, and Allow-Origin echoes the request's Origin when it is in it.
+    const list = origins.length > 1;
+    const common = responseHeaderLines(needs).filter(([name]) => !list || name !== 'Access-Control-Allow-Origin');
     return joinLines([
       ...comment('//', 'Next.js — middleware.ts at the project root (next to app/ or pages/; src/middleware.ts with a src/ folder). Next.js 16 names this file proxy.ts and the function `proxy`; middleware.ts still works there, with a deprecation warning.'),
       ...comment('//', ruleNote(rule, needs)),
       ...comment('//', filledWith(needs)),
       "import { NextResponse, type NextRequest } from 'next/server';",
       '',
-      `const ALLOWED_ORIGIN = ${q(needs.origin)};`,
+      ...(list ? [`const ALLOWED_ORIGINS = new Set([${originsList(needs)}]);`] : origins.length === 0 ? [] : [`const ALLOWED_ORIGIN = ${q(needs.origin)};`]),
       'const CORS_HEADERS: Record<string, string> = {',
-      ...entries(responseHeaderLines(needs)),
+      ...entries(common),
       '};',
       'const PREFLIGHT_HEADERS: Record<string, string> = {',
       '  ...CORS_HEADERS,',
@@ -33,10 +37,19 @@ export const nextjs: StackPack = {
       '};',
       '',
       'export function middleware(request: NextRequest) {',
-      "  if (request.headers.get('origin') !== ALLOWED_ORIGIN) return NextResponse.next();",
-      "  if (request.method === 'OPTIONS') return new NextResponse(null, { status: 204, headers: PREFLIGHT_HEADERS });",
+      ...(list
+        ? [
+            "  const origin = request.headers.get('origin');",
+            '  if (origin === null || !ALLOWED_ORIGINS.has(origin)) return NextResponse.next();',
+            "  if (request.method === 'OPTIONS') return new NextResponse(null, { status: 204, headers: { ...PREFLIGHT_HEADERS, 'Access-Control-Allow-Origin': origin } });",
+          ]
+        : [
+            ...(origins.length === 0 ? [] : ["  if (request.headers.get('origin') !== ALLOWED_ORIGIN) return NextResponse.next();"]),
+            "  if (request.method === 'OPTIONS') return new NextResponse(null, { status: 204, headers: PREFLIGHT_HEADERS });",
+          ]),
       '  const response = NextResponse.next();',
       '  for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value);',
+      ...(list ? ["  response.headers.set('Access-Control-Allow-Origin', origin);"] : []),
       '  return response;',
       '}',
       '',

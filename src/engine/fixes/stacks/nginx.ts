@@ -1,5 +1,5 @@
 import type { CorsNeeds } from '../needs.js';
-import { preflightOnlyHeaderLines, responseHeaderLines } from '../needs.js';
+import { hasOriginList, preflightOnlyHeaderLines, responseHeaderLines } from '../needs.js';
 import { comment, filledWith, joinLines, q, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
@@ -17,13 +17,30 @@ export const nginx: StackPack = {
     'multiple-allow-origin-values': ['proxy_hide_header drops the backend\'s own Access-Control-* lines so only nginx sets them.'],
   },
   render: (needs: CorsNeeds, rule) => {
-    const common = responseHeaderLines(needs);
+    const list = hasOriginList(needs);
+    // Several origins: a map (http { } level) echoes the request's Origin when it is listed, else "" — and
+    // add_header sends no line for an empty value, so other origins get no Allow-Origin.
+    const common = responseHeaderLines(needs, list ? '$cors_allow_origin' : needs.origin);
     const preflight = [...common, ...preflightOnlyHeaderLines(needs)];
-    const addHeader = (indent: string) => ([name, value]: readonly [string, string]) => `${indent}add_header ${name} ${q(value)} always;`;
+    const value = (text: string) => (text.startsWith('$') ? text : q(text));
+    const addHeader = (indent: string) => ([name, text]: readonly [string, string]) => `${indent}add_header ${name} ${value(text)} always;`;
     return joinLines([
-      ...comment('#', `nginx — inside the location { } that serves ${needs.path} (server { listen …; location … { HERE } }), in place of any other add_header Access-Control-* lines. Reload with nginx -s reload.`),
-      ...comment('#', ruleNote(rule, needs)),
-      ...comment('#', filledWith(needs)),
+      ...(list
+        ? [
+            ...comment('#', `nginx — two parts. Reload with nginx -s reload. ${ruleNote(rule, needs)}`),
+            ...comment('#', filledWith(needs)),
+            '# 1. In the http { } block, once (next to your server { } blocks):',
+            'map $http_origin $cors_allow_origin {',
+            '    default "";',
+            ...(needs.origins ?? []).map((origin) => `    ${q(origin)} $http_origin;`),
+            '}',
+            ...comment('#', `2. Inside the location { } that serves ${needs.path} (server { listen …; location … { HERE } }), in place of any other add_header Access-Control-* lines:`),
+          ]
+        : [
+            ...comment('#', `nginx — inside the location { } that serves ${needs.path} (server { listen …; location … { HERE } }), in place of any other add_header Access-Control-* lines. Reload with nginx -s reload.`),
+            ...comment('#', ruleNote(rule, needs)),
+            ...comment('#', filledWith(needs)),
+          ]),
       ...(needs.preflight
         ? [
             'if ($request_method = OPTIONS) {',

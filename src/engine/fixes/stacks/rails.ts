@@ -1,5 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { comment, filledWith, joinLines, q, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, q, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   'origins \'*\' with credentials: true raises at boot in rack-cors; list the origin.',
@@ -22,8 +23,8 @@ export const rails: StackPack = {
       ...comment('#', filledWith(needs)),
       'Rails.application.config.middleware.insert_before 0, Rack::Cors do',
       '  allow do',
-      `    origins ${q(needs.origin)}`,
-      `    resource "*", headers: ${headers}, methods: [${methods.join(', ')}]${needs.credentials ? ', credentials: true' : ''}`,
+      allowedOrigins(needs).length === 0 ? '    origins "*"' : `    origins ${originsList(needs)}`,
+      `    resource "*", headers: ${headers}, methods: [${methods.join(', ')}]${needs.credentials ? ', credentials: true' : ''}${exposeHeadersOf(needs).length > 0 ? `, expose: [${exposeHeadersOf(needs).map(q).join(', ')}]` : ''}${maxAgeOf(needs) !== null ? `, max_age: ${maxAgeOf(needs) ?? 0}` : ''}`,
       '  end',
       'end',
       ...trapLines('#', rails, rule, ALWAYS, needs),

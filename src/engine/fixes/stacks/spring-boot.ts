@@ -1,5 +1,6 @@
 import type { CorsNeeds } from '../needs.js';
-import { comment, filledWith, joinLines, q, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
+import { allowedOrigins, exposeHeadersOf, maxAgeOf } from '../needs.js';
+import { comment, filledWith, joinLines, originsList, qList, ruleNote, trapLines, type StackPack } from '../kit.js';
 
 const ALWAYS = [
   'allowedOrigins("*") with allowCredentials(true) throws at startup; list the origin (or use allowedOriginPatterns).',
@@ -33,10 +34,12 @@ export const springBoot: StackPack = {
       '    @Bean',
       '    CorsConfigurationSource corsConfigurationSource() {',
       '        CorsConfiguration cors = new CorsConfiguration();',
-      `        cors.setAllowedOrigins(List.of(${q(needs.origin)}));`,
+      allowedOrigins(needs).length === 0 ? '        cors.setAllowedOrigins(List.of("*"));' : `        cors.setAllowedOrigins(List.of(${originsList(needs)}));`,
       ...(needs.credentials ? ['        cors.setAllowCredentials(true);'] : []),
       ...(methods.length > 0 ? [`        cors.setAllowedMethods(List.of(${qList(methods)}));`] : []),
       ...(needs.allowHeaders.length > 0 ? [`        cors.setAllowedHeaders(List.of(${qList(needs.allowHeaders)}));`] : []),
+      ...(exposeHeadersOf(needs).length > 0 ? [`        cors.setExposedHeaders(List.of(${qList(exposeHeadersOf(needs))}));`] : []),
+      ...(maxAgeOf(needs) !== null ? [`        cors.setMaxAge(${maxAgeOf(needs) ?? 0}L);`] : []),
       '        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();',
       '        source.registerCorsConfiguration("/**", cors);',
       '        return source;',
