@@ -5,7 +5,7 @@ import type { CDPSession, Frame, Page } from 'puppeteer-core';
 import { delay, inspectedPage, launchChromium, openCorsPanel, waitFor, type ChromiumSession } from '../../scripts/lib/chromium';
 import type { CdpRequestRecord, ChromiumVerdict, FetchOutcome } from './compare';
 import { RUN_REQUEST, START_WORKERS } from './page-runner';
-import { startScenarioServer, substituteRequestValue, type Origins, type ScenarioServer, type ServedRequest } from './scenario-server';
+import { fetchInit, startScenarioServer, type Origins, type ScenarioServer, type ServedRequest } from './scenario-server';
 import type { FrameKey, Scenario } from './scenarios';
 
 export interface ChromiumRun {
@@ -55,20 +55,6 @@ export async function runInChromium(scenarios: readonly Scenario[], extensionDir
     await chromium?.close();
     await server?.close();
   }
-}
-
-function fetchInit(scenario: Scenario): Record<string, unknown> {
-  const { method, headers, credentials, mode, redirect, body } = scenario.request;
-  const init: Record<string, unknown> = {};
-  if (method !== undefined) init.method = method;
-  if (headers !== undefined) {
-    init.headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, substituteRequestValue(value)]));
-  }
-  if (credentials !== undefined) init.credentials = credentials;
-  if (mode !== undefined) init.mode = mode;
-  if (redirect !== undefined) init.redirect = redirect;
-  if (body !== undefined) init.body = body;
-  return init;
 }
 
 /** Listens to one target's Network domain (the page's, or a worker's): the oracle. */

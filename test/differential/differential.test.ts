@@ -12,8 +12,6 @@
 // The recording (HAR + Chromium verdicts) is written to recorded/chromium-<major>.json when the file is
 // missing, when the scenario table or the browser version changed, or when CORS_LENS_RECORD=1; the
 // Chromium-free replay in test/engine/differential-replay.test.ts reads it.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runInChromium } from './chromium-run';
@@ -30,41 +28,21 @@ import {
   type EngineExchangeLike,
   type Recording,
 } from './compare';
-import { scenariosFor, withoutEngineExpectations } from './scenarios';
+import { scenariosFor } from './scenarios';
+import { saveRecording, tableHashOf } from './recording-file';
 
 /** The rows Chromium runs (scenarios.ts `browsers`). */
 const scenarios = scenariosFor('chromium');
 
 const DIST = resolve(import.meta.dirname, '../../dist');
-const RECORDED_DIR = resolve(import.meta.dirname, 'recorded');
 
 let comparisons = new Map<string, Comparison>();
 let engineProblem: string | null = null;
 let findingChecks = new Map<string, FindingCheck>();
 let setupProblem: string | null = null;
 
-// Hashed as the browser runs the rows (withoutEngineExpectations): what the engine should report, or marking a row
-// for one browser, does not by itself force a new recording.
-const tableHash = createHash('sha256').update(JSON.stringify(scenarios.map(withoutEngineExpectations))).digest('hex').slice(0, 16);
+const tableHash = tableHashOf(scenarios);
 
-function saveRecording(recording: Recording): string {
-  const major = /\/(\d+)\./.exec(recording.browser)?.[1] ?? 'unknown';
-  const file = resolve(RECORDED_DIR, `chromium-${major}.json`);
-  let stale = true;
-  if (existsSync(file) && process.env.CORS_LENS_RECORD !== '1') {
-    try {
-      const previous = JSON.parse(readFileSync(file, 'utf8')) as Partial<Recording>;
-      stale = previous.tableHash !== recording.tableHash || previous.browser !== recording.browser;
-    } catch {
-      stale = true;
-    }
-  }
-  if (stale) {
-    mkdirSync(RECORDED_DIR, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(recording, null, 1)}\n`);
-  }
-  return file;
-}
 
 beforeAll(async () => {
   try {
@@ -79,7 +57,7 @@ beforeAll(async () => {
       served: run.served,
       har,
     };
-    saveRecording(recording);
+    saveRecording('chromium', recording);
     reportSurprises(verdicts);
 
     let exchanges: readonly EngineExchangeLike[] = [];

@@ -19,7 +19,6 @@
 // The recording (HAR + Firefox verdicts + reasons + what the server saw) is written to
 // recorded/firefox-<major>.json when the file is missing, when the table or the browser version changed, or when
 // CORS_LENS_RECORD=1; test/engine/differential-replay-firefox.test.ts replays it without a browser.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,14 +39,14 @@ import {
   type FirefoxVerdict,
 } from './compare-firefox';
 import { RUN_REQUEST, START_WORKERS } from './page-runner';
-import { startScenarioServer, substituteRequestValue, type ScenarioServer } from './scenario-server';
-import { scenariosFor, withFirefoxFindings, withoutEngineExpectations, type FrameKey, type Scenario } from './scenarios';
+import { fetchInit, startScenarioServer, type ScenarioServer } from './scenario-server';
+import { RECORDED_DIR, saveRecording, tableHashOf } from './recording-file';
+import { scenariosFor, withFirefoxFindings, type FrameKey } from './scenarios';
 
 /** The rows Firefox runs (scenarios.ts `browsers`). */
 const scenarios = scenariosFor('firefox');
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const RECORDED_DIR = resolve(import.meta.dirname, 'recorded');
 const DISAGREEMENTS_FILE = resolve(ROOT, 'test-results/firefox-disagreements.md');
 const DIST_FIREFOX = resolve(ROOT, 'dist-firefox');
 
@@ -82,40 +81,8 @@ let runSeconds = 0;
 /** Runs it took to get a complete HAR. */
 let attempts = 0;
 
-function fetchInit(scenario: Scenario): Record<string, unknown> {
-  const { method, headers, credentials, mode, redirect, body } = scenario.request;
-  const init: Record<string, unknown> = {};
-  if (method !== undefined) init.method = method;
-  if (headers !== undefined) {
-    init.headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, substituteRequestValue(value)]));
-  }
-  if (credentials !== undefined) init.credentials = credentials;
-  if (mode !== undefined) init.mode = mode;
-  if (redirect !== undefined) init.redirect = redirect;
-  if (body !== undefined) init.body = body;
-  return init;
-}
+const tableHash = tableHashOf(scenarios);
 
-const tableHash = createHash('sha256').update(JSON.stringify(scenarios.map(withoutEngineExpectations))).digest('hex').slice(0, 16);
-
-function saveRecording(recording: FirefoxRecording): string {
-  const major = /\/(\d+)\./.exec(recording.browser)?.[1] ?? 'unknown';
-  const file = resolve(RECORDED_DIR, `firefox-${major}.json`);
-  let stale = true;
-  if (existsSync(file) && process.env.CORS_LENS_RECORD !== '1') {
-    try {
-      const previous = JSON.parse(readFileSync(file, 'utf8')) as Partial<FirefoxRecording>;
-      stale = previous.tableHash !== recording.tableHash || previous.browser !== recording.browser;
-    } catch {
-      stale = true;
-    }
-  }
-  if (stale) {
-    mkdirSync(RECORDED_DIR, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(recording, null, 1)}\n`);
-  }
-  return file;
-}
 
 /** Adds one iframe per runner the table uses (RequestSpec.from / alsoFrom) and returns their BiDi contexts. */
 async function openFrames(session: FirefoxSession, scenarioServer: ScenarioServer): Promise<Map<FrameKey, string>> {
@@ -221,7 +188,7 @@ beforeAll(async () => {
       served: server!.log(),
       har,
     };
-    saveRecording(recording);
+    saveRecording('firefox', recording);
     reportSurprises(verdicts);
 
     let exchanges: readonly EngineExchangeLike[] = [];

@@ -343,3 +343,18 @@ async function closeAll(servers: Server[], sockets: Set<Socket>): Promise<void> 
   await Promise.all(servers.map((server) => new Promise<void>((done) => server.close(() => done()))));
   servers.length = 0;
 }
+
+/** The fetch() options a scenario's request is made with (headers with their origin tokens substituted). */
+export function fetchInit(scenario: Scenario): Record<string, unknown> {
+  const { method, headers, credentials, mode, redirect, body } = scenario.request;
+  const init: Record<string, unknown> = {};
+  if (method !== undefined) init.method = method;
+  if (headers !== undefined) {
+    init.headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, substituteRequestValue(value)]));
+  }
+  if (credentials !== undefined) init.credentials = credentials;
+  if (mode !== undefined) init.mode = mode;
+  if (redirect !== undefined) init.redirect = redirect;
+  if (body !== undefined) init.body = body;
+  return init;
+}
