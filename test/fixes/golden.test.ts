@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose, RUN_VERIFIED, RUN_VERIFIED_STACKS, stackInfos, STACK_IDS, verifiedAgainst } from '../../src/engine/index';
 import type { Fix } from '../../src/engine/index';
 import { PAGE, exchange, har } from '../fixtures/builders';
+import { compileSpringSnippets } from './java-check';
 import { NGINX, nginxConfig } from './stack-servers';
 
 const FAIL = 'net::ERR_FAILED';
@@ -94,23 +95,10 @@ describe('fix packs', () => {
   // installs: javac compiles the Spring Boot class against Debian's Spring Framework jars, bash parses the AWS
   // CLI commands and jq parses their JSON; gofmt parses and formats the Go handlers. .ci/run installs them.
   it('the Spring Boot snippet compiles with javac against Spring Framework (Debian libspring-web-java)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cors-lens-javac-'));
-    try {
-      const files = fixes.map(({ fix }, index) => {
-        const file = join(dir, `p${index}`, 'CorsConfig.java');
-        mkdirSync(join(dir, `p${index}`));
-        // The package line stands for the user's file; the snippet is pasted below it verbatim.
-        writeFileSync(file, `package p${index};\n${snippet('spring-boot', fix)}`);
-        return file;
-      });
-      const classpath = ['spring3-web', 'spring3-context', 'spring3-core', 'spring3-beans'].map((name) => `/usr/share/java/${name}.jar`).join(':');
-      const result = spawnSync('javac', ['-proc:none', '-Xlint:none', '-cp', classpath, '-d', join(dir, 'classes'), ...files], { encoding: 'utf8' });
-      expect(result.error, 'javac not found: apt-get install default-jdk-headless libspring-web-java (see .ci/run)').toBeUndefined();
-      expect(result.stdout + result.stderr).toBe('');
-      expect(result.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const result = compileSpringSnippets(fixes.map(({ fix }) => snippet('spring-boot', fix)));
+    expect(result.error, 'javac not found: apt-get install default-jdk-headless libspring-web-java (see .ci/run)').toBeUndefined();
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
   }, 60_000);
 
   it('the AWS snippets are valid shell, and jq parses their JSON', () => {

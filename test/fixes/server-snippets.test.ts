@@ -6,7 +6,7 @@
 // map and the location. Three configurations: several page origins with credentials (from a diagnosed capture),
 // "*" for any page, and one origin with expose headers and max-age (both rendered from CorsNeeds directly).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -15,6 +15,7 @@ import { diagnose, stackInfos, STACK_IDS, type StackId } from '../../src/engine/
 import type { CorsNeeds } from '../../src/engine/fixes/needs';
 import { stackPack } from '../../src/engine/fixes/stacks';
 import { exchange, har, PAGE } from '../fixtures/builders';
+import { compileSpringSnippets } from './java-check';
 import { NGINX, nginxConfig } from './stack-servers';
 
 const API = 'https://api.example.net';
@@ -87,22 +88,10 @@ describe('server configuration snippets', () => {
   }, 30_000);
 
   it('the Spring Boot class compiles with javac against Spring Framework (Debian libspring-web-java)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cors-lens-javac-'));
-    try {
-      const files = codes('spring-boot').map(({ code }, index) => {
-        const file = join(dir, `s${index}`, 'CorsConfig.java');
-        mkdirSync(join(dir, `s${index}`));
-        writeFileSync(file, `package s${index};\n${code}`);
-        return file;
-      });
-      const classpath = ['spring3-web', 'spring3-context', 'spring3-core', 'spring3-beans'].map((name) => `/usr/share/java/${name}.jar`).join(':');
-      const result = spawnSync('javac', ['-proc:none', '-Xlint:none', '-cp', classpath, '-d', join(dir, 'classes'), ...files], { encoding: 'utf8' });
-      expect(result.error, 'javac not found: apt-get install default-jdk-headless libspring-web-java (see .ci/run)').toBeUndefined();
-      expect(result.stdout + result.stderr).toBe('');
-      expect(result.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const result = compileSpringSnippets(codes('spring-boot').map(({ code }) => code));
+    expect(result.error, 'javac not found: apt-get install default-jdk-headless libspring-web-java (see .ci/run)').toBeUndefined();
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
   }, 60_000);
 
   it('the AWS commands are valid shell, and jq parses their JSON', () => {
