@@ -1,5 +1,5 @@
 // Which browser a report judges for, and the Firefox mode on HARs shaped as Firefox records them
-// (../shared/firefox-facts.md, copied in test/differential/README.md): no _error, blocked responses recorded as
+// (docs/firefox-notes.md, test/differential/README.md): no _error, blocked responses recorded as
 // ordinary responses, requests stopped at their preflight with status 0 and empty timings, preflights listed
 // after their request, credentials visible only through Sec-Fetch-Storage-Access.
 import { describe, expect, it } from 'vitest';
