@@ -80,7 +80,7 @@ export function maxAgeOf(needs: CorsNeeds): number | null {
 /** Header and method names that are safe inside any quoted string of any stack (no quotes, $, backslash). */
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 
-function isSafeName(value: string): boolean {
+export function isSafeName(value: string): boolean {
   return SAFE_NAME.test(value);
 }
 

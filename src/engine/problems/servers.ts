@@ -1,5 +1,5 @@
 import { serverSnippetsFor } from '../fixes/index.js';
-import { ORIGIN_PLACEHOLDER, safeOrigin, type CorsNeeds } from '../fixes/needs.js';
+import { isSafeName, ORIGIN_PLACEHOLDER, safeOrigin, type CorsNeeds } from '../fixes/needs.js';
 import { originOf } from '../model/origin.js';
 import type { RuleId } from '../rules/registry.js';
 import type { FixSnippet, FixTarget, HeaderPatch, Severity } from '../rules/types.js';
@@ -188,7 +188,7 @@ function combine(server: string, problems: readonly Problem[], exchanges: number
   else if (allowOrigins.length > 0) headers.push({ action: 'set', name: NAMES[ALLOW_ORIGIN] as string, value: allowOrigins[0] as string });
   if (credentials) headers.push({ action: 'set', name: NAMES['access-control-allow-credentials'] as string, value: 'true' });
   for (const name of LIST_HEADERS) {
-    const values = [...(lists.get(name)?.values() ?? [])];
+    const values = listItems(name);
     if (values.length > 0) headers.push({ action: 'set', name: NAMES[name] as string, value: values.join(', ') });
   }
   if (maxAge !== null) headers.push({ action: 'set', name: NAMES['access-control-max-age'] as string, value: String(maxAge) });
@@ -224,8 +224,6 @@ interface ServerFacts {
   readonly exposeHeaders: readonly string[];
   readonly rules: readonly RuleId[];
 }
-
-const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 
 /**
  * What the server's one configuration must allow, as fix packs read it: the merged lines, plus everything the
@@ -263,9 +261,9 @@ function serverNeeds(facts: ServerFacts): CorsNeeds {
       if (status !== undefined && errorStatus === null) errorStatus = Number(status);
     }
   }
-  const methodList = [...methods].filter((method) => SAFE_NAME.test(method) && !isCorsSafelistedMethod(method));
-  const headerList = [...allowHeaders].filter((name) => SAFE_NAME.test(name)).sort();
-  const exposeList = facts.exposeHeaders.filter((name) => SAFE_NAME.test(name));
+  const methodList = [...methods].filter((method) => isSafeName(method) && !isCorsSafelistedMethod(method));
+  const headerList = [...allowHeaders].filter(isSafeName).sort();
+  const exposeList = facts.exposeHeaders.filter(isSafeName);
   // "*" only where the merged lines say so and nothing the capture shows carries credentials.
   const anyOrigin = facts.wildcard && !credentials;
   const list = anyOrigin ? [] : [...origins].sort();
