@@ -370,14 +370,6 @@ function entriesOf(kept: KeptEntries): readonly unknown[] {
   });
 }
 
-/** The text export of a whole HAR file read as a stream of bytes: exportFromBytes for the text format. */
-export function exportTextFromBytes(
-  chunks: Iterable<Uint8Array>, options: Pick<ExportOptions, 'redact' | 'sourceName' | 'sourceKind' | 'browser'> & { readonly exchanges?: boolean } = {},
-): { readonly content: string; readonly report: Report } | null {
-  const exported = exportFromBytes(chunks, { ...options, format: 'text', listExchanges: options.exchanges === true });
-  return exported === null ? null : { content: [...exported.parts].join(''), report: exported.report };
-}
-
 /** Redact, scope, diagnose and render in one call (the panel's Export menu and the CLI use this). */
 export function exportReport(input: unknown, options: ExportOptions): ExportResult {
   const built = buildExportDocument(input, options);
