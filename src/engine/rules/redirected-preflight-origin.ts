@@ -1,6 +1,6 @@
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, responseHeader } from './audit-helpers.js';
-import { ACAO, evidence } from './helpers.js';
+import { ACAO, allowOriginBranch, evidence } from './helpers.js';
 import type { Rule, RuleContext } from './types.js';
 import { INAPPLICABLE, PASS } from './types.js';
 
@@ -62,8 +62,11 @@ export const redirectedPreflightOrigin: Rule<Failure> = {
   },
 };
 
+/** The access check's Allow-Origin decision for `origin` (helpers.ts), read as passed or not. */
 function allows(value: string, origin: string, context: RuleContext): boolean {
-  return value === '*' ? !context.isCredentialed() : value === origin;
+  // Only "*" depends on the credentials mode, so only then is it read (the credentials inference counts the reads).
+  const branch = allowOriginBranch(value, origin, value === '*' && context.isCredentialed());
+  return branch === 'match' || branch === 'wildcard';
 }
 
 /** What the browser the capture is not judged for would do: "Firefox would allow this request. " */
