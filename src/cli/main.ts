@@ -3,7 +3,7 @@
 import { answerWithoutEngine, parseArguments } from './arguments.js';
 
 const argv = process.argv.slice(2);
-const out = (text: string) => process.stdout.write(text);
+const out = (part: string | Uint8Array) => process.stdout.write(part);
 const err = (text: string) => process.stderr.write(text);
 
 const command = parseArguments(argv);

@@ -33,7 +33,7 @@ export { RULE_IDS, RULE_RENAMES } from './rules/registry.js';
 export type { RuleId } from './rules/registry.js';
 export { TOOL_NAME, TOOL_VERSION } from './version.js';
 export { buildExportDocument, exportFilename, exportFromBytes, exportReport, renderExport, renderExportParts, EXPORT_FORMATS } from './report/export.js';
-export type { EntrySpool, ExportDocument, ExportDocumentResult, ExportFormat, ExportInfo, ExportOptions, ExportResult, ExportScope } from './report/export.js';
+export type { EntrySpool, ExportDocument, ExportPart, ExportDocumentResult, ExportFormat, ExportInfo, ExportOptions, ExportResult, ExportScope } from './report/export.js';
 export { isReport, openInput, reopenReport } from './report/reopen.js';
 export type { ReopenResult } from './report/reopen.js';
 export { reportToMarkdown, mdCode, mdText, mdFence } from './report/to-markdown.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, diagnoseHarBytes, exportFromBytes, exportReport, reportToJson, type EntrySpool, type ExportFormat } from '../../src/engine/index.js';
+import { diagnose, diagnoseHarBytes, exportFromBytes, exportReport, reportToJson, type EntrySpool, type ExportFormat, type ExportPart } from '../../src/engine/index.js';
 import { syntheticHar } from '../../bench/synthetic-har.js';
 import { exchange } from '../fixtures/builders.js';
 
@@ -135,26 +135,39 @@ describe('streamed exports in every format (the CLI reading a file)', () => {
     if (!result.ok) throw new Error(result.error.message);
     return result.content;
   };
-  /** An EntrySpool in memory that gives the joined texts back in pieces of 7 characters (as the CLI's file spool, in pieces of any size). */
-  const memorySpool = (): EntrySpool => {
+  /**
+   * An EntrySpool in memory that gives the joined texts back as UTF-8 bytes in pieces of 7, cut anywhere (as the
+   * CLI's file spool, in pieces of any size), or as text in pieces of 7 characters.
+   */
+  const memorySpool = (as: 'bytes' | 'text'): EntrySpool => {
     const texts: string[] = [];
     return {
       add: (text) => texts.push(text),
       *joined() {
         const joined = texts.join(',');
-        for (let at = 0; at < joined.length; at += 7) yield joined.slice(at, at + 7);
+        const whole = as === 'bytes' ? encoder.encode(joined) : joined;
+        for (let at = 0; at < whole.length; at += 7) yield whole.slice(at, at + 7);
       },
     };
+  };
+  /** The parts as one text, as a writer passing bytes on writes it. */
+  const joinedParts = (parts: Iterable<ExportPart>) => {
+    const bytes = [...parts].map((part) => (typeof part === 'string' ? encoder.encode(part) : part));
+    const all = new Uint8Array(bytes.reduce((length, piece) => length + piece.length, 0));
+    bytes.reduce((at, piece) => (all.set(piece, at), at + piece.length), 0);
+    return new TextDecoder().decode(all);
   };
   /** The export streamed from the bytes, with the entries kept as text; the same with them read again (as the CLI does) must agree. */
   const streamedExport = (text: string, format: ExportFormat, redact: boolean, stack: 'express' | null, size = 4096) => {
     const bytes = encoder.encode(text);
     const result = exportFromBytes(chunks(bytes, size), options(format, redact, stack));
     const reread = exportFromBytes(chunks(bytes, size), { ...options(format, redact, stack), reread: (start, end) => bytes.subarray(start, end) });
-    const spooled = exportFromBytes(chunks(bytes, size), { ...options(format, redact, stack), reread: (start, end) => bytes.subarray(start, end), spool: memorySpool() });
     const content = result === null ? null : [...result.parts].join('');
     expect(reread === null ? null : [...reread.parts].join(''), `${format}, entries read again`).toBe(content);
-    expect(spooled === null ? null : [...spooled.parts].join(''), `${format}, entries spooled`).toBe(content);
+    for (const as of ['bytes', 'text'] as const) {
+      const spooled = exportFromBytes(chunks(bytes, size), { ...options(format, redact, stack), reread: (start, end) => bytes.subarray(start, end), spool: memorySpool(as) });
+      expect(spooled === null ? null : joinedParts(spooled.parts), `${format}, entries spooled as ${as}`).toBe(content);
+    }
     return content;
   };
 

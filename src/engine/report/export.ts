@@ -11,7 +11,7 @@ import { diagnose, diagnoseHarStream, type DiagnoseOptions } from '../diagnose.j
 import { Utf8Decoder } from '../har/stream.js';
 import type { InputError } from '../har/types.js';
 import { rawLogOf, redactHar, StreamRedaction } from '../redact/har.js';
-import { exportJsonParts, reportToExportJson } from './to-json.js';
+import { escapeForViewers, exportJsonParts, reportToExportJson, type ExportPart } from './to-json.js';
 import { reportToHtml } from './to-html.js';
 import { reportToMarkdown } from './to-markdown.js';
 import { reportToText } from './to-text.js';
@@ -23,6 +23,7 @@ import { isJsonObject } from '../model/json.js';
 import type { BrowserId } from '../spec/browsers.js';
 
 export type { ExportDocument, ExportFormat, ExportInfo, ExportScope } from './document.js';
+export type { ExportPart } from './to-json.js';
 
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['md', 'html', 'json', 'text'];
 
@@ -181,7 +182,7 @@ export function exportFilename(document: ExportDocument, format: ExportFormat): 
  * the other formats are one part. `entriesJson`: the embedded HAR's entries as compact JSON separated by commas,
  * in pieces (see exportFromBytes).
  */
-export function renderExportParts(document: ExportDocument, format: ExportFormat, listExchanges = false, entriesJson?: Iterable<string>): Iterable<string> {
+export function renderExportParts(document: ExportDocument, format: ExportFormat, listExchanges = false, entriesJson?: Iterable<ExportPart>): Iterable<ExportPart> {
   return format === 'json' ? exportJsonParts(document, entriesJson) : [renderExport(document, format, listExchanges)];
 }
 
@@ -205,7 +206,7 @@ export function exportFromBytes(
     /** Keeps the JSON's entry texts outside memory (used by the JSON format only). */
     readonly spool?: EntrySpool;
   },
-): { readonly parts: Iterable<string>; readonly report: Report } | null {
+): { readonly parts: Iterable<ExportPart>; readonly report: Report } | null {
   const redacted = options.redact !== false;
   const redaction = new StreamRedaction(redacted);
   const kept = keptEntriesFor(options.format, redacted, options.reread, options.spool);
@@ -238,12 +239,13 @@ export function exportFromBytes(
 
 /**
  * Where a streamed JSON export keeps its redacted entries' texts until the report before them is written:
- * `add` gets each entry's compact JSON in order; `joined` gives them back separated by commas, in pieces of
- * any size (cut between characters, not inside one).
+ * `add` gets each entry's compact JSON in order (already escaped for viewers); `joined` gives them back
+ * separated by commas, in pieces of any size: text cut between characters, or UTF-8 bytes cut anywhere (a
+ * writer passes bytes on as they are; see ExportPart).
  */
 export interface EntrySpool {
   add(text: string): void;
-  joined(): Iterable<string>;
+  joined(): Iterable<ExportPart>;
 }
 
 /** The redacted entries of a streamed export, given back by index or, for the JSON, as comma-separated compact JSON. */
@@ -252,7 +254,7 @@ interface KeptEntries {
   addRange(start: number, end: number): void;
   readonly length: number;
   at(index: number): unknown;
-  jsonTexts(): Iterable<string>;
+  jsonTexts(): Iterable<ExportPart>;
 }
 
 function keptEntriesFor(
@@ -270,7 +272,8 @@ class KeptInSpool implements KeptEntries {
   constructor(private readonly spool: EntrySpool) {}
 
   addEntry(copy: unknown): void {
-    this.spool.add(JSON.stringify(copy) ?? 'null');
+    // Escaped here, as the JSON renderer escapes every text part: the spool may give the entries back as bytes.
+    this.spool.add(escapeForViewers(JSON.stringify(copy) ?? 'null'));
     this.count++;
   }
 
@@ -284,7 +287,7 @@ class KeptInSpool implements KeptEntries {
     return undefined;
   }
 
-  jsonTexts(): Iterable<string> {
+  jsonTexts(): Iterable<ExportPart> {
     return this.spool.joined();
   }
 }

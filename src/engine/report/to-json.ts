@@ -59,9 +59,9 @@ export function reportToExportJson(document: ExportDocument): string {
  * reportToExportJson in parts, for writers that stream (the CLI): one part per exchange and per HAR entry, so
  * the whole text — 1.5 times the HAR for a big capture — is never held. `entriesJson`, when given, is the
  * embedded HAR's entries already written as compact JSON, separated by commas, in pieces of any size (the CLI
- * writes them so from its streamed read).
+ * writes them so from its streamed read); a piece given as bytes is passed on as it is (see ExportPart).
  */
-export function* exportJsonParts(document: ExportDocument, entriesJson?: Iterable<string>): Generator<string> {
+export function* exportJsonParts(document: ExportDocument, entriesJson?: Iterable<ExportPart>): Generator<ExportPart> {
   const report = reportJsonValue(document.report) as { readonly exchanges: readonly object[] };
   // The report is indented for people; the embedded HAR, most of the bytes, is written compact (indenting it
   // doubled a big export's size).
@@ -71,17 +71,25 @@ export function* exportJsonParts(document: ExportDocument, entriesJson?: Iterabl
     exchanges: new Written((depth) => indentedArray(report.exchanges, depth)),
     export: new Written((depth) => indentedObject({ ...document.export, har: new Written(() => har) }, depth)),
   };
-  for (const part of indentedObject(root, 0)) yield escapeForViewers(part);
+  for (const part of indentedObject(root, 0)) yield typeof part === 'string' ? escapeForViewers(part) : part;
   yield '\n';
 }
 
-function escapeForViewers(text: string): string {
+/**
+ * A piece of a streamed export: text, or text already encoded as UTF-8 — and, in a JSON export, already passed
+ * through escapeForViewers — that a writer passes on without decoding it (the CLI's spooled entries: a 100k
+ * capture's 190 MB would otherwise be decoded into strings only to be encoded again).
+ */
+export type ExportPart = string | Uint8Array;
+
+/** Line and paragraph separators and bidirectional controls as \u escapes, so no viewer shows the JSON misleadingly (idempotent). */
+export function escapeForViewers(text: string): string {
   return text.replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A member whose JSON text is written by `parts` (given its nesting depth) instead of JSON.stringify. */
 class Written {
-  constructor(readonly parts: (depth: number) => Iterable<string>) {}
+  constructor(readonly parts: (depth: number) => Iterable<ExportPart>) {}
 }
 
 /**
@@ -100,7 +108,7 @@ function indentedValue(value: unknown, depth: number): string {
 }
 
 /** JSON.stringify(object, null, 2) at nesting depth `depth`, in parts; `Written` members write themselves. */
-function* indentedObject(object: Readonly<Record<string, unknown>>, depth: number): Generator<string> {
+function* indentedObject(object: Readonly<Record<string, unknown>>, depth: number): Generator<ExportPart> {
   const inner = '  '.repeat(depth + 1);
   let first = true;
   for (const [key, value] of Object.entries(object)) {
@@ -125,7 +133,7 @@ function* indentedArray(items: readonly unknown[], depth: number): Generator<str
 }
 
 /** JSON.stringify(har) with the entries given as their comma-separated JSON text, in pieces (entries is the log's last member). */
-function* compactHarParts(har: ExportDocument['export']['har'], entriesJson: Iterable<string>): Generator<string> {
+function* compactHarParts(har: ExportDocument['export']['har'], entriesJson: Iterable<ExportPart>): Generator<ExportPart> {
   const { entries: _entries, ...head } = har.log;
   yield `${JSON.stringify({ log: { ...head, entries: [] } }).slice(0, -'[]}}'.length)}[`;
   yield* entriesJson;
