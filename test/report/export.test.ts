@@ -186,6 +186,20 @@ describe('JSON export', () => {
     expect(result.filename).toBe('cors-lens-report-2024-05-01.json');
   });
 
+  it('writes each exchange compact on a line of its own, the rest indented', () => {
+    const result = exportReport(demoHar(), { format: 'json', generatedAt: AT });
+    if (!result.ok) throw new Error(result.error.message);
+    const json = JSON.parse(result.content) as { exchanges: Array<{ id: string }> };
+    const lines = result.content.split('\n');
+    expect(json.exchanges.length).toBeGreaterThan(1);
+    for (const exchange of json.exchanges) {
+      const line = lines.find((text) => text.startsWith(`    {"id":${JSON.stringify(exchange.id)},`));
+      expect(line, exchange.id).toBeDefined();
+      expect(JSON.parse((line ?? '').trim().replace(/,$/, ''))).toEqual(exchange);
+    }
+    expect(lines).toContain('  "summary": {');
+  });
+
   it('writes bidi characters as escapes, still valid JSON', () => {
     const result = exportReport(hostileHar(BEACON), { format: 'json', generatedAt: AT, redact: false });
     if (!result.ok) throw new Error(result.error.message);
