@@ -68,11 +68,15 @@ interface PhaseFigures {
   worstDeliveryMs: number;
   /** The machine's 1-minute load average at the end of the phase (2 cores, shared). */
   load: number;
+  /** This process (the traffic server and the driver) during the phase, as a share of one core. */
+  benchCpu: number;
 }
 
 async function soakRun(mode: 'steady' | 'bursty', options: SoakOptions): Promise<PhaseFigures[]> {
   const traffic = await startSoakTraffic();
-  const chromium = await launchChromium();
+  // No Network domain for Puppeteer's page: the bench reads the page through Runtime.evaluate only, and an event
+  // (or several) per request for this process to receive took CPU the browser under test needs (2 cores).
+  const chromium = await launchChromium({ networkEvents: false });
   const figures: PhaseFigures[] = [];
   try {
     const panel = await openCorsPanel(chromium);
@@ -102,6 +106,8 @@ async function soakRun(mode: 'steady' | 'bursty', options: SoakOptions): Promise
     let tasksFrom = 0;
     for (const phaseEnd of options.phases) {
       const count = phaseEnd - made;
+      const benchCpuBefore = process.cpuUsage();
+      const phaseStarted = performance.now();
       const panelCpuBefore = await taskSeconds(panelCdp);
       const devtoolsCpuBefore = await taskSeconds(devtoolsCdp);
       await page.evaluate(`(() => { window.__finished = null; __run(${JSON.stringify({ count, mode, rate: options.rate })}).then((at) => { window.__finished = at; }); })()`);
@@ -128,6 +134,8 @@ async function soakRun(mode: 'steady' | 'bursty', options: SoakOptions): Promise
           if (counted >= expected) countedAt = Date.now();
         }
       }
+      const benchUsage = process.cpuUsage(benchCpuBefore);
+      const benchCpu = (benchUsage.user + benchUsage.system) / 1000 / (performance.now() - phaseStarted);
       const lagMs = Math.max(0, (countedAt || Date.now()) - lastSettledAt);
       const busyAfterMs = Math.max(0, lastBusyAt - lastSettledAt);
       // When DevTools handed the panel the last request (onRequestFinished), and how late it was at worst.
@@ -172,6 +180,7 @@ async function soakRun(mode: 'steady' | 'bursty', options: SoakOptions): Promise
         deliveredAfterMs: Math.max(0, delivery.lastAt - lastSettledAt),
         worstDeliveryMs: delivery.worstMs,
         load: loadavg()[0] ?? 0,
+        benchCpu,
       });
       printPhase(mode, options, figures.at(-1)!);
     }
@@ -191,7 +200,10 @@ function printPhase(mode: string, options: SoakOptions, phase: PhaseFigures): vo
   const pace = mode === 'steady' ? `${options.rate} requests/s` : 'bursts of 300, 1 s apart';
   console.log(`  ${mode} (${pace}), phase ${thousands(phase.requests)} requests — figures below, judged at the end`);
   line(phase.lagMs <= SOAK_BUDGET.lagMs && phase.counted >= phase.requests, `    ${mode} ${thousands(phase.requests)}: count lag after the page's last request ${phase.lagMs} ms, ${thousands(phase.counted)} of ${thousands(phase.requests)} counted (budget: all, ≤ ${SOAK_BUDGET.lagMs} ms):`);
-  line(null, `    ${mode} ${thousands(phase.requests)}: DevTools handed the panel the last request ${phase.deliveredAfterMs} ms after the page saw it finish (worst delay of a request in the phase ${thousands(Math.round(phase.worstDeliveryMs))} ms); load average ${phase.load.toFixed(1)} on ${cpus().length} cores (reported)`);
+  // The lag is DevTools' delivery of the last request plus the panel's own time from there to the count.
+  const panelShare = Math.max(0, phase.lagMs - phase.deliveredAfterMs);
+  line(null, `    ${mode} ${thousands(phase.requests)}: of that lag, DevTools handed the panel the last request ${phase.deliveredAfterMs} ms after the page saw it finish, and the panel's own share (from there to the count, read every 100 ms) was ${panelShare} ms; worst delivery delay of a request in the phase ${thousands(Math.round(phase.worstDeliveryMs))} ms (reported)`);
+  line(null, `    ${mode} ${thousands(phase.requests)}: load average ${phase.load.toFixed(1)} on ${cpus().length} cores; this bench process (traffic server and driver) used ${(phase.benchCpu * 100).toFixed(0)}% of a core during the phase (reported)`);
   line(phase.busyAfterMs <= SOAK_BUDGET.idleMs, `    ${mode} ${thousands(phase.requests)}: panel busy after the last request ${phase.busyAfterMs} ms (budget ≤ ${SOAK_BUDGET.idleMs} ms):`);
   line(phase.tasksOver100 === 0, `    ${mode} ${thousands(phase.requests)}: longest panel task streaming ${phase.longestStreamingMs.toFixed(0)} ms / after ${phase.longestAfterMs.toFixed(0)} ms, ${phase.tasksOver100} over ${SOAK_BUDGET.taskMs} ms (budget: none):`);
   line(phase.heapPerExchange <= SOAK_BUDGET.heapPerExchange, `    ${mode} ${thousands(phase.requests)}: panel heap after GC ${MB(phase.panelHeap)} = ${(phase.heapPerExchange / 1024).toFixed(2)} KB per exchange (budget ≤ 2 KB):`);

@@ -21,6 +21,12 @@ export interface LaunchOptions {
   withExtension?: boolean;
   /** More command-line switches (e.g. --ip-address-space-overrides for the Local Network Access scenarios). */
   extraArgs?: readonly string[];
+  /**
+   * False: Puppeteer does not enable the Network domain on the pages it attaches to (no HTTPRequest objects, and
+   * page.goto() resolves to null). The soak uses it: otherwise every request the page makes is an event or several
+   * for this process to receive and track, CPU the browser under test needs (2 cores).
+   */
+  networkEvents?: boolean;
 }
 
 export interface ChromiumSession {
@@ -77,7 +83,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
   };
   try {
     const port = await waitForDebuggingPort(userDataDir, child, () => stderrTail);
-    const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
+    const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null, networkEnabled: options.networkEvents !== false });
     let closed = false;
     return {
       browser,

@@ -37,11 +37,35 @@ describe('RowStore', () => {
       expect(view.rows).toEqual(filterRows(store.rows, filter));
     }
     expect(view.rows).toBe(shown);
-    // Many changes at once rebuild the view, with the same result.
+    // Many changes at once, old rows among them: the same result.
     view.follow(store.apply({ removed: store.rows.slice(0, 100).map((item) => item.id), added: [] }));
     expect(view.rows).toEqual(filterRows(store.rows, filter));
     // A filter that shows everything is the store's own rows.
     expect(new FilteredRows(store, { ...DEFAULT_FILTER, showSameOrigin: true }).rows).toBe(store.rows);
+  });
+
+  it('places large deltas of old and new rows as sorting every row would, and its filtered view follows', () => {
+    const store = new RowStore();
+    const filter = { ...DEFAULT_FILTER, quick: 'blocked' as const };
+    const view = new FilteredRows(store, filter);
+    // Even entries first; then deltas that re-diagnose old rows, fill the odd gaps and append, hundreds at a time.
+    view.follow(store.apply({ removed: [], added: Array.from({ length: 500 }, (_, index) => row(index * 2, index % 3 === 0 ? 'blocked' : 'allowed')) }));
+    let seed = 7;
+    const random = (below: number) => (seed = (seed * 48271) % 2147483647) % below;
+    const expected = new Map(store.rows.map((item) => [item.firstEntry, item]));
+    for (let step = 0; step < 30; step++) {
+      const removed = [...new Set(Array.from({ length: random(150) }, () => [...expected.keys()][random(expected.size)] as number))];
+      for (const entry of removed) expected.delete(entry);
+      const added = [
+        ...removed.filter(() => random(2) === 0).map((entry) => row(entry, random(2) === 0 ? 'blocked' : 'allowed')),
+        ...Array.from({ length: random(120) }, () => random(1_200)).filter((entry) => !expected.has(entry)).map((entry) => row(entry, 'blocked')),
+      ];
+      const unique = [...new Map(added.map((item) => [item.firstEntry, item])).values()];
+      for (const item of unique) expected.set(item.firstEntry, item);
+      view.follow(store.apply({ removed: removed.map((entry) => `ex-${entry}`), added: unique }));
+      expect(store.rows).toEqual([...expected.values()].sort((a, b) => a.firstEntry - b.firstEntry));
+      expect(view.rows).toEqual(filterRows(store.rows, filter));
+    }
   });
 
   it('names a request by host and path, without its fragment', () => {

@@ -12,13 +12,42 @@ export interface RowDelta {
 /** What a delta did, as row objects (what a view of the rows needs to follow it). */
 export interface RowChange {
   removed: readonly ExchangeRow[];
+  /** In capture order (by first entry). */
   added: readonly ExchangeRow[];
-  /** True when the rows were rebuilt rather than changed one by one: views rebuild too. */
+  /** True when the rows were replaced (replaceAll): views rebuild too. */
   rebuilt: boolean;
 }
 
-/** Beyond this many changes at once, one pass over all rows is cheaper than one search per change. */
-const ONE_BY_ONE = 64;
+/**
+ * Rows come from the worker by structured clone, every string a copy of its own: 100k rows held about a million
+ * strings, most of them the same few values ("GET", "allowed", a rule id). Each row the store keeps shares one copy
+ * of its few-valued fields instead (the id and URL stay its own), so garbage collection has fewer objects to copy
+ * and mark on a heap that only grows during a live session.
+ */
+const shared = new Map<string, string>();
+/** Enough for every verdict, method, kind, error and rule combination a capture has; cleared (never wrong) beyond it. */
+const SHARED_MAX = 10_000;
+
+function share<T extends string | null>(value: T): T {
+  if (value === null) return value;
+  const kept = shared.get(value);
+  if (kept !== undefined) return kept as T;
+  if (shared.size >= SHARED_MAX) shared.clear();
+  shared.set(value, value);
+  return value;
+}
+
+function shareStrings(row: ExchangeRow): ExchangeRow {
+  row.verdict = share(row.verdict);
+  row.method = share(row.method);
+  row.kind = share(row.kind);
+  row.preflight = share(row.preflight);
+  row.corsError = share(row.corsError);
+  row.netError = share(row.netError);
+  row.rules = share(row.rules);
+  row.problems = share(row.problems);
+  return row;
+}
 
 export class RowStore {
   private readonly list: ExchangeRow[] = [];
@@ -43,7 +72,7 @@ export class RowStore {
     this.byId.clear();
     this.missingPreflights = 0;
     this.navigations = 0;
-    for (const row of rows) this.count(row, 1);
+    for (const row of rows) this.count(shareStrings(row), 1);
     for (const row of [...rows].sort((a, b) => a.firstEntry - b.firstEntry)) this.list.push(row);
     this.version++;
     return { removed: [], added: rows, rebuilt: true };
@@ -57,32 +86,12 @@ export class RowStore {
       this.count(row, -1);
       removed.push(row);
     }
-    for (const row of delta.added) this.count(row, 1);
-    if (removed.length > ONE_BY_ONE) {
-      const gone = new Set(removed);
-      const kept = this.list.filter((row) => !gone.has(row));
-      this.list.length = 0;
-      for (const row of kept) this.list.push(row);
-    } else {
-      for (const row of removed) removeRow(this.list, row);
-    }
-    // New exchanges go at the end (pushed, however many); only those that belong among older rows are inserted.
+    for (const row of delta.added) this.count(shareStrings(row), 1);
+    removeRows(this.list, removed);
     const added = [...delta.added].sort((a, b) => a.firstEntry - b.firstEntry);
-    const last = this.list[this.list.length - 1]?.firstEntry ?? -Infinity;
-    let tail = 0;
-    while (tail < added.length && (added[tail] as ExchangeRow).firstEntry <= last) tail++;
-    const inside = added.slice(0, tail);
-    if (inside.length > ONE_BY_ONE) {
-      const merged = mergeByFirstEntry(this.list, inside);
-      this.list.length = 0;
-      for (const row of merged) this.list.push(row);
-    } else {
-      for (const row of inside) insertRow(this.list, row);
-    }
-    for (let index = tail; index < added.length; index++) this.list.push(added[index] as ExchangeRow);
-    const rebuilt = removed.length > ONE_BY_ONE || inside.length > ONE_BY_ONE;
-    if (removed.length > 0 || delta.added.length > 0) this.version++;
-    return { removed, added: delta.added, rebuilt };
+    insertRows(this.list, added);
+    if (removed.length > 0 || added.length > 0) this.version++;
+    return { removed, added, rebuilt: false };
   }
 
   private count(row: ExchangeRow, sign: 1 | -1): void {
@@ -112,8 +121,8 @@ export class FilteredRows {
   follow(change: RowChange): void {
     if (filtersNothing(this.filter)) return;
     if (change.rebuilt) return this.rebuild();
-    for (const row of change.removed) removeRow(this.list, row);
-    for (const row of filterRows(change.added, this.filter)) insertRow(this.list, row);
+    removeRows(this.list, change.removed);
+    insertRows(this.list, filterRows(change.added, this.filter));
   }
 
   private rebuild(): void {
@@ -133,24 +142,40 @@ export function positionOf(rows: readonly ExchangeRow[], entry: number): number 
   return low;
 }
 
-function removeRow(rows: ExchangeRow[], row: ExchangeRow): void {
-  const position = positionOf(rows, row.firstEntry);
-  if (rows[position] === row) rows.splice(position, 1);
+/*
+ * A live delta changes recent exchanges (a burst's new rows, a request whose preflight or late headers came in), so
+ * both helpers work from the first row the delta touches to the end: the delta and the rows after it, not every
+ * row. Over all rows, a delta of a burst (hundreds of rows) took a panel task over 100 ms at 60k rows on a loaded
+ * 2-core machine (bench trace, issue 21).
+ */
+
+/** Removes `gone` (rows of `rows`, any order) in one pass from the first of them on. */
+function removeRows(rows: ExchangeRow[], gone: readonly ExchangeRow[]): void {
+  if (gone.length === 0) return;
+  let from = rows.length;
+  for (const row of gone) {
+    const position = positionOf(rows, row.firstEntry);
+    // Not where its first entry says (never expected): look through every row.
+    from = Math.min(from, rows[position] === row ? position : 0);
+  }
+  const dropped = new Set(gone);
+  let kept = from;
+  for (let index = from; index < rows.length; index++) {
+    const row = rows[index] as ExchangeRow;
+    if (!dropped.has(row)) rows[kept++] = row;
+  }
+  rows.length = kept;
 }
 
-function insertRow(rows: ExchangeRow[], row: ExchangeRow): void {
-  const last = rows[rows.length - 1];
-  if (last === undefined || last.firstEntry < row.firstEntry) rows.push(row);
-  else rows.splice(positionOf(rows, row.firstEntry), 0, row);
-}
-
-function mergeByFirstEntry(a: readonly ExchangeRow[], b: readonly ExchangeRow[]): ExchangeRow[] {
-  const merged: ExchangeRow[] = [];
+/** Inserts `added` (in capture order) where they belong: pushed when they are newer than every row, else merged from the first one's place on. */
+function insertRows(rows: ExchangeRow[], added: readonly ExchangeRow[]): void {
+  const first = added[0];
+  if (first === undefined) return;
+  const tail = rows.splice(positionOf(rows, first.firstEntry));
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && (a[i] as ExchangeRow).firstEntry < (b[j] as ExchangeRow).firstEntry)) merged.push(a[i++] as ExchangeRow);
-    else merged.push(b[j++] as ExchangeRow);
+  while (i < tail.length || j < added.length) {
+    if (j >= added.length || (i < tail.length && (tail[i] as ExchangeRow).firstEntry < (added[j] as ExchangeRow).firstEntry)) rows.push(tail[i++] as ExchangeRow);
+    else rows.push(added[j++] as ExchangeRow);
   }
-  return merged;
 }
