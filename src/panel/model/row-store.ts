@@ -20,37 +20,39 @@ export interface RowChange {
 
 /**
  * Rows come from the worker by structured clone, every string a copy of its own: 100k rows held about a million
- * strings, most of them the same few values ("GET", "allowed", a rule id). Each row the store keeps shares one copy
+ * strings, most of them the same few values ("GET", "allowed", a rule id). Each row a store keeps shares one copy
  * of its few-valued fields instead (the id and URL stay its own), so garbage collection has fewer objects to copy
- * and mark on a heap that only grows during a live session.
+ * and mark on a heap that only grows during a live session. One pool per store (per capture shown).
  */
-const shared = new Map<string, string>();
-/** Enough for every verdict, method, kind, error and rule combination a capture has; cleared (never wrong) beyond it. */
-const SHARED_MAX = 10_000;
+class StringPool {
+  private readonly kept = new Map<string, string>();
 
-function share<T extends string | null>(value: T): T {
-  if (value === null) return value;
-  const kept = shared.get(value);
-  if (kept !== undefined) return kept as T;
-  if (shared.size >= SHARED_MAX) shared.clear();
-  shared.set(value, value);
-  return value;
-}
+  share<T extends string | null>(value: T): T {
+    if (value === null) return value;
+    const kept = this.kept.get(value);
+    if (kept !== undefined) return kept as T;
+    // Enough for every verdict, method, kind, error and rule combination a capture has; cleared (never wrong) beyond it.
+    if (this.kept.size >= 10_000) this.kept.clear();
+    this.kept.set(value, value);
+    return value;
+  }
 
-function shareStrings(row: ExchangeRow): ExchangeRow {
-  row.verdict = share(row.verdict);
-  row.method = share(row.method);
-  row.kind = share(row.kind);
-  row.preflight = share(row.preflight);
-  row.corsError = share(row.corsError);
-  row.netError = share(row.netError);
-  row.rules = share(row.rules);
-  row.problems = share(row.problems);
-  return row;
+  row(row: ExchangeRow): ExchangeRow {
+    row.verdict = this.share(row.verdict);
+    row.method = this.share(row.method);
+    row.kind = this.share(row.kind);
+    row.preflight = this.share(row.preflight);
+    row.corsError = this.share(row.corsError);
+    row.netError = this.share(row.netError);
+    row.rules = this.share(row.rules);
+    row.problems = this.share(row.problems);
+    return row;
+  }
 }
 
 export class RowStore {
   private readonly list: ExchangeRow[] = [];
+  private readonly strings = new StringPool();
   private readonly byId = new Map<string, ExchangeRow>();
   /** Counted as rows come and go, so that banners never scan the rows. */
   missingPreflights = 0;
@@ -72,7 +74,7 @@ export class RowStore {
     this.byId.clear();
     this.missingPreflights = 0;
     this.navigations = 0;
-    for (const row of rows) this.count(shareStrings(row), 1);
+    for (const row of rows) this.count(this.strings.row(row), 1);
     for (const row of [...rows].sort((a, b) => a.firstEntry - b.firstEntry)) this.list.push(row);
     this.version++;
     return { removed: [], added: rows, rebuilt: true };
@@ -86,7 +88,7 @@ export class RowStore {
       this.count(row, -1);
       removed.push(row);
     }
-    for (const row of delta.added) this.count(shareStrings(row), 1);
+    for (const row of delta.added) this.count(this.strings.row(row), 1);
     removeRows(this.list, removed);
     const added = [...delta.added].sort((a, b) => a.firstEntry - b.firstEntry);
     insertRows(this.list, added);
