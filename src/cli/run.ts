@@ -164,6 +164,7 @@ function write(command: DiagnoseCommand, parts: Iterable<ExportPart>, out: Write
   try {
     if (command.out !== null) descriptor = openSync(command.out, 'w');
     const target = descriptor;
+    // Two calls because writeSync's overloads take a string or bytes, not either.
     const flush = target === null ? out : (part: ExportPart) => (typeof part === 'string' ? writeSync(target, part) : writeSync(target, part));
     let pending: string[] = [];
     let pendingLength = 0;
