@@ -21,6 +21,8 @@ export const caddy: StackPack = {
     const preflight = [...common, ...preflightOnlyHeaderLines(needs)];
     const line = (indent: string) => ([name, value]: readonly [string, string]) => `${indent}${name} ${q(value)}`;
     const originMatch = `    header_regexp cors_origin Origin ${originsRegex(needs)}`;
+    // Both variants answer a preflight the same way; only the matcher that picks it out differs.
+    const answerPreflight = ['handle @cors_preflight {', '    header {', ...preflight.map(line('        ')), '    }', '    respond 204', '}'];
     if (list) {
       return joinLines([
         ...comment('#', `Caddy v2 — in the site block (api.example.com { … }) that serves ${needs.path}. Reload with caddy reload.`),
@@ -32,12 +34,7 @@ export const caddy: StackPack = {
               '    method OPTIONS',
               originMatch,
               '}',
-              'handle @cors_preflight {',
-              '    header {',
-              ...preflight.map(line('        ')),
-              '    }',
-              '    respond 204',
-              '}',
+              ...answerPreflight,
             ]
           : []),
         '@cors_response {',
@@ -59,12 +56,7 @@ export const caddy: StackPack = {
       ...(needs.preflight
         ? [
             '@cors_preflight method OPTIONS',
-            'handle @cors_preflight {',
-            '    header {',
-            ...preflight.map(line('        ')),
-            '    }',
-            '    respond 204',
-            '}',
+            ...answerPreflight,
           ]
         : []),
       'header @not_preflight {',
