@@ -5,18 +5,21 @@ import { describe, expect, it } from 'vitest';
 import type { ServerFix } from '../../src/engine/index';
 import { CaptureHost } from '../../src/panel/diagnosis/capture-host';
 import type { WorkerMessage } from '../../src/panel/diagnosis/capture-protocol';
+import { SnippetUnpacker } from '../../src/panel/diagnosis/live-snippets';
 import { exchange } from '../fixtures/builders';
 
 const API = 'https://api.example.net';
 
 describe('live server configurations', () => {
   it('keep their rendered snippets until their lines change or the capture grows by a tenth', async () => {
-    const sent: WorkerMessage[] = [];
-    const host = new CaptureHost((message) => sent.push(message), undefined, (task) => task());
-    const servers = () => {
-      const last = sent.filter((message) => message.kind === 'live-rows').at(-1);
-      return last?.kind === 'live-rows' && last.head.ok ? last.head.servers : [];
-    };
+    // The panel's view of each update: its head with the snippets put back (they travel once; live-snippets.ts).
+    const unpacker = new SnippetUnpacker();
+    let servers: () => readonly ServerFix[] = () => [];
+    const host = new CaptureHost((message: WorkerMessage) => {
+      if (message.kind !== 'live-rows') return;
+      const head = unpacker.unpack(structuredClone(message.head), structuredClone(message.snippets));
+      servers = () => (head.ok ? head.servers : []);
+    }, undefined, (task) => task());
     const append = async (entries: unknown[]) => host.handle({ kind: 'live-changes', request: 1, changes: [{ kind: 'append', entries: entries as never }] });
     await host.handle({ kind: 'live', request: 1, options: { sourceKind: 'live' }, browser: 'chromium' });
     const failing = (id: number, at: number) => exchange({ url: `${API}/v1/items/${id}`, at }).actual({ error: 'net::ERR_FAILED' }).entries();

@@ -7,6 +7,7 @@ import type { CaptureChange } from '../capture-changes';
 import type { ExchangeRow } from '../model/rows';
 import type { ResponseEdit } from '../model/what-if';
 import type { ClientMessage, Detail, ExportOutcome, Progress, ViewHead, WorkerExportOptions, WorkerMessage } from './capture-protocol';
+import { SnippetUnpacker } from './live-snippets';
 
 /** The worker as the client sees it; `workerPort` adapts a real Worker, the tests connect a CaptureHost. */
 export interface WorkerPort {
@@ -77,9 +78,19 @@ export class CaptureClient {
    * stopped, and the live capture it held is gone.
    */
   live(options: DiagnoseOptions, browser: HostBrowser, onRows: (rows: LiveRows) => void, onFailure: (reason: string) => void): LiveChannel {
+    const snippets = new SnippetUnpacker();
     const request = this.send((id) => ({ kind: 'live', request: id, options, browser }), {
       message: (message) => {
-        if (message.kind === 'live-rows') onRows(message);
+        if (message.kind === 'live-rows') {
+          let head: ViewHead;
+          try {
+            head = snippets.unpack(message.head, message.snippets);
+          } catch (error) {
+            onFailure(error instanceof Error ? error.message : String(error));
+            return;
+          }
+          onRows({ ...message, head });
+        }
         if (message.kind === 'failed') onFailure(message.message);
       },
       fail: onFailure,

@@ -8,6 +8,7 @@ import { applyChanges, type CaptureChange } from '../capture-changes';
 import { entriesOf, entryFacts } from '../entry-facts';
 import { buildRow, shiftId, type ExchangeRow } from '../model/rows';
 import { applyEdits, type ResponseEdit } from '../model/what-if';
+import { SnippetPacker } from './live-snippets';
 import { NOTHING_DROPPED, SLICE_ROWS, type ClientMessage, type Detail, type Dropped, type ViewHead, type WorkerExportOptions, type WorkerMessage } from './capture-protocol';
 
 interface KeptCapture {
@@ -49,6 +50,8 @@ interface Live {
    * snippets last rendered for it while its lines are the same and the capture has not grown by a tenth since.
    */
   servers?: { entries: number; value: readonly ServerFix[] };
+  /** Sends each fix's snippets once (see live-snippets.ts). */
+  snippets: SnippetPacker;
 }
 
 interface Stream {
@@ -166,7 +169,7 @@ export class CaptureHost {
     const options: DiagnoseOptions = { ...given, browser };
     const entries: unknown[] = [];
     const { capture, kept } = this.keep({ input: entries, entries, options, exchanges: [] });
-    this.live = { request, capture, kept, session: new DiagnosisSession(options), shown: [], rebuild: false, before: null, dropped: { ...NOTHING_DROPPED }, scheduled: false };
+    this.live = { request, capture, kept, session: new DiagnosisSession(options), shown: [], rebuild: false, before: null, dropped: { ...NOTHING_DROPPED }, scheduled: false, snippets: new SnippetPacker() };
     this.sendLive(this.live, [], [], this.live.session.report());
   }
 
@@ -280,13 +283,15 @@ export class CaptureHost {
   }
 
   private sendLive(live: Live, removed: string[], added: ExchangeRow[], report: Report): void {
+    const { head, snippets } = live.snippets.pack(headOf({ ok: true, report: { ...report, servers: liveServers(live, report.servers) } }, null));
     this.post({
       kind: 'live-rows',
       request: live.request,
       capture: live.capture,
       removed,
       added,
-      head: headOf({ ok: true, report: { ...report, servers: liveServers(live, report.servers) } }, null),
+      head,
+      snippets,
       entries: live.kept.entries.length,
       base: live.kept.base,
       dropped: { ...live.dropped },

@@ -8,6 +8,7 @@ import type { CaptureChange } from '../capture-changes';
 import type { EntryFacts } from '../entry-facts';
 import type { ExchangeRow } from '../model/rows';
 import type { ResponseEdit } from '../model/what-if';
+import type { PackedSnippets } from './live-snippets';
 
 /** Exchanges per slice: a few hundred KB of structured clone, a few ms to receive on the panel's thread. */
 export const SLICE_ROWS = 2_000;
@@ -110,7 +111,9 @@ export type WorkerMessage =
       capture: number;
       removed: string[];
       added: ExchangeRow[];
+      /** Its fixes' snippets are empty here and travel in `snippets` (see live-snippets.ts). */
       head: ViewHead;
+      snippets: PackedSnippets;
       /** Entries kept now, and how many older ones were dropped (the first kept one's log index). */
       entries: number;
       base: number;
