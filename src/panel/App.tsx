@@ -248,7 +248,7 @@ export function App({ source, spawn, limit, browser }: AppProps) {
         </div>
       ) : null}
       {view.pending !== null ? (
-        <div class="banner progress" role="status">Diagnosing {view.pending.toLocaleString('en')} entries…</div>
+        <div class="banner progress" role="status">Diagnosing {count(view.pending)} entries…</div>
       ) : null}
       {view.importError ? <div class="banner error" role="alert">Could not import {view.importError}</div> : null}
       {dropped.exchanges > 0 ? (
@@ -360,7 +360,9 @@ export function App({ source, spawn, limit, browser }: AppProps) {
 }
 
 
-const count = (value: number) => value.toLocaleString('en');
+// One formatter for every render: toLocaleString builds a new one per call (62 ms of script in 6,000 live requests).
+const NUMBERS = new Intl.NumberFormat('en');
+const count = (value: number) => NUMBERS.format(value);
 
 /** Where the selected row is among those shown: a binary search in capture order, else a scan. */
 function indexOf(shown: readonly ExchangeRow[], id: string | null, sort: RowSort, controller: { row(id: string): ExchangeRow | undefined }): number {

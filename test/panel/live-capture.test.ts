@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HarEntry } from '../../src/platform/har-source';
 import { MemoryHarSource } from '../../src/platform/static-har-source';
 import { applyChanges, type CaptureChange } from '../../src/panel/capture-changes';
@@ -122,6 +122,24 @@ describe('LiveCapture', () => {
     await live.resync();
     expect(source.reads).toBe(2);
     expect(live.unconfirmed).toBe(0);
+    controller.abort();
+  });
+
+  it('arms no re-read timer per entry once no pause would re-read the capture', async () => {
+    const source = new CountingSource();
+    const controller = new AbortController();
+    const live = new LiveCapture(source, () => undefined, controller.signal, { resyncDelayMs: 5, snapshotSpacing: 0, publishIntervalMs: 0, autoSnapshotMaxEntries: 50 });
+    await live.start();
+    for (let index = 0; index < 51; index++) source.finish(harEntry({ url: `http://api.test/ok/${index}` }));
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      for (let index = 51; index < 200; index++) source.finish(harEntry({ url: `http://api.test/ok/${index}` }));
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      timers.mockRestore();
+    }
+    await settle(40);
+    expect(source.reads).toBe(1);
     controller.abort();
   });
 
