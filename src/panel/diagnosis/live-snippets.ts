@@ -1,6 +1,6 @@
 // A live head's snippets cross to the panel once. The worker posts the head with every update, and the snippets
 // (19 stacks for each problem's fix and each server's configuration) are most of its bytes: at 20k exchanges of
-// the soak's mix, ~160 of a head's ~170 KB, while they change only when a problem's first exchange or a server's
+// the soak's mix, 158 of a head's 171 KB, while they change only when a problem's first exchange or a server's
 // lines do. Cloning them on every update made the panel's thread allocate and collect that much, several times a
 // second. So a live update carries each fix's snippets as an id, with the snippets themselves only the first time
 // (the worker's packer and the panel's unpacker both keep exactly the ids the last update used).
