@@ -3,6 +3,11 @@ import {
   diagnose, exportReport, redactHar, redactHeaderValue, redactUrl, REDACTED, type Report,
 } from '../../src/engine/index.js';
 import { normalizeHar } from '../../src/engine/har/normalize.js';
+import { StreamRedaction } from '../../src/engine/redact/har.js';
+import { redactEveryPartOf, replaceEverySecretIn, replaceSecretsIn } from '../../src/engine/redact/patterns.js';
+import fc from 'fast-check';
+import { mutatedHar } from '../fuzz/har-properties.js';
+import { syntheticHar } from '../../bench/synthetic-har.js';
 import { PAGE, exchange, har } from '../fixtures/builders.js';
 import { HAR_SAMPLE_NAMES, readHarSample } from '../fixtures/har-samples.js';
 import { SECRET_VALUES, SECRETS, secretsHar } from './fixtures/secrets.js';
@@ -161,4 +166,73 @@ describe('redaction', () => {
       expect(again.report.summary, file).toEqual(original.report.summary);
     }
   });
+});
+
+describe('redaction in place, for the diagnosis alone (the streamed text, Markdown and HTML)', () => {
+  /** The entries of a parsed HAR in any shape normalizeHar reads, as JSON.parse gives them (the stream parses each entry). */
+  const entriesOf = (input: unknown): unknown[] | null => {
+    const value = JSON.parse(JSON.stringify(input) ?? 'null') as unknown;
+    if (Array.isArray(value)) return value;
+    const record = value as { log?: { entries?: unknown }; entries?: unknown } | null;
+    const entries = record?.log?.entries ?? record?.entries;
+    return Array.isArray(entries) ? entries : null;
+  };
+
+  /** Normalizing the entries redacted in place gives what normalizing their copies gives, and the same redactions are counted. */
+  const expectSameAsCopies = (input: unknown, label: string) => {
+    const entries = entriesOf(input);
+    if (entries === null) return;
+    for (const redact of [true, false]) {
+      const copying = new StreamRedaction(redact);
+      const copies = entries.map((entry) => copying.entry(entry));
+      const inPlace = new StreamRedaction(redact);
+      const redactedInPlace = (JSON.parse(JSON.stringify(entries)) as unknown[]).map((entry) => inPlace.redactForDiagnosis(entry));
+      expect(normalizeHar(redactedInPlace), `${label} ${redact}`).toEqual(normalizeHar(copies));
+      expect(inPlace.redactions(), `${label} ${redact}`).toEqual(copying.redactions());
+    }
+  };
+
+  it('normalizes like the copy and counts alike: secrets, the corpus and a synthetic capture', () => {
+    expectSameAsCopies(secretsHar(), 'secrets');
+    for (const file of HAR_SAMPLE_NAMES) {
+      const text = readHarSample(file);
+      // A JSONP wrapper is not a shape the stream reads.
+      if (!text.startsWith('onInputData')) expectSameAsCopies(JSON.parse(text.replace(/^\uFEFF/, '')), file);
+    }
+    expectSameAsCopies(syntheticHar(500, 3), 'synthetic');
+  });
+
+  it('normalizes like the copy and counts alike on random and mutated entries', () => {
+    fc.assert(fc.property(mutatedHar, (input) => expectSameAsCopies(input, 'mutated')), { numRuns: 300 });
+  }, 60_000);
+});
+
+describe('the first look for secrets', () => {
+  /** Text of token characters, spaces, scheme names, JWT starts and URL punctuation, in runs long and short. */
+  const tokenish = fc.array(fc.oneof(
+    fc.string({ unit: fc.constantFrom(...'aZ09+/_-=.'), maxLength: 40 }),
+    fc.constantFrom('Bearer ', 'basic\t', 'eyJ', 'eyJhbGciOi.eyJzdWIi.sig', ' ', '\u00a0', '\u2028', 'é', '?', '&', '=', '#', '@', '%2B', '+'),
+    fc.string({ unit: 'binary', maxLength: 8 }),
+  ), { maxLength: 8 }).map((parts) => parts.join(''));
+
+  it('never skips what the patterns replace', () => {
+    fc.assert(fc.property(tokenish, (value) => {
+      for (const inUrl of [false, true]) expect(replaceSecretsIn(value, REDACTED, inUrl)).toBe(replaceEverySecretIn(value, REDACTED, inUrl));
+    }), { numRuns: 2000 });
+    for (const value of SECRET_VALUES) expect(replaceSecretsIn(value, REDACTED)).toBe(replaceEverySecretIn(value, REDACTED));
+  }, 60_000);
+
+  it('never skips a part of a URL the long way redacts, nor a count', () => {
+    const parameter = fc.tuple(fc.constantFrom('v', 'id', 'token', 'session_id', 'code', 'x%20y', 'a+b', ''), tokenish).map(([name, value]) => `${name}=${value}`);
+    const url = fc.tuple(
+      fc.constantFrom('https://api.example/', 'http://user:pw@h.example/', '//cdn.example/', '/relative/', ''), tokenish,
+      fc.array(parameter, { maxLength: 3 }), fc.option(tokenish),
+    ).map(([start, path, query, fragment]) => `${start}${path}${query.length === 0 ? '' : `?${query.join('&')}`}${fragment === null ? '' : `#${fragment}`}`);
+    fc.assert(fc.property(url, (value) => {
+      const quick: string[] = [];
+      const long: string[] = [];
+      expect(redactUrl(value, (name) => quick.push(name))).toBe(redactEveryPartOf(value, (name) => long.push(name)));
+      expect(quick).toEqual(long);
+    }), { numRuns: 2000 });
+  }, 60_000);
 });

@@ -212,11 +212,15 @@ export function exportFromBytes(
   const kept = keptEntriesFor(options.format, redacted, options.reread, options.spool);
   const diagnoseOptions = diagnoseOptionsOf(options.sourceName, options.sourceKind, options.browser);
   const streamed = diagnoseHarStream(chunks, diagnoseOptions, {
-    mapEntry: (item) => {
-      const copy = redaction.entry(item);
-      kept?.addEntry(copy);
-      return copy;
-    },
+    // Only kept texts need a copy of each entry; otherwise the parsed entry, which nothing else holds, is
+    // redacted where the diagnosis reads it (100k entries: no copy of 2.3 million headers).
+    mapEntry: kept?.keepsCopies === true
+      ? (item) => {
+        const copy = redaction.entry(item);
+        kept.addEntry(copy);
+        return copy;
+      }
+      : (item) => redaction.redactForDiagnosis(item),
     mapPages: (pages) => redaction.pages(pages),
     ...(kept === null ? {} : { onEntryBytes: (start: number, end: number) => kept.addRange(start, end) }),
   });
@@ -250,6 +254,8 @@ export interface EntrySpool {
 
 /** The redacted entries of a streamed export, given back by index or, for the JSON, as comma-separated compact JSON. */
 interface KeptEntries {
+  /** addEntry wants each entry's redacted copy (false: it is never called). */
+  readonly keepsCopies: boolean;
   addEntry(copy: unknown): void;
   addRange(start: number, end: number): void;
   readonly length: number;
@@ -267,6 +273,7 @@ function keptEntriesFor(
 
 /** The JSON's entries written once, as they are read, to a spool: the JSON renderer reads them only as text (jsonTexts). */
 class KeptInSpool implements KeptEntries {
+  readonly keepsCopies = true;
   private count = 0;
 
   constructor(private readonly spool: EntrySpool) {}
@@ -297,6 +304,7 @@ class KeptInSpool implements KeptEntries {
  * only requests (sections.ts harRequestAt), about half of an entry.
  */
 class KeptTexts implements KeptEntries {
+  readonly keepsCopies = true;
   private readonly texts: string[] = [];
 
   constructor(private readonly format: Exclude<ExportFormat, 'text'>) {}
@@ -327,6 +335,7 @@ class KeptTexts implements KeptEntries {
  * entry instead of its text (100k entries: 1.6 MB instead of the redacted HAR's 190 MB).
  */
 class KeptRanges implements KeptEntries {
+  readonly keepsCopies = false;
   private ranges = new Float64Array(1 << 12);
   private count = 0;
   private readonly decoder = new Utf8Decoder();
