@@ -27,6 +27,16 @@ function capture(source: MemoryHarSource, publishIntervalMs = 0) {
   return { live, seen, controller, latest: () => entries };
 }
 
+/** A started live capture that re-reads by itself only up to 50 entries, with `count` entries finished. */
+async function pastAutomaticReReads(count: number) {
+  const source = new CountingSource();
+  const controller = new AbortController();
+  const live = new LiveCapture(source, () => undefined, controller.signal, { resyncDelayMs: 5, snapshotSpacing: 0, publishIntervalMs: 0, autoSnapshotMaxEntries: 50 });
+  await live.start();
+  for (let index = 0; index < count; index++) source.finish(harEntry({ url: `http://api.test/ok/${index}` }));
+  return { source, controller, live };
+}
+
 describe('LiveCapture', () => {
   it('backfills what was recorded before the panel opened', async () => {
     const source = new MemoryHarSource();
@@ -108,11 +118,7 @@ describe('LiveCapture', () => {
   });
 
   it('leaves re-reads of a large capture to the user, and says how many responses one would complete', async () => {
-    const source = new CountingSource();
-    const controller = new AbortController();
-    const live = new LiveCapture(source, () => undefined, controller.signal, { resyncDelayMs: 5, snapshotSpacing: 0, publishIntervalMs: 0, autoSnapshotMaxEntries: 50 });
-    await live.start();
-    for (let index = 0; index < 60; index++) source.finish(harEntry({ url: `http://api.test/ok/${index}` }));
+    const { source, controller, live } = await pastAutomaticReReads(60);
     const early = harEntry({ url: 'http://api.test/late', status: 0 });
     source.finish(early, { announce: early });
     source.replaceRecorded(60, harEntry({ url: 'http://api.test/late', status: 200, responseHeaders: { A: 'b' } }));
@@ -126,11 +132,7 @@ describe('LiveCapture', () => {
   });
 
   it('arms no re-read timer per entry once no pause would re-read the capture', async () => {
-    const source = new CountingSource();
-    const controller = new AbortController();
-    const live = new LiveCapture(source, () => undefined, controller.signal, { resyncDelayMs: 5, snapshotSpacing: 0, publishIntervalMs: 0, autoSnapshotMaxEntries: 50 });
-    await live.start();
-    for (let index = 0; index < 51; index++) source.finish(harEntry({ url: `http://api.test/ok/${index}` }));
+    const { source, controller } = await pastAutomaticReReads(51);
     const timers = vi.spyOn(globalThis, 'setTimeout');
     try {
       for (let index = 51; index < 200; index++) source.finish(harEntry({ url: `http://api.test/ok/${index}` }));
