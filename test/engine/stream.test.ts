@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, diagnoseHarBytes, exportFromBytes, exportReport, reportToJson, type EntrySpool, type ExportFormat, type ExportPart } from '../../src/engine/index.js';
 import { syntheticHar } from '../../bench/synthetic-har.js';
+import { HarByteReader } from '../../src/engine/har/stream.js';
+import { normalizeHar } from '../../src/engine/har/normalize.js';
 import { exchange } from '../fixtures/builders.js';
 
 /** The CLI's default: the text export of a file read as bytes (null where it needs the whole text). */
@@ -58,6 +60,71 @@ describe('streamed HAR reading', () => {
     for (const text of texts) {
       for (const size of [1, 3, 64, 1 << 16]) expect(streamed(text, size)).toBe(whole(text));
     }
+  });
+
+  describe('cutting elements at the separator learned between them', () => {
+    const readerOf = (text: string, size: number) => {
+      const reader = new HarByteReader();
+      for (const chunk of chunks(encoder.encode(text), size)) reader.push(chunk);
+      return { log: reader.finish(), cut: reader.elementsCut };
+    };
+    const byteByByte = (text: string) => readerOf(text, 1).log; // a 1-byte chunk never holds a separator
+    const ofText = (text: string) => {
+      const normalized = normalizeHar(JSON.parse(text));
+      return normalized.ok ? normalized.log : null;
+    };
+
+    it('cuts nearly every element of minified and pretty-printed files, and reads exactly what the text gives', () => {
+      const har = syntheticHar(1000, 4);
+      const size = 1 << 18;
+      for (const text of [JSON.stringify(har), JSON.stringify(har, null, 2), JSON.stringify(har, null, '\t')]) {
+        const { log, cut } = readerOf(text, size);
+        // All but the first element (nothing learned yet), the last (no separator after it) and, at each chunk
+        // boundary, the element across it and the one whose separator it cuts.
+        expect(cut).toBeGreaterThanOrEqual(1000 - 2 - 2 * Math.floor(encoder.encode(text).length / size));
+        expect(log?.entries.length).toBe(1000);
+        expect(log).toEqual(ofText(text));
+      }
+      expect(readerOf(JSON.stringify(syntheticHar(50, 4)), 1).cut).toBe(0);
+    });
+
+    it('takes no cut that is not a whole element: look-alikes inside elements, strings and elements of other shapes', () => {
+      type Entry = { [key: string]: unknown };
+      const base = (JSON.parse(JSON.stringify(syntheticHar(40, 2))) as { log: { entries: Entry[] } });
+      const entries = base.log.entries;
+      const firstKey = Object.keys(entries[0] as Entry)[0] as string;
+      // The separator inside an element: an array of objects whose first key is the entries' first key.
+      (entries[3] as Entry)._lookalike = [{ [firstKey]: 1 }, { [firstKey]: 2, nested: [{}, { [firstKey]: 3 }] }];
+      // The separator's text inside a string (its quotes are escaped there).
+      (entries[5] as Entry)._note = `}},{"${firstKey}":"x"},{"${firstKey}"`;
+      // Elements whose first key differs, and elements that are not objects.
+      entries[8] = { _first: true, ...(entries[8] as Entry) };
+      entries.splice(10, 0, { [firstKey]: 'odd', request: null } as Entry);
+      (entries as unknown[]).splice(12, 0, null, 7, 'text', [{ [firstKey]: 1 }]);
+      for (const text of [JSON.stringify(base), JSON.stringify(base, null, 1)]) {
+        const expected = byteByByte(text);
+        for (const size of [64, 1000, 1 << 20]) expect(readerOf(text, size).log, `chunks of ${size}`).toEqual(expected);
+        expect(readerOf(text, 1 << 20).cut).toBeGreaterThan(20);
+        expect(streamed(text, 1 << 20)).toBe(whole(text));
+      }
+    });
+
+    it('gives up the separator when it keeps missing, and still reads everything', () => {
+      // Every element starts with a different key: each cut spans two elements and fails to parse.
+      const entries = syntheticHar(200, 2).log.entries.map((entry, index) => ({ [`k${index}`]: index, ...(entry as object) }));
+      const text = JSON.stringify({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries } });
+      const { log, cut } = readerOf(text, 1 << 20);
+      expect(cut).toBe(0);
+      expect(log).toEqual(byteByByte(text));
+      expect(streamed(text, 1 << 20)).toBe(whole(text));
+    });
+
+    it('leaves an invalid element to the text path, as byte-by-byte reading does', () => {
+      const text = JSON.stringify(syntheticHar(20, 2));
+      const broken = text.replace(/"status":200/, '"status":0200');
+      expect(broken).not.toBe(text);
+      for (const size of [1, 1 << 20]) expect(readerOf(broken, size).log).toBeNull();
+    });
   });
 
   it('accounts for entries that are not objects exactly as the text path does', () => {
