@@ -14,7 +14,8 @@ export interface StreamOptions {
 
 /**
  * Reads a HAR file from its bytes, chunk by chunk, without ever holding the whole text or the whole parsed
- * tree: each element of `log.entries` is cut out of the byte stream, parsed on its own and normalized at once,
+ * tree: each element of `log.entries` is cut out of the byte stream (where the separator between elements next
+ * appears, see ElementSeparator, or else by reading its bytes one by one), parsed on its own and normalized at once,
  * so only the normalized entries stay (about a quarter of the parsed tree's size, and no text). Everything outside the
  * entries array (version, creator, pages…) is kept as a small "skeleton" text and parsed at the end.
  *
