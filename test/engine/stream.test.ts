@@ -66,7 +66,7 @@ describe('streamed HAR reading', () => {
     const readerOf = (text: string, size: number) => {
       const reader = new HarByteReader();
       for (const chunk of chunks(encoder.encode(text), size)) reader.push(chunk);
-      return { log: reader.finish(), cut: reader.elementsCut };
+      return { log: reader.finish(), cut: reader.elementsCut, givenUp: reader.separatorGivenUp };
     };
     const byteByByte = (text: string) => readerOf(text, 1).log; // a 1-byte chunk never holds a separator
     const ofText = (text: string) => {
@@ -78,7 +78,8 @@ describe('streamed HAR reading', () => {
       const har = syntheticHar(1000, 4);
       const size = 1 << 18;
       for (const text of [JSON.stringify(har), JSON.stringify(har, null, 2), JSON.stringify(har, null, '\t')]) {
-        const { log, cut } = readerOf(text, size);
+        const { log, cut, givenUp } = readerOf(text, size);
+        expect(givenUp).toBe(false);
         // All but the first element (nothing learned yet), the last (no separator after it) and, at each chunk
         // boundary, the element across it and the one whose separator it cuts.
         expect(cut).toBeGreaterThanOrEqual(1000 - 2 - 2 * Math.floor(encoder.encode(text).length / size));
@@ -113,10 +114,21 @@ describe('streamed HAR reading', () => {
       // Every element starts with a different key: each cut spans two elements and fails to parse.
       const entries = syntheticHar(200, 2).log.entries.map((entry, index) => ({ [`k${index}`]: index, ...(entry as object) }));
       const text = JSON.stringify({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries } });
-      const { log, cut } = readerOf(text, 1 << 20);
+      const { log, cut, givenUp } = readerOf(text, 1 << 20);
       expect(cut).toBe(0);
+      expect(givenUp).toBe(true);
       expect(log).toEqual(byteByByte(text));
       expect(streamed(text, 1 << 20)).toBe(whole(text));
+      // A file that changes shape after 500 elements: cut up to there, then given up after a few misses in a row
+      // (too few misses to outnumber a quarter of the cuts).
+      const changing = syntheticHar(600, 3);
+      changing.log.entries = changing.log.entries.map((entry, index) => (index < 500 ? entry : { _after: index, ...(entry as object) }));
+      const changed = JSON.stringify(changing);
+      const read = readerOf(changed, 1 << 20);
+      expect(read.cut).toBeGreaterThan(490);
+      expect(read.cut).toBeLessThan(500);
+      expect(read.givenUp).toBe(true);
+      expect(read.log).toEqual(ofText(changed));
     });
 
     it('leaves an invalid element to the text path, as byte-by-byte reading does', () => {

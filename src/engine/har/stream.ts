@@ -259,6 +259,11 @@ export class HarByteReader {
     return this.separator.hits;
   }
 
+  /** True once the separator kept missing and the reader went back to reading every element byte by byte. */
+  get separatorGivenUp(): boolean {
+    return this.separator.givenUp;
+  }
+
   /** The normalized log, or null when the input is not in the streamable shape (read the text instead). */
   finish(): NormalizedLog | null {
     return this.finishWithSkeleton()?.log ?? null;
@@ -406,13 +411,14 @@ const NOT_PARSED = Symbol('not parsed');
  * inside an element (an array of objects with that key), and an element may differ: so a cut is only taken when
  * it parses as JSON, which happens only when it is the whole element (it starts at the element's "{" and ends at
  * a "}" outside strings: any other "}" leaves it unclosed, or followed by more text). Learned from the first gap
- * between objects, given up when misses outnumber cuts.
+ * between objects; given up when it keeps missing (see missed()).
  */
 class ElementSeparator {
   private bytes: Uint8Array | null = null;
-  private givenUp = false;
+  givenUp = false;
   hits = 0;
   private misses = 0;
+  private missesInARow = 0;
 
   /** True when a separator is known, learning it from the gap before the element at `open` if need be. */
   learn(chunk: Uint8Array, open: number): boolean {
@@ -436,12 +442,18 @@ class ElementSeparator {
 
   cut(): void {
     this.hits++;
+    this.missesInARow = 0;
   }
 
-  /** A cut not found or not parsed (an element across chunks, the last one, or another shape): always -1. */
+  /**
+   * A cut not found or not parsed (an element across chunks, the last one, or another shape): always -1. A miss
+   * can cost a search to the chunk's end and a failed parse, so the separator is given up when misses come in a
+   * row (the file changed its shape) or outnumber a quarter of the cuts (elements alternate shapes).
+   */
   missed(): -1 {
     this.misses++;
-    if (this.misses > 16 && this.misses > this.hits / 4) this.givenUp = true;
+    this.missesInARow++;
+    if (this.missesInARow > 16 || (this.misses > 16 && this.misses > this.hits / 4)) this.givenUp = true;
     return -1;
   }
 }
