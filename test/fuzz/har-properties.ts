@@ -1,7 +1,7 @@
 // Property-based checks of the engine on random and mutated HARs. Shared by the short run inside `npm test`
 // (test/fuzz/fuzz.test.ts) and the long run of `npm run fuzz` (scripts/fuzz.ts).
 import fc from 'fast-check';
-import { diagnose, reportToJson, reportToText, type DiagnoseResult } from '../../src/engine/index';
+import { diagnose, diagnoseHarBytes, reportToJson, reportToText, type DiagnoseResult } from '../../src/engine/index';
 
 const origins = ['http://app.test', 'http://api.test', 'https://api.test:8443', 'http://localhost:3000', 'null'];
 const methods = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'patch', 'HEAD', ''];
@@ -141,8 +141,46 @@ function countEntries(input: unknown): number | null {
   return Array.isArray(entries) ? entries.length : null;
 }
 
+/** A HAR's text as UTF-8 bytes in chunks of `size` (the CLI reads 1 MiB at a time; tests cut anywhere). */
+function* chunksOf(text: string, size: number): Generator<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  for (let start = 0; start < bytes.length; start += size) yield bytes.subarray(start, start + size);
+}
+
+/**
+ * The CLI's streamed reading (har/stream.ts: entries cut at the separator between them, or read byte by byte)
+ * gives exactly the report of the text, or null to read the text instead; never a report the text would not give.
+ */
+export function checkStreamedAsText([text, size]: readonly [string, number]): void {
+  const options = { sourceKind: 'file', sourceName: 'fuzz.har' } as const;
+  let streamed: DiagnoseResult | null;
+  try {
+    streamed = diagnoseHarBytes(chunksOf(text, size), options);
+  } catch (error) {
+    throw new Error(`diagnoseHarBytes threw: ${String(error)}`);
+  }
+  if (streamed === null) return;
+  const whole = diagnose(text, options);
+  if (!whole.ok) throw new Error(`streamed a text the text path rejects (${whole.error.message})`);
+  if (!streamed.ok) throw new Error(`streamed reading failed: ${streamed.error.message}`);
+  if (reportToJson(streamed.report) !== reportToJson(whole.report)) throw new Error('the streamed report differs from the text\'s');
+}
+
+/** HAR texts as producers write them (compact, indented by spaces or tabs), in chunks of any size. */
+const harBytes = fc
+  .tuple(harText, fc.constantFrom(0, 2, '\t'), fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 65, max: 1 << 16 }), fc.constant(1 << 20)))
+  .map(([text, indent, size]): readonly [string, number] => {
+    if (indent === 0) return [text, size];
+    try {
+      return [JSON.stringify(JSON.parse(text), null, indent), size];
+    } catch {
+      return [text, size]; // truncated or wrapped: as it is
+    }
+  });
+
 export const properties = {
-  'any JSON value': fc.property(fc.jsonValue({ maxDepth: 6 }), checkDiagnosis),
-  'mutated HAR objects': fc.property(mutatedHar, checkDiagnosis),
-  'HAR text: truncated, BOM, JSONP': fc.property(harText, checkDiagnosis),
+  'any JSON value: never throws, accounts for every entry': fc.property(fc.jsonValue({ maxDepth: 6 }), checkDiagnosis),
+  'mutated HAR objects: never throws, accounts for every entry': fc.property(mutatedHar, checkDiagnosis),
+  'HAR text (truncated, BOM, JSONP): never throws, accounts for every entry': fc.property(harText, checkDiagnosis),
+  'HAR bytes streamed in chunks: the text\'s report, or none (read as text)': fc.property(harBytes, checkStreamedAsText),
 };
