@@ -49,7 +49,7 @@ describe('problems', () => {
     expect(problem?.title).toBe('The response has no Access-Control-Allow-Origin header — https://api.example.net/v1/items/:id');
     expect(problem?.fix?.allowOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(problem?.fix?.note).toMatch(/one of https:\/\/a\.example, https:\/\/b\.example/);
-    expect(problem?.fix?.verified).toEqual({ passing: 3, of: 3 });
+    expect(problem?.fix?.verified).toEqual({ passing: 3, of: 3, rechecked: 3 });
     for (const item of report.exchanges) expect(item.findings.map((finding) => finding.problem)).toContain(problem?.id);
   });
 

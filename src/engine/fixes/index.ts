@@ -1,4 +1,5 @@
 import { applyHeaderPatches } from './patch.js';
+import type { NormalizedResponse } from '../har/types.js';
 import type { Exchange } from '../model/exchange.js';
 import type { RuleId } from '../rules/registry.js';
 import { ReplayMemo, type RuleFinding } from '../rules/run.js';
@@ -8,7 +9,7 @@ import { corsNeedsOf } from './needs.js';
 import { RUN_VERIFIED_STACKS, serverVerifiedAgainst, verifiedAgainst } from './verified.js';
 import { STACKS } from './stacks.js';
 import type { StackInfo } from './stacks.js';
-import { whatIf } from './what-if.js';
+import { NOT_RECHECKED, whatIf } from './what-if.js';
 import type { ProposedFix } from './what-if.js';
 
 export type { CorsNeeds } from './needs.js';
@@ -89,14 +90,23 @@ function fixFrom(proposal: FixProposal, snippets: readonly FixSnippet[], verifie
 
 const NO_FIXES: ReadonlyArray<Fix | null> = Object.freeze([]);
 
-const CLIENT_NOT_RECHECKED = 'Not re-checked: the change is in the page\'s code or the browser, not in a response header.';
+const CLIENT_NOT_RECHECKED = `${NOT_RECHECKED}the change is in the page's code or the browser, not in a response header.`;
+
+/** The recorded response an exchange-level fix patches: the first preflight's for a preflight fix, else the final one. */
+function targetedResponse(exchange: Exchange, proposal: FixProposal): NormalizedResponse | null {
+  if (proposal.target === 'client') return null;
+  if (proposal.target === 'preflight') return exchange.steps.find((step) => step.kind === 'preflight')?.entry.response ?? null;
+  return exchange.hops[exchange.hops.length - 1]?.entry.response ?? null;
+}
 
 /**
  * The report's fix for each finding, in the same order: the rule's proposal, the snippets for every stack
  * (filled from the capture), and the what-if re-check of the whole exchange with all its server fixes applied.
  * A finding without a server fix gets a "client" fix that says why no server change helps.
  */
-export function completeFixes(exchange: Exchange, findings: readonly RuleFinding[], memo: ReplayMemo = new ReplayMemo()): ReadonlyArray<Fix | null> {
+export function completeFixes(
+  exchange: Exchange, findings: readonly RuleFinding[], memo: ReplayMemo = new ReplayMemo(), stillFails?: (rule: RuleId, patched: Exchange) => boolean,
+): ReadonlyArray<Fix | null> {
   if (findings.length === 0) return NO_FIXES;
   const proposed: ProposedFix[] = findings.flatMap((finding) =>
     finding.step !== null && finding.result.fix !== null ? [{ step: finding.step, proposal: finding.result.fix }] : []);
@@ -117,18 +127,25 @@ export function completeFixes(exchange: Exchange, findings: readonly RuleFinding
       return fixFrom(proposal, snippetsFor(finding.rule, needsOf()), check.verifies, check.note);
     }
     if (proposal !== null && finding.step === null) {
-      const final = exchange.hops[exchange.hops.length - 1]?.entry.response ?? null;
-      const recheck = finding.result.recheckFix;
-      if (recheck !== null && final !== null && proposal.target !== 'preflight') {
-        const verifies = recheck(applyHeaderPatches(final.headers, proposal.headers));
+      const { recheckFix, fixNotRecheckable } = finding.result;
+      if (fixNotRecheckable !== null) return fixFrom(proposal, NO_SNIPPETS, false, `${NOT_RECHECKED}${fixNotRecheckable}`);
+      const targeted = targetedResponse(exchange, proposal);
+      if (recheckFix !== null && targeted !== null) {
+        const verifies = recheckFix(applyHeaderPatches(targeted.headers, proposal.headers));
         const whatIf = verifies
-          ? `Re-checked: with ${proposal.headers.map((patch) => `${patch.name}: ${patch.value ?? ''}`).join(', ')} on the recorded response, the browser's check that blocked it passes.`
-          : 'Re-checked: the recorded response, patched, would still be blocked.';
+          ? `Re-checked: with ${proposal.headers.map((patch) => `${patch.name}: ${patch.value ?? ''}`).join(', ')} on the recorded ${proposal.target === 'preflight' ? 'preflight ' : ''}response, this finding is no longer raised.`
+          : `Re-checked: the recorded ${proposal.target === 'preflight' ? 'preflight ' : ''}response, patched, would still raise this finding.`;
         return fixFrom(proposal, NO_SNIPPETS, verifies, whatIf);
       }
-      return fixFrom(proposal, NO_SNIPPETS, false, 'Not re-checked: this finding is about the exchange as a whole, not one recorded response (the replay re-checks the fixes of response-level findings); check the response after deploying.');
+      // Made on the exchange's last checked response's hop, with the exchange's response-level server fixes.
+      const lastStep = exchange.steps[exchange.steps.length - 1];
+      if (stillFails !== undefined && lastStep !== undefined && proposal.target !== 'client') {
+        const own = whatIf(exchange, [...proposed, { step: lastStep, proposal }], memo, (patched) => stillFails(finding.rule, patched));
+        return fixFrom(proposal, NO_SNIPPETS, own.verifies, own.note);
+      }
+      return fixFrom(proposal, NO_SNIPPETS, false, `${NOT_RECHECKED}this finding is about the exchange as a whole, not one recorded response (the replay re-checks the fixes of response-level findings); check the response after deploying.`);
     }
-    if (proposal !== null) return fixFrom(proposal, NO_SNIPPETS, false, 'Not re-checked: the capture has no response to apply it to.');
+    if (proposal !== null) return fixFrom(proposal, NO_SNIPPETS, false, `${NOT_RECHECKED}the capture has no response to apply it to.`);
     if (noServerFix !== null) {
       return { target: 'client', headers: [], summary: `No response header change fixes this: ${noServerFix}`, snippets: [], verifies: false, whatIf: CLIENT_NOT_RECHECKED };
     }

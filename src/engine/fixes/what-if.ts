@@ -1,10 +1,18 @@
 import type { NormalizedEntry, NormalizedResponse } from '../har/types.js';
-import type { Exchange, Step } from '../model/exchange.js';
+import type { Exchange, Hop, Step } from '../model/exchange.js';
 import { headerValues } from '../model/headers.js';
 import type { HeaderField } from '../model/headers.js';
 import { ReplayMemo, predictCorsError } from '../rules/run.js';
 import type { FixProposal, HeaderPatch } from '../rules/types.js';
 import { applyHeaderPatches } from './patch.js';
+
+/** How every what-if note of a fix that was not re-checked begins (the note goes on to say why). */
+export const NOT_RECHECKED = 'Not re-checked: ';
+
+/** Whether a fix's what-if note reports a re-check (passed or not) rather than why there was none. */
+export function wasRechecked(whatIfNote: string): boolean {
+  return !whatIfNote.startsWith(NOT_RECHECKED);
+}
 
 /** A rule's proposal together with the response it was diagnosed on. */
 export interface ProposedFix {
@@ -18,6 +26,8 @@ export interface WhatIf {
   readonly note: string;
   /** The exchange's checked responses after the patch, in check order (for snippets and header diffs). */
   readonly patchedSteps: readonly Step[];
+  /** The exchange with those responses, in its steps and its hops (for re-judging exchange-level rules). */
+  readonly patched: Exchange;
 }
 
 /** Whether a proposal made on `from` applies to the response of step `to`. */
@@ -89,13 +99,16 @@ function patchedResponse(step: Step, fixes: readonly ProposedFix[], preflightOfH
 /**
  * The what-if re-check: applies every server fix of the exchange to the recorded responses and replays
  * Chromium's CORS checks. It never calls the network; it only answers "would these headers pass".
+ * `stillFlagged`, for the fix of an exchange-level finding (a warning, most often, on an exchange that already
+ * passes): whether that finding would still be raised on the patched exchange — the fix verifies only if not.
  */
-export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[], memo: ReplayMemo = new ReplayMemo()): WhatIf {
+export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[], memo: ReplayMemo = new ReplayMemo(), stillFlagged?: (patched: Exchange) => boolean): WhatIf {
   const serverFixes = fixes.filter((fix) => fix.proposal.target !== 'client');
   if (exchange.steps.length === 0) {
-    return { verifies: false, note: 'Not re-checked: the capture holds no response the browser checked.', patchedSteps: [] };
+    return { verifies: false, note: `${NOT_RECHECKED}the capture holds no response the browser checked.`, patchedSteps: [], patched: exchange };
   }
   const steps: Step[] = [];
+  const patchedEntries = new Map<NormalizedEntry, NormalizedEntry>();
   const preflights = new Map<number, NormalizedResponse>();
   let assumedMethod: string | null = null;
   for (const step of exchange.steps) {
@@ -103,16 +116,24 @@ export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[], memo: 
     if (step.kind === 'preflight') preflights.set(step.hopIndex, response);
     if (assumed) assumedMethod = step.entry.request.method;
     const redirectTarget = step.redirectTarget === null ? null : (response.redirectUrl ?? step.redirectTarget);
-    steps.push({ ...step, entry: { ...step.entry, response }, redirectTarget });
+    const entry = { ...step.entry, response };
+    patchedEntries.set(step.entry, entry);
+    steps.push({ ...step, entry, redirectTarget });
   }
-  const patched: Exchange = { ...exchange, steps };
+  const patched: Exchange = { ...exchange, steps, hops: exchange.hops.map((hop) => patchedHop(hop, patchedEntries)) };
   const corsError = predictCorsError(patched, memo);
-  const verifies = corsError === null && serverFixes.length > 0;
+  const passes = corsError === null && serverFixes.length > 0;
+  const flagged = passes && stillFlagged !== undefined && stillFlagged(patched);
+  const verifies = passes && !flagged;
   const lastHop = exchange.hops[exchange.hops.length - 1];
   const stoppedAtRedirect = lastHop !== undefined && lastHop.redirectTarget !== null;
   const notes: string[] = [];
   if (serverFixes.length === 0) {
-    notes.push('Not re-checked: no response header change is proposed.');
+    notes.push(`${NOT_RECHECKED}no response header change is proposed.`);
+  } else if (flagged) {
+    notes.push('Re-checked: with these changes applied to the recorded responses, the exchange passes every CORS check the browser runs, but this finding would still be raised.');
+  } else if (verifies && stillFlagged !== undefined) {
+    notes.push('Re-checked: with these changes applied to the recorded responses, the exchange passes every CORS check the browser runs and this finding is no longer raised.');
   } else if (verifies) {
     notes.push('Re-checked: with these changes applied to the recorded responses, the exchange passes every CORS check the browser runs.');
   } else {
@@ -124,7 +145,14 @@ export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[], memo: 
   if (stoppedAtRedirect && serverFixes.length > 0) {
     notes.push('The browser did not follow the redirect, so the responses after it are not in the capture: check them after deploying.');
   }
-  return { verifies, note: notes.join(' '), patchedSteps: steps };
+  return { verifies, note: notes.join(' '), patchedSteps: steps, patched };
+}
+
+function patchedHop(hop: Hop, patchedEntries: ReadonlyMap<NormalizedEntry, NormalizedEntry>): Hop {
+  const entry = patchedEntries.get(hop.entry);
+  const preflight = hop.preflight === null ? undefined : patchedEntries.get(hop.preflight);
+  if (entry === undefined && preflight === undefined) return hop;
+  return { ...hop, entry: entry ?? hop.entry, preflight: preflight ?? hop.preflight };
 }
 
 /** The combined value of a header on a patched response ("" lines joined by ", "), or null. */

@@ -15,6 +15,7 @@ import type { Finding, ReportExchange } from '../report/types.js';
 import { MemoTable } from '../model/memo.js';
 import { routeTemplate } from './route.js';
 import { combinedInServerFix } from './servers.js';
+import { wasRechecked } from '../fixes/what-if.js';
 
 /** Which response a problem is about. */
 export type ProblemResponse = 'preflight' | 'actual' | 'redirect' | 'exchange';
@@ -30,8 +31,12 @@ export interface ProblemFix {
   readonly allowOrigins: readonly string[];
   /** Stack snippets of the first affected exchange (filled with its values; see `note` for more origins). */
   readonly snippets: readonly FixSnippet[];
-  /** How many affected exchanges pass Chromium's checks in the what-if re-check with their fixes applied. */
-  readonly verified: { readonly passing: number; readonly of: number };
+  /**
+   * The what-if re-check over the affected exchanges (`of`): how many were re-checked at all (the others' notes
+   * say why not), and how many of those pass it with their fixes applied — every CORS check, and for a warning
+   * the finding no longer raised.
+   */
+  readonly verified: { readonly passing: number; readonly of: number; readonly rechecked: number };
   /** One sentence on the re-check and on what the snippet does not show. */
   readonly note: string;
 }
@@ -194,6 +199,7 @@ class Accumulator {
   /** The items of each list header (methods, headers, Vary, Expose-Headers) the members' fixes ask for. */
   readonly lists = new Map<string, Tally>();
   passing = 0;
+  rechecked = 0;
   blocking = 0;
 
   /**
@@ -259,6 +265,7 @@ class Accumulator {
       this.seenStale = true;
     }
     if (member.finding.fix?.verifies === true) this.passing += sign;
+    if (member.finding.fix !== null && wasRechecked(member.finding.fix.whatIf)) this.rechecked += sign;
     if (member.finding.corsError !== null && member.finding.corsError === member.exchange.corsError) this.blocking += sign;
     for (const patch of member.finding.fix?.headers ?? []) {
       const name = patch.name.toLowerCase();
@@ -405,19 +412,31 @@ function buildProblem(id: string, accumulator: Accumulator): Problem {
     lastSeen: seen.last,
     corsErrors: accumulator.errors.byFrequency() as CorsError[],
     firefoxErrors: accumulator.firefoxErrors.byFrequency() as FirefoxCorsError[],
-    fix: consolidatedFix(finding.fix, accumulator, initiatorOrigins),
+    fix: consolidatedFix(finding.fix, accumulator, initiatorOrigins, finding.response === 'exchange'),
     noServerFix: finding.noServerFix,
     example: finding.message,
   };
 }
 
 /**
+ * The problem's re-check in one sentence: the fix of a check on one response must let the requests through; the
+ * fix of an exchange-level finding (most warnings) must also clear the finding (fixes/what-if.ts).
+ */
+function recheckNote(first: NonNullable<Finding['fix']>, passing: number, rechecked: number, of: number, exchangeLevel: boolean): string {
+  if (rechecked === 0) return first.whatIf;
+  const outcome = exchangeLevel ? 'no longer raise this finding' : 'pass every CORS check';
+  if (rechecked === of) return `Re-checked on each affected exchange with its fixes applied: ${passing} of ${of} ${outcome}.`;
+  return `Re-checked on ${rechecked} of the ${of} affected exchanges with their fixes applied (the others' notes say why not): ${passing} ${outcome}.`;
+}
+
+/**
  * One fix for every affected exchange: the first member's header lines with list headers (methods, headers,
  * Vary, Expose-Headers) united over all members, and Allow-Origin echoing any of the page origins seen.
  */
-function consolidatedFix(first: Finding['fix'], accumulator: Accumulator, initiatorOrigins: readonly string[]): ProblemFix | null {
+function consolidatedFix(first: Finding['fix'], accumulator: Accumulator, initiatorOrigins: readonly string[], exchangeLevel: boolean): ProblemFix | null {
   if (first === null) return null;
-  const { passing } = accumulator;
+  const { passing, rechecked } = accumulator;
+  const of = accumulator.members.size;
   const lists = new Map([...accumulator.lists.entries()].map(([name, tally]) => [name, tally.byFrequency()] as const));
   const echoesOrigin = first.headers.some((patch) => patch.name.toLowerCase() === 'access-control-allow-origin' && patch.value !== null && initiatorOrigins.includes(patch.value));
   const allowOrigins = echoesOrigin ? initiatorOrigins : [];
@@ -437,7 +456,7 @@ function consolidatedFix(first: Finding['fix'], accumulator: Accumulator, initia
     summary: merged ? `On ${first.target === 'all-responses' ? 'every' : `the ${first.target}`} response, send: ${headers.map((patch) => (patch.action === 'remove' ? `no ${patch.name}` : `${patch.name}: ${patch.value ?? ''}`)).join('; ')}.` : first.summary,
     allowOrigins,
     snippets: first.snippets,
-    verified: { passing, of: accumulator.members.size },
-    note: `Re-checked on each affected exchange with its fixes applied: ${passing} of ${accumulator.members.size} pass every CORS check.${originNote}`,
+    verified: { passing, of, rechecked },
+    note: `${recheckNote(first, passing, rechecked, of, exchangeLevel)}${originNote}`,
   };
 }

@@ -6,8 +6,9 @@ import { combinedHeader } from '../model/headers.js';
 import { completeFixes } from '../fixes/index.js';
 import type { InputProblem, SourceInfo } from '../har/types.js';
 import type { Exchange, Step } from '../model/exchange.js';
-import { ReplayMemo, type ReplayResult, type RuleFinding } from '../rules/run.js';
+import { ReplayMemo, ruleStillFails, type ReplayResult, type RuleFinding } from '../rules/run.js';
 import { NAMED_NON_HEADER_FAILURES } from '../rules/check-order.js';
+import type { RuleId } from '../rules/registry.js';
 import type { Fix } from '../rules/types.js';
 import type { CorsError } from '../spec/cors-errors.js';
 import type { FirefoxCorsError } from '../spec/firefox-errors.js';
@@ -178,7 +179,9 @@ function requestKindOfExchange(exchange: Exchange): ReportExchange['requestKind'
 export function buildExchangeReport(exchange: Exchange, replayed: ReplayResult, memo: ReplayMemo = new ReplayMemo(), browser: BrowserId = 'chromium'): ReportExchange {
   const decision = decideVerdict(exchange, replayed, browser);
   const contradicted = replayed.blocking !== null && decision.verdict === 'allowed';
-  const fixes = completeFixes(exchange, replayed.findings, memo);
+  // The closure only where there are findings to fix: most exchanges of a capture have none.
+  const stillFails = replayed.findings.length === 0 ? undefined : (rule: RuleId, patched: Exchange) => ruleStillFails(rule, patched, replayed, memo);
+  const fixes = completeFixes(exchange, replayed.findings, memo, stillFails);
   const firstPreflight = exchange.orphanPreflight ?? firstHopPreflight(exchange);
   return {
     id: exchange.id,

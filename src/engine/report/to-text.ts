@@ -40,12 +40,17 @@ function problemLines(report: Report, problem: Problem, position: number): strin
     ? `No response header change fixes this: ${problem.noServerFix ?? 'see the explanation'}`
     : problem.fix.target === 'client'
       ? `In the page, not the server: ${problem.fix.summary}`
-      : `Fix (${problem.fix.target}): ${problem.fix.summary} [re-check: ${problem.fix.verified.passing} of ${problem.fix.verified.of} pass]`;
+      : `Fix (${problem.fix.target}): ${problem.fix.summary} [${recheckText(problem.fix.verified)}]`;
   return [
     `${String(position + 1).padStart(2)}. ${problem.severity.toUpperCase().padEnd(7)} ${count.padEnd(14)} ${safeText(problem.title, 200)}`,
     `      ${safeText(details.join(' · '), 220)}`,
     `      ${safeText(fix, 240)}`,
   ];
+}
+
+function recheckText({ passing, of, rechecked }: NonNullable<Problem['fix']>['verified']): string {
+  if (rechecked === 0) return 'not re-checked';
+  return rechecked === of ? `re-check: ${passing} of ${of} pass` : `re-check: ${passing} of ${rechecked} pass, ${of - rechecked} not re-checked`;
 }
 
 function firstFix(exchange: ReportExchange): Finding | undefined {

@@ -65,4 +65,5 @@ export const reflectedOriginWithCredentials: Rule<Failure> = {
       summary: `Compare Origin with an explicit allow-list before echoing it (e.g. ${exchange.initiatorOrigin ?? data.origin}); answer unknown origins and "null" without Access-Control-Allow-Origin, and keep Vary: Origin.`,
     }),
   },
+  fixNotRecheckable: 'the fix is an allow-list, and the response to an allowed origin reads the same before and after it. After deploying, send the request with an Origin the server must refuse (curl -H "Origin: https://not-allowed.example"): its response must carry no Access-Control-Allow-Origin.',
 };

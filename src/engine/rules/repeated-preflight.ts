@@ -3,6 +3,7 @@ import type { PreflightRecord } from '../derive/capture.js';
 import {
   DEFAULT_PREFLIGHT_MAX_AGE_SECONDS, MAX_PREFLIGHT_MAX_AGE_SECONDS, REPEATED_PREFLIGHT_COUNT, SHORT_PREFLIGHT_MAX_AGE_SECONDS,
 } from '../spec/audit.js';
+import { combinedHeader } from '../model/headers.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, firstPreflightStep, plural, requestHeader } from './audit-helpers.js';
 import { evidence, setHeader } from './helpers.js';
@@ -99,5 +100,10 @@ export const repeatedPreflight: Rule<Failure> = {
       headers: [setHeader('Access-Control-Max-Age', String(MAX_PREFLIGHT_MAX_AGE_SECONDS))],
       summary: `Send Access-Control-Max-Age: ${MAX_PREFLIGHT_MAX_AGE_SECONDS} on the preflight response (Chromium's maximum) so one preflight serves two hours of requests.`,
     }),
+  },
+  // The preflights already sent stay in the capture's count: the re-check reads the patched preflight's Max-Age.
+  recheckFix: (_failure, patched) => {
+    const maxAge = combinedHeader(patched, 'access-control-max-age')?.trim() ?? null;
+    return maxAge !== null && DELTA_SECONDS.test(maxAge) && effectiveMaxAge(maxAge) >= SHORT_PREFLIGHT_MAX_AGE_SECONDS;
   },
 };

@@ -43,6 +43,9 @@ export interface ReplayResult {
   readonly findings: readonly RuleFinding[];
   readonly blocking: Blocking | null;
   readonly incomplete: readonly IncompleteCheck[];
+  /** What the exchange and audit rules were judged with (ruleStillFails re-judges a patched exchange alike). */
+  readonly capture: CaptureFacts;
+  readonly browser: BrowserId;
 }
 
 interface StepReplay {
@@ -268,7 +271,18 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
       (findings ??= steps.findings.slice()).push({ rule, step: null, result, corsError: null, firefoxError: FIREFOX_WARNINGS[rule] ?? null });
     }
   }
-  return { findings: withoutSuperseded(findings ?? steps.findings), blocking: steps.blocking, incomplete: incomplete ?? steps.incomplete };
+  return { findings: withoutSuperseded(findings ?? steps.findings), blocking: steps.blocking, incomplete: incomplete ?? steps.incomplete, capture, browser };
+}
+
+/**
+ * The what-if re-check of an exchange-level finding (an audit's warning, most often): whether `rule` still fails
+ * on `patched` — the exchange with the proposed headers applied — judged with the capture facts and browser of
+ * the replay that found it, after the patched exchange's own step checks.
+ */
+export function ruleStillFails(rule: RuleId, patched: Exchange, replayed: ReplayResult, memo: ReplayMemo): boolean {
+  const blockedBy = replaySteps(patched, memo).blocking?.corsError ?? null;
+  const context = new CheckContext(patched.credentials, patched, null, blockedBy, replayed.capture, memo, replayed.browser);
+  return RULES[rule].run(context).status === 'fail';
 }
 
 // The rules that can fail on a delivered exchange without CORS checks, in their usual order (see registry.ts).

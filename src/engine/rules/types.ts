@@ -158,10 +158,14 @@ export interface Rule<F extends FailureShape> {
   /** Audit and classification rules state how sure each failure is, and on which evidence. */
   readonly confidenceOf?: (failure: F, context: RuleContext) => ConfidenceStatement;
   /**
-   * For exchange-level failures whose fix patches the final response: whether that response, patched, would
-   * no longer cause the failure (the what-if re-check of checks the CORS replay does not model, such as CORP).
+   * For exchange-level failures: whether the response the fix targets (the first preflight's for a preflight
+   * fix, else the final response), patched, would no longer cause the failure. For checks the CORS replay does
+   * not model (CORP), and for fixes meant to refuse the request (an untrusted origin taken off the allow-list).
+   * Without it, the exchange is patched and re-judged: it must pass every CORS check and no longer fail the rule.
    */
   readonly recheckFix?: (failure: F, patchedHeaders: HeaderList) => boolean;
+  /** Why the fix cannot be re-checked on the exchange it was found on (reported instead of a re-check). */
+  readonly fixNotRecheckable?: string;
 }
 
 /** A rule with its failure type erased, so different rules can share one ordered list. */
@@ -182,6 +186,8 @@ export type RuleResult =
       readonly evidence: Evidence;
       /** See Rule.recheckFix; null when the rule cannot re-check its own fix. */
       readonly recheckFix: ((patchedHeaders: HeaderList) => boolean) | null;
+      /** Rule.fixNotRecheckable, or null. */
+      readonly fixNotRecheckable: string | null;
       readonly message: string;
       readonly severity: Severity;
       readonly fix: FixProposal | null;
@@ -194,6 +200,7 @@ export function register<F extends FailureShape>(rule: Rule<F>): RegisteredRule 
   // Read once here: every rule object has its own shape, so reading them from `rule` on each of a capture's
   // hundred thousand runs was a megamorphic lookup each time.
   const { meta, evaluate, messages, fix, severityOf, confidenceOf, recheckFix } = rule;
+  const fixNotRecheckable = rule.fixNotRecheckable ?? null;
   return {
     meta,
     hasServerFix: fix.kind === 'fix',
@@ -215,6 +222,7 @@ export function register<F extends FailureShape>(rule: Rule<F>): RegisteredRule 
         category: meta.category ?? 'cors',
         confidence: confidenceOf?.(failure, context) ?? null,
         recheckFix: recheckFix ? (patched: HeaderList) => recheckFix(failure, patched) === true : null,
+        fixNotRecheckable,
       };
     },
   };

@@ -1,3 +1,4 @@
+import { combinedHeader } from '../model/headers.js';
 import { addressSpaceOf } from '../spec/audit.js';
 import { FETCH_SPEC, MDN } from '../spec/references.js';
 import { confidence, finalActualStep, firstPreflightStep, hostnameOf, isDeliveredCors, responseHeader, schemeOf } from './audit-helpers.js';
@@ -81,4 +82,7 @@ export const untrustedOriginAllowed: Rule<Failure> = {
       };
     },
   },
+  // The fix refuses the request it was found on (that origin is the risk), so the exchange is not expected to
+  // pass afterwards: the re-check is that the response no longer allows the untrusted origin.
+  recheckFix: (failure, patched) => combinedHeader(patched, ACAO)?.trim() !== failure.data.value,
 };

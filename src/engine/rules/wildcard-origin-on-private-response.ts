@@ -70,10 +70,22 @@ export const wildcardOriginOnPrivateResponse: Rule<Failure> = {
   },
   fix: {
     kind: 'fix',
-    build: (_failure, { exchange }) => ({
-      target: 'actual',
-      headers: [setHeader('Access-Control-Allow-Origin', exchange.initiatorOrigin ?? 'https://your-site.example'), setHeader('Vary', 'Origin')],
-      summary: `Answer per-user responses with the allow-listed origin (${exchange.initiatorOrigin ?? 'your site'}) and Vary: Origin instead of "*"; keep "*" for public data only.`,
-    }),
+    build: (_failure, { exchange }) => {
+      const site = exchange.initiatorOrigin ?? 'your site';
+      // Reached through a cross-origin redirect, the request carries Origin: null (a tainted origin), which the
+      // page's own origin would not match: found by the what-if re-check of this fix.
+      if (finalActualStep(exchange)?.requestOrigin === 'null') {
+        return {
+          target: 'client',
+          headers: [],
+          summary: `Cross-origin redirect first, so Origin is null here (only "*" or "null" — any sandboxed page — pass): request the final URL directly, then answer ${site} with Vary: Origin.`,
+        };
+      }
+      return {
+        target: 'actual',
+        headers: [setHeader('Access-Control-Allow-Origin', exchange.initiatorOrigin ?? 'https://your-site.example'), setHeader('Vary', 'Origin')],
+        summary: `Answer per-user responses with the allow-listed origin (${site}) and Vary: Origin instead of "*"; keep "*" for public data only.`,
+      };
+    },
   },
 };
