@@ -16,7 +16,7 @@ export { serverFixLine } from './problems/servers.js';
 export type { ServerFix } from './problems/servers.js';
 export type { ExchangeKind, PreflightReason } from './model/exchange.js';
 export type { Confidence, FindingCategory, Fix, FixProposal, FixSnippet, FixTarget, HeaderPatch, RuleMeta, Severity } from './rules/types.js';
-export { RUN_VERIFIED, RUN_VERIFIED_STACKS, SERVER_RUN_VERIFIED, SERVER_VERIFIED_RULES, STACK_IDS, stackInfos, VERIFIED_IN, serverVerifiedAgainst, verifiedAgainst } from './fixes/index.js';
+export { NO_HEADER_FIX, clientFixText, RUN_VERIFIED, RUN_VERIFIED_STACKS, SERVER_RUN_VERIFIED, SERVER_VERIFIED_RULES, STACK_IDS, stackInfos, VERIFIED_IN, serverVerifiedAgainst, verifiedAgainst } from './fixes/index.js';
 export { isStackId } from './fixes/stacks.js';
 export type { StackId } from './fixes/kit.js';
 export type { RunVerification, StackInfo } from './fixes/index.js';

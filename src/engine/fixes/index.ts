@@ -90,6 +90,14 @@ function fixFrom(proposal: FixProposal, snippets: readonly FixSnippet[], verifie
 
 const NO_FIXES: ReadonlyArray<Fix | null> = Object.freeze([]);
 
+/** How every output introduces a fix that is no response header change (a "client" fix, or none at all). */
+export const NO_HEADER_FIX = 'No response header change fixes this';
+
+/** A client fix's summary as the outputs show it after NO_HEADER_FIX (the summary may already begin with it). */
+export function clientFixText(summary: string): string {
+  return summary.startsWith(`${NO_HEADER_FIX}: `) ? summary.slice(NO_HEADER_FIX.length + 2) : summary;
+}
+
 const CLIENT_NOT_RECHECKED = `${NOT_RECHECKED}the change is in the page's code or the browser, not in a response header.`;
 
 /** The recorded response an exchange-level fix patches: the first preflight's for a preflight fix, else the final one. */
@@ -147,7 +155,7 @@ export function completeFixes(
     }
     if (proposal !== null) return fixFrom(proposal, NO_SNIPPETS, false, `${NOT_RECHECKED}the capture has no response to apply it to.`);
     if (noServerFix !== null) {
-      return { target: 'client', headers: [], summary: `No response header change fixes this: ${noServerFix}`, snippets: [], verifies: false, whatIf: CLIENT_NOT_RECHECKED };
+      return { target: 'client', headers: [], summary: `${NO_HEADER_FIX}: ${noServerFix}`, snippets: [], verifies: false, whatIf: CLIENT_NOT_RECHECKED };
     }
     return null;
   });

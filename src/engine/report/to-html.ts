@@ -5,6 +5,7 @@
  * for control and bidi characters, then HTML escaping); the only links are our own spec and MDN pages,
  * and only when they are plain http(s) URLs.
  */
+import { NO_HEADER_FIX, clientFixText } from '../fixes/index.js';
 import { RULES } from '../rules/registry.js';
 import type { Fix } from '../rules/types.js';
 import { curlCommand } from './curl.js';
@@ -141,8 +142,8 @@ function problemHtml(document: ExportDocument, problem: Problem): string {
     ['Rule', `${problem.rule} (${problem.reason})`],
   ];
   let fixPart: string;
-  if (fix === null) fixPart = `<p class="note">No response header change fixes this: ${text(problem.noServerFix ?? '')}</p>`;
-  else if (fix.target === 'client') fixPart = `<p class="note">In the page, not the server: ${text(fix.summary)}</p>`;
+  if (fix === null) fixPart = `<p class="note">${NO_HEADER_FIX}: ${text(problem.noServerFix ?? '')}</p>`;
+  else if (fix.target === 'client') fixPart = `<p class="note">${NO_HEADER_FIX}: ${text(clientFixText(fix.summary))}</p>`;
   else {
     const { stack } = document.export;
     const snippets = stack === null ? [] : fix.snippets.filter((snippet) => snippet.stack === stack);

@@ -5,6 +5,7 @@
  * backslash-escaped and its URLs put in code spans (no autolinks). Control and bidi characters are shown
  * as `\u202E`-style escapes. Only spec and MDN links (our own data, http(s) only) are links.
  */
+import { NO_HEADER_FIX, clientFixText } from '../fixes/index.js';
 import { RULES } from '../rules/registry.js';
 import type { Fix } from '../rules/types.js';
 import { curlCommand } from './curl.js';
@@ -156,9 +157,9 @@ function problemSectionLines(document: ExportDocument, problem: Problem, positio
   lines.push('', mdText(problem.example), '');
   const { fix } = problem;
   if (fix === null) {
-    lines.push(`**No response header change fixes this:** ${mdText(problem.noServerFix ?? '')}`, '');
+    lines.push(`**${NO_HEADER_FIX}:** ${mdText(problem.noServerFix ?? '')}`, '');
   } else if (fix.target === 'client') {
-    lines.push(`**In the page, not the server:** ${mdText(fix.summary)}`, '');
+    lines.push(`**${NO_HEADER_FIX}:** ${mdText(clientFixText(fix.summary))}`, '');
   } else {
     lines.push(`**Fix (${mdText(fix.target)}):** ${mdText(fix.summary)}`);
     if (fix.status !== undefined) lines.push('', `Answer with status ${fix.status}.`);

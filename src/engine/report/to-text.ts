@@ -1,3 +1,4 @@
+import { NO_HEADER_FIX, clientFixText } from '../fixes/index.js';
 import type { Problem } from '../problems/problems.js';
 import { serverFixLine, type ServerFix } from '../problems/servers.js';
 import type { Finding, Report, ReportExchange } from './types.js';
@@ -37,9 +38,9 @@ function problemLines(report: Report, problem: Problem, position: number): strin
     problem.routes.length > 1 ? `${problem.routes.length} routes: ${problem.routes.slice(0, 3).join(', ')}${problem.routes.length > 3 ? ', …' : ''}` : null,
   ].filter((item): item is string => item !== null);
   const fix = problem.fix === null
-    ? `No response header change fixes this: ${problem.noServerFix ?? 'see the explanation'}`
+    ? `${NO_HEADER_FIX}: ${problem.noServerFix ?? 'see the explanation'}`
     : problem.fix.target === 'client'
-      ? `In the page, not the server: ${problem.fix.summary}`
+      ? `${NO_HEADER_FIX}: ${clientFixText(problem.fix.summary)}`
       : `Fix (${problem.fix.target}): ${problem.fix.summary} [${recheckText(problem.fix.verified)}]`;
   return [
     `${String(position + 1).padStart(2)}. ${problem.severity.toUpperCase().padEnd(7)} ${count.padEnd(14)} ${safeText(problem.title, 200)}`,
@@ -51,6 +52,16 @@ function problemLines(report: Report, problem: Problem, position: number): strin
 function recheckText({ passing, of, rechecked }: NonNullable<Problem['fix']>['verified']): string {
   if (rechecked === 0) return 'not re-checked';
   return rechecked === of ? `re-check: ${passing} of ${of} pass` : `re-check: ${passing} of ${rechecked} pass, ${of - rechecked} not re-checked`;
+}
+
+/** "1 warning", "3 warnings". */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** "1 more problem", "3 more problems". */
+function more(count: number, noun: string): string {
+  return counted(count, `more ${noun}`);
 }
 
 function firstFix(exchange: ReportExchange): Finding | undefined {
@@ -83,16 +94,16 @@ export function reportToText(report: Report, options: TextOptions = {}): string 
   lines.push(`${report.tool.name} ${report.tool.version}${source}${creator} · ${judgedBrowserText(report.browser)}`);
   const { summary, problems } = report;
   lines.push(
-    `${summary.exchanges} exchanges: ${summary.crossOrigin} cross-origin, ${summary.blocked} blocked, ${summary.allowed} allowed, ${summary.unknown} unknown, ${summary.warnings} warnings`,
+    `${summary.exchanges} exchanges: ${summary.crossOrigin} cross-origin, ${summary.blocked} blocked, ${summary.allowed} allowed, ${summary.unknown} unknown, ${counted(summary.warnings, 'warning')}`,
   );
   const errors = problems.filter((problem) => problem.severity === 'error').length;
   lines.push(problems.length === 0 ? 'No problems found.' : `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} (${errors} ${errors === 1 ? 'error' : 'errors'}, ${problems.length - errors} warnings and notes), most severe first:`);
   problems.slice(0, MAX_PROBLEMS).forEach((problem, position) => lines.push(...problemLines(report, problem, position)));
-  if (problems.length > MAX_PROBLEMS) lines.push(`… and ${problems.length - MAX_PROBLEMS} more problems (--format md, html or json lists them all).`);
+  if (problems.length > MAX_PROBLEMS) lines.push(`… and ${more(problems.length - MAX_PROBLEMS, 'problem')} (--format md, html or json lists them all).`);
   if (report.servers.length > 0) {
     lines.push('Or configure each server once; this fixes every blocking problem of that server:');
     for (const fix of report.servers.slice(0, MAX_SERVERS)) lines.push(...serverLines(fix));
-    if (report.servers.length > MAX_SERVERS) lines.push(`  … and ${report.servers.length - MAX_SERVERS} more servers (--format md, html or json).`);
+    if (report.servers.length > MAX_SERVERS) lines.push(`  … and ${more(report.servers.length - MAX_SERVERS, 'server')} (--format md, html or json).`);
   }
   const skipped = report.inputErrors.filter((problem) => problem.skipped).length;
   if (report.inputErrors.length > 0) lines.push(`${report.inputErrors.length} input problems (${skipped} entries skipped); see --format json`);

@@ -13,7 +13,7 @@
  * value from the capture is rendered as text. Rows are native buttons (Tab, Enter, Space) with aria-expanded.
  */
 import { useState } from 'preact/hooks';
-import { patchLine, serverFixLine, type Problem, type ServerFix, type StackId } from '../../engine/index';
+import { NO_HEADER_FIX, clientFixText, patchLine, serverFixLine, type Problem, type ServerFix, type StackId } from '../../engine/index';
 
 /** A problem as the panel has it: the worker leaves out the affected exchanges' ids (rows name their problems). */
 type ListedProblem = Omit<Problem, 'exchanges'>;
@@ -108,8 +108,8 @@ function ProblemDetails({ id, problem, stack, onShowRequests }: { id: string; pr
         {facts.map(([name, value]) => [<dt key={`${name}-t`}>{name}</dt>, <dd key={`${name}-d`}>{value}</dd>])}
       </dl>
       <p class="problem-explanation">{problem.example}</p>
-      {fix === null && <p class="problem-fix">No response header change fixes this: {problem.noServerFix ?? ''}</p>}
-      {fix !== null && fix.target === 'client' && <p class="problem-fix">In the page, not the server: {fix.summary}</p>}
+      {fix === null && <p class="problem-fix">{NO_HEADER_FIX}: {problem.noServerFix ?? ''}</p>}
+      {fix !== null && fix.target === 'client' && <p class="problem-fix">{NO_HEADER_FIX}: {clientFixText(fix.summary)}</p>}
       {fix !== null && fix.target !== 'client' && (
         <div class="problem-fix">
           <p><strong>Fix</strong> ({fix.target}): {fix.summary}</p>
