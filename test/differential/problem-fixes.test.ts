@@ -7,7 +7,7 @@
 // Run: npx vite build && npx vitest run --project chromium test/differential/problem-fixes.test.ts
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { originOf, type Finding, type HeaderPatch, type ReportExchange, type ServerFix } from '../../src/engine/index';
+import { diagnose, originOf, type Finding, type HeaderPatch, type ReportExchange, type ServerFix } from '../../src/engine/index';
 import { blocked, recording, report, verdictAfter, withProblemFix } from '../fixes/problem-fix-cases';
 import { runInChromium, type ChromiumRun } from './chromium-run';
 import { describeChromium, scenarioIdOf } from './compare';
@@ -51,13 +51,13 @@ function hopOf(finding: Finding): number {
  * The scenario with the exchange's problem fixes applied, or the reason it cannot be served so. A fix that moves a
  * redirect (a Location header) is not served: the table describes redirects by target, not by header.
  */
-function fixedScenario(scenario: Scenario, exchange: ReportExchange): Scenario | string {
+function fixedScenario(scenario: Scenario, exchange: ReportExchange, applied = onRecordedResponse, prefix = 'fixed-'): Scenario | string {
   let preflight = scenario.preflight;
   let reconnect = scenario.reconnect;
   const actual = [...(scenario.actual ?? [{}])];
   for (const finding of exchange.findings) {
     const fix = finding.fix;
-    if (fix === null || fix.target === 'client' || finding.entry === null) continue;
+    if (fix === null || fix.target === 'client' || !applied(finding)) continue;
     if (fix.headers.some((patch) => patch.name.toLowerCase() === 'location')) return 'its fix moves a redirect';
     const onPreflight = finding.response.startsWith('preflight');
     if (fix.target === 'preflight' || fix.target === 'all-responses' || onPreflight) {
@@ -75,7 +75,17 @@ function fixedScenario(scenario: Scenario, exchange: ReportExchange): Scenario |
       if (hop === 0 && reconnect !== undefined) reconnect = { ...reconnect, headers: patched(reconnect.headers, fix.headers, exchange.initiatorOrigin) };
     }
   }
-  return { ...scenario, id: `fixed-${scenario.id}`, preflight, actual, ...(reconnect === undefined ? {} : { reconnect }), expect: 'ok', expectFindings: [] };
+  return { ...scenario, id: `${prefix}${scenario.id}`, preflight, actual, ...(reconnect === undefined ? {} : { reconnect }), expect: 'ok', expectFindings: [] };
+}
+
+/** A finding about one recorded response (the CORS checks), whose fix the blocked cases serve. */
+function onRecordedResponse(finding: Finding): boolean {
+  return finding.entry !== null;
+}
+
+/** An exchange-level finding (a warning, most often) whose fix passed the what-if re-check: the warning cases serve it. */
+function rechecked(finding: Finding): boolean {
+  return finding.entry === null && finding.fix !== null && finding.fix.target !== 'client' && finding.fix.verifies;
 }
 
 interface Case {
@@ -121,6 +131,26 @@ for (const exchange of blocked) {
   else cases.push({ scenario: fixed, problems: [...new Set(exchange.findings.map((finding) => finding.problem))] });
 }
 
+// Each warning's one fix, on every scenario Chromium allowed whose warnings the re-check says their fixes clear:
+// Chromium must still let the request through, and the diagnosis of its new capture must not raise them again.
+interface WarningCase extends Case {
+  readonly rules: readonly string[];
+}
+const warningCases: WarningCase[] = [];
+for (const exchange of report.exchanges) {
+  if (exchange.verdict !== 'allowed' || !exchange.findings.some(rechecked)) continue;
+  const id = scenarioIdOf(exchange.url);
+  const scenario = id === null ? undefined : table.get(id);
+  if (scenario === undefined || (scenario.request.repeat ?? 1) > 1 || (scenario.request.alsoFrom ?? []).length > 0) continue;
+  const consolidated = { ...exchange, findings: exchange.findings.map((finding) => withProblemFix(finding, exchange)) };
+  const fixed = fixedScenario(scenario, consolidated, rechecked, 'warning-fixed-');
+  if (typeof fixed === 'string') notServed.push(`${scenario.id}: ${fixed}`);
+  else {
+    const mine = exchange.findings.filter(rechecked);
+    warningCases.push({ scenario: fixed, problems: [...new Set(mine.map((finding) => finding.problem))], rules: [...new Set(mine.map((finding) => finding.rule))] });
+  }
+}
+
 // Each server's one configuration, on every scenario whose blocking problems on that server it covers.
 const serverCases: Case[] = [];
 const servers = new Map(report.servers.map((fix) => [fix.server, fix]));
@@ -140,7 +170,7 @@ let setupProblem: string | null = null;
 
 beforeAll(async () => {
   try {
-    run = await runInChromium([...cases, ...serverCases].map((item) => item.scenario), DIST);
+    run = await runInChromium([...cases, ...serverCases, ...warningCases].map((item) => item.scenario), DIST);
   } catch (error) {
     setupProblem = error instanceof Error ? (error.stack ?? error.message) : String(error);
   }
@@ -161,6 +191,28 @@ describe('each problem\'s one fix, served to Chromium', () => {
     console.info(`Problem fixes proven in Chromium: ${mine.length - still.length} of ${cases.length} scenarios, ${new Set(cases.flatMap((item) => item.problems)).size} problems`);
     expect(mine.length).toBe(cases.length);
     expect(still, still.join('\n')).toEqual([]);
+  });
+
+  it('each warning\'s fix that the re-check passes: Chromium still lets the request through, and the warning is gone', () => {
+    expect(setupProblem).toBeNull();
+    const served = run;
+    if (served === null) return;
+    const rules = new Set(warningCases.flatMap((item) => item.rules));
+    console.info(`Warning fixes proven in Chromium: ${warningCases.length} scenarios, rules ${[...rules].join(', ')}`);
+    // The audit scenarios: a wildcard on private responses, Vary on cacheable ones, broad allow-lists, unexposed headers.
+    expect(warningCases.length).toBeGreaterThanOrEqual(5);
+    expect([...rules]).toEqual(expect.arrayContaining(['wildcard-origin-on-private-response', 'missing-vary-origin', 'overly-broad-allow-list', 'unexposed-response-header']));
+    for (const item of warningCases) {
+      const verdict = served.verdicts.find((candidate) => candidate.id === item.scenario.id);
+      expect(verdict, item.scenario.id).toBeDefined();
+      expect(verdict?.blocked, `${item.scenario.id}: ${verdict === undefined ? '' : describeChromium(verdict)}`).toBe(false);
+      const entries = served.har.entries.filter((entry) => JSON.stringify((entry as { request?: { url?: unknown } }).request?.url ?? '').includes(`/s/${item.scenario.id}/`));
+      expect(entries.length, item.scenario.id).toBeGreaterThan(0);
+      const again = diagnose({ ...served.har, entries });
+      if (!again.ok) throw new Error(again.error.message);
+      const raised = again.report.exchanges.flatMap((exchange) => exchange.findings.map((finding) => finding.rule)).filter((rule) => item.rules.includes(rule));
+      expect(raised, item.scenario.id).toEqual([]);
+    }
   });
 
   it('Chromium lets every request through that its server\'s one combined configuration covers', () => {

@@ -64,6 +64,20 @@ describe('the what-if re-check of exchange-level fixes', () => {
     expect(direct?.fix?.verifies).toBe(true);
   });
 
+  it('"null" allowed for the page\'s own request after a cross-origin redirect: skip the redirect, do not refuse the page', () => {
+    // Found by serving the re-checked fix to Chromium (test/differential/problem-fixes.test.ts): taking "null" off
+    // the allow-list blocked the page's request (AllowOriginMismatch), since after the redirect its Origin is null.
+    const entries = exchange({ cookie: 'sid=1' }).redirect({ to: 'https://cdn.example.org/items', acao: PAGE, acac: 'true' })
+      .actual({ acao: 'null', acac: 'true' }).entries();
+    const [finding] = findingsOf('untrusted-origin-allowed', entries);
+    expect(finding?.fix?.target).toBe('client');
+    expect(finding?.fix?.summary).toMatch(/arrives with Origin: null: request the final URL directly, then allow https:\/\/app\.example instead of "null"/);
+    // A page whose own origin is untrusted is refused on purpose, and the re-check says the finding is gone.
+    const [local] = findingsOf('untrusted-origin-allowed', RULE_FIXTURES['untrusted-origin-allowed'].fail);
+    expect(local?.fix?.target).not.toBe('client');
+    expect(local?.fix?.verifies).toBe(true);
+  });
+
   it('counts a problem\'s re-checks apart from its members that were not re-checked', () => {
     const result = diagnose(har([
       ...RULE_FIXTURES['unexposed-response-header'].fail,

@@ -74,6 +74,15 @@ export const untrustedOriginAllowed: Rule<Failure> = {
   fix: {
     kind: 'fix',
     build: (failure, { exchange }) => {
+      // "null" because the page's own request crossed origins on a redirect (a tainted origin): taking "null" off
+      // the allow-list would block the page, so the change is to skip the redirect (the re-check in Chromium found it).
+      if (failure.data.value === 'null' && exchange.initiatorOrigin !== null && exchange.initiatorOrigin !== 'null') {
+        return {
+          target: 'client',
+          headers: [],
+          summary: `The page's request crossed origins on a redirect, so it arrives with Origin: null: request the final URL directly, then allow ${exchange.initiatorOrigin} instead of "null".`,
+        };
+      }
       const trusted = exchange.initiatorOrigin !== null && exchange.initiatorOrigin !== failure.data.value ? exchange.initiatorOrigin : 'https://your-site.example';
       return {
         target: exchange.kind === 'preflighted' ? 'all-responses' : 'actual',
