@@ -100,7 +100,8 @@ function patchedResponse(step: Step, fixes: readonly ProposedFix[], preflightOfH
  * The what-if re-check: applies every server fix of the exchange to the recorded responses and replays
  * Chromium's CORS checks. It never calls the network; it only answers "would these headers pass".
  * `stillFlagged`, for the fix of an exchange-level finding (a warning, most often, on an exchange that already
- * passes): whether that finding would still be raised on the patched exchange — the fix verifies only if not.
+ * passes): whether that finding would still be raised on the patched exchange — asked only when it passes every
+ * CORS check, and the fix verifies only if not.
  */
 export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[], memo: ReplayMemo = new ReplayMemo(), stillFlagged?: (patched: Exchange) => boolean): WhatIf {
   const serverFixes = fixes.filter((fix) => fix.proposal.target !== 'client');

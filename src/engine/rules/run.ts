@@ -276,12 +276,11 @@ export function replay(exchange: Exchange, capture: CaptureFacts = EMPTY_CAPTURE
 
 /**
  * The what-if re-check of an exchange-level finding (an audit's warning, most often): whether `rule` still fails
- * on `patched` — the exchange with the proposed headers applied — judged with the capture facts and browser of
- * the replay that found it, after the patched exchange's own step checks.
+ * on `patched` — the exchange with the proposed headers applied, which passed every CORS check (the re-check
+ * asks only then) — judged with the capture facts and browser of the replay that found it.
  */
 export function ruleStillFails(rule: RuleId, patched: Exchange, replayed: ReplayResult, memo: ReplayMemo): boolean {
-  const blockedBy = replaySteps(patched, memo).blocking?.corsError ?? null;
-  const context = new CheckContext(patched.credentials, patched, null, blockedBy, replayed.capture, memo, replayed.browser);
+  const context = new CheckContext(patched.credentials, patched, null, null, replayed.capture, memo, replayed.browser);
   return RULES[rule].run(context).status === 'fail';
 }
 
