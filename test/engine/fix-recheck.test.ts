@@ -3,6 +3,8 @@
  * responses and the exchange judged again, so a problem's "re-check: N of M pass" means something for warnings
  * too — before, every warning's fix read "0 of M pass" because none was re-checked.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnose, type Finding } from '../../src/engine/index.js';
 import { EXCHANGE_RULES } from '../../src/engine/rules/check-order.js';
@@ -90,6 +92,20 @@ describe('the what-if re-check of exchange-level fixes', () => {
     const reflected = result.report.problems.find((problem) => problem.rule === 'reflected-origin-with-credentials');
     expect(reflected?.fix?.verified).toMatchObject({ passing: 0, rechecked: 0 });
     expect(reflected?.fix?.note).toMatch(/^Not re-checked: /);
+  });
+
+  it('on the Firefox recording, every blocking problem\'s fix passes its re-check (the request after a refused redirect is not judged)', () => {
+    // Firefox records the request a refused redirect pointed to, never sent, with no response; the re-check used
+    // to judge it as a bare 200 and said "0 of 1 pass" for fixes that work (redir-3xx-without-cors, redir-userinfo…).
+    const recording = JSON.parse(readFileSync(resolve(import.meta.dirname, '../differential/recorded/firefox-153.json'), 'utf8')) as { har: unknown };
+    const result = diagnose(recording.har);
+    if (!result.ok) throw new Error(result.error.message);
+    const blocking = result.report.problems.filter((problem) => problem.severity === 'error' && problem.fix !== null && problem.fix.target !== 'client');
+    expect(blocking.length).toBeGreaterThan(30);
+    const failing = blocking.filter((problem) => problem.fix?.verified.passing !== problem.fix?.verified.of).map((problem) => `${problem.rule}: ${problem.fix?.note ?? ''}`);
+    expect(failing).toEqual([]);
+    const redirected = result.report.exchanges.find((item) => item.url.includes('/s/redir-3xx-without-cors/'));
+    expect(redirected?.findings[0]?.fix?.whatIf).toMatch(/passes every CORS check .* did not follow the redirect/);
   });
 
   it('keeps the blocking problems\' wording, and their re-check is still every CORS check', () => {

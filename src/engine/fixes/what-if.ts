@@ -112,7 +112,14 @@ export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[], memo: 
   const patchedEntries = new Map<NormalizedEntry, NormalizedEntry>();
   const preflights = new Map<number, NormalizedResponse>();
   let assumedMethod: string | null = null;
+  let unsentAfterRedirect = false;
   for (const step of exchange.steps) {
+    // The request a refused redirect pointed to was never sent (Firefox records it with no response, Chromium
+    // not at all): its response is not in the capture, so it is not judged — no CORS layer answers it for us.
+    if (step.kind === 'actual' && step.hopIndex > 0 && !preflights.has(step.hopIndex) && !hasUsableResponse(step.entry)) {
+      unsentAfterRedirect = true;
+      continue;
+    }
     const { response, assumed } = patchedResponse(step, serverFixes, preflights.get(step.hopIndex) ?? null);
     if (step.kind === 'preflight') preflights.set(step.hopIndex, response);
     if (assumed) assumedMethod = step.entry.request.method;
@@ -127,7 +134,7 @@ export function whatIf(exchange: Exchange, fixes: readonly ProposedFix[], memo: 
   const flagged = passes && stillFlagged !== undefined && stillFlagged(patched);
   const verifies = passes && !flagged;
   const lastHop = exchange.hops[exchange.hops.length - 1];
-  const stoppedAtRedirect = lastHop !== undefined && lastHop.redirectTarget !== null;
+  const stoppedAtRedirect = unsentAfterRedirect || (lastHop !== undefined && lastHop.redirectTarget !== null);
   const notes: string[] = [];
   if (serverFixes.length === 0) {
     notes.push(`${NOT_RECHECKED}no response header change is proposed.`);
