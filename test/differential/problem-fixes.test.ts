@@ -7,86 +7,16 @@
 // Run: npx vite build && npx vitest run --project chromium test/differential/problem-fixes.test.ts
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diagnose, originOf, type Finding, type HeaderPatch, type ReportExchange, type ServerFix } from '../../src/engine/index';
+import { diagnose, originOf, type ReportExchange, type ServerFix } from '../../src/engine/index';
 import { blocked, recording, report, verdictAfter, withProblemFix } from '../fixes/problem-fix-cases';
 import { runInChromium, type ChromiumRun } from './chromium-run';
 import { describeChromium, scenarioIdOf } from './compare';
+import { fixedScenario, rechecked, tokens } from './fixed-scenarios';
 import { scenariosFor, type ResponseSpec, type Scenario } from './scenarios';
 
 const DIST = resolve(import.meta.dirname, '../../dist');
 const table = new Map(scenariosFor('chromium').map((scenario) => [scenario.id, scenario]));
-
-/**
- * The recording's concrete origins back to the table's tokens, so a fix serves on this run's ports; the page's
- * own origin when it is none of them (a frame on another port) is echoed from the request ($ORIGIN).
- */
-function tokens(value: string, pageOrigin: string | null): string {
-  const origins = recording.origins as unknown as Record<string, string>;
-  const known = ['page', 'api', 'alt', 'audit'].map((key) => origins[key]);
-  if (pageOrigin !== null && value === pageOrigin && !known.includes(pageOrigin)) return '$ORIGIN';
-  let out = value;
-  for (const [key, token] of [['page', '$PAGE'], ['api', '$API'], ['alt', '$ALT'], ['audit', '$AUDIT']] as const) {
-    const origin = origins[key];
-    if (origin !== undefined) out = out.replaceAll(origin, token);
-  }
-  return out;
-}
-
-function patched(headers: ResponseSpec['headers'], patches: readonly HeaderPatch[], pageOrigin: string | null): Array<readonly [string, string]> {
-  let lines = [...(headers ?? [])];
-  for (const patch of patches) {
-    const same = (name: string) => name.toLowerCase() === patch.name.toLowerCase();
-    if (patch.action !== 'add') lines = lines.filter(([name]) => !same(name));
-    if (patch.action !== 'remove' && patch.value !== null) lines.push([patch.name, tokens(patch.value, pageOrigin)]);
-  }
-  return lines;
-}
-
-/** The hop a finding's response belongs to: the scenario server numbers hops in the URL (/s/<id>/<hop>). */
-function hopOf(finding: Finding): number {
-  return Number(/\/(\d+)(?:[?#]|$)/.exec(finding.url)?.[1] ?? 0);
-}
-
-/**
- * The scenario with the exchange's problem fixes applied, or the reason it cannot be served so. A fix that moves a
- * redirect (a Location header) is not served: the table describes redirects by target, not by header.
- */
-function fixedScenario(scenario: Scenario, exchange: ReportExchange, applied = onRecordedResponse, prefix = 'fixed-'): Scenario | string {
-  let preflight = scenario.preflight;
-  let reconnect = scenario.reconnect;
-  const actual = [...(scenario.actual ?? [{}])];
-  for (const finding of exchange.findings) {
-    const fix = finding.fix;
-    if (fix === null || fix.target === 'client' || !applied(finding)) continue;
-    if (fix.headers.some((patch) => patch.name.toLowerCase() === 'location')) return 'its fix moves a redirect';
-    const onPreflight = finding.response.startsWith('preflight');
-    if (fix.target === 'preflight' || fix.target === 'all-responses' || onPreflight) {
-      if (fix.target !== 'actual' && fix.target !== 'redirect') {
-        const base: ResponseSpec = preflight ?? { status: 405 };
-        const { redirect: _redirect, ...rest } = base;
-        preflight = { ...(fix.status === undefined ? base : { ...rest, status: fix.status }), headers: patched(base.headers, fix.headers, exchange.initiatorOrigin) };
-      }
-    }
-    if (fix.target !== 'preflight') {
-      const hop = hopOf(finding);
-      const response = actual[hop] ?? {};
-      actual[hop] = { ...response, headers: patched(response.headers, fix.headers, exchange.initiatorOrigin) };
-      // An EventSource's reconnection is answered by its own response: it needs the same fix.
-      if (hop === 0 && reconnect !== undefined) reconnect = { ...reconnect, headers: patched(reconnect.headers, fix.headers, exchange.initiatorOrigin) };
-    }
-  }
-  return { ...scenario, id: `${prefix}${scenario.id}`, preflight, actual, ...(reconnect === undefined ? {} : { reconnect }), expect: 'ok', expectFindings: [] };
-}
-
-/** A finding about one recorded response (the CORS checks), whose fix the blocked cases serve. */
-function onRecordedResponse(finding: Finding): boolean {
-  return finding.entry !== null;
-}
-
-/** An exchange-level finding (a warning, most often) whose fix passed the what-if re-check: the warning cases serve it. */
-function rechecked(finding: Finding): boolean {
-  return finding.entry === null && finding.fix !== null && finding.fix.target !== 'client' && finding.fix.verifies;
-}
+const ORIGINS = recording.origins as unknown as Record<string, string>;
 
 interface Case {
   readonly scenario: Scenario;
@@ -104,7 +34,7 @@ function serverFixedScenario(scenario: Scenario, exchange: ReportExchange, fix: 
     const kept = (base ?? []).filter(([name]) => !names.has(name.toLowerCase()));
     return [...kept, ...fix.headers.map((patch): readonly [string, string] => {
       const echo = patch.name.toLowerCase() === 'access-control-allow-origin' && exchange.initiatorOrigin !== null && fix.allowOrigins.includes(exchange.initiatorOrigin);
-      return [patch.name, echo ? '$ORIGIN' : tokens(patch.value ?? '', exchange.initiatorOrigin)];
+      return [patch.name, echo ? '$ORIGIN' : tokens(patch.value ?? '', exchange.initiatorOrigin, ORIGINS)];
     })];
   };
   const base: ResponseSpec = scenario.preflight ?? { status: 405 };
@@ -126,7 +56,7 @@ for (const exchange of blocked) {
   const consolidated = { ...exchange, findings: exchange.findings.map((finding) => withProblemFix(finding, exchange)) };
   // Only where the replay of the patched recording says the fix works: this test proves the replay right.
   if (verdictAfter(consolidated) !== 'allowed') continue;
-  const fixed = fixedScenario(scenario, consolidated);
+  const fixed = fixedScenario(scenario, consolidated, ORIGINS);
   if (typeof fixed === 'string') notServed.push(`${scenario.id}: ${fixed}`);
   else cases.push({ scenario: fixed, problems: [...new Set(exchange.findings.map((finding) => finding.problem))] });
 }
@@ -143,7 +73,7 @@ for (const exchange of report.exchanges) {
   const scenario = id === null ? undefined : table.get(id);
   if (scenario === undefined || (scenario.request.repeat ?? 1) > 1 || (scenario.request.alsoFrom ?? []).length > 0) continue;
   const consolidated = { ...exchange, findings: exchange.findings.map((finding) => withProblemFix(finding, exchange)) };
-  const fixed = fixedScenario(scenario, consolidated, rechecked, 'warning-fixed-');
+  const fixed = fixedScenario(scenario, consolidated, ORIGINS, rechecked, 'warning-fixed-');
   if (typeof fixed === 'string') notServed.push(`${scenario.id}: ${fixed}`);
   else {
     const mine = exchange.findings.filter(rechecked);
