@@ -5,7 +5,7 @@ import type { CDPSession, Frame, Page } from 'puppeteer-core';
 import { delay, inspectedPage, launchChromium, openCorsPanel, waitFor, type ChromiumSession } from '../../scripts/lib/chromium';
 import type { CdpRequestRecord, ChromiumVerdict, FetchOutcome } from './compare';
 import { RUN_REQUEST, START_WORKERS } from './page-runner';
-import { fetchInit, startScenarioServer, type Origins, type ScenarioServer, type ServedRequest } from './scenario-server';
+import { runnerSpec, startScenarioServer, type Origins, type ScenarioServer, type ServedRequest } from './scenario-server';
 import type { FrameKey, Scenario } from './scenarios';
 
 export interface ChromiumRun {
@@ -170,16 +170,7 @@ async function runScenarios(page: Page, scenarioServer: ScenarioServer, session:
       await grantLocalNetworkAccess(session, [scenarioServer.origins.page, scenarioServer.origins.publicGranted]);
       granted = true;
     }
-    const { api = 'fetch', crossorigin, preloadAs, eventSource, keepalive, targetAddressSpace } = scenario.request;
-    const spec = {
-      id: scenario.id,
-      url: scenarioServer.urlOf(scenario),
-      init: targetAddressSpace === undefined ? fetchInit(scenario) : { ...fetchInit(scenario), targetAddressSpace },
-      repeat: scenario.request.repeat ?? 1,
-      uploadListener: scenario.request.xhrUploadListener ?? false,
-      abortAfterMs: scenario.request.abortAfterMs ?? 0,
-      api, crossorigin, preloadAs, eventSource, keepalive,
-    };
+    const spec = runnerSpec(scenario, scenarioServer.urlOf(scenario));
     const runner = RUN_REQUEST;
     const results = await frameOf(scenario.request.from).evaluate(`(${runner})(${JSON.stringify(spec)})`) as FetchOutcome[];
     for (const key of scenario.request.alsoFrom ?? []) {

@@ -39,7 +39,7 @@ import {
   type FirefoxVerdict,
 } from './compare-firefox';
 import { RUN_REQUEST, START_WORKERS } from './page-runner';
-import { fetchInit, startScenarioServer, type ScenarioServer } from './scenario-server';
+import { runnerSpec, startScenarioServer, type ScenarioServer } from './scenario-server';
 import { RECORDED_DIR, saveRecording, tableHashOf } from './recording-file';
 import { scenariosFor, withFirefoxFindings, type FrameKey } from './scenarios';
 
@@ -107,17 +107,8 @@ async function runScenarios(session: FirefoxSession, scenarioServer: ScenarioSer
     return context;
   };
   for (const scenario of scenarios) {
-    const { api = 'fetch', crossorigin, preloadAs, eventSource, keepalive, targetAddressSpace } = scenario.request;
-    if (targetAddressSpace !== undefined || api === 'beacon') throw new Error(`${scenario.id} is not runnable in Firefox: mark it browsers: CHROMIUM_ONLY`);
-    const spec = {
-      id: scenario.id,
-      url: scenarioServer.urlOf(scenario),
-      init: fetchInit(scenario),
-      repeat: scenario.request.repeat ?? 1,
-      uploadListener: scenario.request.xhrUploadListener ?? false,
-      abortAfterMs: scenario.request.abortAfterMs ?? 0,
-      api, crossorigin, preloadAs, eventSource, keepalive,
-    };
+    if (scenario.request.targetAddressSpace !== undefined || scenario.request.api === 'beacon') throw new Error(`${scenario.id} is not runnable in Firefox: mark it browsers: CHROMIUM_ONLY`);
+    const spec = runnerSpec(scenario, scenarioServer.urlOf(scenario));
     const results = await session.evaluate<FetchOutcome[]>(`(${RUN_REQUEST})(${JSON.stringify(spec)})`, contextOf(scenario.request.from));
     for (const key of scenario.request.alsoFrom ?? []) {
       results.push(...await session.evaluate<FetchOutcome[]>(`(${RUN_REQUEST})(${JSON.stringify({ ...spec, repeat: 1 })})`, contextOf(key)));

@@ -358,3 +358,20 @@ export function fetchInit(scenario: Scenario): Record<string, unknown> {
   if (body !== undefined) init.body = body;
   return init;
 }
+
+/**
+ * What the runner page's RUN_REQUEST (page-runner.ts) is given to make a scenario's request at `url`: the same in
+ * every browser, except the Local Network Access target Chromium alone takes.
+ */
+export function runnerSpec(scenario: Scenario, url: string): Record<string, unknown> {
+  const { api = 'fetch', crossorigin, preloadAs, eventSource, keepalive, targetAddressSpace } = scenario.request;
+  return {
+    id: scenario.id,
+    url,
+    init: targetAddressSpace === undefined ? fetchInit(scenario) : { ...fetchInit(scenario), targetAddressSpace },
+    repeat: scenario.request.repeat ?? 1,
+    uploadListener: scenario.request.xhrUploadListener ?? false,
+    abortAfterMs: scenario.request.abortAfterMs ?? 0,
+    api, crossorigin, preloadAs, eventSource, keepalive,
+  };
+}
