@@ -2,18 +2,18 @@
 // Every scenario Firefox blocked in the recorded Firefox differential suite whose problems have a server-side fix,
 // and whose patched recording the engine's Firefox mode then judges "allowed" (test/fixes/har-patch.ts), is served
 // again with its problems' consolidated fixes and requested again in Firefox, which must let it through: the page
-// sees the response and Firefox logs no CORS error for it.
+// sees the response and Firefox logs no CORS error for it. Then the same with each server's one configuration.
 //
 // Run: npx vitest run --project chromium test/differential/firefox-problem-fixes.test.ts
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnose, type ReportExchange } from '../../src/engine/index';
+import { diagnose, originOf, type ReportExchange } from '../../src/engine/index';
 import { verdictAfterIn, withFixOf } from '../fixes/problem-fix-cases';
 import { launchFirefox, type FirefoxSession } from '../support/firefox';
 import type { FetchOutcome } from './compare';
 import { describeFirefox, firefoxVerdicts, type FirefoxRecording, type FirefoxVerdict } from './compare-firefox';
-import { fixedScenario } from './fixed-scenarios';
+import { fixedScenario, serverFixedScenario } from './fixed-scenarios';
 import { RUN_REQUEST, START_WORKERS } from './page-runner';
 import { scenarioIdOf } from './compare';
 import { runnerSpec, startScenarioServer, type ScenarioServer } from './scenario-server';
@@ -34,6 +34,8 @@ const serverFixable = (exchange: ReportExchange) =>
   exchange.findings.some((finding) => finding.fix !== null && finding.fix.target !== 'client' && finding.entry !== null);
 
 const cases: Scenario[] = [];
+const serverCases: Scenario[] = [];
+const servers = new Map(report.servers.map((fix) => [fix.server, fix]));
 const problemsProven = new Set<string>();
 const notServed: string[] = [];
 for (const exchange of report.exchanges) {
@@ -54,6 +56,13 @@ for (const exchange of report.exchanges) {
   }
   cases.push(fixed);
   for (const finding of exchange.findings) problemsProven.add(finding.problem);
+  // The same scenario served by its server's one configuration, when it covers every blocking problem there.
+  const blocking = exchange.findings.filter((finding) => finding.fix !== null && finding.fix.target !== 'client' && finding.severity === 'error');
+  const owners = new Set(blocking.map((finding) => originOf(finding.url)));
+  const configuration = owners.size === 1 ? servers.get([...owners][0] ?? '') : undefined;
+  if (configuration !== undefined && blocking.every((finding) => configuration.problems.includes(finding.problem))) {
+    serverCases.push(serverFixedScenario(scenario, exchange, configuration, ORIGINS));
+  }
 }
 
 let server: ScenarioServer | undefined;
@@ -63,14 +72,14 @@ let setupProblem: string | null = null;
 
 beforeAll(async () => {
   try {
-    server = await startScenarioServer(cases);
+    server = await startScenarioServer([...cases, ...serverCases]);
     firefox = await launchFirefox({ prefs: { 'network.lna.enabled': false } });
     await firefox.navigate(server.runnerUrl);
     await firefox.evaluate(`(${START_WORKERS})(${JSON.stringify(server.workerUrls)}).then(() => true)`);
     // The default (Lax) cookie the credentialed scenarios were recorded with.
     await firefox.evaluate(`fetch(${JSON.stringify(server.cookieUrl)}, { credentials: 'include' }).then((r) => r.text())`);
     const runs: Array<{ id: string; url: string; fetches: FetchOutcome[] }> = [];
-    for (const scenario of cases) {
+    for (const scenario of [...cases, ...serverCases]) {
       const url = server.urlOf(scenario);
       const fetches = await firefox.evaluate<FetchOutcome[]>(`(${RUN_REQUEST})(${JSON.stringify(runnerSpec(scenario, url))})`);
       runs.push({ id: scenario.id, url, fetches });
@@ -96,9 +105,20 @@ describe('each problem\'s one fix, served to Firefox', () => {
 
   it('Firefox lets every request through that its problems\' fixes fix', () => {
     expect(setupProblem).toBeNull();
-    const still = verdicts.filter((verdict) => verdict.blocked).map((verdict) => `${verdict.id}: ${describeFirefox(verdict)}`);
-    console.info(`Problem fixes proven in Firefox ${recording.browser}: ${verdicts.length - still.length} of ${cases.length} scenarios, ${problemsProven.size} problems`);
-    expect(verdicts.length).toBe(cases.length);
+    const mine = verdicts.filter((verdict) => verdict.id.startsWith('ff-fixed-'));
+    const still = mine.filter((verdict) => verdict.blocked).map((verdict) => `${verdict.id}: ${describeFirefox(verdict)}`);
+    console.info(`Problem fixes proven in Firefox ${recording.browser}: ${mine.length - still.length} of ${cases.length} scenarios, ${problemsProven.size} problems`);
+    expect(mine.length).toBe(cases.length);
+    expect(still, still.join('\n')).toEqual([]);
+  });
+
+  it('Firefox lets every request through that its server\'s one combined configuration covers', () => {
+    expect(setupProblem).toBeNull();
+    const mine = verdicts.filter((verdict) => verdict.id.startsWith('server-fixed-'));
+    const still = mine.filter((verdict) => verdict.blocked).map((verdict) => `${verdict.id}: ${describeFirefox(verdict)}`);
+    console.info(`Server configurations proven in Firefox: ${mine.length - still.length} of ${serverCases.length} scenarios`);
+    expect(serverCases.length).toBeGreaterThan(60);
+    expect(mine.length).toBe(serverCases.length);
     expect(still, still.join('\n')).toEqual([]);
   });
 });

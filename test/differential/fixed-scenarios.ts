@@ -1,7 +1,7 @@
 // A differential scenario served again with the fixes a report proposes for it (the problems' consolidated fixes,
 // applied to the responses they target), for the proofs that each fix works in a real browser: Chromium's
 // (problem-fixes.test.ts) and Firefox's (firefox-problem-fixes.test.ts).
-import type { Finding, HeaderPatch, ReportExchange } from '../../src/engine/index';
+import type { Finding, HeaderPatch, ReportExchange, ServerFix } from '../../src/engine/index';
 import type { ResponseSpec, Scenario } from './scenarios';
 
 /**
@@ -75,4 +75,26 @@ export function onRecordedResponse(finding: Finding): boolean {
 /** An exchange-level finding (a warning, most often) whose fix passed the what-if re-check: the warning cases serve it. */
 export function rechecked(finding: Finding): boolean {
   return finding.entry === null && finding.fix !== null && finding.fix.target !== 'client' && finding.fix.verifies;
+}
+
+/**
+ * The scenario served by a server configured with its combined fix (report.servers): the same header lines on
+ * every response, OPTIONS answered with the fix's status; Allow-Origin echoes the request's Origin when the page
+ * is one of the allowed origins.
+ */
+export function serverFixedScenario(scenario: Scenario, exchange: ReportExchange, fix: ServerFix, origins: Readonly<Record<string, string>>): Scenario {
+  const lines = (base: ResponseSpec['headers']): Array<readonly [string, string]> => {
+    const names = new Set(fix.headers.map((patch) => patch.name.toLowerCase()));
+    const kept = (base ?? []).filter(([name]) => !names.has(name.toLowerCase()));
+    return [...kept, ...fix.headers.map((patch): readonly [string, string] => {
+      const echo = patch.name.toLowerCase() === 'access-control-allow-origin' && exchange.initiatorOrigin !== null && fix.allowOrigins.includes(exchange.initiatorOrigin);
+      return [patch.name, echo ? '$ORIGIN' : tokens(patch.value ?? '', exchange.initiatorOrigin, origins)];
+    })];
+  };
+  const base: ResponseSpec = scenario.preflight ?? { status: 405 };
+  const { redirect: _redirect, ...withoutRedirect } = base;
+  const preflight = fix.preflightStatus === null ? { ...base, headers: lines(base.headers) } : { ...withoutRedirect, status: fix.preflightStatus, headers: lines(base.headers) };
+  const actual = (scenario.actual ?? [{}]).map((response) => ({ ...response, headers: lines(response.headers) }));
+  const reconnect = scenario.reconnect === undefined ? undefined : { ...scenario.reconnect, headers: lines(scenario.reconnect.headers) };
+  return { ...scenario, id: `server-fixed-${scenario.id}`, preflight, actual, ...(reconnect === undefined ? {} : { reconnect }), expect: 'ok', expectFindings: [] };
 }

@@ -7,12 +7,12 @@
 // Run: npx vite build && npx vitest run --project chromium test/differential/problem-fixes.test.ts
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diagnose, originOf, type ReportExchange, type ServerFix } from '../../src/engine/index';
+import { diagnose, originOf } from '../../src/engine/index';
 import { blocked, recording, report, verdictAfter, withProblemFix } from '../fixes/problem-fix-cases';
 import { runInChromium, type ChromiumRun } from './chromium-run';
 import { describeChromium, scenarioIdOf } from './compare';
-import { fixedScenario, rechecked, tokens } from './fixed-scenarios';
-import { scenariosFor, type ResponseSpec, type Scenario } from './scenarios';
+import { fixedScenario, rechecked, serverFixedScenario } from './fixed-scenarios';
+import { scenariosFor, type Scenario } from './scenarios';
 
 const DIST = resolve(import.meta.dirname, '../../dist');
 const table = new Map(scenariosFor('chromium').map((scenario) => [scenario.id, scenario]));
@@ -21,28 +21,6 @@ const ORIGINS = recording.origins as unknown as Record<string, string>;
 interface Case {
   readonly scenario: Scenario;
   readonly problems: readonly string[];
-}
-
-/**
- * The scenario served by a server configured with its combined fix (report.servers): the same header lines on
- * every response, OPTIONS answered with the fix's status; Allow-Origin echoes the request's Origin when the page
- * is one of the allowed origins.
- */
-function serverFixedScenario(scenario: Scenario, exchange: ReportExchange, fix: ServerFix): Scenario {
-  const lines = (base: ResponseSpec['headers']): Array<readonly [string, string]> => {
-    const names = new Set(fix.headers.map((patch) => patch.name.toLowerCase()));
-    const kept = (base ?? []).filter(([name]) => !names.has(name.toLowerCase()));
-    return [...kept, ...fix.headers.map((patch): readonly [string, string] => {
-      const echo = patch.name.toLowerCase() === 'access-control-allow-origin' && exchange.initiatorOrigin !== null && fix.allowOrigins.includes(exchange.initiatorOrigin);
-      return [patch.name, echo ? '$ORIGIN' : tokens(patch.value ?? '', exchange.initiatorOrigin, ORIGINS)];
-    })];
-  };
-  const base: ResponseSpec = scenario.preflight ?? { status: 405 };
-  const { redirect: _redirect, ...withoutRedirect } = base;
-  const preflight = fix.preflightStatus === null ? { ...base, headers: lines(base.headers) } : { ...withoutRedirect, status: fix.preflightStatus, headers: lines(base.headers) };
-  const actual = (scenario.actual ?? [{}]).map((response) => ({ ...response, headers: lines(response.headers) }));
-  const reconnect = scenario.reconnect === undefined ? undefined : { ...scenario.reconnect, headers: lines(scenario.reconnect.headers) };
-  return { ...scenario, id: `server-fixed-${scenario.id}`, preflight, actual, ...(reconnect === undefined ? {} : { reconnect }), expect: 'ok', expectFindings: [] };
 }
 
 const cases: Case[] = [];
@@ -92,7 +70,7 @@ for (const item of cases) {
   const fix = owners.size === 1 ? servers.get([...owners][0] ?? '') : undefined;
   if (fix === undefined || !fixed.every((finding) => fix.problems.includes(finding.problem))) continue;
   const scenario = table.get(scenarioIdOf(exchange.url) ?? '');
-  if (scenario !== undefined) serverCases.push({ scenario: serverFixedScenario(scenario, exchange, fix), problems: [fix.server] });
+  if (scenario !== undefined) serverCases.push({ scenario: serverFixedScenario(scenario, exchange, fix, ORIGINS), problems: [fix.server] });
 }
 
 let run: ChromiumRun | null = null;
