@@ -147,7 +147,7 @@ export function completeFixes(
       }
       // Made on the exchange's last checked response's hop, with the exchange's response-level server fixes.
       const lastStep = exchange.steps[exchange.steps.length - 1];
-      if (stillFails !== undefined && lastStep !== undefined && proposal.target !== 'client') {
+      if (stillFails !== undefined && lastStep !== undefined) {
         const own = whatIf(exchange, [...proposed, { step: lastStep, proposal }], memo, (patched) => stillFails(finding.rule, patched));
         return fixFrom(proposal, NO_SNIPPETS, own.verifies, own.note);
       }
