@@ -11,11 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose, originOf, type ReportExchange } from '../../src/engine/index';
 import { verdictAfterIn, withFixOf } from '../fixes/problem-fix-cases';
 import { launchFirefox, type FirefoxSession } from '../support/firefox';
-import type { FetchOutcome } from './compare';
+import { scenarioIdOf, type FetchOutcome } from './compare';
 import { describeFirefox, firefoxVerdicts, type FirefoxRecording, type FirefoxVerdict } from './compare-firefox';
 import { fixedScenario, serverFixedScenario } from './fixed-scenarios';
 import { RUN_REQUEST, START_WORKERS } from './page-runner';
-import { scenarioIdOf } from './compare';
 import { runnerSpec, startScenarioServer, type ScenarioServer } from './scenario-server';
 import { scenariosFor, type Scenario } from './scenarios';
 
