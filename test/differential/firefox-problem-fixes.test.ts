@@ -8,12 +8,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnose, originOf, type ReportExchange } from '../../src/engine/index';
-import { verdictAfterIn, withFixOf } from '../fixes/problem-fix-cases';
+import { diagnose } from '../../src/engine/index';
+import { hasServerFixOnResponse, verdictAfterIn, withFixOf } from '../fixes/problem-fix-cases';
 import { launchFirefox, type FirefoxSession } from '../support/firefox';
 import { scenarioIdOf, type FetchOutcome } from './compare';
 import { describeFirefox, firefoxVerdicts, type FirefoxRecording, type FirefoxVerdict } from './compare-firefox';
-import { fixedScenario, serverFixedScenario } from './fixed-scenarios';
+import { configurationCovering, fixedScenario, serverFixedScenario } from './fixed-scenarios';
 import { RUN_REQUEST, START_WORKERS } from './page-runner';
 import { runnerSpec, startScenarioServer, type ScenarioServer } from './scenario-server';
 import { scenariosFor, type Scenario } from './scenarios';
@@ -29,16 +29,13 @@ const problems = new Map(report.problems.map((problem) => [problem.id, problem])
 const table = new Map(scenariosFor('firefox').map((scenario) => [scenario.id, scenario]));
 const ORIGINS = recording.origins as unknown as Record<string, string>;
 
-const serverFixable = (exchange: ReportExchange) =>
-  exchange.findings.some((finding) => finding.fix !== null && finding.fix.target !== 'client' && finding.entry !== null);
 
 const cases: Scenario[] = [];
 const serverCases: Scenario[] = [];
-const servers = new Map(report.servers.map((fix) => [fix.server, fix]));
 const problemsProven = new Set<string>();
 const notServed: string[] = [];
 for (const exchange of report.exchanges) {
-  if (exchange.verdict !== 'blocked' || !serverFixable(exchange)) continue;
+  if (exchange.verdict !== 'blocked' || !hasServerFixOnResponse(exchange)) continue;
   const id = scenarioIdOf(exchange.url);
   const scenario = id === null ? undefined : table.get(id);
   // One exchange per scenario, run from the page itself (the frames of other origins are the full suite's).
@@ -56,12 +53,8 @@ for (const exchange of report.exchanges) {
   cases.push(fixed);
   for (const finding of exchange.findings) problemsProven.add(finding.problem);
   // The same scenario served by its server's one configuration, when it covers every blocking problem there.
-  const blocking = exchange.findings.filter((finding) => finding.fix !== null && finding.fix.target !== 'client' && finding.severity === 'error');
-  const owners = new Set(blocking.map((finding) => originOf(finding.url)));
-  const configuration = owners.size === 1 ? servers.get([...owners][0] ?? '') : undefined;
-  if (configuration !== undefined && blocking.every((finding) => configuration.problems.includes(finding.problem))) {
-    serverCases.push(serverFixedScenario(scenario, exchange, configuration, ORIGINS));
-  }
+  const configuration = configurationCovering(exchange, report.servers);
+  if (configuration !== undefined) serverCases.push(serverFixedScenario(scenario, exchange, configuration, ORIGINS));
 }
 
 let server: ScenarioServer | undefined;

@@ -1,7 +1,7 @@
 // A differential scenario served again with the fixes a report proposes for it (the problems' consolidated fixes,
 // applied to the responses they target), for the proofs that each fix works in a real browser: Chromium's
 // (problem-fixes.test.ts) and Firefox's (firefox-problem-fixes.test.ts).
-import type { Finding, HeaderPatch, ReportExchange, ServerFix } from '../../src/engine/index';
+import { originOf, type Finding, type HeaderPatch, type ReportExchange, type ServerFix } from '../../src/engine/index';
 import type { ResponseSpec, Scenario } from './scenarios';
 
 /**
@@ -97,4 +97,15 @@ export function serverFixedScenario(scenario: Scenario, exchange: ReportExchange
   const actual = (scenario.actual ?? [{}]).map((response) => ({ ...response, headers: lines(response.headers) }));
   const reconnect = scenario.reconnect === undefined ? undefined : { ...scenario.reconnect, headers: lines(scenario.reconnect.headers) };
   return { ...scenario, id: `server-fixed-${scenario.id}`, preflight, actual, ...(reconnect === undefined ? {} : { reconnect }), expect: 'ok', expectFindings: [] };
+}
+
+/**
+ * The server configuration (report.servers) that covers every blocking problem of the exchange, when they are all
+ * on one server and it covers them all; else undefined.
+ */
+export function configurationCovering(exchange: ReportExchange, servers: readonly ServerFix[]): ServerFix | undefined {
+  const blocking = exchange.findings.filter((finding) => finding.fix !== null && finding.fix.target !== 'client' && finding.severity === 'error');
+  const owners = new Set(blocking.map((finding) => originOf(finding.url)));
+  const configuration = owners.size === 1 ? servers.find((fix) => fix.server === [...owners][0]) : undefined;
+  return configuration !== undefined && blocking.every((finding) => configuration.problems.includes(finding.problem)) ? configuration : undefined;
 }

@@ -7,11 +7,11 @@
 // Run: npx vite build && npx vitest run --project chromium test/differential/problem-fixes.test.ts
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diagnose, originOf } from '../../src/engine/index';
+import { diagnose } from '../../src/engine/index';
 import { blocked, recording, report, verdictAfter, withProblemFix } from '../fixes/problem-fix-cases';
 import { runInChromium, type ChromiumRun } from './chromium-run';
 import { describeChromium, scenarioIdOf } from './compare';
-import { fixedScenario, rechecked, serverFixedScenario } from './fixed-scenarios';
+import { configurationCovering, fixedScenario, rechecked, serverFixedScenario } from './fixed-scenarios';
 import { scenariosFor, type Scenario } from './scenarios';
 
 const DIST = resolve(import.meta.dirname, '../../dist');
@@ -61,14 +61,11 @@ for (const exchange of report.exchanges) {
 
 // Each server's one configuration, on every scenario whose blocking problems on that server it covers.
 const serverCases: Case[] = [];
-const servers = new Map(report.servers.map((fix) => [fix.server, fix]));
 for (const item of cases) {
   const exchange = blocked.find((candidate) => `fixed-${scenarioIdOf(candidate.url) ?? ''}` === item.scenario.id);
   if (exchange === undefined) continue;
-  const fixed = exchange.findings.filter((finding) => finding.fix !== null && finding.fix.target !== 'client' && finding.severity === 'error');
-  const owners = new Set(fixed.map((finding) => originOf(finding.url)));
-  const fix = owners.size === 1 ? servers.get([...owners][0] ?? '') : undefined;
-  if (fix === undefined || !fixed.every((finding) => fix.problems.includes(finding.problem))) continue;
+  const fix = configurationCovering(exchange, report.servers);
+  if (fix === undefined) continue;
   const scenario = table.get(scenarioIdOf(exchange.url) ?? '');
   if (scenario !== undefined) serverCases.push({ scenario: serverFixedScenario(scenario, exchange, fix, ORIGINS), problems: [fix.server] });
 }

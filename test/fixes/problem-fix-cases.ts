@@ -40,7 +40,11 @@ export function verdictAfterIn(har: Recording['har'], exchange: ReportExchange, 
   return again.report.exchanges.find((candidate) => candidate.entries.join() === exchange.entries.map((_, position) => position).join())?.verdict;
 }
 
+/** Whether an exchange has a server-side fix on one of its recorded responses. */
+export function hasServerFixOnResponse(exchange: ReportExchange): boolean {
+  return exchange.findings.some((finding) => finding.fix !== null && finding.fix.target !== 'client' && finding.entry !== null);
+}
+
 /** Blocked exchanges with a server-side fix on a recorded response. */
-export const blocked = report.exchanges.filter((exchange) => exchange.verdict === 'blocked'
-  && exchange.findings.some((finding) => finding.fix !== null && finding.fix.target !== 'client' && finding.entry !== null));
+export const blocked = report.exchanges.filter((exchange) => exchange.verdict === 'blocked' && hasServerFixOnResponse(exchange));
 
